@@ -1,0 +1,82 @@
+"""`./forumops up | down | status | test | kafka ...` — the project's commands."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import time
+
+from . import stack
+from .kafka import ensure_jars, jar_dir, kafka_version
+from .paths import ROOT
+
+
+def cmd_up(_args) -> int:
+    stack.up()
+    print(f"\nlogs in {stack.LOGS}; stop everything with: ./forumops down")
+    return 0
+
+
+def cmd_down(_args) -> int:
+    stack.down()
+    return 0
+
+
+def cmd_status(_args) -> int:
+    for name, state in stack.status().items():
+        print(f"{name:<24}{state}")
+    return 0
+
+
+def cmd_test(args) -> int:
+    """Run pytest on SQLite (default) or on a PostgreSQL server this command starts itself."""
+    started = time.monotonic()
+    ensure_jars()
+    env = {**os.environ, "FORUMOPS_TEST_DATABASE": args.db}
+    postgres = None
+    if args.db == "postgresql" and "FORUMOPS_TEST_POSTGRES_URL" not in env:
+        from .postgres import LocalPostgres
+
+        postgres = LocalPostgres()
+        env["FORUMOPS_TEST_POSTGRES_URL"] = postgres.start()
+    try:
+        code = subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
+    finally:
+        if postgres:
+            postgres.stop()
+    print(f"forumops test --db {args.db}: exit {code} in {time.monotonic() - started:.0f}s")
+    return 1 if code == 5 else code  # pytest's 5 means no test ran: that is a failure here
+
+
+def cmd_kafka(args) -> int:
+    kafka = stack.local_kafka()
+    if args.action == "fetch":
+        print(f"Kafka {kafka_version()} jars in {ensure_jars()}")
+    elif args.action == "start":
+        seconds = kafka.start()
+        print(f"kafka ready at {kafka.bootstrap} in {seconds:.1f}s (pid {kafka.running_pid()})")
+    elif args.action == "stop":
+        kafka.stop()
+    elif args.action == "path":
+        print(jar_dir())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    parser = argparse.ArgumentParser(prog="forumops", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="start the broker and every service's API and worker").set_defaults(fn=cmd_up)
+    sub.add_parser("down", help="stop everything `up` started").set_defaults(fn=cmd_down)
+    sub.add_parser("status", help="what is running").set_defaults(fn=cmd_status)
+    test = sub.add_parser("test", help="run the test suite on a real broker and database")
+    test.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    test.set_defaults(fn=cmd_test)
+    kafka = sub.add_parser("kafka", help="the local broker alone")
+    kafka.add_argument("action", choices=("fetch", "start", "stop", "path"))
+    kafka.set_defaults(fn=cmd_kafka)
+    args = parser.parse_args(argv)
+    sys.exit(args.fn(args))

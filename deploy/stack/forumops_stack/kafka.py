@@ -1,0 +1,212 @@
+"""A real Apache Kafka broker (KRaft, one node) from Maven Central jars, started by PID."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from kafka.admin import KafkaAdminClient
+
+from forumops_shared.topics import TOPICS, TopicSpec
+
+from .paths import KAFKA_DEPLOY, KAFKA_JARS
+
+log = logging.getLogger(__name__)
+
+CLUSTER_ID = "Rm9ydW1PcHNMb2NhbEthZg"  # any 22-char base64 id; one node, one cluster
+POM = KAFKA_DEPLOY / "pom.xml"
+
+
+class BrokerError(RuntimeError):
+    pass
+
+
+def kafka_version() -> str:
+    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+    return ET.parse(POM).getroot().find("m:properties/m:kafka.version", ns).text
+
+
+def jar_dir() -> Path:
+    return KAFKA_JARS / kafka_version() / "lib"
+
+
+def ensure_jars() -> Path:
+    """Fetch the broker's jars with Maven once; later calls find them cached."""
+    lib = jar_dir()
+    done = lib / ".complete"
+    if done.exists():
+        return lib
+    if shutil.which("mvn") is None:
+        raise BrokerError("Maven (mvn) is needed to fetch the Kafka broker jars")
+    if lib.exists():
+        shutil.rmtree(lib)
+    started = time.monotonic()
+    subprocess.run(
+        ["mvn", "-B", "-q", "-f", str(POM),
+         "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies",
+         "-DincludeScope=runtime", f"-DoutputDirectory={lib}"],
+        check=True)
+    size = sum(f.stat().st_size for f in lib.iterdir())
+    done.write_text(f"{size}\n")
+    log.info("fetched Kafka %s: %d jars, %.1f MB in %.1fs", kafka_version(),
+             len(list(lib.glob('*.jar'))), size / 1e6, time.monotonic() - started)
+    return lib
+
+
+@dataclass
+class LocalKafka:
+    """One broker+controller on 127.0.0.1 with its data in `home`."""
+
+    home: Path
+    port: int = 9092
+    controller_port: int = 9093
+    heap: str = "512m"
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "broker.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "broker.log"
+
+    def _java(self, *args: str) -> list[str]:
+        return ["java", f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseG1GC",
+                "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
+                f"-Dlog4j2.configurationFile=file:{KAFKA_DEPLOY / 'log4j2.properties'}",
+                "-cp", f"{ensure_jars()}/*", *args]
+
+    def _render_config(self) -> Path:
+        config = self.home / "server.properties"
+        template = (KAFKA_DEPLOY / "server.properties.template").read_text()
+        config.write_text(template.format(port=self.port, controller_port=self.controller_port,
+                                          log_dir=self.home / "data"))
+        return config
+
+    def format(self) -> None:
+        """Format KRaft storage once; Kafka never formats by itself."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        config = self._render_config()
+        if (self.home / "data" / "meta.properties").exists():
+            return
+        subprocess.run(self._java("kafka.tools.StorageTool", "format", "-t", CLUSTER_ID,
+                                  "-c", str(config)),
+                       check=True, capture_output=True, timeout=120)
+
+    def running_pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text())
+            os.kill(pid, 0)
+            return pid
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            return None
+
+    def start(self, timeout_s: float = 90) -> float:
+        """Start (formatting first if needed) and wait until the broker answers; returns seconds."""
+        if self.running_pid():
+            wait_until_ready(self.bootstrap, timeout_s)
+            return 0.0
+        self.format()
+        started = time.monotonic()
+        with open(self.log_file, "ab") as out:
+            proc = subprocess.Popen(self._java("kafka.Kafka", str(self.home / "server.properties")),
+                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+        self.pid_file.write_text(str(proc.pid))
+        try:
+            wait_until_ready(self.bootstrap, timeout_s, alive=lambda: proc.poll() is None)
+        except BrokerError:
+            self.stop()
+            raise BrokerError(f"Kafka did not start; last log lines:\n{self._log_tail()}")
+        return time.monotonic() - started
+
+    def stop(self, timeout_s: float = 30) -> None:
+        """Controlled shutdown by PID (SIGTERM), SIGKILL if it does not end in time."""
+        pid = self.running_pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return
+        os.kill(pid, signal.SIGTERM)
+        if not _wait_for_exit(pid, timeout_s):
+            os.kill(pid, signal.SIGKILL)
+            _wait_for_exit(pid, 10)
+        self.pid_file.unlink(missing_ok=True)
+
+    def _log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
+
+def _wait_for_exit(pid: int, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            finished, _ = os.waitpid(pid, os.WNOHANG)
+            if finished == pid:
+                return True
+        except ChildProcessError:  # not our child: poll for existence instead
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+        time.sleep(0.1)
+    return False
+
+
+def wait_until_ready(bootstrap: str, timeout_s: float, alive=lambda: True) -> None:
+    """Wait until the broker answers a metadata request (protocol-level, not just a port)."""
+    deadline = time.monotonic() + timeout_s
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if not alive():
+            raise BrokerError("the broker process exited")
+        try:
+            admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000,
+                                     bootstrap_timeout_ms=3000)
+            try:
+                admin.describe_cluster()
+                return
+            finally:
+                admin.close()
+        except Exception as exc:  # noqa: BLE001 - not up yet
+            last_error = exc
+            time.sleep(0.2)
+    raise BrokerError(f"no answer from Kafka at {bootstrap} within {timeout_s}s: {last_error!r}")
+
+
+def ensure_topics(bootstrap: str, *, prefix: str = "", max_partitions: int | None = None,
+                  specs: tuple[TopicSpec, ...] = TOPICS) -> list[str]:
+    """Create the declared topics that do not exist yet; returns the names created."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    try:
+        existing = set(admin.list_topics())
+        wanted = {
+            spec.prefixed(prefix): {
+                "num_partitions": min(spec.partitions, max_partitions or spec.partitions),
+                "replication_factor": -1,  # the broker's default.replication.factor
+                "configs": dict(spec.config),
+            }
+            for spec in specs if spec.prefixed(prefix) not in existing
+        }
+        if not wanted:
+            return []
+        result = admin.create_topics(wanted, raise_errors=False, wait_for_metadata=True)
+        failed = {t["name"]: t.get("error_message") or t["error_code"]
+                  for t in result["topics"] if t["error_code"] not in (0, 36)}  # 36: already exists
+        if failed:
+            raise BrokerError(f"could not create topics: {failed}")
+        return sorted(wanted)
+    finally:
+        admin.close()

@@ -1,0 +1,144 @@
+"""The whole system on one machine: broker, then each service's migrations, API and worker."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from .kafka import LocalKafka, _wait_for_exit, ensure_topics
+from .paths import DEPLOY, VAR
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    default_port: int
+
+    @property
+    def port(self) -> int:
+        return int(os.environ.get(f"{self.name.upper()}_PORT", self.default_port))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+SERVICES = (Service("registration", 8001), Service("checkin", 8002), Service("certificates", 8003))
+RUN = VAR / "run"
+LOGS = VAR / "log"
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def local_kafka() -> LocalKafka:
+    port = int(os.environ.get("KAFKA_PORT", "9092"))
+    return LocalKafka(VAR / "kafka", port=port, controller_port=port + 1)
+
+
+def bootstrap_servers() -> tuple[str, bool]:
+    """The broker to use, and whether this stack runs it itself."""
+    external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    return (external, False) if external else (local_kafka().bootstrap, True)
+
+
+def service_env(service: Service, bootstrap: str) -> dict[str, str]:
+    metrics_dir = VAR / "prometheus" / service.name
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    return {**os.environ, "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+
+
+def _spawn(name: str, cmd: list[str], env: dict[str, str]) -> int:
+    with open(LOGS / f"{name}.log", "ab") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    (RUN / f"{name}.pid").write_text(str(proc.pid))
+    return proc.pid
+
+
+def up(log=print) -> dict[str, str]:
+    """Start everything that is not running yet; returns each service's URL."""
+    for folder in (RUN, LOGS):
+        folder.mkdir(parents=True, exist_ok=True)
+    bootstrap, own_broker = bootstrap_servers()
+    if own_broker:
+        seconds = local_kafka().start()
+        log(f"kafka       {bootstrap}  (ready in {seconds:.1f}s)" if seconds else f"kafka       {bootstrap}  (already running)")
+    created = ensure_topics(bootstrap, prefix=os.environ.get("FORUMOPS_TOPIC_PREFIX", ""))
+    if created:
+        log(f"topics      created {', '.join(created)}")
+    for svc in SERVICES:
+        env = service_env(svc, bootstrap)
+        subprocess.run([_bin(f"{svc.name}-migrate")], env=env, check=True)
+        if _alive(f"{svc.name}-api") is None:
+            _spawn(f"{svc.name}-api", [_bin("gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py"),
+                                       "--bind", f"127.0.0.1:{svc.port}", f"{svc.name}.app:create_app()"], env)
+        if _alive(f"{svc.name}-worker") is None:
+            _spawn(f"{svc.name}-worker", [_bin(f"{svc.name}-worker")], env)
+    for svc in SERVICES:
+        _wait_ready(svc)
+        log(f"{svc.name:<12}{svc.url}  (api pid {_alive(svc.name + '-api')}, worker pid {_alive(svc.name + '-worker')})")
+    return {svc.name: svc.url for svc in SERVICES}
+
+
+def _wait_ready(svc: Service, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if _alive(f"{svc.name}-api") is None:
+            raise RuntimeError(f"{svc.name} API exited; see {LOGS / (svc.name + '-api.log')}")
+        try:
+            if requests.get(f"{svc.url}/readyz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{svc.name} not ready after {timeout_s}s; see {LOGS}")
+
+
+def _alive(name: str) -> int | None:
+    try:
+        pid = int((RUN / f"{name}.pid").read_text())
+        os.kill(pid, 0)
+        return pid
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+
+
+def down(log=print) -> None:
+    """Stop workers and APIs (SIGTERM, then SIGKILL after 30 s), then the broker."""
+    names = [f"{s.name}-{part}" for s in SERVICES for part in ("worker", "api")]
+    for name in names:
+        pid = _alive(name)
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+    for name in names:
+        pid = _alive(name)
+        if pid and not _wait_for_exit(pid, 30):
+            os.killpg(pid, signal.SIGKILL)
+        (RUN / f"{name}.pid").unlink(missing_ok=True)
+        if pid:
+            log(f"stopped {name} (pid {pid})")
+    kafka = local_kafka()
+    if kafka.running_pid():
+        pid = kafka.running_pid()
+        kafka.stop()
+        log(f"stopped kafka (pid {pid})")
+
+
+def status() -> dict[str, str]:
+    result = {"kafka": f"pid {local_kafka().running_pid()}" if local_kafka().running_pid() else "stopped"}
+    for svc in SERVICES:
+        for part in ("api", "worker"):
+            pid = _alive(f"{svc.name}-{part}")
+            result[f"{svc.name}-{part}"] = f"pid {pid}" if pid else "stopped"
+    return result

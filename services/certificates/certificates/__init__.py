@@ -1,0 +1,1 @@
+"""ForumOps certificates service: attendance and award certificates, PDFs and public verification."""

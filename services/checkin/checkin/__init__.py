@@ -1,0 +1,1 @@
+"""ForumOps checkin service: devices, scans, online attendance and live counts."""

@@ -1,0 +1,3 @@
+from forumops_shared.migrations import run_env
+
+run_env()

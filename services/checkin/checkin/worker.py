@@ -1,0 +1,27 @@
+"""`checkin-worker`: the checkin outbox relay and event consumer."""
+from __future__ import annotations
+
+import threading
+
+from forumops_shared import topics
+from forumops_shared.config import ServiceSettings, load_settings
+from forumops_shared.db import make_engine
+from forumops_shared.logs import configure_logging
+from forumops_shared.runtime import Worker, stop_on_signals
+
+from .app import SERVICE
+
+CONSUMED_TOPICS: list[str] = [topics.FORUMS, topics.REGISTRATIONS]
+
+
+def build_worker(settings: ServiceSettings) -> Worker:
+    return Worker(settings, make_engine(settings.database_url), handlers={},
+                  topics=CONSUMED_TOPICS)
+
+
+def main() -> None:
+    settings = load_settings(SERVICE)
+    configure_logging(SERVICE, settings.log_level)
+    stop = threading.Event()
+    stop_on_signals(stop)
+    build_worker(settings).run(stop)

@@ -1,0 +1,1 @@
+"""ForumOps registration service: forums, connection points, registrations and signed tickets."""

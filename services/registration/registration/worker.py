@@ -1,0 +1,27 @@
+"""`registration-worker`: the registration outbox relay and event consumer."""
+from __future__ import annotations
+
+import threading
+
+from forumops_shared.config import ServiceSettings, load_settings
+from forumops_shared.db import make_engine
+from forumops_shared.logs import configure_logging
+from forumops_shared.runtime import Worker, stop_on_signals
+
+from .app import SERVICE
+
+# Registration owns its data and consumes nothing; its worker only relays the outbox.
+CONSUMED_TOPICS: list[str] = []
+
+
+def build_worker(settings: ServiceSettings) -> Worker:
+    return Worker(settings, make_engine(settings.database_url), handlers={},
+                  topics=CONSUMED_TOPICS)
+
+
+def main() -> None:
+    settings = load_settings(SERVICE)
+    configure_logging(SERVICE, settings.log_level)
+    stop = threading.Event()
+    stop_on_signals(stop)
+    build_worker(settings).run(stop)

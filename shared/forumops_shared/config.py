@@ -1,0 +1,57 @@
+"""Settings from environment variables, with local defaults; read only when asked."""
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_KAFKA = "127.0.0.1:9092"
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """What every ForumOps process needs to know about its surroundings."""
+
+    service: str
+    database_url: str
+    kafka_bootstrap_servers: str = DEFAULT_KAFKA
+    # Prepended to every topic and consumer group name, so that several stacks (or tests)
+    # can share one broker without reading each other's events. Empty in production.
+    topic_prefix: str = ""
+    var_dir: Path = Path("var")
+    log_level: str = "INFO"
+    instance_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    relay_lease_seconds: float = 10.0
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def consumer_group(self) -> str:
+        return f"{self.topic_prefix}{self.service}"
+
+    @property
+    def dlq_topic(self) -> str:
+        return f"{self.topic_prefix}{self.service}.dlq"
+
+
+def load_settings(service: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
+    """Build settings for `service` from `environ` (os.environ by default)."""
+    env = os.environ if environ is None else environ
+    var_dir = Path(env.get("FORUMOPS_VAR_DIR", "var"))
+    key = service.upper()
+    return ServiceSettings(
+        service=service,
+        database_url=env.get(f"{key}_DATABASE_URL") or default_sqlite_url(var_dir, service),
+        kafka_bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_KAFKA),
+        topic_prefix=env.get("FORUMOPS_TOPIC_PREFIX", ""),
+        var_dir=var_dir,
+        log_level=env.get("FORUMOPS_LOG_LEVEL", "INFO").upper(),
+        relay_lease_seconds=float(env.get("FORUMOPS_RELAY_LEASE_SECONDS", "10")),
+        extra={k: v for k, v in env.items() if k.startswith(f"{key}_")},
+    )
+
+
+def default_sqlite_url(var_dir: Path, service: str) -> str:
+    """One SQLite file per service under the git-ignored var/ folder."""
+    return f"sqlite:///{(var_dir / 'db' / f'{service}.db').resolve()}"

@@ -1,0 +1,203 @@
+"""Consumer runner: each event applied once, in a database transaction, before its offset moves."""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Callable, Mapping
+
+from kafka import KafkaConsumer, KafkaProducer, OffsetAndMetadata, TopicPartition
+from kafka.errors import CommitFailedError, KafkaError
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from .db import insert_ignore
+from .errors import FailureKind, classify_failure
+from .events import Event, PoisonMessage, decode_event
+from .plumbing import processed_events
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Connection, Event], None]
+
+
+class Outcome(str, Enum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    DEAD_LETTERED = "dead_lettered"
+
+
+class RetryLater(Exception):
+    """An infrastructure failure: the message must be tried again, its offset must not move."""
+
+
+@dataclass
+class RunnerStats:
+    applied: int = 0
+    duplicate: int = 0
+    ignored: int = 0
+    dead_lettered: int = 0
+
+
+class ConsumerRunner:
+    """Runs handlers for the event types a service consumes.
+
+    The decision order for one message: decode and validate (poison -> dead letter); a type
+    declared for the topic but not handled here is ignored; otherwise, in one transaction,
+    record the event id (already there -> duplicate, no effect) and run the handler.
+    """
+
+    def __init__(self, *, name: str, engine: Engine, handlers: Mapping[str, Handler],
+                 topics: list[str], topic_prefix: str, dlq_topic: str,
+                 consumer_factory: Callable[[], KafkaConsumer],
+                 producer_factory: Callable[[], KafkaProducer],
+                 handler_attempts: int = 3, max_backoff_s: float = 30.0):
+        self.name = name
+        self.engine = engine
+        self.handlers = dict(handlers)
+        self.topics = [topic_prefix + t for t in topics]
+        self.topic_prefix = topic_prefix
+        self.dlq_topic = dlq_topic
+        self.consumer_factory = consumer_factory
+        self.producer_factory = producer_factory
+        self.handler_attempts = handler_attempts
+        self.max_backoff_s = max_backoff_s
+        self.stats = RunnerStats()
+        self._dlq_producer: KafkaProducer | None = None
+
+    # -- one message -------------------------------------------------------------------------
+
+    def process(self, record) -> Outcome:
+        """Apply one record; raises RetryLater when infrastructure failed."""
+        try:
+            event = decode_event(record.value, topic=record.topic.removeprefix(self.topic_prefix))
+        except PoisonMessage as exc:
+            return self._dead_letter(record, exc, attempts=1)
+        handler = self.handlers.get(event.type)
+        if handler is None:
+            return Outcome.IGNORED
+        for attempt in range(1, self.handler_attempts + 1):
+            try:
+                return self._apply(handler, event)
+            except Exception as exc:  # noqa: BLE001 - classify_failure decides what it means
+                if classify_failure(exc) is FailureKind.TRANSIENT:
+                    raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
+                log.warning("handler for %s failed (attempt %d): %r", event.type, attempt, exc)
+                if attempt == self.handler_attempts:
+                    return self._dead_letter(record, exc, attempts=attempt)
+        raise AssertionError("unreachable")
+
+    def _apply(self, handler: Handler, event: Event) -> Outcome:
+        with self.engine.begin() as conn:
+            first_time = insert_ignore(conn, processed_events, {
+                "consumer": self.name, "event_id": event.id,
+                "processed_at": datetime.now(timezone.utc)})
+            if not first_time:
+                return Outcome.DUPLICATE
+            handler(conn, event)
+        return Outcome.APPLIED
+
+    def _dead_letter(self, record, error: BaseException, *, attempts: int) -> Outcome:
+        headers = list(record.headers or []) + [
+            ("dlq.origin.topic", record.topic.encode()),
+            ("dlq.origin.partition", str(record.partition).encode()),
+            ("dlq.origin.offset", str(record.offset).encode()),
+            ("dlq.origin.timestamp", str(record.timestamp).encode()),
+            ("dlq.consumer", self.name.encode()),
+            ("dlq.error.class", type(error).__name__.encode()),
+            ("dlq.error.message", str(error)[:4000].encode()),
+            ("dlq.attempts", str(attempts).encode()),
+            ("dlq.failed_at", datetime.now(timezone.utc).isoformat().encode()),
+        ]
+        try:
+            if self._dlq_producer is None:
+                self._dlq_producer = self.producer_factory()
+            self._dlq_producer.send(self.dlq_topic, key=record.key, value=record.value,
+                                    headers=headers).get(timeout=30)
+        except KafkaError as exc:
+            self._close_dlq_producer()
+            raise RetryLater(f"dead-letter topic unavailable: {exc}") from exc
+        log.error("dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, error)
+        return Outcome.DEAD_LETTERED
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> None:
+        """Consume until `stop` is set; the message in hand is finished before closing."""
+        backoff = Backoff(self.max_backoff_s)
+        consumer = self._connect(stop, backoff)
+        if consumer is None:
+            return
+        try:
+            while not stop.is_set():
+                batch = consumer.poll(timeout_ms=500)
+                done = self._process_batch(consumer, batch, stop, backoff)
+                self._commit(consumer, done)
+        finally:
+            consumer.close(autocommit=False)
+            self._close_dlq_producer()
+
+    def _connect(self, stop: threading.Event, backoff: "Backoff") -> KafkaConsumer | None:
+        while not stop.is_set():
+            try:
+                consumer = self.consumer_factory()
+                consumer.subscribe(self.topics)
+                backoff.reset()
+                return consumer
+            except KafkaError as exc:
+                log.warning("cannot reach Kafka yet (%r); retrying", exc)
+                backoff.wait(stop)
+        return None
+
+    def _process_batch(self, consumer, batch, stop, backoff) -> dict[TopicPartition, OffsetAndMetadata]:
+        done: dict[TopicPartition, OffsetAndMetadata] = {}
+        for tp, records in batch.items():
+            for record in records:
+                if stop.is_set():
+                    return done
+                try:
+                    outcome = self.process(record)
+                except RetryLater as exc:
+                    # Rewind so the same message comes back; never commit past it.
+                    log.warning("retrying %s[%d]@%d after %s", tp.topic, tp.partition, record.offset, exc)
+                    consumer.seek(tp, record.offset)
+                    backoff.wait(stop)
+                    break
+                backoff.reset()
+                setattr(self.stats, outcome.value, getattr(self.stats, outcome.value) + 1)
+                done[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+        return done
+
+    def _commit(self, consumer: KafkaConsumer, done) -> None:
+        if not done:
+            return
+        try:
+            consumer.commit(done)
+        except (CommitFailedError, KafkaError) as exc:
+            # The group moved on (or the broker is away): these messages will be delivered
+            # again and recognised as duplicates by their event ids.
+            log.warning("offset commit failed: %r", exc)
+
+    def _close_dlq_producer(self) -> None:
+        if self._dlq_producer is not None:
+            self._dlq_producer.close(timeout=5)
+            self._dlq_producer = None
+
+
+class Backoff:
+    """Exponential pause with jitter, cut short when asked to stop."""
+
+    def __init__(self, cap_s: float, first_s: float = 0.2):
+        self.cap_s, self.first_s, self.current = cap_s, first_s, first_s
+
+    def wait(self, stop: threading.Event) -> None:
+        stop.wait(self.current * random.uniform(0.8, 1.2))
+        self.current = min(self.current * 2, self.cap_s)
+
+    def reset(self) -> None:
+        self.current = self.first_s

@@ -1,0 +1,100 @@
+"""CloudEvents 1.0 JSON envelope: build, encode, decode and validate."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from .registry import event_type
+
+
+class PoisonMessage(Exception):
+    """A message that can never be processed as it is: it belongs in the dead-letter topic."""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    source: str
+    subject: str
+    time: datetime
+    data: dict[str, Any]
+
+    @property
+    def topic(self) -> str:
+        return event_type(self.type).topic
+
+
+class EnvelopeSchema(Schema):
+    """The CloudEvents attributes we require; unknown attributes (extensions) are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    specversion = fields.String(required=True, validate=validate.Equal("1.0"))
+    id = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    source = fields.String(required=True, validate=validate.Length(min=1))
+    type = fields.String(required=True, validate=validate.Length(min=1))
+    time = fields.AwareDateTime(required=True)
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    datacontenttype = fields.String(required=True, validate=validate.Equal("application/json"))
+    data = fields.Dict(required=True)
+
+
+_ENVELOPE = EnvelopeSchema()
+
+
+def new_event(type_: str, subject: str, data: dict[str, Any], *, source: str) -> Event:
+    """Build an event, refusing data that does not match the type's schema."""
+    spec = event_type(type_)
+    errors = spec.schema.validate(data)
+    if errors:
+        raise ValueError(f"{type_} data does not match its schema: {errors}")
+    return Event(str(uuid.uuid4()), type_, source, subject, datetime.now(timezone.utc), data)
+
+
+def encode_event(event: Event) -> bytes:
+    envelope = {
+        "specversion": "1.0",
+        "id": event.id,
+        "source": event.source,
+        "type": event.type,
+        "time": event.time.isoformat().replace("+00:00", "Z"),
+        "subject": event.subject,
+        "datacontenttype": "application/json",
+        "data": event.data,
+    }
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode_event(raw: bytes | None, *, topic: str) -> Event:
+    """Decode and validate a message read from `topic` (the unprefixed name).
+
+    Raises PoisonMessage for anything that retrying cannot fix: bytes that are not JSON, an
+    invalid envelope, a type not declared for this topic, or data that fails its schema.
+    """
+    if raw is None:
+        raise PoisonMessage("message has no value")
+    try:
+        envelope = _ENVELOPE.load(json.loads(raw))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PoisonMessage(f"undecodable message: {exc}") from exc
+    except ValidationError as exc:
+        raise PoisonMessage(f"invalid envelope: {exc.messages}") from exc
+    try:
+        spec = event_type(envelope["type"])
+    except KeyError as exc:
+        raise PoisonMessage(f"unknown event type {envelope['type']!r}") from exc
+    if spec.topic != topic:
+        raise PoisonMessage(f"event type {spec.name} does not belong on topic {topic}")
+    try:
+        data = spec.schema.load(envelope["data"])
+    except ValidationError as exc:
+        raise PoisonMessage(f"invalid {spec.name} data: {exc.messages}") from exc
+    return Event(envelope["id"], spec.name, envelope["source"], envelope["subject"],
+                 envelope["time"], data)

@@ -1,0 +1,179 @@
+"""Transactional outbox: stage events with the business rows; a relay publishes them."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError, KafkaTimeoutError
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.engine import Connection
+
+from .db import insert_ignore
+from .events import Event, encode_event
+from .plumbing import leases, outbox
+
+log = logging.getLogger(__name__)
+
+
+def stage_event(conn: Connection, event: Event) -> None:
+    """Write `event` to the outbox inside the caller's transaction."""
+    conn.execute(outbox.insert().values(
+        event_id=event.id, topic=event.topic, key=event.subject, event_type=event.type,
+        payload=encode_event(event).decode(), created_at=datetime.now(timezone.utc),
+    ))
+
+
+def pending_count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(outbox)
+                        .where(outbox.c.published_at.is_(None))).scalar_one()
+
+
+class Lease:
+    """A leadership lease in the service's own database, so only one relay publishes at a time.
+
+    Two relays publishing the same rows would double them and could reorder a key's events.
+    A lease (not a lock held by a connection) works on SQLite and PostgreSQL alike and expires
+    by itself when its holder dies.
+    """
+
+    def __init__(self, engine: Engine, name: str, owner: str, ttl_seconds: float):
+        self.engine, self.name, self.owner, self.ttl = engine, name, owner, ttl_seconds
+
+    def acquire(self) -> bool:
+        now = time.time()
+        with self.engine.begin() as conn:
+            if insert_ignore(conn, leases, {"name": self.name, "owner": self.owner,
+                                            "expires_at": now + self.ttl}):
+                return True
+            result = conn.execute(
+                update(leases)
+                .where(leases.c.name == self.name)
+                .where((leases.c.owner == self.owner) | (leases.c.expires_at < now))
+                .values(owner=self.owner, expires_at=now + self.ttl))
+            return result.rowcount == 1
+
+    def release(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(leases).where(leases.c.name == self.name)
+                         .where(leases.c.owner == self.owner))
+
+
+class PublishFailed(Exception):
+    """The broker did not acknowledge some events; they stay pending and are retried."""
+
+
+class OutboxRelay:
+    """Publishes pending outbox rows in order and marks them sent once the broker has them."""
+
+    def __init__(self, engine: Engine, producer_factory: Callable[[], KafkaProducer], *,
+                 topic_prefix: str, lease: Lease, batch_size: int = 500,
+                 ack_timeout_s: float = 130.0, keep_published: timedelta = timedelta(days=1)):
+        self.engine = engine
+        self.producer_factory = producer_factory
+        self.topic_prefix = topic_prefix
+        self.lease = lease
+        self.batch_size = batch_size
+        self.ack_timeout_s = ack_timeout_s
+        self.keep_published = keep_published
+        self._producer: KafkaProducer | None = None
+        self._last_purge = 0.0
+        self._stop = threading.Event()
+
+    def publish_pending(self) -> int:
+        """One pass: publish up to one batch; returns how many rows were acknowledged."""
+        if not self.lease.acquire():
+            return 0
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event_id,
+                       outbox.c.event_type, outbox.c.payload)
+                .where(outbox.c.published_at.is_(None))
+                .order_by(outbox.c.id).limit(self.batch_size)).all()
+            conn.rollback()
+        if rows:
+            self._send(rows)
+        self._purge_published()
+        return len(rows)
+
+    def _send(self, rows) -> None:
+        producer = self._producer_or_new()
+        futures, send_error = [], None
+        try:
+            for row in rows:
+                futures.append(producer.send(
+                    self.topic_prefix + row.topic, key=row.key.encode(), value=row.payload.encode(),
+                    headers=[("ce_id", row.event_id.encode()), ("ce_type", row.event_type.encode())]))
+        except KafkaError as exc:  # metadata unavailable: the broker is away
+            send_error = exc
+        self._await_acks(producer, futures)
+        acked, errors = [], {}
+        for row, future in zip(rows, futures):
+            if future.succeeded():
+                acked.append(row.id)
+            else:
+                errors[row.id] = repr(future.exception or "not acknowledged in time")
+        self._mark(acked, errors)
+        if errors or send_error:
+            raise PublishFailed(f"{len(rows) - len(acked)} of {len(rows)} events not acknowledged"
+                                f" ({send_error or next(iter(errors.values()))})")
+
+    def _await_acks(self, producer: KafkaProducer, futures) -> None:
+        # Flush in short steps so that a stop request is honoured while the broker is away;
+        # rows left unacknowledged stay pending and are sent again (consumers deduplicate).
+        deadline = time.monotonic() + self.ack_timeout_s
+        while time.monotonic() < deadline and not self._stop.is_set():
+            try:
+                producer.flush(timeout=1.0)
+                return
+            except KafkaTimeoutError:
+                continue
+
+    def _mark(self, acked: list[int], errors: dict[int, str]) -> None:
+        now = datetime.now(timezone.utc)
+        with self.engine.begin() as conn:
+            if acked:
+                conn.execute(update(outbox).where(outbox.c.id.in_(acked)).values(published_at=now))
+            for row_id, error in errors.items():
+                conn.execute(update(outbox).where(outbox.c.id == row_id)
+                             .values(attempts=outbox.c.attempts + 1, last_error=error[:2000]))
+
+    def _purge_published(self) -> None:
+        if time.monotonic() - self._last_purge < 60:
+            return
+        self._last_purge = time.monotonic()
+        cutoff = datetime.now(timezone.utc) - self.keep_published
+        with self.engine.begin() as conn:
+            conn.execute(delete(outbox).where(outbox.c.published_at < cutoff))
+
+    def _producer_or_new(self) -> KafkaProducer:
+        if self._producer is None:
+            self._producer = self.producer_factory()
+        return self._producer
+
+    def reset_producer(self) -> None:
+        # After an indefinite error a producer's state is unknown; a new one starts clean.
+        if self._producer is not None:
+            self._producer.close(timeout=5)
+            self._producer = None
+
+    def run(self, stop: threading.Event, *, idle_wait_s: float = 0.05, max_backoff_s: float = 10.0) -> None:
+        """Publish until `stop` is set; back off while the broker or the database is away."""
+        self._stop = stop
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                sent = self.publish_pending()
+                backoff = 0.5
+                if sent < self.batch_size:
+                    stop.wait(idle_wait_s)
+            except Exception:  # noqa: BLE001 - every failure here is retried after a pause
+                log.exception("outbox relay pass failed; retrying in %.1fs", backoff)
+                self.reset_producer()
+                stop.wait(backoff)
+                backoff = min(backoff * 2, max_backoff_s)
+        self.reset_producer()
+        self.lease.release()

@@ -1,0 +1,35 @@
+"""The Flask app factory every service builds on."""
+from __future__ import annotations
+
+import atexit
+from typing import Iterable
+
+from flask import Blueprint, Flask
+
+from .config import ServiceSettings
+from .db import make_engine
+from .kafka_clients import KafkaProbe
+from .logs import configure_logging
+from .web import install_common
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+def create_service_app(settings: ServiceSettings, blueprints: Iterable[Blueprint] = ()) -> Flask:
+    """A Flask app with the service's engine, readiness probe and common endpoints.
+
+    Nothing connects here: the engine and the Kafka probe open connections on first use, so this
+    runs safely in each gunicorn worker after the fork.
+    """
+    configure_logging(settings.service, settings.log_level)
+    app = Flask(settings.service)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.ensure_ascii = False
+    engine = make_engine(settings.database_url)
+    probe = KafkaProbe(settings.kafka_bootstrap_servers)
+    app.extensions["forumops"] = {"settings": settings, "engine": engine, "kafka_probe": probe}
+    install_common(app, engine, probe)
+    for bp in blueprints:
+        app.register_blueprint(bp)
+    atexit.register(probe.close)
+    return app

@@ -1,0 +1,69 @@
+"""A consumer of registration events whose effect is an append-only row per application.
+
+The effects table has no unique constraint on purpose: if the runner ever applied an event
+twice, the tests would see two rows.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, select
+from sqlalchemy.engine import Connection, Engine
+
+from forumops_shared import topics
+from forumops_shared.config import ServiceSettings
+from forumops_shared.consumer import ConsumerRunner
+from forumops_shared.events import Event
+from forumops_shared.events.registry import PARTICIPANT_REGISTERED, REGISTRATION_CHANGED
+from forumops_shared.kafka_clients import make_consumer, make_producer
+from forumops_shared.plumbing import metadata as plumbing_metadata
+
+metadata = MetaData()
+effects = Table(
+    "effects", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+
+def create_tables(engine: Engine) -> None:
+    plumbing_metadata.create_all(engine)
+    metadata.create_all(engine)
+
+
+def record_effect(delay_s: float = 0.0):
+    def handler(conn: Connection, event: Event) -> None:
+        if delay_s:
+            time.sleep(delay_s)
+        conn.execute(effects.insert().values(
+            event_id=event.id, event_type=event.type, subject=event.subject,
+            data=json.dumps(event.data, default=str, ensure_ascii=False)))
+    return handler
+
+
+def sink_runner(settings: ServiceSettings, engine: Engine, delay_s: float = 0.0) -> ConsumerRunner:
+    handler = record_effect(delay_s)
+    return ConsumerRunner(
+        name=settings.consumer_group, engine=engine,
+        # registration-changed is left unhandled on purpose: declared for the topic, ignored here.
+        handlers={PARTICIPANT_REGISTERED: handler},
+        topics=[topics.REGISTRATIONS], topic_prefix=settings.topic_prefix, dlq_topic=settings.dlq_topic,
+        consumer_factory=lambda: make_consumer(settings),
+        producer_factory=lambda: make_producer(settings, "dlq"))
+
+
+def effect_rows(engine: Engine) -> list:
+    with engine.connect() as conn:
+        return conn.execute(select(effects).order_by(effects.c.seq)).all()
+
+
+def effect_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(effects)).scalar_one()
+
+
+__all__ = ["REGISTRATION_CHANGED", "create_tables", "effect_count", "effect_rows", "sink_runner"]

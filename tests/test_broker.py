@@ -3,7 +3,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from forumops_shared.topics import FORUMS, REGISTRATIONS, TOPICS
-from forumops_stack.kafka import ensure_topics
+from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.testing import TEST_PARTITIONS
 
 from .support.waiting import wait_until

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
-from forumops_shared.db import make_engine
+from forumops_shared.db import make_engine, readonly
 from forumops_shared.outbox import pending_count, stage_event
 from forumops_stack.testing import settings_env
 from registration.migrate import upgrade
@@ -14,7 +14,7 @@ from registration.migrate import upgrade
 from .support import events
 from .support.processes import Child
 from .support.relaying import relaying
-from .support.sink import create_tables, effect_count, effect_rows
+from .support.sink import prepare_sink, effect_count, effect_rows
 from .support.waiting import wait_until
 
 notes_md = MetaData()
@@ -37,7 +37,7 @@ def sink_process(settings_for, tmp_path):
     """A consumer of the registrations topic running in its own process."""
     settings = settings_for("sink")
     engine = make_engine(settings.database_url)
-    create_tables(engine)
+    prepare_sink(settings, engine)
     child = Child.python_module("tests.support.sink_worker", settings_env(settings), tmp_path / "sink.log")
     yield engine
     child.stop()
@@ -106,5 +106,5 @@ def test_events_written_while_the_broker_is_down_all_arrive_in_key_order(kafka_b
 
 
 def _pending(engine) -> int:
-    with engine.connect() as conn:
+    with readonly(engine).connect() as conn:
         return pending_count(conn)

@@ -12,6 +12,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import Engine
 
+from .db import readonly
 from .outbox import pending_count
 
 
@@ -43,7 +44,7 @@ class OutboxBacklogCollector:
         family = GaugeMetricFamily("forumops_outbox_pending_events",
                                    "Events written but not yet acknowledged by Kafka")
         try:
-            with self.engine.connect().execution_options(sqlite_readonly=True) as conn:
+            with readonly(self.engine).connect() as conn:
                 family.add_metric([], pending_count(conn))
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is away
             family.add_metric([], float("nan"))

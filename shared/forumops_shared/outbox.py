@@ -12,7 +12,7 @@ from kafka.errors import KafkaError, KafkaTimeoutError
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from .db import insert_ignore
+from .db import insert_ignore, readonly
 from .events import Event, encode_event
 from .plumbing import leases, outbox
 
@@ -87,7 +87,7 @@ class OutboxRelay:
         """One pass: publish up to one batch; returns how many rows were acknowledged."""
         if not self.lease.acquire():
             return 0
-        with self.engine.connect() as conn:
+        with readonly(self.engine).connect() as conn:
             rows = conn.execute(
                 select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event_id,
                        outbox.c.event_type, outbox.c.payload)

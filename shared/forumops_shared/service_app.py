@@ -33,3 +33,10 @@ def create_service_app(settings: ServiceSettings, blueprints: Iterable[Blueprint
         app.register_blueprint(bp)
     atexit.register(probe.close)
     return app
+
+
+def close_service_app(app: Flask) -> None:
+    """Release what the app opened (Kafka probe, database pool); for tests and embedders."""
+    parts = app.extensions["forumops"]
+    parts["kafka_probe"].close()
+    parts["engine"].dispose()

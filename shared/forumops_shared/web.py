@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from werkzeug.exceptions import HTTPException
 
 from . import metrics
+from .db import readonly
 from .kafka_clients import KafkaProbe
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def health_blueprint(engine: Engine, probe: KafkaProbe) -> Blueprint:
 
 def _database_check(engine: Engine) -> tuple[bool, str]:
     try:
-        with engine.connect().execution_options(sqlite_readonly=True) as conn:
+        with readonly(engine).connect() as conn:
             conn.execute(text("SELECT 1"))
         return True, engine.dialect.name
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"

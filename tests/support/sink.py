@@ -14,10 +14,13 @@ from sqlalchemy.engine import Connection, Engine
 from forumops_shared import topics
 from forumops_shared.config import ServiceSettings
 from forumops_shared.consumer import ConsumerRunner
+from forumops_shared.db import readonly
 from forumops_shared.events import Event
-from forumops_shared.events.registry import PARTICIPANT_REGISTERED, REGISTRATION_CHANGED
+from forumops_shared.events.registry import PARTICIPANT_REGISTERED
 from forumops_shared.kafka_clients import make_consumer, make_producer
 from forumops_shared.plumbing import metadata as plumbing_metadata
+from forumops_shared.topics import TopicSpec
+from forumops_shared.topic_admin import ensure_topics
 
 metadata = MetaData()
 effects = Table(
@@ -30,9 +33,12 @@ effects = Table(
 )
 
 
-def create_tables(engine: Engine) -> None:
+def prepare_sink(settings: ServiceSettings, engine: Engine) -> None:
+    """The sink's tables, and its dead-letter topic, declared like a real service's."""
     plumbing_metadata.create_all(engine)
     metadata.create_all(engine)
+    ensure_topics(settings.kafka_bootstrap_servers, prefix=settings.topic_prefix,
+                  specs=(TopicSpec("sink.dlq", 1),))
 
 
 def record_effect(delay_s: float = 0.0):
@@ -57,13 +63,12 @@ def sink_runner(settings: ServiceSettings, engine: Engine, delay_s: float = 0.0)
 
 
 def effect_rows(engine: Engine) -> list:
-    with engine.connect() as conn:
+    with readonly(engine).connect() as conn:
         return conn.execute(select(effects).order_by(effects.c.seq)).all()
 
 
 def effect_count(engine: Engine) -> int:
-    with engine.connect() as conn:
+    with readonly(engine).connect() as conn:
         return conn.execute(select(func.count()).select_from(effects)).scalar_one()
 
 
-__all__ = ["REGISTRATION_CHANGED", "create_tables", "effect_count", "effect_rows", "sink_runner"]

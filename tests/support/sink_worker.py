@@ -9,14 +9,13 @@ from forumops_shared.db import make_engine
 from forumops_shared.logs import configure_logging
 from forumops_shared.runtime import stop_on_signals
 
-from .sink import create_tables, sink_runner
+from .sink import sink_runner
 
 
 def main() -> None:
     settings = load_settings("sink")
     configure_logging("sink", settings.log_level)
     engine = make_engine(settings.database_url)
-    create_tables(engine)
     stop = threading.Event()
     stop_on_signals(stop)
     sink_runner(settings, engine, delay_s=float(os.environ.get("SINK_DELAY_S", "0"))).run(stop)

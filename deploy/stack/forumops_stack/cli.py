@@ -66,6 +66,8 @@ def cmd_kafka(args) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # While a broker starts, refused connections are expected; our own messages say what failed.
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)
     parser = argparse.ArgumentParser(prog="forumops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("up", help="start the broker and every service's API and worker").set_defaults(fn=cmd_up)
@@ -73,10 +75,12 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("status", help="what is running").set_defaults(fn=cmd_status)
     test = sub.add_parser("test", help="run the test suite on a real broker and database")
     test.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    test.set_defaults(fn=cmd_test)
+    test.set_defaults(fn=cmd_test)  # any further arguments go to pytest
     kafka = sub.add_parser("kafka", help="the local broker alone")
     kafka.add_argument("action", choices=("fetch", "start", "stop", "path"))
     kafka.set_defaults(fn=cmd_kafka)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.fn is not cmd_test:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.pytest_args = extra
     sys.exit(args.fn(args))

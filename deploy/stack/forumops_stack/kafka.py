@@ -13,8 +13,6 @@ from pathlib import Path
 
 from kafka.admin import KafkaAdminClient
 
-from forumops_shared.topics import TOPICS, TopicSpec
-
 from .paths import KAFKA_DEPLOY, KAFKA_JARS
 
 log = logging.getLogger(__name__)
@@ -184,29 +182,3 @@ def wait_until_ready(bootstrap: str, timeout_s: float, alive=lambda: True) -> No
             last_error = exc
             time.sleep(0.2)
     raise BrokerError(f"no answer from Kafka at {bootstrap} within {timeout_s}s: {last_error!r}")
-
-
-def ensure_topics(bootstrap: str, *, prefix: str = "", max_partitions: int | None = None,
-                  specs: tuple[TopicSpec, ...] = TOPICS) -> list[str]:
-    """Create the declared topics that do not exist yet; returns the names created."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
-    try:
-        existing = set(admin.list_topics())
-        wanted = {
-            spec.prefixed(prefix): {
-                "num_partitions": min(spec.partitions, max_partitions or spec.partitions),
-                "replication_factor": -1,  # the broker's default.replication.factor
-                "configs": dict(spec.config),
-            }
-            for spec in specs if spec.prefixed(prefix) not in existing
-        }
-        if not wanted:
-            return []
-        result = admin.create_topics(wanted, raise_errors=False, wait_for_metadata=True)
-        failed = {t["name"]: t.get("error_message") or t["error_code"]
-                  for t in result["topics"] if t["error_code"] not in (0, 36)}  # 36: already exists
-        if failed:
-            raise BrokerError(f"could not create topics: {failed}")
-        return sorted(wanted)
-    finally:
-        admin.close()

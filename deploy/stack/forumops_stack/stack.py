@@ -12,7 +12,9 @@ from pathlib import Path
 
 import requests
 
-from .kafka import LocalKafka, _wait_for_exit, ensure_topics
+from forumops_shared.topic_admin import ensure_topics
+
+from .kafka import LocalKafka, _wait_for_exit
 from .paths import DEPLOY, VAR
 
 
@@ -73,10 +75,11 @@ def up(log=print) -> dict[str, str]:
     bootstrap, own_broker = bootstrap_servers()
     if own_broker:
         seconds = local_kafka().start()
-        log(f"kafka       {bootstrap}  (ready in {seconds:.1f}s)" if seconds else f"kafka       {bootstrap}  (already running)")
+        state = f"ready in {seconds:.1f}s" if seconds else "already running"
+        log(f"{'kafka':<14}{bootstrap}  ({state})")
     created = ensure_topics(bootstrap, prefix=os.environ.get("FORUMOPS_TOPIC_PREFIX", ""))
     if created:
-        log(f"topics      created {', '.join(created)}")
+        log(f"{'topics':<14}created {', '.join(created)}")
     for svc in SERVICES:
         env = service_env(svc, bootstrap)
         subprocess.run([_bin(f"{svc.name}-migrate")], env=env, check=True)
@@ -87,7 +90,7 @@ def up(log=print) -> dict[str, str]:
             _spawn(f"{svc.name}-worker", [_bin(f"{svc.name}-worker")], env)
     for svc in SERVICES:
         _wait_ready(svc)
-        log(f"{svc.name:<12}{svc.url}  (api pid {_alive(svc.name + '-api')}, worker pid {_alive(svc.name + '-worker')})")
+        log(f"{svc.name:<14}{svc.url}  (api pid {_alive(svc.name + '-api')}, worker pid {_alive(svc.name + '-worker')})")
     return {svc.name: svc.url for svc in SERVICES}
 
 
@@ -117,17 +120,17 @@ def _alive(name: str) -> int | None:
 def down(log=print) -> None:
     """Stop workers and APIs (SIGTERM, then SIGKILL after 30 s), then the broker."""
     names = [f"{s.name}-{part}" for s in SERVICES for part in ("worker", "api")]
-    for name in names:
-        pid = _alive(name)
-        if pid:
-            os.kill(pid, signal.SIGTERM)
-    for name in names:
-        pid = _alive(name)
-        if pid and not _wait_for_exit(pid, 30):
+    signalled = {name: pid for name in names if (pid := _alive(name))}
+    for pid in signalled.values():
+        os.kill(pid, signal.SIGTERM)
+    for name, pid in signalled.items():
+        if not _wait_for_exit(pid, 30):
             os.killpg(pid, signal.SIGKILL)
-        (RUN / f"{name}.pid").unlink(missing_ok=True)
-        if pid:
+            log(f"killed {name} (pid {pid}): it did not stop within 30 s")
+        else:
             log(f"stopped {name} (pid {pid})")
+    for name in names:
+        (RUN / f"{name}.pid").unlink(missing_ok=True)
     kafka = local_kafka()
     if kafka.running_pid():
         pid = kafka.running_pid()

@@ -21,7 +21,9 @@ from sqlalchemy import create_engine, text
 
 from forumops_shared.config import ServiceSettings
 
-from .kafka import LocalKafka, ensure_jars, ensure_topics, wait_until_ready
+from forumops_shared.topic_admin import ensure_topics
+
+from .kafka import LocalKafka, ensure_jars, wait_until_ready
 
 TEST_PARTITIONS = 3
 

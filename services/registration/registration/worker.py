@@ -25,3 +25,7 @@ def main() -> None:
     stop = threading.Event()
     stop_on_signals(stop)
     build_worker(settings).run(stop)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,4 @@
+-- One database per service: a service never reads another's data.
+CREATE DATABASE registration;
+CREATE DATABASE checkin;
+CREATE DATABASE certificates;

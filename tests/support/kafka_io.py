@@ -1,0 +1,50 @@
+"""Reading and writing raw messages and group offsets, as an operator's tools would."""
+from __future__ import annotations
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.admin import KafkaAdminClient
+from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError
+
+from forumops_shared.events import Event, encode_event
+
+
+def produce_raw(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    try:
+        for key, value in messages:
+            producer.send(topic, key=key, value=value)
+        producer.flush(timeout=30)
+    finally:
+        producer.close()
+
+
+def produce_events(bootstrap: str, topic: str, events: list[Event]) -> None:
+    produce_raw(bootstrap, topic, [(e.subject.encode(), encode_event(e)) for e in events])
+
+
+def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 30) -> list:
+    """Read a topic from the beginning until `expected` messages arrived or time is up."""
+    import time
+
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False)
+    found, deadline = [], time.monotonic() + timeout_s
+    try:
+        while len(found) < expected and time.monotonic() < deadline:
+            for records in consumer.poll(timeout_ms=500).values():
+                found.extend(records)
+    finally:
+        consumer.close()
+    return found
+
+
+def committed_total(bootstrap: str, group: str) -> int:
+    """Sum of the group's committed offsets: how many messages it has finished with."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        offsets = admin.list_group_offsets({group: None}).get(group, {})
+    except (CoordinatorNotAvailableError, CoordinatorLoadInProgressError):
+        return 0  # the offsets topic is still being created on a fresh broker: nothing committed
+    finally:
+        admin.close()
+    return sum(max(o.offset, 0) for o in offsets.values())

@@ -1,0 +1,55 @@
+"""Database primitives the plumbing stands on, on SQLite and on PostgreSQL."""
+import time
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import inspect
+
+from forumops_shared.db import insert_ignore, make_engine
+from forumops_shared.outbox import Lease
+from forumops_shared.plumbing import processed_events
+from registration.migrate import upgrade
+
+
+@pytest.fixture
+def engine(settings_for):
+    settings = settings_for("registration")
+    upgrade(settings)
+    engine = make_engine(settings.database_url)
+    yield engine
+    engine.dispose()
+
+
+def test_insert_ignore_tells_a_new_row_from_an_existing_one(engine):
+    row = {"consumer": "c", "event_id": "e-1", "processed_at": datetime.now(timezone.utc)}
+    with engine.begin() as conn:
+        assert insert_ignore(conn, processed_events, row) is True
+        assert insert_ignore(conn, processed_events, row) is False
+        assert insert_ignore(conn, processed_events, {**row, "event_id": "e-2"}) is True
+
+
+def test_only_one_holder_of_a_lease_until_it_expires(engine):
+    first, second = Lease(engine, "relay", "first", 0.5), Lease(engine, "relay", "second", 0.5)
+    assert first.acquire() and first.acquire()  # renewing is acquiring again
+    assert not second.acquire()
+    time.sleep(0.6)
+    assert second.acquire()
+    assert not first.acquire()
+
+
+def test_a_released_lease_is_free_at_once(engine):
+    first, second = Lease(engine, "relay", "first", 60), Lease(engine, "relay", "second", 60)
+    assert first.acquire()
+    first.release()
+    assert second.acquire()
+
+
+def test_migrating_twice_changes_nothing(settings_for):
+    settings = settings_for("checkin")
+    from checkin.migrate import upgrade as upgrade_checkin
+
+    upgrade_checkin(settings)
+    upgrade_checkin(settings)
+    engine = make_engine(settings.database_url)
+    assert {"outbox", "processed_events", "leases", "alembic_version"} <= set(inspect(engine).get_table_names())
+    engine.dispose()

@@ -15,6 +15,7 @@ from kafka.errors import CommitFailedError, KafkaError
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from .dead_letters import DeadLetters
 from .db import insert_ignore
 from .errors import FailureKind, classify_failure
 from .events import Event, PoisonMessage, decode_event
@@ -62,13 +63,11 @@ class ConsumerRunner:
         self.handlers = dict(handlers)
         self.topics = [topic_prefix + t for t in topics]
         self.topic_prefix = topic_prefix
-        self.dlq_topic = dlq_topic
         self.consumer_factory = consumer_factory
-        self.producer_factory = producer_factory
         self.handler_attempts = handler_attempts
         self.max_backoff_s = max_backoff_s
         self.stats = RunnerStats()
-        self._dlq_producer: KafkaProducer | None = None
+        self.dead_letters = DeadLetters(dlq_topic, name, producer_factory)
 
     # -- one message -------------------------------------------------------------------------
 
@@ -103,26 +102,10 @@ class ConsumerRunner:
         return Outcome.APPLIED
 
     def _dead_letter(self, record, error: BaseException, *, attempts: int) -> Outcome:
-        headers = list(record.headers or []) + [
-            ("dlq.origin.topic", record.topic.encode()),
-            ("dlq.origin.partition", str(record.partition).encode()),
-            ("dlq.origin.offset", str(record.offset).encode()),
-            ("dlq.origin.timestamp", str(record.timestamp).encode()),
-            ("dlq.consumer", self.name.encode()),
-            ("dlq.error.class", type(error).__name__.encode()),
-            ("dlq.error.message", str(error)[:4000].encode()),
-            ("dlq.attempts", str(attempts).encode()),
-            ("dlq.failed_at", datetime.now(timezone.utc).isoformat().encode()),
-        ]
         try:
-            if self._dlq_producer is None:
-                self._dlq_producer = self.producer_factory()
-            self._dlq_producer.send(self.dlq_topic, key=record.key, value=record.value,
-                                    headers=headers).get(timeout=30)
+            self.dead_letters.publish(record, error, attempts=attempts)
         except KafkaError as exc:
-            self._close_dlq_producer()
             raise RetryLater(f"dead-letter topic unavailable: {exc}") from exc
-        log.error("dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, error)
         return Outcome.DEAD_LETTERED
 
     # -- the loop ----------------------------------------------------------------------------
@@ -140,7 +123,7 @@ class ConsumerRunner:
                 self._commit(consumer, done)
         finally:
             consumer.close(autocommit=False)
-            self._close_dlq_producer()
+            self.dead_letters.close()
 
     def _connect(self, stop: threading.Event, backoff: "Backoff") -> KafkaConsumer | None:
         while not stop.is_set():
@@ -182,11 +165,6 @@ class ConsumerRunner:
             # The group moved on (or the broker is away): these messages will be delivered
             # again and recognised as duplicates by their event ids.
             log.warning("offset commit failed: %r", exc)
-
-    def _close_dlq_producer(self) -> None:
-        if self._dlq_producer is not None:
-            self._dlq_producer.close(timeout=5)
-            self._dlq_producer = None
 
 
 class Backoff:

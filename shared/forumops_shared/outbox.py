@@ -12,9 +12,10 @@ from kafka.errors import KafkaError, KafkaTimeoutError
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from .db import insert_ignore, readonly
+from .db import readonly
 from .events import Event, encode_event
-from .plumbing import leases, outbox
+from .lease import Lease
+from .plumbing import outbox
 
 log = logging.getLogger(__name__)
 
@@ -30,36 +31,6 @@ def stage_event(conn: Connection, event: Event) -> None:
 def pending_count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(outbox)
                         .where(outbox.c.published_at.is_(None))).scalar_one()
-
-
-class Lease:
-    """A leadership lease in the service's own database, so only one relay publishes at a time.
-
-    Two relays publishing the same rows would double them and could reorder a key's events.
-    A lease (not a lock held by a connection) works on SQLite and PostgreSQL alike and expires
-    by itself when its holder dies.
-    """
-
-    def __init__(self, engine: Engine, name: str, owner: str, ttl_seconds: float):
-        self.engine, self.name, self.owner, self.ttl = engine, name, owner, ttl_seconds
-
-    def acquire(self) -> bool:
-        now = time.time()
-        with self.engine.begin() as conn:
-            if insert_ignore(conn, leases, {"name": self.name, "owner": self.owner,
-                                            "expires_at": now + self.ttl}):
-                return True
-            result = conn.execute(
-                update(leases)
-                .where(leases.c.name == self.name)
-                .where((leases.c.owner == self.owner) | (leases.c.expires_at < now))
-                .values(owner=self.owner, expires_at=now + self.ttl))
-            return result.rowcount == 1
-
-    def release(self) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(leases).where(leases.c.name == self.name)
-                         .where(leases.c.owner == self.owner))
 
 
 class PublishFailed(Exception):

@@ -1,0 +1,85 @@
+"""Where a test run gets its Kafka broker: the project's own, or a container of the official image."""
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from typing import Callable
+
+from .kafka import LocalKafka, ensure_jars, jar_dir, kafka_version, wait_until_ready
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Broker:
+    """The broker a test session uses; `restart` is None when this run does not control it."""
+
+    bootstrap: str
+    kind: str
+    stop: Callable[[], None] | None = None
+    start: Callable[[], None] | None = None
+
+    @property
+    def controllable(self) -> bool:
+        return self.stop is not None
+
+
+def local_broker(tmp_dir) -> tuple[Broker, Callable[[], None]]:
+    ensure_jars()
+    port = free_port()
+    kafka = LocalKafka(tmp_dir, port=port, controller_port=free_port())
+    kafka.start()
+    return Broker(kafka.bootstrap, "local", stop=kafka.stop, start=kafka.start), kafka.stop
+
+
+def docker_available() -> bool:
+    try:
+        import docker
+
+        docker.from_env().ping()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means no usable engine
+        return False
+
+
+def container_broker() -> tuple[Broker, Callable[[], None]]:
+    from testcontainers.core.container import DockerContainer
+
+    port = free_port()
+    container = (
+        DockerContainer(f"apache/kafka:{kafka_version()}")
+        .with_bind_ports(port, port)
+        .with_env("KAFKA_NODE_ID", "1")
+        .with_env("KAFKA_PROCESS_ROLES", "broker,controller")
+        .with_env("KAFKA_LISTENERS", f"PLAINTEXT://:{port},CONTROLLER://:9093")
+        .with_env("KAFKA_ADVERTISED_LISTENERS", f"PLAINTEXT://127.0.0.1:{port}")
+        .with_env("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER")
+        .with_env("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT")
+        .with_env("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093")
+        .with_env("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
+        .with_env("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
+        .with_env("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
+        .with_env("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+        .with_env("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+    )
+    container.start()
+    bootstrap = f"127.0.0.1:{port}"
+    wait_until_ready(bootstrap, 90)
+
+    def restart():
+        container.get_wrapped_container().start()
+        wait_until_ready(bootstrap, 90)
+
+    broker = Broker(bootstrap, "container", stop=lambda: container.get_wrapped_container().stop(),
+                    start=restart)
+    return broker, container.stop
+
+
+def jars_present() -> bool:
+    return (jar_dir() / ".complete").exists()
+
+

@@ -118,7 +118,12 @@ class ConsumerRunner:
             return
         try:
             while not stop.is_set():
-                batch = consumer.poll(timeout_ms=500)
+                try:
+                    batch = consumer.poll(timeout_ms=500)
+                except KafkaError as exc:  # the broker went away mid-poll: wait, then poll again
+                    log.warning("poll failed: %r", exc)
+                    backoff.wait(stop)
+                    continue
                 done = self._process_batch(consumer, batch, stop, backoff)
                 self._commit(consumer, done)
         finally:

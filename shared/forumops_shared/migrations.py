@@ -22,8 +22,15 @@ def upgrade(script_location: Path, database_url: str, revision: str = "head") ->
     command.upgrade(alembic_config(script_location, database_url), revision)
 
 
+PLUMBING_TABLES = frozenset({"outbox", "processed_events", "leases"})
+
+
 def run_env(target_metadata: MetaData | None = None) -> None:
-    """Body of every service's migrations/env.py (online mode only)."""
+    """Body of every service's migrations/env.py (online mode only).
+
+    Autogenerate compares only the service's own tables; the plumbing tables come from
+    forumops_shared and are created by their own step.
+    """
     url = context.config.attributes.get("database_url")
     if url is None:
         raise RuntimeError("run migrations through forumops_shared.migrations.upgrade()")
@@ -31,9 +38,14 @@ def run_env(target_metadata: MetaData | None = None) -> None:
     try:
         with engine.connect() as conn:
             context.configure(connection=conn, target_metadata=target_metadata,
-                              render_as_batch=conn.dialect.name == "sqlite")
+                              render_as_batch=conn.dialect.name == "sqlite",
+                              include_name=_service_tables_only)
             with context.begin_transaction():
                 context.run_migrations()
             conn.commit()
     finally:
         engine.dispose()
+
+
+def _service_tables_only(name, type_, _parent_names) -> bool:
+    return not (type_ == "table" and name in PLUMBING_TABLES)

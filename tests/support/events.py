@@ -17,6 +17,6 @@ def registered(registration_id: str | None = None, n: int = 0, forum: str = "die
         "registration_id": registration_id, "forum": forum, "status": "confirmed",
         "attendance": "onsite", "point": "HN-001", "language": "vi",
         "full_name": f"{NAMES[n % len(NAMES)]}", "email": f"nguoi{n}@truong.edu.vn",
-        "organisation": "Sở Giáo dục và Đào tạo Hà Nội", "ticket_code": f"T{n:07d}",
+        "organisation": "Sở Giáo dục và Đào tạo Hà Nội", "ticket_code": f"T{n:07d}", "ticket_version": 1,
         "occurred_at": datetime.now(timezone.utc).isoformat(),
     }, source="/forumops/tests")

@@ -65,6 +65,7 @@ class Registration(EventData):
     organisation = _text(required=False, allow_none=True)
     role = _text(required=False, max_len=200, allow_none=True)
     ticket_code = _text(max_len=32)
+    ticket_version = fields.Integer(required=True, validate=validate.Range(min=1))
     occurred_at = fields.AwareDateTime(required=True)
 
 

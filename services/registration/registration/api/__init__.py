@@ -1,0 +1,1 @@
+"""The registration HTTP API: parse, call a use case, shape the answer."""

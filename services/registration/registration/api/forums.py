@@ -1,0 +1,81 @@
+"""Forums and their connection points."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from ..schemas import ForumChangeSchema, ForumSchema, PointSchema
+from ..services import forums as forum_cases
+from ..services import points as point_cases
+from .context import ctx
+from .requests import csv_body, json_body, require_admin
+
+bp = Blueprint("forums", __name__, url_prefix="/api/v1/forums")
+
+
+def _organiser_change() -> None:
+    """Checks the organiser token and that a signing key exists: every change below publishes
+    the forum, and a forum published without its ticket keys cannot be checked in."""
+    require_admin()
+    ctx().keys.active()
+_forum_schema, _change_schema, _point_schema = ForumSchema(), ForumChangeSchema(), PointSchema()
+
+
+@bp.post("")
+def create_forum():
+    """Organiser: create and publish a forum."""
+    _organiser_change()
+    data = json_body(_forum_schema)
+    with ctx().write() as conn:
+        forum = forum_cases.create_forum(conn, data)
+        return jsonify(forum_cases.forum_view(conn, forum)), 201
+
+
+@bp.get("/<slug>")
+def show_forum(slug: str):
+    """Public: the forum with its connection points."""
+    with ctx().read() as conn:
+        return jsonify(forum_cases.forum_view(conn, forum_cases.get_forum(conn, slug)))
+
+
+@bp.patch("/<slug>")
+def change_forum(slug: str):
+    """Organiser: change some of a forum's fields; the new state is published."""
+    _organiser_change()
+    data = json_body(_change_schema, partial=True)
+    with ctx().write() as conn:
+        forum = forum_cases.change_forum(conn, slug, data)
+        return jsonify(forum_cases.forum_view(conn, forum))
+
+
+@bp.put("/<slug>/points/<code>")
+def put_point(slug: str, code: str):
+    """Organiser: create or change one connection point."""
+    _organiser_change()
+    data = json_body(_point_schema)
+    with ctx().write() as conn:
+        forum = forum_cases.get_forum(conn, slug)
+        change = point_cases.put_point(conn, forum, code, data)
+        point = next(p for p in point_cases.list_points(conn, forum) if p["code"] == code)
+    return jsonify({**point, "outcome": change.outcome, "promoted": change.promoted}), \
+        201 if change.outcome == "created" else 200
+
+
+@bp.post("/<slug>/points/import")
+def import_points(slug: str):
+    """Organiser: a CSV of `code,name,province,capacity`; answers one report line per row."""
+    _organiser_change()
+    text = csv_body()
+    with ctx().write() as conn:
+        forum = forum_cases.get_forum(conn, slug)
+        rows = point_cases.import_points(conn, forum, text)
+    totals = {outcome: sum(r["outcome"] == outcome for r in rows)
+              for outcome in ("created", "updated", "unchanged", "refused")}
+    return jsonify({**totals, "rows": rows})
+
+
+@bp.get("/<slug>/points")
+def list_points(slug: str):
+    """Public: points with capacity, confirmed and waitlisted counts."""
+    with ctx().read() as conn:
+        forum = forum_cases.get_forum(conn, slug)
+        return jsonify({"points": point_cases.list_points(conn, forum)})

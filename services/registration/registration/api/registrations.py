@@ -1,0 +1,156 @@
+"""Registrations: the public submit, the participant's own view, organiser lists."""
+from __future__ import annotations
+
+import base64
+import csv
+import io
+
+from flask import Blueprint, Response, jsonify, request, stream_with_context
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from ..reasons import RegistrationError
+from ..schemas import ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
+from ..services import idempotency
+from ..services import registrations as cases
+from ..services.forums import get_forum
+from .context import ctx
+from .requests import authorised_registration, json_body, require_admin
+
+bp = Blueprint("registrations", __name__, url_prefix="/api/v1")
+_new_schema, _change_schema, _list_schema = RegistrationSchema(), RegistrationChangeSchema(), ListQuerySchema()
+
+
+@bp.post("/forums/<slug>/registrations")
+def register(slug: str):
+    """Public: register for a forum. An Idempotency-Key header makes retries safe."""
+    data = json_body(_new_schema)
+    key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
+    scope = f"register:{slug}"
+    try:
+        with ctx().write() as conn:
+            if key:
+                stored = idempotency.claim(conn, scope, key, idempotency.request_fingerprint(data))
+                if stored:
+                    return jsonify(stored.body), stored.status
+            forum = get_forum(conn, slug)
+            row, token = cases.register(conn, forum, data, consent_version=ctx().config.consent_version)
+            body = {**cases.view(conn, row, ctx().keys.active()), "manage_token": token}
+            if key:
+                idempotency.remember(conn, scope, key, row.id, idempotency.StoredAnswer(201, body))
+    except IntegrityError as exc:
+        # Two submits with one email at the same instant: the unique index let one through.
+        raise RegistrationError("already_registered") from exc
+    return jsonify(body), 201
+
+
+@bp.get("/registrations/<registration_id>")
+def show(registration_id: str):
+    """The participant (manage token) or an organiser: the registration and its ticket."""
+    with ctx().read() as conn:
+        row = authorised_registration(conn, registration_id)
+        return jsonify(cases.view(conn, row, ctx().keys.active()))
+
+
+@bp.patch("/registrations/<registration_id>")
+def change(registration_id: str):
+    """Change details, attendance or point; a new point or mode re-issues the ticket."""
+    data = json_body(_change_schema, partial=True)
+    with ctx().write() as conn:
+        row = authorised_registration(conn, registration_id)
+        forum = get_forum(conn, row.forum_slug)
+        row = cases.change(conn, forum, row, data)
+        return jsonify(cases.view(conn, row, ctx().keys.active()))
+
+
+@bp.delete("/registrations/<registration_id>")
+def cancel(registration_id: str):
+    """Cancel; the place goes to the next person waiting."""
+    with ctx().write() as conn:
+        row = authorised_registration(conn, registration_id)
+        row = cases.cancel(conn, get_forum(conn, row.forum_slug), row)
+        return jsonify(cases.view(conn, row, ctx().keys.active()))
+
+
+@bp.post("/registrations/<registration_id>/erase")
+def erase(registration_id: str):
+    """Erase the person's data here; every other service is told to do the same."""
+    with ctx().write() as conn:
+        row = authorised_registration(conn, registration_id)
+        cases.erase(conn, get_forum(conn, row.forum_slug), row)
+    return jsonify({"id": registration_id, "status": "erased"})
+
+
+@bp.get("/forums/<slug>/registrations")
+def list_registrations(slug: str):
+    """Organiser: registrations in order, filtered by point and status, a page at a time."""
+    require_admin()
+    query = _load_query()
+    with ctx().read() as conn:
+        forum = get_forum(conn, slug)
+        stmt = cases.listing(forum.id, after=query.get("after", 0), status=query.get("status"),
+                             point=query.get("point")).limit(query["limit"] + 1)
+        rows = conn.execute(stmt).all()
+        key = ctx().keys.active()
+        items = [cases.view(conn, row, key) for row in rows[: query["limit"]]]
+    next_cursor = _cursor(rows[query["limit"] - 1].seq) if len(rows) > query["limit"] else None
+    return jsonify({"items": items, "next_cursor": next_cursor})
+
+
+EXPORT_COLUMNS = ("id", "status", "attendance", "point", "full_name", "email", "phone", "organisation",
+                  "role", "language", "ticket_code", "created_at")
+
+
+@bp.get("/forums/<slug>/registrations/export")
+def export_registrations(slug: str):
+    """Organiser: every registration as CSV (UTF-8 with BOM, so spreadsheets show Vietnamese)."""
+    require_admin()
+    with ctx().read() as conn:
+        forum_id = get_forum(conn, slug).id
+
+    def lines():
+        yield "\ufeff" + _csv_line(EXPORT_COLUMNS)
+        after = 0
+        while True:
+            with ctx().read() as conn:
+                rows = conn.execute(cases.listing(forum_id, after=after).limit(1000)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _csv_line([row.id, row.status, row.attendance, row.point_code, row.full_name, row.email,
+                                 row.phone, row.organisation, row.role, row.language, row.ticket_code,
+                                 row.created_at.isoformat()])
+            after = rows[-1].seq
+
+    headers = {"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'}
+    return Response(stream_with_context(lines()), mimetype="text/csv", headers=headers)
+
+
+def _csv_line(values) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow([_spreadsheet_safe(v) for v in values])
+    return out.getvalue()
+
+
+def _spreadsheet_safe(value):
+    # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _load_query() -> dict:
+    try:
+        query = _list_schema.load(request.args.to_dict())
+    except ValidationError as exc:
+        raise RegistrationError("validation_failed", exc.messages) from exc
+    if "cursor" in query:
+        try:
+            query["after"] = int(base64.urlsafe_b64decode(query["cursor"].encode()).decode())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise RegistrationError("invalid_cursor") from exc
+    return query
+
+
+def _cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(str(seq).encode()).decode()

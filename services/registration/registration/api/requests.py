@@ -1,0 +1,76 @@
+"""Reading requests: JSON bodies through a schema, CSV bodies, bearer tokens, callers."""
+from __future__ import annotations
+
+import hmac
+
+from flask import request
+from marshmallow import Schema, ValidationError
+from sqlalchemy import select
+
+from ..reasons import RegistrationError
+from ..services.registrations import hash_token, load_registration
+from ..tables import registrations
+from .context import ctx
+
+
+def json_body(schema: Schema, *, partial: bool = False) -> dict:
+    """The body loaded through `schema`: 415, 413 or 422 with field errors otherwise."""
+    if request.content_length and request.content_length > ctx().config.json_body_limit:
+        raise RegistrationError("body_too_large")
+    if not request.is_json:
+        raise RegistrationError("unsupported_media_type", message="Send application/json.")
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise RegistrationError("validation_failed", {"_body": ["Must be a JSON object."]})
+    try:
+        return schema.load(payload, partial=partial)
+    except ValidationError as exc:
+        raise RegistrationError("validation_failed", exc.messages) from exc
+
+
+def csv_body() -> str:
+    """A CSV upload, as the raw body (text/csv) or as the `file` field of a form."""
+    if request.content_length and request.content_length > ctx().config.import_body_limit:
+        raise RegistrationError("body_too_large")
+    upload = request.files.get("file")
+    raw = upload.read() if upload else request.get_data()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RegistrationError("invalid_csv", {"file": ["Must be UTF-8 text."]}) from exc
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def is_admin(token: str | None) -> bool:
+    expected = ctx().config.admin_token
+    return bool(token and expected and hmac.compare_digest(token.encode(), expected.encode()))
+
+
+def require_admin() -> None:
+    token = bearer_token()
+    if token is None:
+        raise RegistrationError("unauthenticated")
+    if not is_admin(token):
+        raise RegistrationError("forbidden" if _is_manage_token(token) else "unauthenticated")
+
+
+def _is_manage_token(token: str) -> bool:
+    with ctx().read() as conn:
+        return conn.execute(select(registrations.c.seq)
+                            .where(registrations.c.manage_token_hash == hash_token(token))).first() is not None
+
+
+def authorised_registration(conn, registration_id: str):
+    """The registration, if the caller is an organiser or holds its manage token."""
+    token = bearer_token()
+    if token is None:
+        raise RegistrationError("unauthenticated")
+    row = load_registration(conn, registration_id)
+    if is_admin(token) or hmac.compare_digest(hash_token(token), row.manage_token_hash):
+        return row
+    raise RegistrationError("registration_not_found")  # the same answer as for an unknown id

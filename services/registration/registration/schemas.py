@@ -1,0 +1,145 @@
+"""HTTP payloads: one schema per shape, unknown fields refused, text NFC-normalised and trimmed."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from forumops_shared.events.schemas import ATTENDANCE_MODES, LANGUAGES
+
+from .domain.normalise import clean_text
+
+SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$",
+                       error="Lower-case letters, digits and dashes, 1 to 100 characters.")
+PHONE = validate.Regexp(r"^\+?[0-9][0-9 ().-]{5,24}$", error="Not a phone number.")
+
+
+class StrictSchema(Schema):
+    """Refuses unknown fields; cleans the text fields it names in `TEXT_FIELDS`."""
+
+    TEXT_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def _clean_text(self, data, **_kwargs):
+        if not isinstance(data, dict):
+            return data
+        return {k: clean_text(v) if k in self.TEXT_FIELDS and isinstance(v, str) else v
+                for k, v in data.items()}
+
+
+def _valid_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError("Not an IANA time zone, e.g. Asia/Ho_Chi_Minh.") from exc
+
+
+class CertificateRuleSchema(StrictSchema):
+    onsite_checkin = fields.Boolean(required=True)
+    online_min_minutes = fields.Integer(required=True, validate=validate.Range(min=0, max=24 * 60))
+
+
+class ForumSchema(StrictSchema):
+    slug = fields.String(required=True, validate=SLUG)
+    title = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+                        values=fields.String(validate=validate.Length(min=1, max=300)),
+                        required=True, validate=validate.Length(min=1))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    timezone = fields.String(required=True, validate=_valid_timezone)
+    online_url = fields.Url(schemes={"http", "https"}, allow_none=True, load_default=None)
+    certificate_rule = fields.Nested(CertificateRuleSchema, required=True)
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)),
+                            validate=validate.Length(min=1, max=2), load_default=lambda: ["vi", "en"])
+
+    @validates_schema
+    def _ends_after_start(self, data, **_kwargs):
+        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("Must be after starts_at.", "ends_at")
+
+
+class ForumChangeSchema(ForumSchema):
+    """Any forum field but the slug; only the fields sent change."""
+
+    class Meta:
+        unknown = RAISE
+        exclude = ("slug",)
+
+
+class PointSchema(StrictSchema):
+    TEXT_FIELDS = ("name", "province")
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    province = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
+
+
+class RegistrationSchema(StrictSchema):
+    TEXT_FIELDS = ("full_name", "email", "phone", "organisation", "role", "point")
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+    organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    role = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    attendance = fields.String(required=True, validate=validate.OneOf(ATTENDANCE_MODES))
+    point = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES))
+    consent = fields.Boolean(required=True)
+
+
+class RegistrationChangeSchema(RegistrationSchema):
+    """What a participant may change; email and consent stay as given."""
+
+    class Meta:
+        unknown = RAISE
+        exclude = ("email", "consent")
+
+
+class ListQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    point = fields.String(validate=validate.Length(max=64))
+    status = fields.String(validate=validate.OneOf(("confirmed", "waitlisted", "cancelled")))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(validate=validate.Length(max=40))
+
+
+# -- answers, for the OpenAPI document ---------------------------------------------------------
+
+class TicketOut(Schema):
+    code = fields.String()
+    qr_payload = fields.String()
+
+
+class RegistrationOut(Schema):
+    id = fields.String()
+    forum = fields.String()
+    status = fields.String()
+    attendance = fields.String()
+    point = fields.String(allow_none=True)
+    language = fields.String()
+    full_name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    organisation = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    ticket = fields.Nested(TicketOut, allow_none=True)
+    waitlist_position = fields.Integer(allow_none=True)
+    manage_token = fields.String(metadata={"description": "Only in the answer to the registration."})
+    created_at = fields.DateTime()
+
+
+class PointOut(PointSchema):
+    code = fields.String()
+    confirmed = fields.Integer()
+    waitlisted = fields.Integer()
+
+
+class ErrorOut(Schema):
+    status = fields.String()
+    reason = fields.String()
+    message = fields.String()
+    errors = fields.Dict()

@@ -1,0 +1,95 @@
+"""Forums: create, change, and publish their whole state to the other services."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection, Row
+
+from forumops_shared.events import new_event
+from forumops_shared.events.registry import FORUM_PUBLISHED
+from forumops_shared.outbox import stage_event
+
+from ..keys import published_keys
+from ..reasons import RegistrationError
+from ..tables import forums, points
+
+SOURCE = "/forumops/registration"
+
+
+def get_forum(conn: Connection, slug: str) -> Row:
+    row = conn.execute(select(forums).where(forums.c.slug == slug)).first()
+    if row is None:
+        raise RegistrationError("forum_not_found")
+    return row
+
+
+def _columns(data: dict) -> dict:
+    values = {k: data[k] for k in ("starts_at", "ends_at", "timezone", "online_url") if k in data}
+    if "title" in data:
+        values["titles"] = json.dumps(data["title"], ensure_ascii=False)
+    if "languages" in data:
+        values["languages"] = ",".join(data["languages"])
+    if "certificate_rule" in data:
+        values["onsite_checkin"] = data["certificate_rule"]["onsite_checkin"]
+        values["online_min_minutes"] = data["certificate_rule"]["online_min_minutes"]
+    return values
+
+
+def create_forum(conn: Connection, data: dict) -> Row:
+    if conn.execute(select(forums.c.id).where(forums.c.slug == data["slug"])).first():
+        raise RegistrationError("forum_exists")
+    now = datetime.now(timezone.utc)
+    conn.execute(forums.insert().values(slug=data["slug"], created_at=now, updated_at=now, **_columns(data)))
+    forum = get_forum(conn, data["slug"])
+    publish_forum(conn, forum)
+    return forum
+
+
+def change_forum(conn: Connection, slug: str, data: dict) -> Row:
+    forum = get_forum(conn, slug)
+    merged = {**forum_view(conn, forum, with_points=False), **data}
+    if merged["ends_at"] <= merged["starts_at"]:
+        raise RegistrationError("validation_failed", {"ends_at": ["Must be after starts_at."]})
+    conn.execute(update(forums).where(forums.c.id == forum.id)
+                 .values(updated_at=datetime.now(timezone.utc), **_columns(data)))
+    forum = get_forum(conn, slug)
+    publish_forum(conn, forum)
+    return forum
+
+
+def forum_view(conn: Connection, forum: Row, *, with_points: bool = True) -> dict:
+    """The forum as the public API and the forum-published event show it."""
+    view = {
+        "slug": forum.slug,
+        "title": json.loads(forum.titles),
+        "starts_at": _aware(forum.starts_at),
+        "ends_at": _aware(forum.ends_at),
+        "timezone": forum.timezone,
+        "online_url": forum.online_url,
+        "languages": forum.languages.split(","),
+        "certificate_rule": {"onsite_checkin": forum.onsite_checkin,
+                             "online_min_minutes": forum.online_min_minutes},
+    }
+    if with_points:
+        rows = conn.execute(select(points.c.code, points.c.name, points.c.province, points.c.capacity)
+                            .where(points.c.forum_id == forum.id).order_by(points.c.code)).all()
+        view["points"] = [dict(r._mapping) for r in rows]
+    return view
+
+
+def publish_forum(conn: Connection, forum: Row) -> None:
+    """Stage the forum's whole current state, with points and ticket keys, for the other services."""
+    data = forum_view(conn, forum)
+    data.update(ticket_keys=published_keys(conn), published_at=datetime.now(timezone.utc))
+    stage_event(conn, new_event(FORUM_PUBLISHED, forum.slug, _jsonable(data), source=SOURCE))
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _jsonable(data: dict) -> dict:
+    return json.loads(json.dumps(data, default=lambda v: v.isoformat()))

@@ -1,0 +1,60 @@
+"""Idempotency-Key: a retried submit gets the first answer, whatever happened in between."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
+
+from forumops_shared.db import insert_ignore
+
+from ..reasons import RegistrationError
+from ..tables import idempotency_keys
+
+# The stored answer holds the manage token, so it is kept only as long as a client retries.
+KEEP_FOR = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    status: int
+    body: dict
+
+
+def request_fingerprint(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def claim(conn: Connection, scope: str, key: str, fingerprint: str) -> StoredAnswer | None:
+    """Claim `key` for this request, or return the answer given to its first use.
+
+    The claim row is written in the caller's transaction: a concurrent retry waits on it
+    (PostgreSQL's unique index; SQLite's single writer) and then sees the stored answer.
+    """
+    now = datetime.now(timezone.utc)
+    conn.execute(delete(idempotency_keys).where(idempotency_keys.c.scope == scope,
+                                                idempotency_keys.c.key == key,
+                                                idempotency_keys.c.created_at < now - KEEP_FOR))
+    if insert_ignore(conn, idempotency_keys, {"scope": scope, "key": key, "request_hash": fingerprint,
+                                              "created_at": now}):
+        return None
+    row = conn.execute(select(idempotency_keys).where(idempotency_keys.c.scope == scope,
+                                                      idempotency_keys.c.key == key)).one()
+    if row.request_hash != fingerprint or row.response_body is None:
+        raise RegistrationError("idempotency_key_reused")
+    return StoredAnswer(row.status_code, json.loads(row.response_body))
+
+
+def remember(conn: Connection, scope: str, key: str, registration_id: str, answer: StoredAnswer) -> None:
+    conn.execute(update(idempotency_keys)
+                 .where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
+                 .values(registration_id=registration_id, status_code=answer.status,
+                         response_body=json.dumps(answer.body, ensure_ascii=False)))
+
+
+def purge_expired(conn: Connection) -> int:
+    cutoff = datetime.now(timezone.utc) - KEEP_FOR
+    return conn.execute(delete(idempotency_keys).where(idempotency_keys.c.created_at < cutoff)).rowcount

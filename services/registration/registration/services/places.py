@@ -1,0 +1,53 @@
+"""Places at a connection point: taking one, giving one back, promoting the waiting list.
+
+Every change goes through a conditional UPDATE of the point's row, so the row lock orders
+concurrent registrations at one point on PostgreSQL (SQLite serialises writers anyway): the last
+place goes to exactly one person, and a freed place to exactly the next in line.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from ..tables import points, registrations
+
+
+def take_place(conn: Connection, point_id: int) -> str:
+    """'confirmed' when a place was free, else 'waitlisted' (and counted as waiting)."""
+    took = conn.execute(update(points)
+                        .where(points.c.id == point_id, points.c.confirmed < points.c.capacity)
+                        .values(confirmed=points.c.confirmed + 1).returning(points.c.id)).first()
+    if took:
+        return "confirmed"
+    conn.execute(update(points).where(points.c.id == point_id).values(waitlisted=points.c.waitlisted + 1))
+    return "waitlisted"
+
+
+def give_back(conn: Connection, point_id: int, status: str) -> list[str]:
+    """Release what a registration held; returns the ids promoted into a freed place."""
+    if status == "waitlisted":
+        conn.execute(update(points).where(points.c.id == point_id).values(waitlisted=points.c.waitlisted - 1))
+        return []
+    conn.execute(update(points).where(points.c.id == point_id).values(confirmed=points.c.confirmed - 1))
+    return promote_waiting(conn, point_id)
+
+
+def promote_waiting(conn: Connection, point_id: int) -> list[str]:
+    """Confirm people from the waiting list, in order, while places are free."""
+    promoted = []
+    now = datetime.now(timezone.utc)
+    while conn.execute(update(points)
+                       .where(points.c.id == point_id, points.c.confirmed < points.c.capacity,
+                              points.c.waitlisted > 0)
+                       .values(confirmed=points.c.confirmed + 1, waitlisted=points.c.waitlisted - 1)
+                       .returning(points.c.id)).first():
+        next_id = conn.execute(
+            select(registrations.c.id)
+            .where(registrations.c.point_id == point_id, registrations.c.status == "waitlisted")
+            .order_by(registrations.c.waitlisted_at, registrations.c.seq).limit(1)).scalar_one()
+        conn.execute(update(registrations).where(registrations.c.id == next_id)
+                     .values(status="confirmed", waitlisted_at=None, updated_at=now))
+        promoted.append(next_id)
+    return promoted

@@ -1,0 +1,230 @@
+"""Registrations: register, view, change, cancel, erase. Each stages its events in the same transaction."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.engine import Connection, Row
+
+from forumops_shared.events import new_event
+from forumops_shared.events import registry as types
+from forumops_shared.outbox import stage_event
+from forumops_shared.plumbing import outbox
+from forumops_shared.tickets import SigningKey, TicketClaims, new_ticket_code
+
+from ..domain.normalise import email_key
+from ..reasons import RegistrationError
+from ..tables import forums, idempotency_keys, points, registrations
+from .places import give_back, take_place
+
+SOURCE = "/forumops/registration"
+PERSONAL_FIELDS = ("full_name", "email", "email_key", "phone", "organisation", "role")
+ACTIVE = ("confirmed", "waitlisted")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _point_for(conn: Connection, forum: Row, attendance: str, code: str | None) -> Row | None:
+    if attendance == "online":
+        if code:
+            raise RegistrationError("point_not_allowed", {"point": ["Online attendance takes no point."]})
+        return None
+    if not code:
+        raise RegistrationError("point_required", {"point": ["Required for in-person attendance."]})
+    point = conn.execute(select(points).where(points.c.forum_id == forum.id, points.c.code == code)).first()
+    if point is None:
+        raise RegistrationError("unknown_point", {"point": [f"No connection point {code!r} in this forum."]})
+    return point
+
+
+def _check_language(forum: Row, language: str) -> None:
+    if language not in forum.languages.split(","):
+        raise RegistrationError("language_not_offered", {"language": [f"Offered: {forum.languages}."]})
+
+
+def _unique_ticket_code(conn: Connection, forum_id: int) -> str:
+    while True:
+        code = new_ticket_code()
+        taken = conn.execute(select(registrations.c.seq).where(
+            registrations.c.forum_id == forum_id, registrations.c.ticket_code == code)).first()
+        if not taken:
+            return code
+
+
+def register(conn: Connection, forum: Row, data: dict, *, consent_version: str,
+             consent_source: str = "participant") -> tuple[Row, str]:
+    """Register one person; returns the stored row and the manage token (shown only now)."""
+    if data.get("consent") is not True:
+        raise RegistrationError("consent_required", {"consent": ["Must be true."]})
+    _check_language(forum, data["language"])
+    point = _point_for(conn, forum, data["attendance"], data.get("point"))
+    key = email_key(data["email"])
+    if find_active_by_email(conn, forum.id, key) is not None:
+        raise RegistrationError("already_registered")
+    status = take_place(conn, point.id) if point else "confirmed"
+    now, token = datetime.now(timezone.utc), secrets.token_urlsafe(32)
+    registration_id = secrets.token_hex(16)
+    conn.execute(registrations.insert().values(
+        id=registration_id, forum_id=forum.id, point_id=point.id if point else None,
+        attendance=data["attendance"], status=status, language=data["language"],
+        full_name=data["full_name"], email=data["email"], email_key=key, phone=data.get("phone"),
+        organisation=data.get("organisation"), role=data.get("role"),
+        consent_at=now, consent_version=consent_version, consent_source=consent_source,
+        manage_token_hash=hash_token(token), ticket_code=_unique_ticket_code(conn, forum.id),
+        waitlisted_at=now if status == "waitlisted" else None, created_at=now, updated_at=now))
+    row = load_registration(conn, registration_id)
+    stage_event(conn, new_event(types.PARTICIPANT_REGISTERED, row.id, event_data(row), source=SOURCE))
+    return row, token
+
+
+def find_active_by_email(conn: Connection, forum_id: int, key: str) -> Row | None:
+    return conn.execute(select(registrations.c.id).where(
+        registrations.c.forum_id == forum_id, registrations.c.email_key == key,
+        registrations.c.status.in_(ACTIVE))).first()
+
+
+def registration_rows():
+    """Registrations with their forum slug and point code, the shape every view reads."""
+    return (select(registrations, forums.c.slug.label("forum_slug"), points.c.code.label("point_code"))
+            .join(forums, forums.c.id == registrations.c.forum_id)
+            .outerjoin(points, points.c.id == registrations.c.point_id))
+
+
+def listing(forum_id: int, *, after: int = 0, status: str | None = None, point: str | None = None):
+    """A forum's registrations in order of arrival, after sequence number `after`."""
+    stmt = (registration_rows().where(registrations.c.forum_id == forum_id, registrations.c.seq > after)
+            .order_by(registrations.c.seq))
+    if status:
+        stmt = stmt.where(registrations.c.status == status)
+    if point:
+        stmt = stmt.where(points.c.code == point)
+    return stmt
+
+
+def load_registration(conn: Connection, registration_id: str) -> Row:
+    row = conn.execute(registration_rows().where(registrations.c.id == registration_id)).first()
+    if row is None:
+        raise RegistrationError("registration_not_found")
+    return row
+
+
+def event_data(row: Row, changed: list[str] | None = None) -> dict:
+    data = {
+        "registration_id": row.id, "forum": row.forum_slug, "status": row.status,
+        "attendance": row.attendance, "point": row.point_code, "language": row.language,
+        "full_name": row.full_name, "email": row.email, "phone": row.phone,
+        "organisation": row.organisation, "role": row.role, "ticket_code": row.ticket_code,
+        "ticket_version": row.ticket_version, "occurred_at": datetime.now(timezone.utc).isoformat(),
+    }
+    if changed is not None:
+        data["changed"] = changed
+    return data
+
+
+def view(conn: Connection, row: Row, key: SigningKey) -> dict:
+    """The registration as its holder and organisers see it."""
+    ticket = None
+    if row.status == "confirmed":
+        claims = TicketClaims(row.forum_slug, row.id, row.attendance, row.point_code,
+                              row.ticket_code, row.ticket_version)
+        ticket = {"code": row.ticket_code, "qr_payload": key.sign(claims)}
+    return {
+        "id": row.id, "forum": row.forum_slug, "status": row.status, "attendance": row.attendance,
+        "point": row.point_code, "language": row.language, "full_name": row.full_name,
+        "email": row.email, "phone": row.phone, "organisation": row.organisation, "role": row.role,
+        "ticket": ticket, "waitlist_position": waitlist_position(conn, row),
+        "created_at": row.created_at.isoformat() if row.created_at.tzinfo
+        else row.created_at.replace(tzinfo=timezone.utc).isoformat(),
+    }
+
+
+def waitlist_position(conn: Connection, row: Row) -> int | None:
+    if row.status != "waitlisted":
+        return None
+    ahead = conn.execute(select(func.count()).select_from(registrations).where(
+        registrations.c.point_id == row.point_id, registrations.c.status == "waitlisted",
+        or_(registrations.c.waitlisted_at < row.waitlisted_at,
+            and_(registrations.c.waitlisted_at == row.waitlisted_at, registrations.c.seq < row.seq)))).scalar_one()
+    return ahead + 1
+
+
+def announce_promotions(conn: Connection, forum: Row, promoted: list[str]) -> None:
+    for registration_id in promoted:
+        row = load_registration(conn, registration_id)
+        stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(row, ["status"]),
+                                    source=SOURCE))
+
+
+def _require_active(row: Row) -> None:
+    if row.status not in ACTIVE:
+        raise RegistrationError("registration_cancelled")
+
+
+def change(conn: Connection, forum: Row, row: Row, data: dict) -> Row:
+    """Change personal details, language, attendance or point; a new point or mode re-issues the ticket."""
+    _require_active(row)
+    if "language" in data:
+        _check_language(forum, data["language"])
+    attendance = data.get("attendance", row.attendance)
+    if "point" in data:
+        point_code = data["point"]
+    elif attendance == "online":
+        point_code = None
+    else:
+        point_code = row.point_code
+    values = {k: v for k, v in data.items() if k in ("full_name", "phone", "organisation", "role", "language")}
+    changed = [k for k, v in values.items() if getattr(row, k) != v]
+    promoted: list[str] = []
+    if (attendance, point_code) != (row.attendance, row.point_code):
+        point = _point_for(conn, forum, attendance, point_code)
+        if row.point_id is not None:
+            promoted = give_back(conn, row.point_id, row.status)
+        status = take_place(conn, point.id) if point else "confirmed"
+        now = datetime.now(timezone.utc)
+        values.update(attendance=attendance, point_id=point.id if point else None, status=status,
+                      waitlisted_at=now if status == "waitlisted" else None,
+                      ticket_code=_unique_ticket_code(conn, forum.id), ticket_version=row.ticket_version + 1)
+        changed += ["attendance", "point", "ticket"] + (["status"] if status != row.status else [])
+    if not changed:
+        return row
+    conn.execute(update(registrations).where(registrations.c.id == row.id)
+                 .values(updated_at=datetime.now(timezone.utc), **values))
+    updated = load_registration(conn, row.id)
+    stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(updated, sorted(set(changed))),
+                                source=SOURCE))
+    announce_promotions(conn, forum, promoted)
+    return updated
+
+
+def cancel(conn: Connection, forum: Row, row: Row) -> Row:
+    """Cancel; a freed place goes to the next person waiting at that point."""
+    _require_active(row)
+    now = datetime.now(timezone.utc)
+    conn.execute(update(registrations).where(registrations.c.id == row.id)
+                 .values(status="cancelled", cancelled_at=now, updated_at=now, waitlisted_at=None))
+    stage_event(conn, new_event(types.REGISTRATION_CANCELLED, row.id, {
+        "registration_id": row.id, "forum": row.forum_slug, "occurred_at": now.isoformat()}, source=SOURCE))
+    if row.point_id is not None:
+        announce_promotions(conn, forum, give_back(conn, row.point_id, row.status))
+    return load_registration(conn, row.id)
+
+
+def erase(conn: Connection, forum: Row, row: Row) -> None:
+    """Remove the person's data from this service and tell the others to do the same."""
+    if row.erased_at is not None:
+        return
+    # Events about this person not yet sent are withdrawn, sent ones are dropped from the outbox:
+    # after this transaction no table here holds their personal data.
+    conn.execute(delete(outbox).where(outbox.c.key == row.id))
+    conn.execute(delete(idempotency_keys).where(idempotency_keys.c.registration_id == row.id))
+    if row.status in ACTIVE:
+        row = cancel(conn, forum, row)
+    now = datetime.now(timezone.utc)
+    conn.execute(update(registrations).where(registrations.c.id == row.id).values(
+        erased_at=now, updated_at=now, **{field: None for field in PERSONAL_FIELDS}))
+    stage_event(conn, new_event(types.PERSONAL_DATA_ERASED, row.id, {
+        "registration_id": row.id, "forum": row.forum_slug, "occurred_at": now.isoformat()}, source=SOURCE))

@@ -1,0 +1,97 @@
+"""The registration service's own tables (the plumbing tables live in forumops_shared)."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    text,
+)
+
+metadata = MetaData()
+
+forums = Table(
+    "forums", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", String(100), nullable=False, unique=True),
+    Column("titles", Text, nullable=False),  # JSON {"vi": ..., "en": ...}
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("online_url", String(1000), nullable=True),
+    Column("languages", String(20), nullable=False),  # "vi,en"
+    Column("onsite_checkin", Boolean, nullable=False),
+    Column("online_min_minutes", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+points = Table(
+    "points", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("forum_id", Integer, ForeignKey("forums.id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("province", String(100), nullable=False),
+    Column("capacity", Integer, nullable=False),
+    # Counters kept with the registrations in one transaction. The conditional
+    # `confirmed < capacity` update on this row is what makes the last place go to one person.
+    Column("confirmed", Integer, nullable=False, server_default="0"),
+    Column("waitlisted", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("forum_id", "code", name="uq_points_forum_code"),
+)
+
+registrations = Table(
+    "registrations", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("forum_id", Integer, ForeignKey("forums.id"), nullable=False),
+    Column("point_id", Integer, ForeignKey("points.id"), nullable=True),
+    Column("attendance", String(10), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("full_name", String(200), nullable=True),
+    Column("email", String(320), nullable=True),
+    Column("email_key", String(320), nullable=True),  # casefolded, for "same email" checks
+    Column("phone", String(40), nullable=True),
+    Column("organisation", String(300), nullable=True),
+    Column("role", String(200), nullable=True),
+    Column("consent_at", DateTime(timezone=True), nullable=True),
+    Column("consent_version", String(40), nullable=True),
+    Column("consent_source", String(40), nullable=True),
+    Column("manage_token_hash", String(64), nullable=False, unique=True),
+    Column("ticket_code", String(16), nullable=False),
+    Column("ticket_version", Integer, nullable=False, server_default="1"),
+    Column("waitlisted_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("cancelled_at", DateTime(timezone=True), nullable=True),
+    Column("erased_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("forum_id", "ticket_code", name="uq_registrations_ticket_code"),
+)
+# One active registration per email and forum; after a cancellation the person may register again.
+Index("uq_registrations_active_email", registrations.c.forum_id, registrations.c.email_key, unique=True,
+      sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'"))
+Index("ix_registrations_waitlist", registrations.c.point_id, registrations.c.status,
+      registrations.c.waitlisted_at, registrations.c.seq)
+Index("ix_registrations_listing", registrations.c.forum_id, registrations.c.status, registrations.c.seq)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("scope", String(120), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("registration_id", String(36), nullable=True),
+    Column("status_code", Integer, nullable=True),
+    Column("response_body", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_idempotency_created", idempotency_keys.c.created_at)
+
+ticket_keys = Table(
+    "ticket_keys", metadata,
+    Column("kid", String(32), primary_key=True),
+    Column("private_key", String(64), nullable=False),  # raw Ed25519 seed, base64url
+    Column("public_key", String(64), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("retired_at", DateTime(timezone=True), nullable=True),
+)

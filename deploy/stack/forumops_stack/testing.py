@@ -90,7 +90,7 @@ def settings_for(kafka_broker, topic_prefix, databases, tmp_path) -> Callable[..
 def settings_env(settings: ServiceSettings) -> dict[str, str]:
     """The environment a child process needs to load the same settings."""
     key = settings.service.upper()
-    return {**os.environ, f"{key}_DATABASE_URL": settings.database_url,
+    return {**os.environ, **settings.extra, f"{key}_DATABASE_URL": settings.database_url,
             "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
             "FORUMOPS_TOPIC_PREFIX": settings.topic_prefix, "FORUMOPS_VAR_DIR": str(settings.var_dir),
             "FORUMOPS_RELAY_LEASE_SECONDS": str(settings.relay_lease_seconds)}

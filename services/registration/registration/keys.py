@@ -54,7 +54,11 @@ def published_keys(conn: Connection) -> list[dict]:
 
 class KeyRing:
     """The process's view of the active key, loaded on first use and re-read now and then
-    so that a rotation done by another process is picked up."""
+    so that a rotation done by another process is picked up.
+
+    A load may write (the first key is generated and stored), in its own transaction: call
+    `active()` before opening one, never inside (on SQLite it would wait on its own caller).
+    """
 
     def __init__(self, engine: Engine, configured_seed: str | None, refresh_s: float = 60.0):
         self.engine, self.configured_seed, self.refresh_s = engine, configured_seed, refresh_s

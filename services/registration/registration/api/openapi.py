@@ -28,11 +28,11 @@ ROUTES = [
     ("/api/v1/forums/{slug}/registrations", "get", "Registrations, filtered, a page at a time", "admin",
      None, 200, None),
     ("/api/v1/forums/{slug}/registrations/export", "get", "Registrations as CSV", "admin", None, 200, None),
-    ("/api/v1/registrations/{id}", "get", "A registration and its ticket", "holder", None, 200, s.RegistrationOut),
-    ("/api/v1/registrations/{id}", "patch", "Change a registration (re-issues the ticket on a new point)",
+    ("/api/v1/registrations/{registration_id}", "get", "A registration and its ticket", "holder", None, 200, s.RegistrationOut),
+    ("/api/v1/registrations/{registration_id}", "patch", "Change a registration (re-issues the ticket on a new point)",
      "holder", s.RegistrationChangeSchema, 200, s.RegistrationOut),
-    ("/api/v1/registrations/{id}", "delete", "Cancel a registration", "holder", None, 200, s.RegistrationOut),
-    ("/api/v1/registrations/{id}/erase", "post", "Erase the person's data", "holder", None, 200, None),
+    ("/api/v1/registrations/{registration_id}", "delete", "Cancel a registration", "holder", None, 200, s.RegistrationOut),
+    ("/api/v1/registrations/{registration_id}/erase", "post", "Erase the person's data", "holder", None, 200, None),
 ]
 
 

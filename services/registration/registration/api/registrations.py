@@ -25,6 +25,7 @@ _new_schema, _change_schema, _list_schema = RegistrationSchema(), RegistrationCh
 def register(slug: str):
     """Public: register for a forum. An Idempotency-Key header makes retries safe."""
     data = json_body(_new_schema)
+    signing_key = ctx().keys.active()  # before the transaction: a first load writes the key
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
     scope = f"register:{slug}"
     try:
@@ -35,7 +36,7 @@ def register(slug: str):
                     return jsonify(stored.body), stored.status
             forum = get_forum(conn, slug)
             row, token = cases.register(conn, forum, data, consent_version=ctx().config.consent_version)
-            body = {**cases.view(conn, row, ctx().keys.active()), "manage_token": token}
+            body = {**cases.view(conn, row, signing_key), "manage_token": token}
             if key:
                 idempotency.remember(conn, scope, key, row.id, idempotency.StoredAnswer(201, body))
     except IntegrityError as exc:
@@ -47,29 +48,32 @@ def register(slug: str):
 @bp.get("/registrations/<registration_id>")
 def show(registration_id: str):
     """The participant (manage token) or an organiser: the registration and its ticket."""
+    signing_key = ctx().keys.active()
     with ctx().read() as conn:
         row = authorised_registration(conn, registration_id)
-        return jsonify(cases.view(conn, row, ctx().keys.active()))
+        return jsonify(cases.view(conn, row, signing_key))
 
 
 @bp.patch("/registrations/<registration_id>")
 def change(registration_id: str):
     """Change details, attendance or point; a new point or mode re-issues the ticket."""
     data = json_body(_change_schema, partial=True)
+    signing_key = ctx().keys.active()
     with ctx().write() as conn:
         row = authorised_registration(conn, registration_id)
         forum = get_forum(conn, row.forum_slug)
         row = cases.change(conn, forum, row, data)
-        return jsonify(cases.view(conn, row, ctx().keys.active()))
+        return jsonify(cases.view(conn, row, signing_key))
 
 
 @bp.delete("/registrations/<registration_id>")
 def cancel(registration_id: str):
     """Cancel; the place goes to the next person waiting."""
+    signing_key = ctx().keys.active()
     with ctx().write() as conn:
         row = authorised_registration(conn, registration_id)
         row = cases.cancel(conn, get_forum(conn, row.forum_slug), row)
-        return jsonify(cases.view(conn, row, ctx().keys.active()))
+        return jsonify(cases.view(conn, row, signing_key))
 
 
 @bp.post("/registrations/<registration_id>/erase")
@@ -86,13 +90,13 @@ def list_registrations(slug: str):
     """Organiser: registrations in order, filtered by point and status, a page at a time."""
     require_admin()
     query = _load_query()
+    signing_key = ctx().keys.active()
     with ctx().read() as conn:
         forum = get_forum(conn, slug)
         stmt = cases.listing(forum.id, after=query.get("after", 0), status=query.get("status"),
                              point=query.get("point")).limit(query["limit"] + 1)
         rows = conn.execute(stmt).all()
-        key = ctx().keys.active()
-        items = [cases.view(conn, row, key) for row in rows[: query["limit"]]]
+        items = [cases.view(conn, row, signing_key) for row in rows[: query["limit"]]]
     next_cursor = _cursor(rows[query["limit"] - 1].seq) if len(rows) > query["limit"] else None
     return jsonify({"items": items, "next_cursor": next_cursor})
 

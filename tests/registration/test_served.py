@@ -1,4 +1,7 @@
 """The registration service as production runs it: gunicorn workers, its worker, a real broker."""
+import csv
+import os
+import subprocess
 import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -76,3 +79,24 @@ def test_two_hundred_concurrent_registrations_for_fifty_places_confirm_exactly_f
     [forum_event] = [decode_event(r.value, topic=topics.FORUMS)
                      for r in read_all(bootstrap, prefix + topics.FORUMS, expected=2, timeout_s=30)][-1:]
     assert forum_event.type == FORUM_PUBLISHED and forum_event.data["points"][0]["capacity"] == 50
+
+
+def test_the_import_command_uploads_in_chunks_with_progress_and_a_report(served, tmp_path):
+    url, _settings = served
+    forum = {"slug": "nhap-danh-sach", "title": {"vi": "Nhập danh sách"}, "starts_at": "2026-12-10T08:00:00+07:00",
+             "ends_at": "2026-12-10T17:00:00+07:00", "timezone": "Asia/Ho_Chi_Minh",
+             "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 0}}
+    requests.post(f"{url}/api/v1/forums", json=forum, headers=ADMIN)
+    teachers = tmp_path / "giao-vien.csv"
+    teachers.write_text("full_name,email,organisation\n" + "".join(
+        f"Võ Thị Mỹ Duyên {i},duyen{i}@sgd-angiang.edu.vn,Sở GD&ĐT An Giang\n" for i in range(600)), encoding="utf-8")
+    command = [str(Path(sys.executable).parent / "registration-import"), "--url", url, "--forum", "nhap-danh-sach",
+               "--chunk", "250", "--report", str(tmp_path / "report.csv"), str(teachers)]
+    env = {**os.environ, "REGISTRATION_ADMIN_TOKEN": ADMIN_TOKEN}
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "250/600 rows" in first.stdout and first.stdout.strip().endswith("600/600 rows: 600 created, 0 existing, 0 refused")
+    report = list(csv.DictReader((tmp_path / "report.csv").open(encoding="utf-8")))
+    assert len(report) == 600 and report[-1]["line"] == "601" and report[-1]["outcome"] == "created"
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert again.stdout.strip().endswith("600/600 rows: 0 created, 600 existing, 0 refused")

@@ -27,6 +27,8 @@ ROUTES = [
      s.RegistrationSchema, 201, s.RegistrationOut),
     ("/api/v1/forums/{slug}/registrations", "get", "Registrations, filtered, a page at a time", "admin",
      None, 200, None),
+    ("/api/v1/forums/{slug}/registrations/import", "post", "Import participants from CSV", "admin", "csv",
+     200, None),
     ("/api/v1/forums/{slug}/registrations/export", "get", "Registrations as CSV", "admin", None, 200, None),
     ("/api/v1/registrations/{registration_id}", "get", "A registration and its ticket", "holder", None, 200, s.RegistrationOut),
     ("/api/v1/registrations/{registration_id}", "patch", "Change a registration (re-issues the ticket on a new point)",

@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..reasons import RegistrationError
 from ..schemas import ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
-from ..services import idempotency
+from ..services import idempotency, imports
 from ..services import registrations as cases
 from ..services.forums import get_forum
 from .context import ctx
-from .requests import authorised_registration, json_body, require_admin
+from .requests import authorised_registration, csv_body, json_body, require_admin
 
 bp = Blueprint("registrations", __name__, url_prefix="/api/v1")
 _new_schema, _change_schema, _list_schema = RegistrationSchema(), RegistrationChangeSchema(), ListQuerySchema()
@@ -43,6 +43,20 @@ def register(slug: str):
         # Two submits with one email at the same instant: the unique index let one through.
         raise RegistrationError("already_registered") from exc
     return jsonify(body), 201
+
+
+@bp.post("/forums/<slug>/registrations/import")
+def import_registrations(slug: str):
+    """Organiser: a CSV of participants (full_name,email[,phone,organisation,role,attendance,point,
+    language]); one report line per row; re-uploading the same file creates nothing new."""
+    require_admin()
+    text = csv_body()
+    ctx().keys.active()
+    with ctx().write() as conn:
+        forum = get_forum(conn, slug)
+        rows = imports.import_participants(conn, forum, text, consent_version=ctx().config.consent_version)
+    totals = {outcome: sum(r["outcome"] == outcome for r in rows) for outcome in ("created", "existing", "refused")}
+    return jsonify({**totals, "rows": rows})
 
 
 @bp.get("/registrations/<registration_id>")

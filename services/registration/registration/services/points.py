@@ -50,9 +50,8 @@ def put_point(conn: Connection, forum: Row, code: str, data: dict) -> PointChang
 
 def import_points(conn: Connection, forum: Row, text: str) -> list[dict]:
     """Apply a `code,name,province,capacity` CSV; one report line per data row."""
-    reader = _reader(text, POINT_COLUMNS)
     report, seen = [], set()
-    for line, row in enumerate(reader, start=2):
+    for line, row in csv_rows(text, required=POINT_COLUMNS):
         code = (row.get("code") or "").strip()
         try:
             data = _point_schema.load({k: row.get(k) for k in ("name", "province", "capacity")})
@@ -72,14 +71,15 @@ def import_points(conn: Connection, forum: Row, text: str) -> list[dict]:
     return report
 
 
-def _reader(text: str, required: tuple[str, ...]) -> csv.DictReader:
+def csv_rows(text: str, required: tuple[str, ...]):
+    """(line number, row) for each data row of a CSV whose header has the `required` columns."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in required if c not in header]
     if missing:
         raise RegistrationError("invalid_csv", {"header": [f"Missing column(s): {', '.join(missing)}"]})
     reader.fieldnames = header
-    return reader
+    return enumerate(reader, start=2)
 
 
 def list_points(conn: Connection, forum: Row) -> list[dict]:

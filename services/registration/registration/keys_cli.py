@@ -1,0 +1,38 @@
+"""`registration-keys list | rotate`: the ticket signing keys.
+
+Rotating makes a new key sign from now on and republishes every forum with all published keys,
+so tickets issued under the old key keep verifying at check-in.
+"""
+from __future__ import annotations
+
+import argparse
+
+from sqlalchemy import select
+
+from forumops_shared.config import load_settings
+from forumops_shared.db import make_engine
+
+from .app import SERVICE
+from .keys import rotate
+from .services.forums import publish_forum
+from .tables import forums, ticket_keys
+
+
+def rotate_and_republish(engine) -> str:
+    key = rotate(engine)
+    with engine.begin() as conn:
+        for forum in conn.execute(select(forums)).all():
+            publish_forum(conn, forum)
+    return key.kid
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("action", choices=("list", "rotate"))
+    args = parser.parse_args(argv)
+    engine = make_engine(load_settings(SERVICE).database_url)
+    if args.action == "rotate":
+        print(f"new signing key {rotate_and_republish(engine)}; every forum republished")
+    with engine.connect() as conn:
+        for row in conn.execute(select(ticket_keys).order_by(ticket_keys.c.created_at)):
+            print(f"{row.kid}  {'active' if row.active else 'published'}  created {row.created_at:%Y-%m-%d %H:%M}")

@@ -1,0 +1,77 @@
+"""Organisers' lists, exports, participant imports and key rotation."""
+import csv
+import io
+
+import pytest
+
+from forumops_shared.events.registry import FORUM_PUBLISHED, PARTICIPANT_REGISTERED
+from forumops_shared.tickets import unb64, verify
+from registration.keys_cli import rotate_and_republish
+
+
+
+@pytest.fixture
+def forum(api):
+    slug = api.create_forum()
+    api.put_point(slug, "CT-01", capacity=3, province="Cần Thơ")
+    api.put_point(slug, "CT-02", capacity=100, province="Cần Thơ")
+    return slug
+
+
+def teachers_csv(n: int, start: int = 0, point: str = "CT-02") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["full_name", "email", "organisation", "role", "point"])
+    for i in range(start, start + n):
+        writer.writerow([f"Lê Thị Thu Hà {i}", f"giaovien{i}@sgd-cantho.edu.vn", "Sở GD&ĐT Cần Thơ", "Giáo viên", point])
+    return out.getvalue()
+
+
+def test_the_list_pages_in_order_and_filters_by_point_and_status(api, forum):
+    people = [api.register(forum, api.person("CT-01")).json for _ in range(5)]
+    first = api.client.get(f"/api/v1/forums/{forum}/registrations?limit=2", headers=api.admin).json
+    second = api.client.get(f"/api/v1/forums/{forum}/registrations?limit=2&cursor={first['next_cursor']}",
+                            headers=api.admin).json
+    assert [r["id"] for r in first["items"] + second["items"]] == [p["id"] for p in people[:4]]
+    waiting = api.client.get(f"/api/v1/forums/{forum}/registrations?status=waitlisted&point=CT-01",
+                             headers=api.admin).json
+    assert [r["id"] for r in waiting["items"]] == [p["id"] for p in people[3:]] and waiting["next_cursor"] is None
+    bad = api.client.get(f"/api/v1/forums/{forum}/registrations?cursor=%%%", headers=api.admin)
+    assert bad.status_code == 422 and bad.json["reason"] == "invalid_cursor"
+    unknown = api.client.get(f"/api/v1/forums/{forum}/registrations?sort=name", headers=api.admin)
+    assert unknown.status_code == 422 and "sort" in unknown.json["errors"]
+
+
+def test_the_export_is_a_csv_with_every_registration_exact_and_formula_safe(api, forum):
+    api.register(forum, api.person("CT-01", full_name="Phạm Thị Ngọc Ánh"))
+    api.register(forum, api.person(full_name="=HYPERLINK(\"x\")"))
+    response = api.client.get(f"/api/v1/forums/{forum}/registrations/export", headers=api.admin)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r["full_name"] for r in rows] == ["Phạm Thị Ngọc Ánh", "'=HYPERLINK(\"x\")"]
+    assert rows[0]["point"] == "CT-01" and rows[1]["attendance"] == "online"
+
+
+def test_a_department_imports_its_teachers_and_a_reupload_creates_nothing(api, forum):
+    text = teachers_csv(40) + "Không có email,,Sở,Giáo viên,CT-02\nSai điểm,x@y.vn,Sở,Giáo viên,ZZ-99\n"
+    first = api.client.post(f"/api/v1/forums/{forum}/registrations/import", headers=api.admin,
+                            data=text.encode(), content_type="text/csv").json
+    assert (first["created"], first["existing"], first["refused"]) == (40, 0, 2)
+    refused = [r for r in first["rows"] if r["outcome"] == "refused"]
+    assert [(r["line"], r["reason"]) for r in refused] == [(42, "validation_failed"), (43, "unknown_point")]
+    again = api.client.post(f"/api/v1/forums/{forum}/registrations/import", headers=api.admin,
+                            data=text.encode(), content_type="text/csv").json
+    assert (again["created"], again["existing"]) == (0, 40)
+    assert len(api.events(PARTICIPANT_REGISTERED)) == 40
+
+
+def test_rotating_the_key_republishes_forums_and_old_tickets_still_verify(api, forum):
+    old = api.register(forum, api.person("CT-02")).json
+    new_kid = rotate_and_republish(api.engine)
+    api.app.extensions["registration"].keys.refresh_s = 0  # this process re-reads the key now
+    new = api.register(forum, api.person("CT-02")).json
+    keys = {k["kid"]: unb64(k["public_key"]) for k in api.events(FORUM_PUBLISHED)[-1].data["ticket_keys"]}
+    assert len(keys) == 2 and new_kid in keys
+    assert verify(old["ticket"]["qr_payload"], keys).registration_id == old["id"]
+    assert verify(new["ticket"]["qr_payload"], keys).registration_id == new["id"]
+    assert new["ticket"]["qr_payload"].split(".")[1] != old["ticket"]["qr_payload"].split(".")[1]

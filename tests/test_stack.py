@@ -27,7 +27,7 @@ def _alive(pid: int) -> bool:
 def test_up_starts_broker_and_services_ready_and_down_leaves_no_process(tmp_path):
     ports = {name: free_port() for name in ("REGISTRATION_PORT", "CHECKIN_PORT", "CERTIFICATES_PORT")}
     kafka_port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
+    env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "REGISTRATION_ADMIN_TOKEN")}
     env.update({**{k: str(v) for k, v in ports.items()}, "KAFKA_PORT": str(kafka_port),
                 "FORUMOPS_VAR_DIR": str(tmp_path / "var")})
     stack = [sys.executable, "-m", "forumops_stack"]
@@ -39,6 +39,14 @@ def test_up_starts_broker_and_services_ready_and_down_leaves_no_process(tmp_path
             assert f"http://127.0.0.1:{port}" in started.stdout
             ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
             assert ready.status_code == 200, ready.text
+        token = (tmp_path / "var" / "organiser-token").read_text().strip()
+        assert token in started.stdout and (tmp_path / "var" / "organiser-token").stat().st_mode & 0o077 == 0
+        forum = {"slug": "thu-he-thong", "title": {"vi": "Thử hệ thống"}, "timezone": "Asia/Ho_Chi_Minh",
+                 "starts_at": "2026-12-10T08:00:00+07:00", "ends_at": "2026-12-10T17:00:00+07:00",
+                 "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 30}}
+        created = requests.post(f"http://127.0.0.1:{ports['REGISTRATION_PORT']}/api/v1/forums", json=forum,
+                                headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert created.status_code == 201, created.text
         run_dir = tmp_path / "var" / "run"
         pids = [int(f.read_text()) for f in run_dir.glob("*.pid")]
         pids.append(int((tmp_path / "var" / "kafka" / "broker.pid").read_text()))

@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 from sqlalchemy import Engine
 
@@ -35,6 +36,8 @@ class Worker:
     engine: Engine
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     topics: list[str] = field(default_factory=list)
+    # (every N seconds, job(engine)): small chores such as purging expired rows
+    chores: list[tuple[float, Callable[[Engine], object]]] = field(default_factory=list)
 
     def relay(self) -> OutboxRelay:
         s = self.settings
@@ -54,6 +57,8 @@ class Worker:
         """Run the relay in a thread and the consumer (if any) here, until `stop` is set."""
         relay_thread = threading.Thread(target=self.relay().run, args=(stop,), name="outbox-relay")
         relay_thread.start()
+        chores_thread = threading.Thread(target=self._run_chores, args=(stop,), name="chores")
+        chores_thread.start()
         log.info("worker started", extra={"topics": self.topics})
         try:
             if self.topics:
@@ -63,5 +68,17 @@ class Worker:
         finally:
             stop.set()
             relay_thread.join()
+            chores_thread.join()
             self.engine.dispose()
             log.info("worker stopped")
+
+    def _run_chores(self, stop: threading.Event) -> None:
+        due = {i: 0.0 for i in range(len(self.chores))}
+        while not stop.wait(1.0):
+            for i, (every_s, job) in enumerate(self.chores):
+                if time.monotonic() >= due[i]:
+                    try:
+                        job(self.engine)
+                    except Exception:  # noqa: BLE001 - a chore retries at its next turn
+                        log.exception("chore %s failed", getattr(job, "__name__", job))
+                    due[i] = time.monotonic() + every_s

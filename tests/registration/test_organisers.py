@@ -75,3 +75,22 @@ def test_rotating_the_key_republishes_forums_and_old_tickets_still_verify(api, f
     assert verify(old["ticket"]["qr_payload"], keys).registration_id == old["id"]
     assert verify(new["ticket"]["qr_payload"], keys).registration_id == new["id"]
     assert new["ticket"]["qr_payload"].split(".")[1] != old["ticket"]["qr_payload"].split(".")[1]
+
+
+def test_stored_idempotency_answers_are_purged_after_a_day(api, forum):
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import select, update
+
+    from registration.tables import idempotency_keys
+    from registration.worker import purge_idempotency_answers
+
+    api.register(forum, api.person(), headers={"Idempotency-Key": "old"})
+    api.register(forum, api.person(), headers={"Idempotency-Key": "new"})
+    with api.engine.begin() as conn:
+        conn.execute(update(idempotency_keys).where(idempotency_keys.c.key == "old")
+                     .values(created_at=datetime.now(timezone.utc) - timedelta(hours=25)))
+    purge_idempotency_answers(api.engine)
+    with api.engine.connect() as conn:
+        keys = conn.execute(select(idempotency_keys.c.key)).scalars().all()
+    assert keys == ["new"]

@@ -15,7 +15,9 @@ from .paths import ROOT
 
 def cmd_up(_args) -> int:
     stack.up()
-    print(f"\nlogs in {stack.LOGS}; stop everything with: ./forumops down")
+    print(f"\norganiser token (Authorization: Bearer ...), kept in {stack.VAR / 'organiser-token'}:")
+    print(f"  {stack.organiser_token()}")
+    print(f"logs in {stack.LOGS}; stop everything with: ./forumops down")
     return 0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -52,12 +53,25 @@ def bootstrap_servers() -> tuple[str, bool]:
     return (external, False) if external else (local_kafka().bootstrap, True)
 
 
+def organiser_token() -> str:
+    """REGISTRATION_ADMIN_TOKEN if set; else one generated once and kept in var/ (mode 0600)."""
+    if os.environ.get("REGISTRATION_ADMIN_TOKEN"):
+        return os.environ["REGISTRATION_ADMIN_TOKEN"]
+    path = VAR / "organiser-token"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     metrics_dir = VAR / "prometheus" / service.name
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(parents=True)
     return {**os.environ, "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": organiser_token()}
 
 
 def _spawn(name: str, cmd: list[str], env: dict[str, str]) -> int:

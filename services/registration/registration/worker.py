@@ -9,14 +9,21 @@ from forumops_shared.logs import configure_logging
 from forumops_shared.runtime import Worker, stop_on_signals
 
 from .app import SERVICE
+from .services import idempotency
 
 # Registration owns its data and consumes nothing; its worker only relays the outbox.
 CONSUMED_TOPICS: list[str] = []
 
 
+def purge_idempotency_answers(engine) -> None:
+    """Stored answers hold manage tokens: drop them once clients have stopped retrying."""
+    with engine.begin() as conn:
+        idempotency.purge_expired(conn)
+
+
 def build_worker(settings: ServiceSettings) -> Worker:
     return Worker(settings, make_engine(settings.database_url), handlers={},
-                  topics=CONSUMED_TOPICS)
+                  topics=CONSUMED_TOPICS, chores=[(600, purge_idempotency_answers)])
 
 
 def main() -> None:

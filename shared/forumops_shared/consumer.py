@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from .dead_letters import DeadLetters
-from .db import insert_ignore
+from .db import insert_ignore, write_transaction
 from .errors import FailureKind, classify_failure
 from .events import Event, PoisonMessage, decode_event
 from .plumbing import processed_events
@@ -92,7 +92,7 @@ class ConsumerRunner:
         raise AssertionError("unreachable")
 
     def _apply(self, handler: Handler, event: Event) -> Outcome:
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             first_time = insert_ignore(conn, processed_events, {
                 "consumer": self.name, "event_id": event.id,
                 "processed_at": datetime.now(timezone.utc)})

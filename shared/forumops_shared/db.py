@@ -1,7 +1,12 @@
 """SQLAlchemy engines (SQLite with WAL, or PostgreSQL) and dialect-neutral helpers."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import threading
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -45,7 +50,58 @@ def _sqlite_engine(url: str, database: str | None, busy_timeout_ms: int) -> Engi
         readonly = conn.get_execution_options().get("sqlite_readonly", False)
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
+    engine.info_write_lock = SqliteWriteLock(database)
     return engine
+
+
+class SqliteWriteLock:
+    """Queues this machine's writers of one SQLite file before they ask SQLite.
+
+    SQLite lets one writer in at a time and makes the others poll with growing sleeps (up to
+    100 ms each), so under load a freed lock sits idle while waiters sleep, and some starve.
+    Threads of a process queue on a threading.Lock; processes on an flock() of a file beside
+    the database, which the kernel hands to the next waiter at once.
+    """
+
+    def __init__(self, database: str | None):
+        self.path = f"{database}.writelock" if database and database != ":memory:" else None
+        # Re-entrant, so that a nested write in one thread fails on SQLite's busy timeout
+        # instead of hanging here; the file lock is taken by the outermost level only.
+        self.thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+        self._pid: int | None = None
+
+    def _file(self) -> int:
+        if self._pid != os.getpid():  # a forked child needs its own open file
+            self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        return self._fd
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        with self.thread_lock:
+            outermost = self._depth == 0 and self.path is not None
+            if outermost:
+                fcntl.flock(self._file(), fcntl.LOCK_EX)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if outermost:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """engine.begin() for writing; on SQLite, queued behind SqliteWriteLock first."""
+    lock = getattr(engine, "info_write_lock", None)
+    if lock is None:
+        with engine.begin() as conn:
+            yield conn
+        return
+    with lock.held(), engine.begin() as conn:
+        yield conn
 
 
 def readonly(engine: Engine) -> Engine:

@@ -5,7 +5,7 @@ import time
 
 from sqlalchemy import Engine, delete, update
 
-from .db import insert_ignore
+from .db import insert_ignore, write_transaction
 from .plumbing import leases
 
 
@@ -22,7 +22,7 @@ class Lease:
 
     def acquire(self) -> bool:
         now = time.time()
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             if insert_ignore(conn, leases, {"name": self.name, "owner": self.owner,
                                             "expires_at": now + self.ttl}):
                 return True
@@ -34,6 +34,6 @@ class Lease:
             return result.rowcount == 1
 
     def release(self) -> None:
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             conn.execute(delete(leases).where(leases.c.name == self.name)
                          .where(leases.c.owner == self.owner))

@@ -12,7 +12,7 @@ from kafka.errors import KafkaError, KafkaTimeoutError
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from .db import readonly
+from .db import readonly, write_transaction
 from .events import Event, encode_event
 from .lease import Lease
 from .plumbing import outbox
@@ -20,12 +20,14 @@ from .plumbing import outbox
 log = logging.getLogger(__name__)
 
 
+_INSERT = outbox.insert()  # built once: on hot paths building statements costs more than running them
+
+
 def stage_event(conn: Connection, event: Event) -> None:
     """Write `event` to the outbox inside the caller's transaction."""
-    conn.execute(outbox.insert().values(
-        event_id=event.id, topic=event.topic, key=event.subject, event_type=event.type,
-        payload=encode_event(event).decode(), created_at=datetime.now(timezone.utc),
-    ))
+    conn.execute(_INSERT, {
+        "event_id": event.id, "topic": event.topic, "key": event.subject, "event_type": event.type,
+        "payload": encode_event(event).decode(), "created_at": datetime.now(timezone.utc)})
 
 
 def pending_count(conn: Connection) -> int:
@@ -105,7 +107,7 @@ class OutboxRelay:
 
     def _mark(self, acked: list[int], errors: dict[int, str]) -> None:
         now = datetime.now(timezone.utc)
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             if acked:
                 conn.execute(update(outbox).where(outbox.c.id.in_(acked)).values(published_at=now))
             for row_id, error in errors.items():
@@ -117,7 +119,7 @@ class OutboxRelay:
             return
         self._last_purge = time.monotonic()
         cutoff = datetime.now(timezone.utc) - self.keep_published
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             conn.execute(delete(outbox).where(outbox.c.published_at < cutoff))
 
     def _producer_or_new(self) -> KafkaProducer:

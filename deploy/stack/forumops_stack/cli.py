@@ -52,6 +52,11 @@ def cmd_test(args) -> int:
     return 1 if code == 5 else code  # pytest's 5 means no test ran: that is a failure here
 
 
+def cmd_bench(args) -> int:
+    """Run a benchmark from bench/ (arguments after its name go to it)."""
+    return subprocess.call([sys.executable, str(ROOT / "bench" / f"{args.name}.py"), *args.pytest_args], cwd=ROOT)
+
+
 def cmd_kafka(args) -> int:
     kafka = stack.local_kafka()
     if args.action == "fetch":
@@ -78,11 +83,14 @@ def main(argv: list[str] | None = None) -> None:
     test = sub.add_parser("test", help="run the test suite on a real broker and database")
     test.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     test.set_defaults(fn=cmd_test)  # any further arguments go to pytest
+    bench = sub.add_parser("bench", help="run a benchmark from bench/")
+    bench.add_argument("name", choices=("registration",))
+    bench.set_defaults(fn=cmd_bench)  # further arguments go to the benchmark
     kafka = sub.add_parser("kafka", help="the local broker alone")
     kafka.add_argument("action", choices=("fetch", "start", "stop", "path"))
     kafka.set_defaults(fn=cmd_kafka)
     args, extra = parser.parse_known_args(argv)
-    if extra and args.fn is not cmd_test:
+    if extra and args.fn not in (cmd_test, cmd_bench):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.pytest_args = extra
     sys.exit(args.fn(args))

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import Connection
 
-from forumops_shared.db import insert_ignore
+from forumops_shared.db import insert_ignore, write_transaction
 from forumops_shared.tickets import SigningKey, b64, unb64
 
 from .tables import ticket_keys
@@ -22,7 +22,7 @@ def _store(conn: Connection, key: SigningKey, *, active: bool) -> bool:
 
 def ensure_signing_key(engine: Engine, configured_seed: str | None) -> SigningKey:
     """The active key; the configured one becomes active, else one is generated once."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         if configured_seed:
             key = SigningKey.from_seed(unb64(configured_seed))
             _store(conn, key, active=True)
@@ -40,7 +40,7 @@ def ensure_signing_key(engine: Engine, configured_seed: str | None) -> SigningKe
 def rotate(engine: Engine) -> SigningKey:
     """Make a new key active; older keys stay published so issued tickets keep verifying."""
     key = SigningKey.generate()
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         conn.execute(update(ticket_keys).where(ticket_keys.c.active.is_(True)).values(active=False))
         _store(conn, key, active=True)
     return key

@@ -10,7 +10,7 @@ import argparse
 from sqlalchemy import select
 
 from forumops_shared.config import load_settings
-from forumops_shared.db import make_engine
+from forumops_shared.db import make_engine, write_transaction
 
 from .app import SERVICE
 from .keys import rotate
@@ -20,7 +20,7 @@ from .tables import forums, ticket_keys
 
 def rotate_and_republish(engine) -> str:
     key = rotate(engine)
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         for forum in conn.execute(select(forums)).all():
             publish_forum(conn, forum)
     return key.kid

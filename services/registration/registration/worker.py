@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 
 from forumops_shared.config import ServiceSettings, load_settings
-from forumops_shared.db import make_engine
+from forumops_shared.db import make_engine, write_transaction
 from forumops_shared.logs import configure_logging
 from forumops_shared.runtime import Worker, stop_on_signals
 
@@ -17,7 +17,7 @@ CONSUMED_TOPICS: list[str] = []
 
 def purge_idempotency_answers(engine) -> None:
     """Stored answers hold manage tokens: drop them once clients have stopped retrying."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         idempotency.purge_expired(conn)
 
 

@@ -25,23 +25,25 @@ _new_schema, _change_schema, _list_schema = RegistrationSchema(), RegistrationCh
 def register(slug: str):
     """Public: register for a forum. An Idempotency-Key header makes retries safe."""
     data = json_body(_new_schema)
-    signing_key = ctx().keys.active()  # before the transaction: a first load writes the key
+    signing_key = ctx().keys.active()  # before any transaction: a first load writes the key
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
-    scope = f"register:{slug}"
+    scope, fingerprint = f"register:{slug}", idempotency.request_fingerprint(data)
+    with ctx().read() as conn:
+        forum = ctx().forums.get(conn, slug)
+        draft = cases.prepare(conn, forum, data, signing_key, consent_version=ctx().config.consent_version)
     try:
+        # Only what must be atomic runs while holding the write lock.
         with ctx().write() as conn:
+            if key and (stored := idempotency.claim(conn, scope, key, fingerprint)):
+                return jsonify(stored.body), stored.status
+            status = cases.commit(conn, draft)
+            body = cases.registered_view(draft, forum.slug, status, conn)
             if key:
-                stored = idempotency.claim(conn, scope, key, idempotency.request_fingerprint(data))
-                if stored:
-                    return jsonify(stored.body), stored.status
-            forum = get_forum(conn, slug)
-            row, token = cases.register(conn, forum, data, consent_version=ctx().config.consent_version)
-            body = {**cases.view(conn, row, signing_key), "manage_token": token}
-            if key:
-                idempotency.remember(conn, scope, key, row.id, idempotency.StoredAnswer(201, body))
+                idempotency.remember(conn, scope, key, draft.values["id"], idempotency.StoredAnswer(201, body))
     except IntegrityError as exc:
-        # Two submits with one email at the same instant: the unique index let one through.
-        raise RegistrationError("already_registered") from exc
+        if cases.is_duplicate_email(exc):
+            raise RegistrationError("already_registered") from exc
+        raise
     return jsonify(body), 201
 
 
@@ -51,10 +53,11 @@ def import_registrations(slug: str):
     language]); one report line per row; re-uploading the same file creates nothing new."""
     require_admin()
     text = csv_body()
-    ctx().keys.active()
+    signing_key = ctx().keys.active()
     with ctx().write() as conn:
         forum = get_forum(conn, slug)
-        rows = imports.import_participants(conn, forum, text, consent_version=ctx().config.consent_version)
+        rows = imports.import_participants(conn, forum, text, signing_key,
+                                           consent_version=ctx().config.consent_version)
     totals = {outcome: sum(r["outcome"] == outcome for r in rows) for outcome in ("created", "existing", "refused")}
     return jsonify({**totals, "rows": rows})
 

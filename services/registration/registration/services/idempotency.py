@@ -34,18 +34,24 @@ def claim(conn: Connection, scope: str, key: str, fingerprint: str) -> StoredAns
     The claim row is written in the caller's transaction: a concurrent retry waits on it
     (PostgreSQL's unique index; SQLite's single writer) and then sees the stored answer.
     """
-    now = datetime.now(timezone.utc)
-    conn.execute(delete(idempotency_keys).where(idempotency_keys.c.scope == scope,
-                                                idempotency_keys.c.key == key,
-                                                idempotency_keys.c.created_at < now - KEEP_FOR))
-    if insert_ignore(conn, idempotency_keys, {"scope": scope, "key": key, "request_hash": fingerprint,
-                                              "created_at": now}):
+    row = {"scope": scope, "key": key, "request_hash": fingerprint, "created_at": datetime.now(timezone.utc)}
+    if insert_ignore(conn, idempotency_keys, row):
         return None
-    row = conn.execute(select(idempotency_keys).where(idempotency_keys.c.scope == scope,
-                                                      idempotency_keys.c.key == key)).one()
-    if row.request_hash != fingerprint or row.response_body is None:
+    existing = conn.execute(select(idempotency_keys).where(idempotency_keys.c.scope == scope,
+                                                           idempotency_keys.c.key == key)).one()
+    if _expired(existing):  # a key from long ago starts afresh
+        conn.execute(delete(idempotency_keys).where(idempotency_keys.c.scope == scope,
+                                                    idempotency_keys.c.key == key))
+        insert_ignore(conn, idempotency_keys, row)
+        return None
+    if existing.request_hash != fingerprint or existing.response_body is None:
         raise RegistrationError("idempotency_key_reused")
-    return StoredAnswer(row.status_code, json.loads(row.response_body))
+    return StoredAnswer(existing.status_code, json.loads(existing.response_body))
+
+
+def _expired(row) -> bool:
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
+    return created < datetime.now(timezone.utc) - KEEP_FOR
 
 
 def remember(conn: Connection, scope: str, key: str, registration_id: str, answer: StoredAnswer) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from marshmallow import ValidationError
 from sqlalchemy.engine import Connection, Row
 
+from forumops_shared.tickets import SigningKey
+
 from ..domain.normalise import email_key
 from ..reasons import RegistrationError
 from ..schemas import RegistrationSchema
@@ -14,7 +16,8 @@ COLUMNS = ("full_name", "email", "phone", "organisation", "role", "attendance", 
 _schema = RegistrationSchema()
 
 
-def import_participants(conn: Connection, forum: Row, text: str, *, consent_version: str) -> list[dict]:
+def import_participants(conn: Connection, forum: Row, text: str, key: SigningKey, *,
+                        consent_version: str) -> list[dict]:
     """One report line per row: created, existing (same email: re-uploading is harmless) or refused.
 
     Each row runs in its own savepoint, so a refused row leaves no trace and the others stand.
@@ -24,11 +27,11 @@ def import_participants(conn: Connection, forum: Row, text: str, *, consent_vers
         values = {k: (raw.get(k) or "").strip() or None for k in COLUMNS if k in raw}
         values.setdefault("attendance", "onsite" if values.get("point") else "online")
         values = {k: v for k, v in values.items() if v is not None}
-        report.append({"line": line, "email": values.get("email"), **_one(conn, forum, values, consent_version)})
+        report.append({"line": line, "email": values.get("email"), **_one(conn, forum, values, key, consent_version)})
     return report
 
 
-def _one(conn: Connection, forum: Row, values: dict, consent_version: str) -> dict:
+def _one(conn: Connection, forum: Row, values: dict, key: SigningKey, consent_version: str) -> dict:
     try:
         # The organiser attests that the department collected each person's consent.
         data = _schema.load({**values, "consent": True})
@@ -40,7 +43,7 @@ def _one(conn: Connection, forum: Row, values: dict, consent_version: str) -> di
         return {"outcome": "existing", "id": row.id, "status": row.status, "ticket_code": row.ticket_code}
     savepoint = conn.begin_nested()
     try:
-        row, _token = register(conn, forum, data, consent_version=consent_version,
+        row, _token = register(conn, forum, data, key, consent_version=consent_version,
                                consent_source="organiser_import")
     except RegistrationError as exc:
         savepoint.rollback()

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from ..tables import points, registrations
 
 
+_TAKE = (update(points).where(points.c.id == bindparam("pid"), points.c.confirmed < points.c.capacity)
+         .values(confirmed=points.c.confirmed + 1).returning(points.c.id))
+_WAIT = update(points).where(points.c.id == bindparam("pid")).values(waitlisted=points.c.waitlisted + 1)
+
+
 def take_place(conn: Connection, point_id: int) -> str:
     """'confirmed' when a place was free, else 'waitlisted' (and counted as waiting)."""
-    took = conn.execute(update(points)
-                        .where(points.c.id == point_id, points.c.confirmed < points.c.capacity)
-                        .values(confirmed=points.c.confirmed + 1).returning(points.c.id)).first()
-    if took:
+    if conn.execute(_TAKE, {"pid": point_id}).first():
         return "confirmed"
-    conn.execute(update(points).where(points.c.id == point_id).values(waitlisted=points.c.waitlisted + 1))
+    conn.execute(_WAIT, {"pid": point_id})
     return "waitlisted"
 
 

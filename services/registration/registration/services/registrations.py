@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.events import new_event
+from forumops_shared.events import Event, new_event
 from forumops_shared.events import registry as types
 from forumops_shared.outbox import stage_event
 from forumops_shared.plumbing import outbox
@@ -35,7 +38,7 @@ def _point_for(conn: Connection, forum: Row, attendance: str, code: str | None) 
         return None
     if not code:
         raise RegistrationError("point_required", {"point": ["Required for in-person attendance."]})
-    point = conn.execute(select(points).where(points.c.forum_id == forum.id, points.c.code == code)).first()
+    point = conn.execute(_POINT, {"forum_id": forum.id, "code": code}).first()
     if point is None:
         raise RegistrationError("unknown_point", {"point": [f"No connection point {code!r} in this forum."]})
     return point
@@ -55,30 +58,71 @@ def _unique_ticket_code(conn: Connection, forum_id: int) -> str:
             return code
 
 
-def register(conn: Connection, forum: Row, data: dict, *, consent_version: str,
-             consent_source: str = "participant") -> tuple[Row, str]:
-    """Register one person; returns the stored row and the manage token (shown only now)."""
+_INSERT = registrations.insert()
+_POINT = select(points.c.id, points.c.code).where(points.c.forum_id == bindparam("forum_id"),
+                                                  points.c.code == bindparam("code"))
+
+
+def is_duplicate_email(error: IntegrityError) -> bool:
+    """Whether a failed insert hit the one-active-registration-per-email index."""
+    text = str(error.orig)
+    return "uq_registrations_active_email" in text or "registrations.email_key" in text
+
+
+@dataclass
+class Draft:
+    """A registration prepared outside the write transaction; committing it is short."""
+
+    values: dict
+    event: Event
+    token: str
+    point_id: int | None
+    qr_payload: str
+
+
+def prepare(conn: Connection, forum: Row, data: dict, key: SigningKey, *, consent_version: str,
+            consent_source: str = "participant") -> Draft:
+    """Every check and every costly step that needs no write lock: lookups, codes, signature."""
     if data.get("consent") is not True:
         raise RegistrationError("consent_required", {"consent": ["Must be true."]})
     _check_language(forum, data["language"])
     point = _point_for(conn, forum, data["attendance"], data.get("point"))
-    key = email_key(data["email"])
-    if find_active_by_email(conn, forum.id, key) is not None:
-        raise RegistrationError("already_registered")
-    status = take_place(conn, point.id) if point else "confirmed"
-    now, token = datetime.now(timezone.utc), secrets.token_urlsafe(32)
-    registration_id = secrets.token_hex(16)
-    conn.execute(registrations.insert().values(
+    email = email_key(data["email"])
+    # The same active email, or (about once in 10^10) the same ticket code, is refused by a
+    # unique index when the registration is stored; see is_duplicate_email().
+    now, token, registration_id = datetime.now(timezone.utc), secrets.token_urlsafe(32), secrets.token_hex(16)
+    code = new_ticket_code()
+    values = dict(
         id=registration_id, forum_id=forum.id, point_id=point.id if point else None,
-        attendance=data["attendance"], status=status, language=data["language"],
-        full_name=data["full_name"], email=data["email"], email_key=key, phone=data.get("phone"),
-        organisation=data.get("organisation"), role=data.get("role"),
-        consent_at=now, consent_version=consent_version, consent_source=consent_source,
-        manage_token_hash=hash_token(token), ticket_code=_unique_ticket_code(conn, forum.id),
-        waitlisted_at=now if status == "waitlisted" else None, created_at=now, updated_at=now))
-    row = load_registration(conn, registration_id)
-    stage_event(conn, new_event(types.PARTICIPANT_REGISTERED, row.id, event_data(row), source=SOURCE))
-    return row, token
+        attendance=data["attendance"], status="confirmed", language=data["language"],
+        full_name=data["full_name"], email=data["email"], email_key=email, phone=data.get("phone"),
+        organisation=data.get("organisation"), role=data.get("role"), consent_at=now,
+        consent_version=consent_version, consent_source=consent_source, manage_token_hash=hash_token(token),
+        ticket_code=code, ticket_version=1, created_at=now, updated_at=now)
+    shape = SimpleNamespace(**values, forum_slug=forum.slug, point_code=point.code if point else None)
+    # Validated now with status "confirmed"; commit() may only switch it to "waitlisted".
+    event = new_event(types.PARTICIPANT_REGISTERED, registration_id, event_data(shape), source=SOURCE)
+    claims = TicketClaims(forum.slug, registration_id, data["attendance"], shape.point_code, code, 1)
+    return Draft(values, event, token, values["point_id"], key.sign(claims))
+
+
+def commit(conn: Connection, draft: Draft) -> str:
+    """Take a place (or a place in line), store the registration and its event; returns the status."""
+    status = take_place(conn, draft.point_id) if draft.point_id else "confirmed"
+    values = {**draft.values, "status": status,
+              "waitlisted_at": draft.values["created_at"] if status == "waitlisted" else None}
+    conn.execute(_INSERT, values)
+    event = replace(draft.event, data={**draft.event.data, "status": status})
+    stage_event(conn, event)
+    return status
+
+
+def register(conn: Connection, forum: Row, data: dict, key: SigningKey, *, consent_version: str,
+             consent_source: str = "participant") -> tuple[Row, str]:
+    """Both phases in the caller's transaction (imports); returns the stored row and the token."""
+    draft = prepare(conn, forum, data, key, consent_version=consent_version, consent_source=consent_source)
+    commit(conn, draft)
+    return load_registration(conn, draft.values["id"]), draft.token
 
 
 def find_active_by_email(conn: Connection, forum_id: int, key: str) -> Row | None:
@@ -140,6 +184,25 @@ def view(conn: Connection, row: Row, key: SigningKey) -> dict:
         "created_at": row.created_at.isoformat() if row.created_at.tzinfo
         else row.created_at.replace(tzinfo=timezone.utc).isoformat(),
     }
+
+
+def registered_view(draft: Draft, forum_slug: str, status: str, conn: Connection) -> dict:
+    """The answer to a new registration, from the draft: no re-reading of what was just written."""
+    v = draft.values
+    return {
+        "id": v["id"], "forum": forum_slug, "status": status, "attendance": v["attendance"],
+        "point": draft.event.data["point"], "language": v["language"], "full_name": v["full_name"],
+        "email": v["email"], "phone": v["phone"], "organisation": v["organisation"], "role": v["role"],
+        "ticket": {"code": v["ticket_code"], "qr_payload": draft.qr_payload} if status == "confirmed" else None,
+        "waitlist_position": _position_of_newest(conn, draft.point_id) if status == "waitlisted" else None,
+        "created_at": v["created_at"].isoformat(),
+        "manage_token": draft.token,
+    }
+
+
+def _position_of_newest(conn: Connection, point_id: int) -> int:
+    """The place in line of the person just added to the end of it."""
+    return conn.execute(select(points.c.waitlisted).where(points.c.id == point_id)).scalar_one()
 
 
 def waitlist_position(conn: Connection, row: Row) -> int | None:

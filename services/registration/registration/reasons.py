@@ -28,7 +28,6 @@ REASONS: dict[str, Reason] = {
     "forum_exists": Reason(409, "Đã có diễn đàn với mã này.", "A forum with this slug exists."),
     "registration_cancelled": Reason(409, "Đăng ký đã bị hủy.", "The registration is cancelled."),
     "forum_not_found": Reason(404, "Không tìm thấy diễn đàn.", "Forum not found."),
-    "point_not_found": Reason(404, "Không tìm thấy điểm cầu.", "Connection point not found."),
     "registration_not_found": Reason(404, "Không tìm thấy đăng ký.", "Registration not found."),
     "unauthenticated": Reason(401, "Cần đăng nhập bằng mã truy cập.", "A bearer token is required."),
     "forbidden": Reason(403, "Mã truy cập không có quyền này.", "This token may not do that."),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import threading
 from pathlib import Path
@@ -111,11 +112,15 @@ def readonly(engine: Engine) -> Engine:
 
 def insert_ignore(conn: Connection, table: Table, values: dict) -> bool:
     """Insert a row unless one with the same key exists; True when a row was inserted."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return conn.execute(_insert_ignore_statement(conn.dialect.name, table), values).first() is not None
+
+
+@functools.cache
+def _insert_ignore_statement(dialect_name: str, table: Table):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     key = next(iter(table.primary_key.columns))
     # RETURNING, not rowcount: psycopg reports -1 as the rowcount of this statement.
-    stmt = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(key)
-    return conn.execute(stmt).first() is not None
+    return dialect.insert(table).on_conflict_do_nothing().returning(key)
 
 
 def is_postgres(engine_or_conn) -> bool:

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
 from forumops_shared.config import ServiceSettings, load_settings
 from forumops_shared.service_app import create_service_app
@@ -17,6 +15,7 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     """Create the registration app; settings come from the environment unless given."""
     from .api import errors, forums, openapi, registrations
     from .api.context import Context
+    from .api.ratelimit import RateLimit
     from .keys import KeyRing
 
     settings = settings or load_settings(SERVICE)
@@ -24,10 +23,7 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     app = create_service_app(settings, [forums.bp, registrations.bp, openapi.bp])
     app.config["MAX_CONTENT_LENGTH"] = config.import_body_limit
     engine = app.extensions["forumops"]["engine"]
-    app.extensions[SERVICE] = Context(engine, config, KeyRing(engine, config.ticket_private_key))
-    # Per process: with several gunicorn workers a client gets up to workers x the limit.
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://")
-    app.view_functions["registrations.register"] = limiter.limit(config.rate_limit)(
-        app.view_functions["registrations.register"])
-    errors.install(app, limiter)
+    app.extensions[SERVICE] = Context(engine, config, KeyRing(engine, config.ticket_private_key),
+                                      RateLimit(config.rate_limit))
+    errors.install(app)
     return app

@@ -40,9 +40,10 @@ REASONS: dict[str, Reason] = {
 class RegistrationError(Exception):
     """A refusal with a stable reason code; `errors` maps fields to messages."""
 
-    def __init__(self, reason: str, errors: dict | None = None, message: str | None = None):
+    def __init__(self, reason: str, errors: dict | None = None, message: str | None = None,
+                 headers: dict[str, str] | None = None):
         super().__init__(reason)
-        self.reason, self.errors = reason, errors
+        self.reason, self.errors, self.headers = reason, errors, headers or {}
         self.message = message or REASONS[reason].en
 
     @property

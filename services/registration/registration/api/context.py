@@ -14,6 +14,7 @@ from forumops_shared.db import readonly, write_transaction
 
 from ..config import RegistrationConfig
 from ..keys import KeyRing
+from .ratelimit import RateLimit
 from ..services.forums import get_forum
 
 
@@ -40,6 +41,7 @@ class Context:
     engine: Engine
     config: RegistrationConfig
     keys: KeyRing
+    rate_limit: RateLimit
     forums: ForumCache = field(default_factory=ForumCache)
 
     def write(self) -> contextlib.AbstractContextManager[Connection]:

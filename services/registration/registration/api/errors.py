@@ -1,11 +1,7 @@
 """Refusals as JSON with a stable reason, in the caller's language (Vietnamese by default)."""
 from __future__ import annotations
 
-import math
-import time
-
 from flask import Flask, jsonify, request
-from flask_limiter.errors import RateLimitExceeded
 
 from ..reasons import REASONS, RegistrationError
 
@@ -23,18 +19,13 @@ def refusal(reason: str, errors: dict | None = None, message: str | None = None)
     return jsonify(body), text.status
 
 
-def install(app: Flask, limiter) -> None:
+def install(app: Flask) -> None:
     @app.errorhandler(RegistrationError)
     def _registration_error(exc: RegistrationError):
-        return refusal(exc.reason, exc.errors, exc.message)
+        response, status = refusal(exc.reason, exc.errors, exc.message)
+        response.headers.update(exc.headers)
+        return response, status
 
     @app.errorhandler(413)
     def _too_large(_exc):
         return refusal("body_too_large")
-
-    @app.errorhandler(RateLimitExceeded)
-    def _rate_limited(_exc):
-        response, status = refusal("rate_limited")
-        reset_at = limiter.current_limit.reset_at if limiter.current_limit else time.time() + 60
-        response.headers["Retry-After"] = str(max(1, math.ceil(reset_at - time.time())))
-        return response, status

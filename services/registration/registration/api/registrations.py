@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..reasons import RegistrationError
 from ..schemas import ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
-from ..services import idempotency, imports
+from ..services import idempotency, imports, lifecycle
 from ..services import registrations as cases
 from ..services.forums import get_forum
 from .context import ctx
@@ -24,6 +24,7 @@ _new_schema, _change_schema, _list_schema = RegistrationSchema(), RegistrationCh
 @bp.post("/forums/<slug>/registrations")
 def register(slug: str):
     """Public: register for a forum. An Idempotency-Key header makes retries safe."""
+    ctx().rate_limit.check()
     data = json_body(_new_schema)
     signing_key = ctx().keys.active()  # before any transaction: a first load writes the key
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
@@ -79,7 +80,7 @@ def change(registration_id: str):
     with ctx().write() as conn:
         row = authorised_registration(conn, registration_id)
         forum = get_forum(conn, row.forum_slug)
-        row = cases.change(conn, forum, row, data)
+        row = lifecycle.change(conn, forum, row, data)
         return jsonify(cases.view(conn, row, signing_key))
 
 
@@ -89,7 +90,7 @@ def cancel(registration_id: str):
     signing_key = ctx().keys.active()
     with ctx().write() as conn:
         row = authorised_registration(conn, registration_id)
-        row = cases.cancel(conn, get_forum(conn, row.forum_slug), row)
+        row = lifecycle.cancel(conn, get_forum(conn, row.forum_slug), row)
         return jsonify(cases.view(conn, row, signing_key))
 
 
@@ -98,7 +99,7 @@ def erase(registration_id: str):
     """Erase the person's data here; every other service is told to do the same."""
     with ctx().write() as conn:
         row = authorised_registration(conn, registration_id)
-        cases.erase(conn, get_forum(conn, row.forum_slug), row)
+        lifecycle.erase(conn, get_forum(conn, row.forum_slug), row)
     return jsonify({"id": registration_id, "status": "erased"})
 
 

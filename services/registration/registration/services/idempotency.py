@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import insert_ignore
@@ -28,6 +28,14 @@ def request_fingerprint(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+# bindparam names differ from column names: SQLAlchemy reserves those in UPDATE statements
+_SAME_KEY = (idempotency_keys.c.scope == bindparam("b_scope")) & (idempotency_keys.c.key == bindparam("b_key"))
+_FIND = select(idempotency_keys).where(_SAME_KEY)
+_REMEMBER = update(idempotency_keys).where(_SAME_KEY).values(
+    registration_id=bindparam("b_registration_id"), status_code=bindparam("b_status_code"),
+    response_body=bindparam("b_response_body"))
+
+
 def claim(conn: Connection, scope: str, key: str, fingerprint: str) -> StoredAnswer | None:
     """Claim `key` for this request, or return the answer given to its first use.
 
@@ -37,8 +45,7 @@ def claim(conn: Connection, scope: str, key: str, fingerprint: str) -> StoredAns
     row = {"scope": scope, "key": key, "request_hash": fingerprint, "created_at": datetime.now(timezone.utc)}
     if insert_ignore(conn, idempotency_keys, row):
         return None
-    existing = conn.execute(select(idempotency_keys).where(idempotency_keys.c.scope == scope,
-                                                           idempotency_keys.c.key == key)).one()
+    existing = conn.execute(_FIND, {"b_scope": scope, "b_key": key}).one()
     if _expired(existing):  # a key from long ago starts afresh
         conn.execute(delete(idempotency_keys).where(idempotency_keys.c.scope == scope,
                                                     idempotency_keys.c.key == key))
@@ -55,10 +62,9 @@ def _expired(row) -> bool:
 
 
 def remember(conn: Connection, scope: str, key: str, registration_id: str, answer: StoredAnswer) -> None:
-    conn.execute(update(idempotency_keys)
-                 .where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
-                 .values(registration_id=registration_id, status_code=answer.status,
-                         response_body=json.dumps(answer.body, ensure_ascii=False)))
+    conn.execute(_REMEMBER, {"b_scope": scope, "b_key": key, "b_registration_id": registration_id,
+                             "b_status_code": answer.status,
+                             "b_response_body": json.dumps(answer.body, ensure_ascii=False)})
 
 
 def purge_expired(conn: Connection) -> int:

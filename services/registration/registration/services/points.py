@@ -14,7 +14,7 @@ from ..schemas import PointSchema
 from ..tables import points
 from .forums import publish_forum
 from .places import promote_waiting
-from .registrations import announce_promotions
+from .lifecycle import announce_promotions
 
 POINT_COLUMNS = ("code", "name", "province", "capacity")
 _point_schema = PointSchema()

@@ -1,0 +1,107 @@
+"""After registering: change, cancel, erase; each stages its events in the same transaction."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection, Row
+
+from forumops_shared.events import new_event
+from forumops_shared.events import registry as types
+from forumops_shared.outbox import stage_event
+from forumops_shared.plumbing import outbox
+from forumops_shared.tickets import new_ticket_code
+
+from ..reasons import RegistrationError
+from ..tables import idempotency_keys, registrations
+from .places import give_back, take_place
+from .registrations import ACTIVE, SOURCE, check_language, point_for, event_data, load_registration
+
+PERSONAL_FIELDS = ("full_name", "email", "email_key", "phone", "organisation", "role")
+
+
+def _unique_ticket_code(conn: Connection, forum_id: int) -> str:
+    while True:
+        code = new_ticket_code()
+        taken = conn.execute(select(registrations.c.seq).where(
+            registrations.c.forum_id == forum_id, registrations.c.ticket_code == code)).first()
+        if not taken:
+            return code
+
+
+def announce_promotions(conn: Connection, forum: Row, promoted: list[str]) -> None:
+    for registration_id in promoted:
+        row = load_registration(conn, registration_id)
+        stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(row, ["status"]),
+                                    source=SOURCE))
+
+
+def _require_active(row: Row) -> None:
+    if row.status not in ACTIVE:
+        raise RegistrationError("registration_cancelled")
+
+
+def change(conn: Connection, forum: Row, row: Row, data: dict) -> Row:
+    """Change personal details, language, attendance or point; a new point or mode re-issues the ticket."""
+    _require_active(row)
+    if "language" in data:
+        check_language(forum, data["language"])
+    attendance = data.get("attendance", row.attendance)
+    if "point" in data:
+        point_code = data["point"]
+    elif attendance == "online":
+        point_code = None
+    else:
+        point_code = row.point_code
+    values = {k: v for k, v in data.items() if k in ("full_name", "phone", "organisation", "role", "language")}
+    changed = [k for k, v in values.items() if getattr(row, k) != v]
+    promoted: list[str] = []
+    if (attendance, point_code) != (row.attendance, row.point_code):
+        point = point_for(conn, forum, attendance, point_code)
+        if row.point_id is not None:
+            promoted = give_back(conn, row.point_id, row.status)
+        status = take_place(conn, point.id) if point else "confirmed"
+        now = datetime.now(timezone.utc)
+        values.update(attendance=attendance, point_id=point.id if point else None, status=status,
+                      waitlisted_at=now if status == "waitlisted" else None,
+                      ticket_code=_unique_ticket_code(conn, forum.id), ticket_version=row.ticket_version + 1)
+        changed += ["attendance", "point", "ticket"] + (["status"] if status != row.status else [])
+    if not changed:
+        return row
+    conn.execute(update(registrations).where(registrations.c.id == row.id)
+                 .values(updated_at=datetime.now(timezone.utc), **values))
+    updated = load_registration(conn, row.id)
+    stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(updated, sorted(set(changed))),
+                                source=SOURCE))
+    announce_promotions(conn, forum, promoted)
+    return updated
+
+
+def cancel(conn: Connection, forum: Row, row: Row) -> Row:
+    """Cancel; a freed place goes to the next person waiting at that point."""
+    _require_active(row)
+    now = datetime.now(timezone.utc)
+    conn.execute(update(registrations).where(registrations.c.id == row.id)
+                 .values(status="cancelled", cancelled_at=now, updated_at=now, waitlisted_at=None))
+    stage_event(conn, new_event(types.REGISTRATION_CANCELLED, row.id, {
+        "registration_id": row.id, "forum": row.forum_slug, "occurred_at": now.isoformat()}, source=SOURCE))
+    if row.point_id is not None:
+        announce_promotions(conn, forum, give_back(conn, row.point_id, row.status))
+    return load_registration(conn, row.id)
+
+
+def erase(conn: Connection, forum: Row, row: Row) -> None:
+    """Remove the person's data from this service and tell the others to do the same."""
+    if row.erased_at is not None:
+        return
+    # Events about this person not yet sent are withdrawn, sent ones are dropped from the outbox:
+    # after this transaction no table here holds their personal data.
+    conn.execute(delete(outbox).where(outbox.c.key == row.id))
+    conn.execute(delete(idempotency_keys).where(idempotency_keys.c.registration_id == row.id))
+    if row.status in ACTIVE:
+        row = cancel(conn, forum, row)
+    now = datetime.now(timezone.utc)
+    conn.execute(update(registrations).where(registrations.c.id == row.id).values(
+        erased_at=now, updated_at=now, **{field: None for field in PERSONAL_FIELDS}))
+    stage_event(conn, new_event(types.PERSONAL_DATA_ERASED, row.id, {
+        "registration_id": row.id, "forum": row.forum_slug, "occurred_at": now.isoformat()}, source=SOURCE))

@@ -126,3 +126,13 @@ def test_an_unknown_forum_is_a_404_with_a_reason(api):
     assert response.json["message"] == "Không tìm thấy diễn đàn."
     english = api.client.get("/api/v1/forums/khong-co", headers={"Accept-Language": "en"})
     assert english.json["message"] == "Forum not found."
+
+
+def test_a_point_added_a_moment_ago_can_be_chosen_at_once(api):
+    slug = api.create_forum()
+    api.put_point(slug, "A", capacity=5)
+    assert api.register(slug, api.person("A")).status_code == 201  # forum and points now cached
+    api.put_point(slug, "B", capacity=5)
+    response = api.register(slug, api.person("B"))
+    assert response.status_code == 201 and response.json["point"] == "B"
+    assert api.register(slug, api.person("NOT-THERE")).json["reason"] == "unknown_point"

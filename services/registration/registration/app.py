@@ -14,7 +14,7 @@ SERVICE = "registration"
 def create_app(settings: ServiceSettings | None = None) -> Flask:
     """Create the registration app; settings come from the environment unless given."""
     from .api import errors, forums, openapi, registrations
-    from .api.context import Context
+    from .api.context import Context, ForumCache
     from .api.ratelimit import RateLimit
     from .keys import KeyRing
 
@@ -24,6 +24,6 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.import_body_limit
     engine = app.extensions["forumops"]["engine"]
     app.extensions[SERVICE] = Context(engine, config, KeyRing(engine, config.ticket_private_key),
-                                      RateLimit(config.rate_limit))
+                                      RateLimit(config.rate_limit), ForumCache(engine))
     errors.install(app)
     return app

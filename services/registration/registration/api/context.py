@@ -4,10 +4,10 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import readonly, write_transaction
@@ -16,24 +16,50 @@ from ..config import RegistrationConfig
 from ..keys import KeyRing
 from .ratelimit import RateLimit
 from ..services.forums import get_forum
+from ..tables import points
 
 
 class ForumCache:
-    """Forums by slug for a few seconds: the public registration reads one on every submit,
-    and a changed forum (title, languages) may take that long to show there."""
+    """Forums and their point ids by code, kept a few seconds in each process.
 
-    def __init__(self, ttl_s: float = 5.0):
-        self.ttl_s, self._rows, self._lock = ttl_s, {}, threading.Lock()
+    The public registration needs both on every submit; with them here it touches the database
+    only inside its short write transaction. A changed forum (title, languages) may take the TTL
+    to show here; a new point shows at once (an unknown code is looked up on its own). Points are
+    never deleted, so a cached id is never wrong.
+    """
 
-    def get(self, conn: Connection, slug: str) -> Row:
+    def __init__(self, engine: Engine, ttl_s: float = 5.0):
+        self.engine, self.ttl_s = engine, ttl_s
+        self._entries: dict[str, tuple[Row, dict[str, Row], float]] = {}
+        self._lock = threading.Lock()
+
+    def _entry(self, slug: str):
         with self._lock:
-            hit = self._rows.get(slug)
-        if hit and time.monotonic() - hit[1] < self.ttl_s:
-            return hit[0]
-        row = get_forum(conn, slug)
+            hit = self._entries.get(slug)
+        if hit and time.monotonic() - hit[2] < self.ttl_s:
+            return hit
+        with readonly(self.engine).connect() as conn:
+            forum = get_forum(conn, slug)
+            found = conn.execute(select(points.c.id, points.c.code).where(points.c.forum_id == forum.id)).all()
+        entry = (forum, {p.code: p for p in found}, time.monotonic())
         with self._lock:
-            self._rows[slug] = (row, time.monotonic())
-        return row
+            self._entries[slug] = entry
+        return entry
+
+    def forum(self, slug: str) -> Row:
+        return self._entry(slug)[0]
+
+    def point(self, slug: str, code: str) -> Row | None:
+        forum, known, _loaded = self._entry(slug)
+        if code in known:
+            return known[code]
+        with readonly(self.engine).connect() as conn:
+            found = conn.execute(select(points.c.id, points.c.code)
+                                 .where(points.c.forum_id == forum.id, points.c.code == code)).first()
+        if found is not None:
+            with self._lock:
+                known[code] = found
+        return found
 
 
 @dataclass
@@ -42,7 +68,7 @@ class Context:
     config: RegistrationConfig
     keys: KeyRing
     rate_limit: RateLimit
-    forums: ForumCache = field(default_factory=ForumCache)
+    forums: ForumCache
 
     def write(self) -> contextlib.AbstractContextManager[Connection]:
         return write_transaction(self.engine)

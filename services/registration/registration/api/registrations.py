@@ -29,9 +29,9 @@ def register(slug: str):
     signing_key = ctx().keys.active()  # before any transaction: a first load writes the key
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
     scope, fingerprint = f"register:{slug}", idempotency.request_fingerprint(data)
-    with ctx().read() as conn:
-        forum = ctx().forums.get(conn, slug)
-        draft = cases.prepare(conn, forum, data, signing_key, consent_version=ctx().config.consent_version)
+    forum = ctx().forums.forum(slug)
+    draft = cases.prepare(lambda code: ctx().forums.point(slug, code), forum, data, signing_key,
+                          consent_version=ctx().config.consent_version)
     try:
         # Only what must be atomic runs while holding the write lock.
         with ctx().write() as conn:

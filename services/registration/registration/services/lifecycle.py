@@ -15,7 +15,7 @@ from forumops_shared.tickets import new_ticket_code
 from ..reasons import RegistrationError
 from ..tables import idempotency_keys, registrations
 from .places import give_back, take_place
-from .registrations import ACTIVE, SOURCE, check_language, point_for, event_data, load_registration
+from .registrations import ACTIVE, SOURCE, check_language, event_data, load_registration, point_for, points_of
 
 PERSONAL_FIELDS = ("full_name", "email", "email_key", "phone", "organisation", "role")
 
@@ -57,7 +57,7 @@ def change(conn: Connection, forum: Row, row: Row, data: dict) -> Row:
     changed = [k for k, v in values.items() if getattr(row, k) != v]
     promoted: list[str] = []
     if (attendance, point_code) != (row.attendance, row.point_code):
-        point = point_for(conn, forum, attendance, point_code)
+        point = point_for(points_of(conn, forum), attendance, point_code)
         if row.point_id is not None:
             promoted = give_back(conn, row.point_id, row.status)
         status = take_place(conn, point.id) if point else "confirmed"

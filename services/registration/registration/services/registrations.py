@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, replace
+from typing import Callable
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
@@ -29,14 +30,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def point_for(conn: Connection, forum: Row, attendance: str, code: str | None) -> Row | None:
+PointFinder = Callable[[str], "Row | None"]
+
+
+def points_of(conn: Connection, forum: Row) -> PointFinder:
+    """Look points up by code in this transaction."""
+    return lambda code: conn.execute(_POINT, {"forum_id": forum.id, "code": code}).first()
+
+
+def point_for(find_point: PointFinder, attendance: str, code: str | None) -> Row | None:
     if attendance == "online":
         if code:
             raise RegistrationError("point_not_allowed", {"point": ["Online attendance takes no point."]})
         return None
     if not code:
         raise RegistrationError("point_required", {"point": ["Required for in-person attendance."]})
-    point = conn.execute(_POINT, {"forum_id": forum.id, "code": code}).first()
+    point = find_point(code)
     if point is None:
         raise RegistrationError("unknown_point", {"point": [f"No connection point {code!r} in this forum."]})
     return point
@@ -69,13 +78,13 @@ class Draft:
     qr_payload: str
 
 
-def prepare(conn: Connection, forum: Row, data: dict, key: SigningKey, *, consent_version: str,
+def prepare(find_point: PointFinder, forum: Row, data: dict, key: SigningKey, *, consent_version: str,
             consent_source: str = "participant") -> Draft:
     """Every check and every costly step that needs no write lock: lookups, codes, signature."""
     if data.get("consent") is not True:
         raise RegistrationError("consent_required", {"consent": ["Must be true."]})
     check_language(forum, data["language"])
-    point = point_for(conn, forum, data["attendance"], data.get("point"))
+    point = point_for(find_point, data["attendance"], data.get("point"))
     email = email_key(data["email"])
     # The same active email, or (about once in 10^10) the same ticket code, is refused by a
     # unique index when the registration is stored; see is_duplicate_email().
@@ -109,7 +118,8 @@ def commit(conn: Connection, draft: Draft) -> str:
 def register(conn: Connection, forum: Row, data: dict, key: SigningKey, *, consent_version: str,
              consent_source: str = "participant") -> tuple[Row, str]:
     """Both phases in the caller's transaction (imports); returns the stored row and the token."""
-    draft = prepare(conn, forum, data, key, consent_version=consent_version, consent_source=consent_source)
+    draft = prepare(points_of(conn, forum), forum, data, key, consent_version=consent_version,
+                    consent_source=consent_source)
     commit(conn, draft)
     return load_registration(conn, draft.values["id"]), draft.token
 

@@ -94,3 +94,35 @@ def test_stored_idempotency_answers_are_purged_after_a_day(api, forum):
     with api.engine.connect() as conn:
         keys = conn.execute(select(idempotency_keys.c.key)).scalars().all()
     assert keys == ["new"]
+
+
+def test_processes_starting_together_agree_on_one_signing_key(reg_settings, monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import func, select
+
+    from forumops_shared.db import make_engine
+    from registration import keys
+    from registration.tables import ticket_keys
+
+    settings = reg_settings()
+    engines = [make_engine(settings.database_url) for _ in range(8)]  # as if eight processes
+    # The worst interleaving, made certain: all eight see "no key yet" before any of them writes.
+    barrier, first_look, seen = threading.Barrier(8), keys._active, threading.local()
+
+    def look_then_wait(engine):
+        row = first_look(engine)
+        if not getattr(seen, "done", False):
+            seen.done = True
+            barrier.wait(timeout=30)
+        return row
+
+    monkeypatch.setattr(keys, "_active", look_then_wait)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        kids = set(pool.map(lambda engine: keys.ensure_signing_key(engine, None).kid, engines))
+    with engines[0].connect() as conn:
+        active = conn.execute(select(func.count()).select_from(ticket_keys).where(ticket_keys.c.active.is_(True))).scalar_one()
+    for engine in engines:
+        engine.dispose()
+    assert len(kids) == 1 and active == 1

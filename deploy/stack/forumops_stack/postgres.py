@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .brokers import free_port
+
 SUPERUSER = "forumops"
 
 
@@ -34,7 +36,7 @@ def pg_bin() -> Path:
 class LocalPostgres:
     """initdb + pg_ctl in a temporary folder; trust auth on 127.0.0.1 only."""
 
-    port: int = 55432
+    port: int = field(default_factory=free_port)  # two test runs on one machine must not collide
     home: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="forumops-pg-")))
 
     @property

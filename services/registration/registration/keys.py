@@ -7,8 +7,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.db import insert_ignore, write_transaction
+from forumops_shared.db import insert_ignore, readonly, write_transaction
 from forumops_shared.tickets import SigningKey, b64, unb64
 
 from .tables import ticket_keys
@@ -21,17 +22,35 @@ def _store(conn: Connection, key: SigningKey, *, active: bool) -> bool:
 
 
 def ensure_signing_key(engine: Engine, configured_seed: str | None) -> SigningKey:
-    """The active key; the configured one becomes active, else one is generated once."""
+    """The active key; the configured one becomes active, else one is generated once.
+
+    Reads first: only a change (first start, a newly configured key) writes.
+    """
+    configured = SigningKey.from_seed(unb64(configured_seed)) if configured_seed else None
+    row = _active(engine)
+    if row is not None and (configured is None or row.kid == configured.kid):
+        return SigningKey.from_seed(unb64(row.private_key))
+    try:
+        return _activate(engine, configured)
+    except IntegrityError:  # another process made its key active first: use that one
+        return SigningKey.from_seed(unb64(_active(engine).private_key))
+
+
+def _active(engine: Engine):
+    with readonly(engine).connect() as conn:
+        return conn.execute(select(ticket_keys).where(ticket_keys.c.active.is_(True))).first()
+
+
+def _activate(engine: Engine, configured: SigningKey | None) -> SigningKey:
     with write_transaction(engine) as conn:
-        if configured_seed:
-            key = SigningKey.from_seed(unb64(configured_seed))
-            _store(conn, key, active=True)
-            conn.execute(update(ticket_keys).where(ticket_keys.c.kid != key.kid)
+        if configured is not None:
+            _store(conn, configured, active=True)
+            conn.execute(update(ticket_keys).where(ticket_keys.c.kid != configured.kid)
                          .where(ticket_keys.c.active.is_(True)).values(active=False))
-            conn.execute(update(ticket_keys).where(ticket_keys.c.kid == key.kid).values(active=True))
-            return key
+            conn.execute(update(ticket_keys).where(ticket_keys.c.kid == configured.kid).values(active=True))
+            return configured
         row = conn.execute(select(ticket_keys).where(ticket_keys.c.active.is_(True))).first()
-        if row is None:
+        if row is None:  # still none: this process generates it (the transaction makes it the only one)
             _store(conn, SigningKey.generate(), active=True)
             row = conn.execute(select(ticket_keys).where(ticket_keys.c.active.is_(True))).first()
         return SigningKey.from_seed(unb64(row.private_key))

@@ -95,3 +95,6 @@ ticket_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("retired_at", DateTime(timezone=True), nullable=True),
 )
+# At most one key signs at a time, also when several processes start on an empty table at once.
+Index("uq_ticket_keys_one_active", ticket_keys.c.active, unique=True,
+      sqlite_where=text("active"), postgresql_where=text("active"))

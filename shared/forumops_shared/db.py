@@ -115,6 +115,15 @@ def insert_ignore(conn: Connection, table: Table, values: dict) -> bool:
     return conn.execute(_insert_ignore_statement(conn.dialect.name, table), values).first() is not None
 
 
+def upsert(conn: Connection, table: Table, values: dict) -> None:
+    """Insert a row, or overwrite the existing row with the same primary key."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).values(**values)
+    keys = [c.name for c in table.primary_key.columns]
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=keys, set_={k: stmt.excluded[k] for k in values if k not in keys}))
+
+
 @functools.cache
 def _insert_ignore_statement(dialect_name: str, table: Table):
     dialect = postgresql if dialect_name == "postgresql" else sqlite

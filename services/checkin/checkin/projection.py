@@ -1,0 +1,62 @@
+"""Keeps the projection of forums and registrations from registration's events.
+
+Each handler runs inside the consumer runner's transaction, once per event id. Events of one
+forum (one topic, keyed by slug) and of one registration (keyed by id) arrive in order; across
+the two topics they may not, so nothing here assumes the forum is known before its people.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, update
+from sqlalchemy.engine import Connection
+
+from forumops_shared.db import upsert
+from forumops_shared.events import Event
+from forumops_shared.events import registry as types
+
+from .tables import forums, points, registrations, ticket_keys
+
+
+def forum_published(conn: Connection, event: Event) -> None:
+    d = event.data
+    upsert(conn, forums, {
+        "slug": d["slug"], "titles": json.dumps(d["title"], ensure_ascii=False), "timezone": d["timezone"],
+        "starts_at": d["starts_at"], "ends_at": d["ends_at"], "online_url": d.get("online_url"),
+        "onsite_checkin": d["certificate_rule"]["onsite_checkin"],
+        "online_min_minutes": d["certificate_rule"]["online_min_minutes"], "published_at": d["published_at"]})
+    for point in d["points"]:  # points are never removed from a forum
+        upsert(conn, points, {"forum": d["slug"], **point})
+    # Keys not published any more are retired: tickets signed with them stop verifying.
+    conn.execute(delete(ticket_keys).where(ticket_keys.c.forum == d["slug"]))
+    for key in d["ticket_keys"]:
+        conn.execute(ticket_keys.insert().values(forum=d["slug"], kid=key["kid"], public_key=key["public_key"]))
+
+
+def registration_state(conn: Connection, event: Event) -> None:
+    d = event.data
+    upsert(conn, registrations, {
+        "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
+        "point": d.get("point"), "language": d["language"], "full_name": d["full_name"],
+        "email_key": d["email"].strip().casefold(), "ticket_code": d["ticket_code"],
+        "ticket_version": d["ticket_version"], "updated_at": event.time})
+
+
+def registration_cancelled(conn: Connection, event: Event) -> None:
+    conn.execute(update(registrations).where(registrations.c.id == event.data["registration_id"])
+                 .values(status="cancelled", updated_at=event.time))
+
+
+def personal_data_erased(conn: Connection, event: Event) -> None:
+    conn.execute(update(registrations).where(registrations.c.id == event.data["registration_id"])
+                 .values(full_name=None, email_key=None, erased=True, updated_at=datetime.now(timezone.utc)))
+
+
+HANDLERS = {
+    types.FORUM_PUBLISHED: forum_published,
+    types.PARTICIPANT_REGISTERED: registration_state,
+    types.REGISTRATION_CHANGED: registration_state,
+    types.REGISTRATION_CANCELLED: registration_cancelled,
+    types.PERSONAL_DATA_ERASED: personal_data_erased,
+}

@@ -1,0 +1,69 @@
+"""Check-in keeps its own copy of forums and registrations from registration's events."""
+import json
+
+import pytest
+from sqlalchemy import select
+
+from checkin.migrate import upgrade as upgrade_checkin
+from checkin.tables import forums, points, registrations, ticket_keys
+from forumops_shared.db import make_engine, readonly
+from forumops_stack.testing import settings_env
+
+from ..support.processes import Child
+from ..support.relaying import relaying
+from ..support.waiting import wait_until
+
+
+@pytest.fixture
+def checkin_db(settings_for, tmp_path, api):
+    """The check-in worker running in its own process on the same topics as `api`'s relay."""
+    settings = settings_for("checkin")
+    upgrade_checkin(settings)
+    engine = make_engine(settings.database_url)
+    worker = Child.python_module("checkin.worker", settings_env(settings), tmp_path / "checkin-worker.log")
+    yield engine
+    worker.stop()
+    engine.dispose()
+
+
+def rows(engine, table, **where):
+    with readonly(engine).connect() as conn:
+        stmt = select(table)
+        for column, value in where.items():
+            stmt = stmt.where(table.c[column] == value)
+        return conn.execute(stmt).all()
+
+
+def test_forums_points_keys_and_people_arrive_and_follow_every_change(api, reg_settings, checkin_db):
+    slug = api.create_forum()
+    api.put_point(slug, "HN-01", capacity=1, name="Bộ Giáo dục và Đào tạo")
+    api.put_point(slug, "HP-01", capacity=50, province="Hải Phòng")
+    a = api.register(slug, api.person("HN-01", full_name="Nguyễn Thị Ánh Tuyết")).json
+    b = api.register(slug, api.person("HN-01", full_name="Trần Văn Đức")).json  # waits: one place
+    c = api.register(slug, api.person(full_name="Lê Hoàng Phương")).json
+    settings = api.app.extensions["forumops"]["settings"]
+    with relaying(settings):
+        wait_until(lambda: len(rows(checkin_db, registrations)) == 3, message="three people at check-in")
+        [forum] = rows(checkin_db, forums)
+        assert json.loads(forum.titles)["vi"] == "Diễn đàn Giáo dục 2026" and forum.online_min_minutes == 60
+        assert {(p.code, p.capacity) for p in rows(checkin_db, points)} == {("HN-01", 1), ("HP-01", 50)}
+        assert len(rows(checkin_db, ticket_keys, forum=slug)) == 1
+        [seen_a] = rows(checkin_db, registrations, id=a["id"])
+        assert (seen_a.full_name, seen_a.point, seen_a.status, seen_a.ticket_code) == (
+            "Nguyễn Thị Ánh Tuyết", "HN-01", "confirmed", a["ticket"]["code"])
+
+        # A moves (new ticket), B is promoted into the freed place, C cancels.
+        moved = api.client.patch(f"/api/v1/registrations/{a['id']}", headers=api.as_holder(a["manage_token"]),
+                                 json={"point": "HP-01"}).json
+        api.client.delete(f"/api/v1/registrations/{c['id']}", headers=api.as_holder(c["manage_token"]))
+        wait_until(lambda: rows(checkin_db, registrations, id=c["id"])[0].status == "cancelled",
+                   message="the cancellation at check-in")
+        [seen_a] = rows(checkin_db, registrations, id=a["id"])
+        assert (seen_a.point, seen_a.ticket_code, seen_a.ticket_version) == ("HP-01", moved["ticket"]["code"], 2)
+        assert rows(checkin_db, registrations, id=b["id"])[0].status == "confirmed"
+
+        # Erasure reaches check-in too: the name it shows at the door is gone.
+        api.client.post(f"/api/v1/registrations/{b['id']}/erase", headers=api.as_holder(b["manage_token"]))
+        wait_until(lambda: rows(checkin_db, registrations, id=b["id"])[0].erased, message="the erasure at check-in")
+    [seen_b] = rows(checkin_db, registrations, id=b["id"])
+    assert seen_b.full_name is None and seen_b.email_key is None and seen_b.status == "cancelled"

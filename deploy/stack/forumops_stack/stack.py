@@ -71,7 +71,8 @@ def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(parents=True)
     return {**os.environ, "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": organiser_token()}
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": organiser_token(),
+            "CHECKIN_ADMIN_TOKEN": organiser_token()}
 
 
 def _spawn(name: str, cmd: list[str], env: dict[str, str]) -> int:

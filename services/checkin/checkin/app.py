@@ -1,14 +1,23 @@
-"""The checkin HTTP API: `gunicorn 'checkin.app:create_app()'`."""
+"""The check-in HTTP API: `gunicorn 'checkin.app:create_app()'`."""
 from __future__ import annotations
 
 from flask import Flask
 
 from forumops_shared.config import ServiceSettings, load_settings
+from forumops_shared.http import install_refusals
 from forumops_shared.service_app import create_service_app
 
 SERVICE = "checkin"
 
 
 def create_app(settings: ServiceSettings | None = None) -> Flask:
-    """Create the checkin app; settings come from the environment unless given."""
-    return create_service_app(settings or load_settings(SERVICE))
+    """Create the check-in app; settings come from the environment unless given."""
+    from .api import routes
+    from .config import checkin_config
+    from .reasons import REASONS
+
+    settings = settings or load_settings(SERVICE)
+    app = create_service_app(settings, [routes.bp])
+    app.extensions[SERVICE] = checkin_config(settings)
+    install_refusals(app, REASONS)
+    return app

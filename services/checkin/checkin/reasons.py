@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from forumops_shared.http import COMMON_REASONS, Reason
+
 
 @dataclass(frozen=True)
 class ScanReason:
@@ -27,4 +29,16 @@ SCAN_REASONS: dict[str, ScanReason] = {
     "waitlisted": ScanReason("Người này còn trong danh sách chờ.", "This person is still on the waiting list."),
     "ticket_replaced": ScanReason("Vé đã được thay bằng vé mới.", "This ticket was replaced by a newer one."),
     "not_yet_valid": ScanReason("Chưa đến giờ check-in.", "Check-in has not opened yet."),
+}
+
+
+# Refusals of the HTTP API itself (a scan that is decided is answered 200 with its outcome).
+REASONS: dict[str, Reason] = {
+    **COMMON_REASONS,
+    "forum_not_found": Reason(404, "Không tìm thấy diễn đàn.", "Forum not found."),
+    "point_not_found": Reason(404, "Không tìm thấy điểm cầu.", "Connection point not found."),
+    "device_not_found": Reason(404, "Không tìm thấy thiết bị.", "Device not found."),
+    "device_revoked": Reason(401, "Thiết bị đã bị thu hồi quyền.", "This device has been revoked."),
+    "device_scope": Reason(403, "Thiết bị chỉ được dùng tại điểm cầu của mình.",
+                           "This device may act only at its own connection point."),
 }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean, Column, DateTime, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -56,4 +57,44 @@ registrations = Table(
     Column("ticket_version", Integer, nullable=False),
     Column("erased", Boolean, nullable=False, server_default="0"),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# -- this service's own facts ------------------------------------------------------------------
+
+devices = Table(
+    "devices", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("forum", String(100), nullable=False),
+    Column("point", String(64), nullable=False),
+    Column("label", String(200), nullable=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+scans = Table(
+    "scans", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("device_id", String(32), nullable=False),
+    Column("scan_id", String(100), nullable=False),  # the scanner's own id: a retry counts once
+    Column("forum", String(100), nullable=False),
+    Column("point", String(64), nullable=False),
+    Column("registration_id", String(36), nullable=True),
+    Column("outcome", String(10), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("known_to_checkin", Boolean, nullable=False),
+    Column("scanned_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("device_id", "scan_id", name="uq_scans_device_scan"),
+)
+
+# One admission per person: the primary key makes the second of two simultaneous scans lose.
+checkins = Table(
+    "checkins", metadata,
+    Column("registration_id", String(36), primary_key=True),
+    Column("forum", String(100), nullable=False),
+    Column("point", String(64), nullable=False),
+    Column("device_id", String(32), nullable=False),
+    Column("scan", Integer, nullable=False),
+    Column("checked_in_at", DateTime(timezone=True), nullable=False),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from forumops_shared.config import ServiceSettings, load_settings
+from forumops_shared.http import install_refusals
 from forumops_shared.service_app import create_service_app
 
 from .config import registration_config
@@ -13,7 +14,8 @@ SERVICE = "registration"
 
 def create_app(settings: ServiceSettings | None = None) -> Flask:
     """Create the registration app; settings come from the environment unless given."""
-    from .api import errors, forums, openapi, registrations
+    from .api import forums, openapi, registrations
+    from .reasons import REASONS
     from .api.context import Context, ForumCache
     from .api.ratelimit import RateLimit
     from .keys import KeyRing
@@ -25,5 +27,5 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     engine = app.extensions["forumops"]["engine"]
     app.extensions[SERVICE] = Context(engine, config, KeyRing(engine, config.ticket_private_key),
                                       RateLimit(config.rate_limit), ForumCache(engine))
-    errors.install(app)
+    install_refusals(app, REASONS)
     return app

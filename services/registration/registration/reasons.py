@@ -4,18 +4,11 @@ Reasons are data: clients and tests match the code, people read the text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Reason:
-    status: int
-    vi: str
-    en: str
+from forumops_shared.http import COMMON_REASONS, Reason, Refusal
 
 
 REASONS: dict[str, Reason] = {
-    "validation_failed": Reason(422, "Một số trường chưa hợp lệ.", "Some fields are not valid."),
+    **COMMON_REASONS,
     "consent_required": Reason(422, "Cần đồng ý với việc xử lý dữ liệu cá nhân.", "Consent to the processing of personal data is required."),
     "point_required": Reason(422, "Tham dự trực tiếp cần chọn điểm cầu.", "In-person attendance needs a connection point."),
     "point_not_allowed": Reason(422, "Tham dự trực tuyến không chọn điểm cầu.", "Online attendance takes no connection point."),
@@ -29,23 +22,7 @@ REASONS: dict[str, Reason] = {
     "registration_cancelled": Reason(409, "Đăng ký đã bị hủy.", "The registration is cancelled."),
     "forum_not_found": Reason(404, "Không tìm thấy diễn đàn.", "Forum not found."),
     "registration_not_found": Reason(404, "Không tìm thấy đăng ký.", "Registration not found."),
-    "unauthenticated": Reason(401, "Cần đăng nhập bằng mã truy cập.", "A bearer token is required."),
-    "forbidden": Reason(403, "Mã truy cập không có quyền này.", "This token may not do that."),
-    "body_too_large": Reason(413, "Dữ liệu gửi lên quá lớn.", "The request body is too large."),
-    "unsupported_media_type": Reason(415, "Định dạng dữ liệu không được hỗ trợ.", "Unsupported content type."),
-    "rate_limited": Reason(429, "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests; try again later."),
 }
 
-
-class RegistrationError(Exception):
-    """A refusal with a stable reason code; `errors` maps fields to messages."""
-
-    def __init__(self, reason: str, errors: dict | None = None, message: str | None = None,
-                 headers: dict[str, str] | None = None):
-        super().__init__(reason)
-        self.reason, self.errors, self.headers = reason, errors, headers or {}
-        self.message = message or REASONS[reason].en
-
-    @property
-    def status(self) -> int:
-        return REASONS[self.reason].status
+# Registration's refusals are the shared kind; the name reads better in use cases.
+RegistrationError = Refusal

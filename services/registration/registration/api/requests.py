@@ -4,8 +4,11 @@ from __future__ import annotations
 import hmac
 
 from flask import request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema
 from sqlalchemy import select
+
+from forumops_shared import http
+from forumops_shared.http import bearer_token
 
 from ..reasons import RegistrationError
 from ..services.registrations import hash_token, load_registration
@@ -14,18 +17,7 @@ from .context import ctx
 
 
 def json_body(schema: Schema, *, partial: bool = False) -> dict:
-    """The body loaded through `schema`: 415, 413 or 422 with field errors otherwise."""
-    if request.content_length and request.content_length > ctx().config.json_body_limit:
-        raise RegistrationError("body_too_large")
-    if not request.is_json:
-        raise RegistrationError("unsupported_media_type", message="Send application/json.")
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise RegistrationError("validation_failed", {"_body": ["Must be a JSON object."]})
-    try:
-        return schema.load(payload, partial=partial)
-    except ValidationError as exc:
-        raise RegistrationError("validation_failed", exc.messages) from exc
+    return http.json_body(schema, limit=ctx().config.json_body_limit, partial=partial)
 
 
 def csv_body() -> str:
@@ -40,15 +32,8 @@ def csv_body() -> str:
         raise RegistrationError("invalid_csv", {"file": ["Must be UTF-8 text."]}) from exc
 
 
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
 def is_admin(token: str | None) -> bool:
-    expected = ctx().config.admin_token
-    return bool(token and expected and hmac.compare_digest(token.encode(), expected.encode()))
+    return http.tokens_equal(token, ctx().config.admin_token)
 
 
 def require_admin() -> None:

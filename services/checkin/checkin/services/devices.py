@@ -1,0 +1,47 @@
+"""Staff devices: enrolled for one point, known by a token shown once and stored hashed."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection, Row
+
+from forumops_shared.http import Refusal
+
+from ..tables import devices, points
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def enrol(conn: Connection, forum: str, point: str, label: str | None) -> tuple[str, str]:
+    """A new device for `point`; returns its id and its token (the only time the token is shown)."""
+    if conn.execute(select(points.c.code).where(points.c.forum == forum, points.c.code == point)).first() is None:
+        raise Refusal("point_not_found")
+    device_id, token = secrets.token_hex(16), secrets.token_urlsafe(32)
+    conn.execute(devices.insert().values(id=device_id, forum=forum, point=point, label=label,
+                                         token_hash=hash_token(token), created_at=datetime.now(timezone.utc)))
+    return device_id, token
+
+
+def revoke(conn: Connection, device_id: str) -> None:
+    """Takes effect at once: every request checks the device, none caches it."""
+    done = conn.execute(update(devices).where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
+                        .values(revoked_at=datetime.now(timezone.utc)).returning(devices.c.id)).first()
+    if done is None and conn.execute(select(devices.c.id).where(devices.c.id == device_id)).first() is None:
+        raise Refusal("device_not_found")
+
+
+def device_for(conn: Connection, token: str | None, forum: str, point: str) -> Row:
+    """The device behind `token`, allowed here; 401 unknown or revoked, 403 another point."""
+    device = conn.execute(select(devices).where(devices.c.token_hash == hash_token(token or ""))).first()
+    if token is None or device is None:
+        raise Refusal("unauthenticated")
+    if device.revoked_at is not None:
+        raise Refusal("device_revoked")
+    if (device.forum, device.point) != (forum, point):
+        raise Refusal("device_scope")
+    return device

@@ -1,0 +1,85 @@
+"""The HTTP edge every service shares: refusals with stable reasons (vi and en), JSON bodies
+through a schema, bearer tokens. Each service adds its own reasons to COMMON_REASONS."""
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Mapping
+
+from flask import Flask, jsonify, request
+from marshmallow import Schema, ValidationError
+
+
+@dataclass(frozen=True)
+class Reason:
+    status: int
+    vi: str
+    en: str
+
+
+COMMON_REASONS: dict[str, Reason] = {
+    "validation_failed": Reason(422, "Một số trường chưa hợp lệ.", "Some fields are not valid."),
+    "unauthenticated": Reason(401, "Cần đăng nhập bằng mã truy cập.", "A bearer token is required."),
+    "forbidden": Reason(403, "Mã truy cập không có quyền này.", "This token may not do that."),
+    "body_too_large": Reason(413, "Dữ liệu gửi lên quá lớn.", "The request body is too large."),
+    "unsupported_media_type": Reason(415, "Định dạng dữ liệu không được hỗ trợ.", "Unsupported content type."),
+    "rate_limited": Reason(429, "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests; try again later."),
+}
+
+
+class Refusal(Exception):
+    """A refusal with a stable reason code; `errors` maps fields to messages."""
+
+    def __init__(self, reason: str, errors: dict | None = None, message: str | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(reason)
+        self.reason, self.errors, self.message, self.headers = reason, errors, message, headers or {}
+
+
+def install_refusals(app: Flask, reasons: Mapping[str, Reason]) -> None:
+    """Answer refusals as `{"status", "reason", "message", "errors"}` in the caller's language
+    (Vietnamese unless Accept-Language prefers English)."""
+
+    def render(reason: str, errors=None, message=None, headers=None):
+        text = reasons[reason]
+        english = request.accept_languages.best_match(["vi", "en"], default="vi") == "en"
+        body = {"status": "error", "reason": reason,
+                "message": (message or text.en) if english else text.vi}
+        if errors:
+            body["errors"] = errors
+        response = jsonify(body)
+        response.headers.update(headers or {})
+        return response, text.status
+
+    @app.errorhandler(Refusal)
+    def _refusal(exc: Refusal):
+        return render(exc.reason, exc.errors, exc.message, exc.headers)
+
+    @app.errorhandler(413)
+    def _too_large(_exc):
+        return render("body_too_large")
+
+
+def json_body(schema: Schema, *, limit: int, partial: bool = False) -> dict:
+    """The body loaded through `schema`: 415, 413 or 422 with field errors otherwise."""
+    if request.content_length and request.content_length > limit:
+        raise Refusal("body_too_large")
+    if not request.is_json:
+        raise Refusal("unsupported_media_type", message="Send application/json.")
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise Refusal("validation_failed", {"_body": ["Must be a JSON object."]})
+    try:
+        return schema.load(payload, partial=partial)
+    except ValidationError as exc:
+        raise Refusal("validation_failed", exc.messages) from exc
+
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def tokens_equal(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison; nothing equals a missing token."""
+    return bool(given and expected and hmac.compare_digest(given.encode(), expected.encode()))

@@ -1,0 +1,158 @@
+"""Staff devices scanning tickets at a connection point."""
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from checkin.app import create_app as create_checkin_app
+from checkin.migrate import upgrade as upgrade_checkin
+from checkin.projection import HANDLERS
+from checkin.tables import checkins, scans
+from forumops_shared.db import make_engine, readonly, write_transaction
+from forumops_shared.events import decode_event
+from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
+from forumops_shared.plumbing import outbox
+from forumops_shared.service_app import close_service_app
+
+from ..registration.conftest import ADMIN_TOKEN
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+class Door:
+    """The check-in service, fed with registration's events, and its devices."""
+
+    def __init__(self, api, settings):
+        self.api, self.app = api, create_checkin_app(settings)
+        self.client, self.engine = self.app.test_client(), make_engine(settings.database_url)
+        now = datetime.now(timezone.utc)  # a forum under way: its doors are open
+        self.slug = api.create_forum(starts_at=(now - timedelta(hours=1)).isoformat(),
+                                     ends_at=(now + timedelta(hours=8)).isoformat())
+        api.put_point(self.slug, "HN-01", capacity=100)
+        api.put_point(self.slug, "HP-01", capacity=100, province="Hải Phòng")
+
+    def deliver(self, types=None):
+        """Apply registration's events through the handlers check-in's worker runs."""
+        for event in self.api.events():
+            if event.type in HANDLERS and (types is None or event.type in types):
+                with write_transaction(self.engine) as conn:
+                    HANDLERS[event.type](conn, event)
+
+    def device(self, point="HN-01"):
+        response = self.client.post(f"/api/v1/forums/{self.slug}/points/{point}/devices", json={"label": "Cửa A"},
+                                    headers=ADMIN)
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def scan(self, device, ticket, scan_id, point=None):
+        return self.client.post(f"/api/v1/forums/{self.slug}/points/{point or device['point']}/checkins",
+                                json={"ticket": ticket, "scan_id": scan_id},
+                                headers={"Authorization": f"Bearer {device['token']}"})
+
+    def count(self, table) -> int:
+        with readonly(self.engine).connect() as conn:
+            return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+    def events(self):
+        with readonly(self.engine).connect() as conn:
+            rows = conn.execute(select(outbox.c.topic, outbox.c.payload)).all()
+        return [decode_event(r.payload.encode(), topic=r.topic) for r in rows]
+
+
+@pytest.fixture
+def door(api, settings_for):
+    settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN})
+    upgrade_checkin(settings)
+    door = Door(api, settings)
+    yield door
+    close_service_app(door.app)
+    door.engine.dispose()
+
+
+def test_a_ticket_is_admitted_once_and_the_second_scan_says_where_and_when(door):
+    person = door.api.register(door.slug, door.api.person("HN-01", full_name="Phạm Thị Ngọc Ánh")).json
+    door.deliver()
+    device = door.device()
+    first = door.scan(device, person["ticket"]["qr_payload"], "s-1").json
+    assert (first["outcome"], first["reason"]) == ("accepted", "accepted")
+    assert first["registration"]["full_name"] == "Phạm Thị Ngọc Ánh" and first["known_to_checkin"] is True
+    second = door.scan(device, person["ticket"]["qr_payload"], "s-2").json
+    assert (second["outcome"], second["reason"]) == ("duplicate", "already_checked_in")
+    assert second["first"]["point"] == "HN-01" and second["message"]["vi"] == "Vé đã được quét trước đó."
+    [event] = [e for e in door.events() if e.type == PARTICIPANT_CHECKED_IN]
+    assert event.subject == person["id"] and event.data["point"] == "HN-01" and event.data["forced"] is False
+    assert door.count(scans) == 2  # refused and duplicate scans are stored too
+
+
+def test_a_typed_code_works_like_the_qr(door):
+    person = door.api.register(door.slug, door.api.person("HN-01")).json
+    door.deliver()
+    code = person["ticket"]["code"]
+    answer = door.scan(door.device(), f"{code[:5].lower()}-{code[5:]}", "typed-1").json
+    assert answer["outcome"] == "accepted" and answer["registration"]["id"] == person["id"]
+
+
+def test_a_retried_scan_id_returns_the_first_answer_and_records_nothing(door):
+    person = door.api.register(door.slug, door.api.person("HN-01")).json
+    door.deliver()
+    device = door.device()
+    first = door.scan(device, person["ticket"]["qr_payload"], "same").json
+    again = door.scan(device, person["ticket"]["qr_payload"], "same").json
+    assert again == first and first["outcome"] == "accepted"
+    assert door.count(scans) == 1 and door.count(checkins) == 1
+    assert len([e for e in door.events() if e.type == PARTICIPANT_CHECKED_IN]) == 1
+
+
+def test_a_ticket_is_decided_before_its_registration_event_arrives(door):
+    person = door.api.register(door.slug, door.api.person("HN-01")).json
+    door.deliver(types={"registration.forum-published.v1"})  # the person's event is still on its way
+    answer = door.scan(door.device(), person["ticket"]["qr_payload"], "early").json
+    assert (answer["outcome"], answer["known_to_checkin"]) == ("accepted", False)
+
+
+def test_a_ticket_for_another_point_is_refused_without_naming_the_person(door):
+    person = door.api.register(door.slug, door.api.person("HP-01")).json
+    door.deliver()
+    answer = door.scan(door.device("HN-01"), person["ticket"]["qr_payload"], "x").json
+    assert (answer["outcome"], answer["reason"], answer["registration"]) == ("rejected", "wrong_point", None)
+
+
+def test_a_device_acts_only_at_its_own_point_and_not_after_revocation(door):
+    person = door.api.register(door.slug, door.api.person("HP-01")).json
+    door.deliver()
+    device = door.device("HN-01")
+    elsewhere = door.scan(device, person["ticket"]["qr_payload"], "y", point="HP-01")
+    assert elsewhere.status_code == 403 and elsewhere.json["reason"] == "device_scope"
+    assert door.client.post(f"/api/v1/devices/{device['device_id']}/revoke", headers=ADMIN).status_code == 200
+    revoked = door.scan(device, person["ticket"]["qr_payload"], "z")
+    assert revoked.status_code == 401 and revoked.json["reason"] == "device_revoked"
+    nobody = door.client.post(f"/api/v1/forums/{door.slug}/points/HN-01/checkins", json={"ticket": "x", "scan_id": "1"})
+    assert nobody.status_code == 401 and nobody.json["reason"] == "unauthenticated"
+
+
+def test_enrolling_needs_the_organiser_and_a_known_point(door):
+    url = f"/api/v1/forums/{door.slug}/points/HN-01/devices"
+    assert door.client.post(url, json={}).json["reason"] == "unauthenticated"
+    assert door.client.post(url, json={}, headers={"Authorization": "Bearer nope"}).json["reason"] == "forbidden"
+    door.deliver()
+    unknown = door.client.post(f"/api/v1/forums/{door.slug}/points/NOWHERE/devices", json={}, headers=ADMIN)
+    assert unknown.status_code == 404 and unknown.json["reason"] == "point_not_found"
+
+
+def test_eight_doors_scanning_one_ticket_at_once_admit_it_exactly_once(door):
+    person = door.api.register(door.slug, door.api.person("HN-01")).json
+    door.deliver()
+    devices = [door.device() for _ in range(8)]
+
+    def scan(i):
+        client = door.app.test_client()
+        return client.post(f"/api/v1/forums/{door.slug}/points/HN-01/checkins",
+                           json={"ticket": person["ticket"]["qr_payload"], "scan_id": f"race-{i}"},
+                           headers={"Authorization": f"Bearer {devices[i]['token']}"}).json["outcome"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(scan, range(8)))
+    assert sorted(outcomes) == ["accepted"] + ["duplicate"] * 7
+    assert door.count(checkins) == 1
+    assert len([e for e in door.events() if e.type == PARTICIPANT_CHECKED_IN]) == 1

@@ -16,6 +16,7 @@ from forumops_shared.plumbing import outbox
 from forumops_shared.service_app import close_service_app
 
 from ..registration.conftest import ADMIN_TOKEN
+from ..support.openapi_check import undescribed_routes
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -156,3 +157,10 @@ def test_eight_doors_scanning_one_ticket_at_once_admit_it_exactly_once(door):
     assert sorted(outcomes) == ["accepted"] + ["duplicate"] * 7
     assert door.count(checkins) == 1
     assert len([e for e in door.events() if e.type == PARTICIPANT_CHECKED_IN]) == 1
+
+
+def test_the_openapi_document_describes_every_check_in_route(door):
+    doc = door.client.get("/api/v1/openapi.json").json
+    scan = doc["paths"]["/api/v1/forums/{slug}/points/{code}/checkins"]["post"]
+    assert scan["security"] == [{"bearer": []}] and "403" in scan["responses"]
+    assert undescribed_routes(door.app) == []

@@ -136,10 +136,3 @@ class PointOut(PointSchema):
     code = fields.String()
     confirmed = fields.Integer()
     waitlisted = fields.Integer()
-
-
-class ErrorOut(Schema):
-    status = fields.String()
-    reason = fields.String()
-    message = fields.String()
-    errors = fields.Dict()

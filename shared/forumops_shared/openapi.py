@@ -1,0 +1,64 @@
+"""OpenAPI 3 documents generated from a service's marshmallow schemas (apispec).
+
+A service declares its routes once as `Route`s; schemas become components, path parameters come
+from the path, and every refusal status of the service's reasons is listed with its codes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, fields
+
+from .http import Reason
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    method: str
+    summary: str
+    caller: str | None = None  # who may call: None is public; else described in `callers`
+    body: type[Schema] | str | None = None  # a schema, or "csv"
+    status: int = 200
+    answer: type[Schema] | None = None
+
+
+class ErrorOut(Schema):
+    status = fields.String()
+    reason = fields.String()
+    message = fields.String()
+    errors = fields.Dict()
+
+
+def _operation(route: Route, reasons: Mapping[str, Reason], callers: Mapping[str, str]) -> dict:
+    op = {"summary": route.summary,
+          "parameters": [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+                         for name in re.findall(r"{(\w+)}", route.path)],
+          "responses": {str(route.status): {"description": "OK"}}}
+    if route.answer is not None:
+        op["responses"][str(route.status)]["content"] = {"application/json": {"schema": route.answer}}
+    if route.body == "csv":
+        op["requestBody"] = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+    elif route.body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
+    if route.caller:
+        op["security"] = [{"bearer": []}]
+        op["description"] = callers[route.caller]
+    for code in sorted({reason.status for reason in reasons.values()}):
+        names = ", ".join(name for name, reason in reasons.items() if reason.status == code)
+        op["responses"].setdefault(str(code), {"description": names,
+                                               "content": {"application/json": {"schema": ErrorOut}}})
+    return op
+
+
+def build_document(title: str, routes: list[Route], reasons: Mapping[str, Reason],
+                   callers: Mapping[str, str]) -> dict:
+    spec = APISpec(title=title, version="1.0.0", openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for route in routes:
+        spec.path(path=route.path, operations={route.method: _operation(route, reasons, callers)})
+    return spec.to_dict()

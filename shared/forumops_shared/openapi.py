@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Mapping
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, jsonify
 from marshmallow import Schema, fields
 
 from .http import Reason
@@ -62,3 +64,17 @@ def build_document(title: str, routes: list[Route], reasons: Mapping[str, Reason
     for route in routes:
         spec.path(path=route.path, operations={route.method: _operation(route, reasons, callers)})
     return spec.to_dict()
+
+
+def openapi_blueprint(title: str, routes: list[Route], reasons: Mapping[str, Reason],
+                      callers: Mapping[str, str]) -> Blueprint:
+    """Serves the document at /api/v1/openapi.json, built on first request."""
+    bp = Blueprint("openapi", __name__)
+    document = cache(lambda: build_document(title, routes, reasons, callers))
+
+    @bp.get("/api/v1/openapi.json")
+    def openapi_json():
+        """This API's OpenAPI 3 document."""
+        return jsonify(document())
+
+    return bp

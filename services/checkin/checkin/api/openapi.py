@@ -1,16 +1,10 @@
 """The check-in API's OpenAPI document, generated from its marshmallow schemas."""
 from __future__ import annotations
 
-from functools import cache
-
-from flask import Blueprint, jsonify
-
-from forumops_shared.openapi import Route, build_document
+from forumops_shared.openapi import Route, openapi_blueprint
 
 from .. import schemas as s
 from ..reasons import REASONS
-
-bp = Blueprint("openapi", __name__)
 
 CALLERS = {"admin": "Organiser token.", "device": "The staff device's token (enrolled for this point)."}
 ROUTES = [
@@ -21,13 +15,4 @@ ROUTES = [
           "device", s.ScanSchema, answer=s.ScanOut),
 ]
 
-
-@cache
-def document() -> dict:
-    return build_document("ForumOps check-in", ROUTES, REASONS, CALLERS)
-
-
-@bp.get("/api/v1/openapi.json")
-def openapi_json():
-    """This API's OpenAPI 3 document."""
-    return jsonify(document())
+bp = openapi_blueprint("ForumOps check-in", ROUTES, REASONS, CALLERS)

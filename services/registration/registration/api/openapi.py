@@ -1,16 +1,10 @@
 """The registration API's OpenAPI document, generated from its marshmallow schemas."""
 from __future__ import annotations
 
-from functools import cache
-
-from flask import Blueprint, jsonify
-
-from forumops_shared.openapi import Route, build_document
+from forumops_shared.openapi import Route, openapi_blueprint
 
 from .. import schemas as s
 from ..reasons import REASONS
-
-bp = Blueprint("openapi", __name__)
 
 CALLERS = {"admin": "Organiser token.", "holder": "The participant's manage token, or an organiser token."}
 ROUTES = [
@@ -37,13 +31,4 @@ ROUTES = [
     Route("/api/v1/registrations/{registration_id}/erase", "post", "Erase the person's data", "holder"),
 ]
 
-
-@cache
-def document() -> dict:
-    return build_document("ForumOps registration", ROUTES, REASONS, CALLERS)
-
-
-@bp.get("/api/v1/openapi.json")
-def openapi_json():
-    """This API's OpenAPI 3 document."""
-    return jsonify(document())
+bp = openapi_blueprint("ForumOps registration", ROUTES, REASONS, CALLERS)

@@ -1,7 +1,6 @@
 """The consumer runner on a real broker: once-only effects, dead letters, outages, crashes."""
 import json
 import signal
-import threading
 import time
 from contextlib import contextmanager
 
@@ -16,6 +15,7 @@ from forumops_stack.testing import settings_env
 from registration.migrate import upgrade
 
 from .support import events
+from .support.background import in_background
 from .support.kafka_io import committed_total, produce_events, produce_raw, read_all
 from .support.processes import Child
 from .support.sink import prepare_sink, effect_count, effect_rows, sink_runner
@@ -33,14 +33,8 @@ def sink(settings_for):
 
 @contextmanager
 def running(runner):
-    stop = threading.Event()
-    thread = threading.Thread(target=runner.run, args=(stop,), daemon=True)
-    thread.start()
-    try:
+    with in_background(runner.run):
         yield runner
-    finally:
-        stop.set()
-        thread.join(timeout=30)
 
 
 def _topic(settings) -> str:

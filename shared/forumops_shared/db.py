@@ -6,6 +6,7 @@ import fcntl
 import functools
 import os
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -132,5 +133,6 @@ def _insert_ignore_statement(dialect_name: str, table: Table):
     return dialect.insert(table).on_conflict_do_nothing().returning(key)
 
 
-def is_postgres(engine_or_conn) -> bool:
-    return engine_or_conn.dialect.name == "postgresql"
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything ForumOps stores is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

@@ -2,6 +2,7 @@
 through a schema, bearer tokens. Each service adds its own reasons to COMMON_REASONS."""
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 from typing import Mapping
@@ -78,6 +79,11 @@ def json_body(schema: Schema, *, limit: int, partial: bool = False) -> dict:
 def bearer_token() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def hash_token(token: str) -> str:
+    """How bearer secrets are stored: never the token, its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def tokens_equal(given: str | None, expected: str | None) -> bool:

@@ -10,13 +10,12 @@ from checkin.migrate import upgrade as upgrade_checkin
 from checkin.projection import HANDLERS
 from checkin.tables import checkins, scans
 from forumops_shared.db import make_engine, readonly, write_transaction
-from forumops_shared.events import decode_event
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
-from forumops_shared.plumbing import outbox
 from forumops_shared.service_app import close_service_app
 
 from ..registration.conftest import ADMIN_TOKEN
 from ..support.openapi_check import undescribed_routes
+from ..support.staged import staged_events
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -56,9 +55,7 @@ class Door:
             return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
     def events(self):
-        with readonly(self.engine).connect() as conn:
-            rows = conn.execute(select(outbox.c.topic, outbox.c.payload)).all()
-        return [decode_event(r.payload.encode(), topic=r.topic) for r in rows]
+        return staged_events(self.engine)
 
 
 @pytest.fixture

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import itertools
-import json
 
 import pytest
-from sqlalchemy import select
-
-from forumops_shared.db import make_engine, readonly
-from forumops_shared.events import decode_event
-from forumops_shared.plumbing import outbox
+from forumops_shared.db import make_engine
 from forumops_shared.service_app import close_service_app
 from registration.app import create_app
 from registration.migrate import upgrade
+
+from ..support.staged import staged_events
 
 ADMIN_TOKEN = "organiser-secret-token-for-tests-0123456789"
 _numbers = itertools.count(1)
@@ -58,10 +55,7 @@ class Api:
 
     def events(self, event_type=None):
         """Events staged in the outbox, decoded and validated as a consumer would."""
-        with readonly(self.engine).connect() as conn:
-            rows = conn.execute(select(outbox.c.topic, outbox.c.payload).order_by(outbox.c.id)).all()
-        found = [decode_event(row.payload.encode(), topic=row.topic) for row in rows]
-        return [e for e in found if event_type is None or e.type == event_type]
+        return staged_events(self.engine, event_type)
 
 
 @pytest.fixture
@@ -82,7 +76,3 @@ def api(reg_settings):
     yield Api(app, engine)
     close_service_app(app)
     engine.dispose()
-
-
-def dump(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=str)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from forumops_shared.db import upsert
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
+from forumops_shared.normalise import email_key
 
 from .tables import forums, points, registrations, ticket_keys
 
@@ -39,7 +40,7 @@ def registration_state(conn: Connection, event: Event) -> None:
     upsert(conn, registrations, {
         "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
         "point": d.get("point"), "language": d["language"], "full_name": d["full_name"],
-        "email_key": d["email"].strip().casefold(), "ticket_code": d["ticket_code"],
+        "email_key": email_key(d["email"]), "ticket_code": d["ticket_code"],
         "ticket_version": d["ticket_version"], "updated_at": event.time})
 
 

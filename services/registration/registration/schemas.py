@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from forumops_shared.events.schemas import ATTENDANCE_MODES, LANGUAGES
+from forumops_shared.normalise import clean_text
 
-from .domain.normalise import clean_text
 
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$",
                        error="Lower-case letters, digits and dashes, 1 to 100 characters.")

@@ -1,20 +1,15 @@
 """Staff devices: enrolled for one point, known by a token shown once and stored hashed."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.http import Refusal
+from forumops_shared.http import Refusal, hash_token
 
 from ..tables import devices, points
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def enrol(conn: Connection, forum: str, point: str, label: str | None) -> tuple[str, str]:

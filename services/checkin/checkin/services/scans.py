@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.db import insert_ignore
+from forumops_shared.db import as_utc, insert_ignore
 from forumops_shared.events import new_event
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
 from forumops_shared.outbox import stage_event
@@ -75,7 +75,7 @@ def _forum_view(conn: Connection, slug: str) -> ForumView:
     forum = conn.execute(select(forums.c.starts_at).where(forums.c.slug == slug)).first()
     keys = conn.execute(select(ticket_keys.c.kid, ticket_keys.c.public_key).where(ticket_keys.c.forum == slug)).all()
     # Without the forum's event yet, nothing verifies: every QR is answered "unknown key".
-    starts_at = _aware(forum.starts_at) if forum else datetime.max.replace(tzinfo=timezone.utc)
+    starts_at = as_utc(forum.starts_at) if forum else datetime.max.replace(tzinfo=timezone.utc)
     return ForumView(slug, starts_at, {k.kid: unb64(k.public_key) for k in keys})
 
 
@@ -90,7 +90,7 @@ def _registration(conn: Connection, forum: str, *, code: str | None = None,
 
 def _first(conn: Connection, registration_id: str | None) -> FirstCheckin | None:
     row = conn.execute(select(checkins).where(checkins.c.registration_id == registration_id)).first()
-    return FirstCheckin(row.point, _aware(row.checked_in_at)) if row else None
+    return FirstCheckin(row.point, as_utc(row.checked_in_at)) if row else None
 
 
 def answer(conn: Connection, row: Row) -> dict:
@@ -107,6 +107,3 @@ def answer(conn: Connection, row: Row) -> dict:
             body["first"] = {"point": first.point, "at": first.at.isoformat()}
     return body
 
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

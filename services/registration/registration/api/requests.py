@@ -1,17 +1,15 @@
 """Reading requests: JSON bodies through a schema, CSV bodies, bearer tokens, callers."""
 from __future__ import annotations
 
-import hmac
-
 from flask import request
 from marshmallow import Schema
 from sqlalchemy import select
 
 from forumops_shared import http
-from forumops_shared.http import bearer_token
+from forumops_shared.http import bearer_token, hash_token, tokens_equal
 
 from ..reasons import RegistrationError
-from ..services.registrations import hash_token, load_registration
+from ..services.registrations import load_registration
 from ..tables import registrations
 from .context import ctx
 
@@ -56,6 +54,6 @@ def authorised_registration(conn, registration_id: str):
     if token is None:
         raise RegistrationError("unauthenticated")
     row = load_registration(conn, registration_id)
-    if is_admin(token) or hmac.compare_digest(hash_token(token), row.manage_token_hash):
+    if is_admin(token) or tokens_equal(hash_token(token), row.manage_token_hash):
         return row
     raise RegistrationError("registration_not_found")  # the same answer as for an unknown id

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Row
 
+from forumops_shared.db import as_utc
 from forumops_shared.events import new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED
 from forumops_shared.outbox import stage_event
@@ -64,8 +65,8 @@ def forum_view(conn: Connection, forum: Row, *, with_points: bool = True) -> dic
     view = {
         "slug": forum.slug,
         "title": json.loads(forum.titles),
-        "starts_at": _aware(forum.starts_at),
-        "ends_at": _aware(forum.ends_at),
+        "starts_at": as_utc(forum.starts_at),
+        "ends_at": as_utc(forum.ends_at),
         "timezone": forum.timezone,
         "online_url": forum.online_url,
         "languages": forum.languages.split(","),
@@ -84,11 +85,6 @@ def publish_forum(conn: Connection, forum: Row) -> None:
     data = forum_view(conn, forum)
     data.update(ticket_keys=published_keys(conn), published_at=datetime.now(timezone.utc))
     stage_event(conn, new_event(FORUM_PUBLISHED, forum.slug, _jsonable(data), source=SOURCE))
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _jsonable(data: dict) -> dict:

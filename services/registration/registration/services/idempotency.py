@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
-from forumops_shared.db import insert_ignore
+from forumops_shared.db import as_utc, insert_ignore
 
 from ..reasons import RegistrationError
 from ..tables import idempotency_keys
@@ -57,8 +57,7 @@ def claim(conn: Connection, scope: str, key: str, fingerprint: str) -> StoredAns
 
 
 def _expired(row) -> bool:
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
-    return created < datetime.now(timezone.utc) - KEEP_FOR
+    return as_utc(row.created_at) < datetime.now(timezone.utc) - KEEP_FOR
 
 
 def remember(conn: Connection, scope: str, key: str, registration_id: str, answer: StoredAnswer) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from marshmallow import ValidationError
 from sqlalchemy.engine import Connection, Row
 
+from forumops_shared.normalise import email_key
 from forumops_shared.tickets import SigningKey
 
-from ..domain.normalise import email_key
 from ..reasons import RegistrationError
 from ..schemas import RegistrationSchema
 from .points import csv_rows

@@ -1,33 +1,30 @@
 """Registering: prepare outside the write transaction, commit inside; reading and showing registrations."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, replace
-from typing import Callable
 from datetime import datetime, timezone
 from types import SimpleNamespace
+from typing import Callable
 
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
+from forumops_shared.db import as_utc
 from forumops_shared.events import Event, new_event
+from forumops_shared.http import hash_token
+from forumops_shared.normalise import email_key
 from forumops_shared.events import registry as types
 from forumops_shared.outbox import stage_event
 from forumops_shared.tickets import SigningKey, TicketClaims, new_ticket_code
 
-from ..domain.normalise import email_key
 from ..reasons import RegistrationError
 from ..tables import forums, points, registrations
 from .places import take_place
 
 SOURCE = "/forumops/registration"
 ACTIVE = ("confirmed", "waitlisted")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 PointFinder = Callable[[str], "Row | None"]
@@ -180,8 +177,7 @@ def view(conn: Connection, row: Row, key: SigningKey) -> dict:
         "point": row.point_code, "language": row.language, "full_name": row.full_name,
         "email": row.email, "phone": row.phone, "organisation": row.organisation, "role": row.role,
         "ticket": ticket, "waitlist_position": waitlist_position(conn, row),
-        "created_at": row.created_at.isoformat() if row.created_at.tzinfo
-        else row.created_at.replace(tzinfo=timezone.utc).isoformat(),
+        "created_at": as_utc(row.created_at).isoformat(),
     }
 
 

@@ -1,4 +1,8 @@
-"""What we do to what people type: Unicode NFC and trimmed, otherwise kept as written."""
+"""What we do to what people type: Unicode NFC and trimmed, otherwise kept as written.
+
+Shared because services must agree: check-in matches attendance reports to registrations by
+the same email key registration uses to refuse a second registration.
+"""
 from __future__ import annotations
 
 import unicodedata

@@ -76,6 +76,22 @@ def json_body(schema: Schema, *, limit: int, partial: bool = False) -> dict:
         raise Refusal("validation_failed", exc.messages) from exc
 
 
+def query_args(schema: Schema) -> dict:
+    """The query string loaded through `schema`: 422 with field errors otherwise."""
+    try:
+        return schema.load(request.args.to_dict())
+    except ValidationError as exc:
+        raise Refusal("validation_failed", exc.messages) from exc
+
+
+def uploaded_file(*, limit: int) -> bytes:
+    """An uploaded file, as the raw body (text/csv) or the `file` field of a form; 413 over `limit`."""
+    if request.content_length and request.content_length > limit:
+        raise Refusal("body_too_large")
+    upload = request.files.get("file")
+    return upload.read() if upload else request.get_data()
+
+
 def bearer_token() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None

@@ -27,6 +27,7 @@ class Route:
     body: type[Schema] | str | None = None  # a schema, or "csv"
     status: int = 200
     answer: type[Schema] | None = None
+    query: type[Schema] | None = None  # query-string parameters
 
 
 class ErrorOut(Schema):
@@ -39,7 +40,8 @@ class ErrorOut(Schema):
 def _operation(route: Route, reasons: Mapping[str, Reason], callers: Mapping[str, str]) -> dict:
     op = {"summary": route.summary,
           "parameters": [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-                         for name in re.findall(r"{(\w+)}", route.path)],
+                         for name in re.findall(r"{(\w+)}", route.path)]
+                        + ([{"in": "query", "schema": route.query}] if route.query else []),
           "responses": {str(route.status): {"description": "OK"}}}
     if route.answer is not None:
         op["responses"][str(route.status)]["content"] = {"application/json": {"schema": route.answer}}

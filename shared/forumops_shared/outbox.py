@@ -25,9 +25,17 @@ _INSERT = outbox.insert()  # built once: on hot paths building statements costs 
 
 def stage_event(conn: Connection, event: Event) -> None:
     """Write `event` to the outbox inside the caller's transaction."""
-    conn.execute(_INSERT, {
+    stage_events(conn, [event])
+
+
+def stage_events(conn: Connection, events: list[Event]) -> None:
+    """Write `events` to the outbox, in this order, inside the caller's transaction."""
+    if not events:
+        return
+    now = datetime.now(timezone.utc)
+    conn.execute(_INSERT, [{
         "event_id": event.id, "topic": event.topic, "key": event.subject, "event_type": event.type,
-        "payload": encode_event(event).decode(), "created_at": datetime.now(timezone.utc)})
+        "payload": encode_event(event).decode(), "created_at": now} for event in events])
 
 
 def pending_count(conn: Connection) -> int:

@@ -1,2 +1,82 @@
 """Check-in tests drive the real registration service to produce the events check-in consumes."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from checkin import counts
+from checkin.app import create_app as create_checkin_app
+from checkin.migrate import upgrade as upgrade_checkin
+from checkin.projection import HANDLERS
+from forumops_shared.db import make_engine, readonly, write_transaction
+from forumops_shared.service_app import close_service_app
+
+from ..registration.conftest import ADMIN_TOKEN
 from ..registration.conftest import api, reg_settings  # noqa: F401 - fixtures shared with these tests
+from ..support.staged import staged_events
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+class Door:
+    """The check-in service, fed with registration's events, and its devices."""
+
+    def __init__(self, api, settings):
+        self.api, self.app = api, create_checkin_app(settings)
+        self.client, self.engine = self.app.test_client(), make_engine(settings.database_url)
+        self.applied: set[str] = set()
+        now = datetime.now(timezone.utc)  # a forum under way: its doors are open
+        self.slug = api.create_forum(starts_at=(now - timedelta(hours=1)).isoformat(),
+                                     ends_at=(now + timedelta(hours=8)).isoformat())
+        api.put_point(self.slug, "HN-01", capacity=100)
+        api.put_point(self.slug, "HP-01", capacity=100, province="Hải Phòng")
+
+    def deliver(self, types=None):
+        """Apply registration's new events through the handlers check-in's worker runs, each once."""
+        for event in self.api.events():
+            if event.type in HANDLERS and (types is None or event.type in types) and event.id not in self.applied:
+                with write_transaction(self.engine) as conn:
+                    HANDLERS[event.type](conn, event)
+                self.applied.add(event.id)
+
+    def device(self, point="HN-01"):
+        response = self.client.post(f"/api/v1/forums/{self.slug}/points/{point}/devices", json={"label": "Cửa A"},
+                                    headers=ADMIN)
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def scan(self, device, ticket, scan_id, point=None):
+        return self.client.post(f"/api/v1/forums/{self.slug}/points/{point or device['point']}/checkins",
+                                json={"ticket": ticket, "scan_id": scan_id},
+                                headers={"Authorization": f"Bearer {device['token']}"})
+
+    def batch(self, device, scans, point=None):
+        return self.client.post(f"/api/v1/forums/{self.slug}/points/{point or device['point']}/checkins/batch",
+                                json={"scans": scans}, headers={"Authorization": f"Bearer {device['token']}"})
+
+    def organiser(self, path, **params):
+        return self.client.get(f"/api/v1/forums/{self.slug}/{path}", query_string=params, headers=ADMIN)
+
+    def kept_and_recounted(self):
+        """The live counts as kept, and as the stored facts give them: always equal."""
+        with readonly(self.engine).connect() as conn:
+            return counts.stored(conn, self.slug), counts.recount(conn, self.slug)
+
+    def count(self, table) -> int:
+        with readonly(self.engine).connect() as conn:
+            return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+    def events(self):
+        return staged_events(self.engine)
+
+
+@pytest.fixture
+def door(api, settings_for):
+    settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN})
+    upgrade_checkin(settings)
+    door = Door(api, settings)
+    yield door
+    close_service_app(door.app)
+    door.engine.dispose()
+
+

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from checkin.domain import FirstCheckin, ForumView, RegistrationView, decide_scan, read_ticket
+from checkin.domain import FirstCheckin, ForumView, RegistrationView, ScanDecision, decide_scan, judge_offline, read_ticket
 from checkin.reasons import SCAN_REASONS
 from forumops_shared.tickets import SigningKey, TicketClaims, b64, unb64
 
@@ -51,7 +51,16 @@ CASES = {
     "waitlisted": lambda: scan(ticket(), known(status="waitlisted")),
     "ticket_replaced": lambda: scan(ticket(version=1), known(version=2)),
     "not_yet_valid": lambda: scan(ticket(), known(), now=START - timedelta(days=2)),
+    "refused_at_door": lambda: offline(ticket(), known(), admitted=False).decision.reason,
 }
+
+
+def offline(text, registration=None, *, admitted=True, point="HN-01", first=None):
+    claims, _, refusal = read_ticket(text, FORUM, lambda code: None)
+    assert refusal is None
+    decision = decide_scan(claims=claims, registration=registration, forum=FORUM, device_point=point, now=DURING,
+                           first=first)
+    return judge_offline(decision, admitted=admitted, first=first, device_point=point)
 
 
 @pytest.mark.parametrize("reason", CASES)
@@ -91,3 +100,36 @@ def test_a_duplicate_answers_where_and_when_the_first_admission_was():
 
 def test_every_reason_has_vietnamese_and_english_text():
     assert all(reason.vi and reason.en and reason.vi != reason.en for reason in SCAN_REASONS.values())
+
+
+def test_an_offline_admission_the_service_would_accept_is_a_plain_check_in():
+    judged = offline(ticket(), known())
+    assert (judged.decision.outcome, judged.admits, judged.forced, judged.conflict_with) == ("accepted", True, False, None)
+
+
+def test_an_offline_door_admitting_a_refused_ticket_forces_a_check_in_that_is_flagged():
+    judged = offline(ticket(), known(status="cancelled"))
+    assert (judged.decision.reason, judged.admits, judged.forced) == ("cancelled", True, True)
+
+
+def test_a_second_admission_at_another_point_is_a_conflict_and_no_second_check_in():
+    first = FirstCheckin("HCM-02", DURING - timedelta(minutes=5))
+    judged = offline(ticket(), known(), first=first)
+    assert (judged.decision.reason, judged.admits, judged.conflict_with) == ("already_checked_in", False, first)
+    # Admitted at their own point first, then let in offline at another: forced and a conflict.
+    elsewhere = offline(ticket(), known(), point="HCM-02", first=FirstCheckin("HN-01", DURING))
+    assert (elsewhere.decision.reason, elsewhere.forced, elsewhere.admits) == ("wrong_point", True, False)
+    assert elsewhere.conflict_with.point == "HN-01"
+
+
+def test_a_repeat_at_the_same_point_or_after_an_online_join_is_no_conflict():
+    assert offline(ticket(), known(), first=FirstCheckin("HN-01", DURING)).conflict_with is None
+    assert offline(ticket(), known(), first=FirstCheckin(None, DURING)).conflict_with is None
+
+
+@pytest.mark.parametrize("reason", ["malformed_ticket", "unknown_key", "invalid_signature", "unknown_ticket",
+                                    "wrong_forum"])
+def test_a_ticket_that_is_not_genuine_here_admits_no_one_even_when_the_door_let_it_through(reason):
+    judged = judge_offline(ScanDecision("rejected", reason, known_to_checkin=False), admitted=True, first=None,
+                           device_point="HN-01")
+    assert (judged.decision.reason, judged.admits, judged.forced) == (reason, False, False)

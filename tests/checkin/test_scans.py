@@ -1,71 +1,11 @@
 """Staff devices scanning tickets at a connection point."""
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
 
-import pytest
-from sqlalchemy import func, select
-
-from checkin.app import create_app as create_checkin_app
-from checkin.migrate import upgrade as upgrade_checkin
-from checkin.projection import HANDLERS
 from checkin.tables import checkins, scans
-from forumops_shared.db import make_engine, readonly, write_transaction
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
-from forumops_shared.service_app import close_service_app
 
-from ..registration.conftest import ADMIN_TOKEN
 from ..support.openapi_check import undescribed_routes
-from ..support.staged import staged_events
-
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-class Door:
-    """The check-in service, fed with registration's events, and its devices."""
-
-    def __init__(self, api, settings):
-        self.api, self.app = api, create_checkin_app(settings)
-        self.client, self.engine = self.app.test_client(), make_engine(settings.database_url)
-        now = datetime.now(timezone.utc)  # a forum under way: its doors are open
-        self.slug = api.create_forum(starts_at=(now - timedelta(hours=1)).isoformat(),
-                                     ends_at=(now + timedelta(hours=8)).isoformat())
-        api.put_point(self.slug, "HN-01", capacity=100)
-        api.put_point(self.slug, "HP-01", capacity=100, province="Hải Phòng")
-
-    def deliver(self, types=None):
-        """Apply registration's events through the handlers check-in's worker runs."""
-        for event in self.api.events():
-            if event.type in HANDLERS and (types is None or event.type in types):
-                with write_transaction(self.engine) as conn:
-                    HANDLERS[event.type](conn, event)
-
-    def device(self, point="HN-01"):
-        response = self.client.post(f"/api/v1/forums/{self.slug}/points/{point}/devices", json={"label": "Cửa A"},
-                                    headers=ADMIN)
-        assert response.status_code == 201, response.json
-        return response.json
-
-    def scan(self, device, ticket, scan_id, point=None):
-        return self.client.post(f"/api/v1/forums/{self.slug}/points/{point or device['point']}/checkins",
-                                json={"ticket": ticket, "scan_id": scan_id},
-                                headers={"Authorization": f"Bearer {device['token']}"})
-
-    def count(self, table) -> int:
-        with readonly(self.engine).connect() as conn:
-            return conn.execute(select(func.count()).select_from(table)).scalar_one()
-
-    def events(self):
-        return staged_events(self.engine)
-
-
-@pytest.fixture
-def door(api, settings_for):
-    settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN})
-    upgrade_checkin(settings)
-    door = Door(api, settings)
-    yield door
-    close_service_app(door.app)
-    door.engine.dispose()
+from .conftest import ADMIN
 
 
 def test_a_ticket_is_admitted_once_and_the_second_scan_says_where_and_when(door):

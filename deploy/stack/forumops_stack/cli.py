@@ -54,7 +54,7 @@ def cmd_test(args) -> int:
 
 def cmd_bench(args) -> int:
     """Run a benchmark from bench/ (arguments after its name go to it)."""
-    return subprocess.call([sys.executable, str(ROOT / "bench" / f"{args.name}.py"), *args.pytest_args], cwd=ROOT)
+    return subprocess.call([sys.executable, str(ROOT / "bench" / f"{args.name}_bench.py"), *args.pytest_args], cwd=ROOT)
 
 
 def cmd_kafka(args) -> int:
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     test.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     test.set_defaults(fn=cmd_test)  # any further arguments go to pytest
     bench = sub.add_parser("bench", help="run a benchmark from bench/")
-    bench.add_argument("name", choices=("registration",))
+    bench.add_argument("name", choices=("registration", "checkin"))
     bench.set_defaults(fn=cmd_bench)  # further arguments go to the benchmark
     kafka = sub.add_parser("kafka", help="the local broker alone")
     kafka.add_argument("action", choices=("fetch", "start", "stop", "path"))

@@ -12,12 +12,12 @@ SERVICE = "checkin"
 
 def create_app(settings: ServiceSettings | None = None) -> Flask:
     """Create the check-in app; settings come from the environment unless given."""
-    from .api import openapi, routes
+    from .api import openapi, pages, routes
     from .config import checkin_config
     from .reasons import REASONS
 
     settings = settings or load_settings(SERVICE)
-    app = create_service_app(settings, [routes.bp, openapi.bp])
-    app.extensions[SERVICE] = checkin_config(settings)
+    app = create_service_app(settings, [openapi.bp, pages.bp])
+    routes.install(app, checkin_config(settings))
     install_refusals(app, REASONS)
     return app

@@ -11,6 +11,8 @@ The order, written down (keep it in step with decide_scan):
   6. once per person: a second admission answers where and when the first happened.
 A signed ticket is decided even when the registration's event has not arrived yet: the signature
 carries forum, point, mode and version (`known_to_checkin` records that it was decided so).
+
+An offline door decided by itself first; `judge_offline` weighs its word against this decision.
 """
 from __future__ import annotations
 
@@ -94,3 +96,40 @@ def decide_scan(*, claims: TicketClaims | None, registration: RegistrationView |
     if first is not None:
         return ScanDecision("duplicate", "already_checked_in", registration_id, known, first)
     return ScanDecision("accepted", "accepted", registration_id, known)
+
+
+# What an offline door may have let through although the service refuses it: the ticket is
+# genuine and names a registration of this forum. Forged or unreadable tickets admit no one.
+FORCEABLE = frozenset({"cancelled", "waitlisted", "ticket_replaced", "wrong_point", "online_ticket", "not_yet_valid"})
+
+
+@dataclass(frozen=True)
+class OfflineJudgement:
+    decision: ScanDecision  # what is stored for the scan
+    admits: bool  # a check-in to record now
+    forced: bool  # admitted although refused here
+    conflict_with: FirstCheckin | None  # the admission at another point this one contradicts
+
+
+def judge_offline(decision: ScanDecision, *, admitted: bool, first: FirstCheckin | None,
+                  device_point: str) -> OfflineJudgement:
+    """An offline scan: the service's `decision` (as of the scan's time) and the door's word.
+
+    - accepted here and admitted there: a check-in, as online;
+    - refused here for a reason in FORCEABLE but admitted there: a *forced* check-in (the person
+      is inside), unless they were admitted before;
+    - admitted there while already admitted at another point: a conflict for organisers;
+    - turned away by the door: stored, never a check-in (`refused_at_door` when this service
+      would have accepted)."""
+    if not admitted:
+        if decision.outcome == "accepted":
+            decision = ScanDecision("rejected", "refused_at_door", decision.registration_id, decision.known_to_checkin)
+        return OfflineJudgement(decision, False, False, None)
+    if decision.outcome == "accepted":
+        forced = False
+    elif decision.outcome == "duplicate" or decision.reason in FORCEABLE:
+        forced = decision.outcome == "rejected"
+    else:
+        return OfflineJudgement(decision, False, False, None)
+    elsewhere = first if first is not None and first.point is not None and first.point != device_point else None
+    return OfflineJudgement(decision, first is None, forced, elsewhere)

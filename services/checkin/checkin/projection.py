@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import upsert
@@ -17,6 +17,7 @@ from forumops_shared.events import Event
 from forumops_shared.events import registry as types
 from forumops_shared.normalise import email_key
 
+from . import counts
 from .tables import forums, points, registrations, ticket_keys
 
 
@@ -37,21 +38,33 @@ def forum_published(conn: Connection, event: Event) -> None:
 
 def registration_state(conn: Connection, event: Event) -> None:
     d = event.data
+    before = _place(conn, d["registration_id"])
     upsert(conn, registrations, {
         "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
         "point": d.get("point"), "language": d["language"], "full_name": d["full_name"],
-        "email_key": email_key(d["email"]), "ticket_code": d["ticket_code"],
-        "ticket_version": d["ticket_version"], "updated_at": event.time})
+        "email_key": email_key(d["email"]), "manage_token_hash": d.get("manage_token_hash"),
+        "ticket_code": d["ticket_code"], "ticket_version": d["ticket_version"], "updated_at": event.time})
+    counts.moved(conn, d["forum"], before, counts.place_of(d["attendance"], d.get("point"), d["status"]))
 
 
 def registration_cancelled(conn: Connection, event: Event) -> None:
+    before = _place(conn, event.data["registration_id"])
     conn.execute(update(registrations).where(registrations.c.id == event.data["registration_id"])
                  .values(status="cancelled", updated_at=event.time))
+    if before is not None:
+        counts.moved(conn, event.data["forum"], before, before._replace(status="cancelled"))
 
 
 def personal_data_erased(conn: Connection, event: Event) -> None:
     conn.execute(update(registrations).where(registrations.c.id == event.data["registration_id"])
-                 .values(full_name=None, email_key=None, erased=True, updated_at=datetime.now(timezone.utc)))
+                 .values(full_name=None, email_key=None, manage_token_hash=None, erased=True,
+                         updated_at=datetime.now(timezone.utc)))
+
+
+def _place(conn: Connection, registration_id: str) -> counts.Place | None:
+    row = conn.execute(select(registrations.c.attendance, registrations.c.point, registrations.c.status)
+                       .where(registrations.c.id == registration_id)).first()
+    return None if row is None else counts.place_of(row.attendance, row.point, row.status)
 
 
 HANDLERS = {

@@ -29,6 +29,7 @@ SCAN_REASONS: dict[str, ScanReason] = {
     "waitlisted": ScanReason("Người này còn trong danh sách chờ.", "This person is still on the waiting list."),
     "ticket_replaced": ScanReason("Vé đã được thay bằng vé mới.", "This ticket was replaced by a newer one."),
     "not_yet_valid": ScanReason("Chưa đến giờ check-in.", "Check-in has not opened yet."),
+    "refused_at_door": ScanReason("Thiết bị ngoại tuyến đã từ chối vé này.", "The offline device turned this ticket away."),
 }
 
 
@@ -41,4 +42,7 @@ REASONS: dict[str, Reason] = {
     "device_revoked": Reason(401, "Thiết bị đã bị thu hồi quyền.", "This device has been revoked."),
     "device_scope": Reason(403, "Thiết bị chỉ được dùng tại điểm cầu của mình.",
                            "This device may act only at its own connection point."),
+    "invalid_csv": Reason(422, "Tệp CSV không đọc được.", "The CSV file cannot be read."),
+    "registration_cancelled": Reason(409, "Đăng ký đã bị hủy.", "The registration is cancelled."),
+    "no_online_meeting": Reason(409, "Diễn đàn không có phòng họp trực tuyến.", "The forum has no online meeting."),
 }

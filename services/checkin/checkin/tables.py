@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean, Column, DateTime, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
-    UniqueConstraint,
+    UniqueConstraint, false,
 )
 
 metadata = MetaData()
@@ -53,6 +53,7 @@ registrations = Table(
     Column("language", String(2), nullable=False),
     Column("full_name", String(200), nullable=True),  # shown to staff at the door; erased on request
     Column("email_key", String(320), nullable=True, index=True),  # matches attendance reports
+    Column("manage_token_hash", String(64), nullable=True, index=True),  # the participant's online join
     Column("ticket_code", String(16), nullable=False),
     Column("ticket_version", Integer, nullable=False),
     Column("erased", Boolean, nullable=False, server_default="0"),
@@ -85,6 +86,9 @@ scans = Table(
     Column("known_to_checkin", Boolean, nullable=False),
     Column("scanned_at", DateTime(timezone=True), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("offline", Boolean, nullable=False, server_default=false()),  # uploaded in a batch
+    # An offline door let the person in although the service refuses the ticket: kept, flagged.
+    Column("forced", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("device_id", "scan_id", name="uq_scans_device_scan"),
 )
 
@@ -93,8 +97,57 @@ checkins = Table(
     "checkins", metadata,
     Column("registration_id", String(36), primary_key=True),
     Column("forum", String(100), nullable=False),
-    Column("point", String(64), nullable=False),
-    Column("device_id", String(32), nullable=False),
-    Column("scan", Integer, nullable=False),
+    Column("mode", String(10), nullable=False, server_default="onsite"),  # onsite | online
+    Column("point", String(64), nullable=True),  # the door's point; none for online joins
+    Column("device_id", String(32), nullable=True),
+    Column("scan", Integer, nullable=True),
+    Column("forced", Boolean, nullable=False, server_default=false()),
     Column("checked_in_at", DateTime(timezone=True), nullable=False),
+)
+
+# The same person admitted at a second point by an offline door: kept and listed for organisers.
+conflicts = Table(
+    "conflicts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("forum", String(100), nullable=False, index=True),
+    Column("registration_id", String(36), nullable=False),
+    Column("scan", Integer, nullable=False, unique=True),  # the later admission
+    Column("point", String(64), nullable=False),
+    Column("scanned_at", DateTime(timezone=True), nullable=False),
+    Column("first_point", String(64), nullable=True),
+    Column("first_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+# -- online attendance -------------------------------------------------------------------------
+
+# Each join..leave span from a meeting tool's report; a re-imported report adds nothing.
+attendance_spans = Table(
+    "attendance_spans", metadata,
+    Column("registration_id", String(36), nullable=False),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Column("left_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("registration_id", "joined_at", "left_at"),
+)
+
+# Minutes present (overlapping spans merged), as last announced.
+online_attendance = Table(
+    "online_attendance", metadata,
+    Column("registration_id", String(36), primary_key=True),
+    Column("forum", String(100), nullable=False, index=True),
+    Column("minutes", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# -- live counts, kept in the transactions that change them (stats never scan registrations) ----
+
+ONLINE = ""  # the `point` of the online row: people attending online
+point_counts = Table(
+    "point_counts", metadata,
+    Column("forum", String(100), nullable=False),
+    Column("point", String(64), nullable=False),
+    Column("registered", Integer, nullable=False, server_default="0"),  # confirmed
+    Column("waitlisted", Integer, nullable=False, server_default="0"),
+    Column("arrived", Integer, nullable=False, server_default="0"),  # checked in here (or joined online)
+    PrimaryKeyConstraint("forum", "point"),
 )

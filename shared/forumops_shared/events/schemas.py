@@ -66,6 +66,8 @@ class Registration(EventData):
     role = _text(required=False, max_len=200, allow_none=True)
     ticket_code = _text(max_len=32)
     ticket_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    # SHA-256 of the participant's manage token (not the token): lets check-in admit their online join.
+    manage_token_hash = _text(required=False, max_len=64, allow_none=True)
     occurred_at = fields.AwareDateTime(required=True)
 
 

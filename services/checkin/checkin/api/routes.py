@@ -1,39 +1,71 @@
-"""Devices and scans."""
+"""The check-in API: devices, scans, offline batches, online attendance, stats and conflicts."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, current_app, jsonify
+from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.db import write_transaction
-from forumops_shared.http import Refusal, bearer_token, json_body, tokens_equal
+from forumops_shared.db import readonly, write_transaction
+from forumops_shared.http import Refusal, bearer_token, json_body, query_args, tokens_equal, uploaded_file
+from forumops_shared.ratelimit import RateLimit
 
-from ..schemas import DeviceSchema, ScanSchema
-from ..services import devices, scans
+from .. import schemas as s
+from ..config import CheckinConfig
+from ..services import batches, devices, online, overview, scans
 
 bp = Blueprint("checkin", __name__, url_prefix="/api/v1")
-_device_schema, _scan_schema = DeviceSchema(), ScanSchema()
+_device, _scan, _batch = s.DeviceSchema(), s.ScanSchema(), s.BatchSchema()
+_page, _stats_query, _import_query = s.PageSchema(), s.StatsQuerySchema(), s.AttendanceImportQuerySchema()
+
+
+@dataclass(frozen=True)
+class Limits:
+    join: RateLimit
+    device: RateLimit
+
+
+def install(app, config: CheckinConfig) -> None:
+    app.extensions["checkin"] = config
+    app.extensions["checkin.limits"] = Limits(RateLimit(config.join_rate_limit), RateLimit(config.device_rate_limit))
+    app.config["MAX_CONTENT_LENGTH"] = config.upload_body_limit
+    app.register_blueprint(bp)
+
+
+def _config() -> CheckinConfig:
+    return current_app.extensions["checkin"]
+
+
+def _limits() -> Limits:
+    return current_app.extensions["checkin.limits"]
 
 
 def _engine():
     return current_app.extensions["forumops"]["engine"]
 
 
-def _body(schema):
-    return json_body(schema, limit=current_app.extensions["checkin"].json_body_limit)
-
-
 def _require_admin() -> None:
     token = bearer_token()
     if token is None:
         raise Refusal("unauthenticated")
-    if not tokens_equal(token, current_app.extensions["checkin"].admin_token):
+    if not tokens_equal(token, _config().admin_token):
         raise Refusal("forbidden")
 
+
+def _device_here(conn, slug: str, code: str):
+    """The calling device, allowed at this point, within its rate limit."""
+    device = devices.device_for(conn, bearer_token(), slug, code)
+    _limits().device.check(device.id)
+    return device
+
+
+# -- organisers: devices ---------------------------------------------------------------------
 
 @bp.post("/forums/<slug>/points/<code>/devices")
 def enrol_device(slug: str, code: str):
     """Organiser: a staff device for one point; its token is shown only in this answer."""
     _require_admin()
-    data = _body(_device_schema)
+    data = json_body(_device, limit=_config().json_body_limit)
     with write_transaction(_engine()) as conn:
         device_id, token = devices.enrol(conn, slug, code, data["label"])
     return jsonify({"device_id": device_id, "token": token, "forum": slug, "point": code}), 201
@@ -48,11 +80,68 @@ def revoke_device(device_id: str):
     return jsonify({"device_id": device_id, "revoked": True})
 
 
+# -- devices: scans ----------------------------------------------------------------------------
+
 @bp.post("/forums/<slug>/points/<code>/checkins")
 def check_in(slug: str, code: str):
     """Device: one scan (QR payload or typed code); the outcome is in the answer."""
-    data = _body(_scan_schema)
+    data = json_body(_scan, limit=_config().json_body_limit)
     with write_transaction(_engine()) as conn:
-        device = devices.device_for(conn, bearer_token(), slug, code)
+        device = _device_here(conn, slug, code)
         body = scans.scan(conn, device, scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"]))
     return jsonify(body)
+
+
+@bp.post("/forums/<slug>/points/<code>/checkins/batch")
+def check_in_batch(slug: str, code: str):
+    """Device: scans made offline, each with its own time; a re-upload changes nothing."""
+    data = json_body(_batch, limit=_config().upload_body_limit)
+    batch = [batches.OfflineScan(**item) for item in data["scans"]]
+    for attempt in (1, 2):
+        try:
+            with write_transaction(_engine()) as conn:
+                return jsonify(batches.upload(conn, _device_here(conn, slug, code), batch))
+        except IntegrityError:
+            if attempt == 2:  # the same scans were being recorded by a concurrent upload: now they are
+                raise
+    raise AssertionError("unreachable")
+
+
+# -- online attendance -------------------------------------------------------------------------
+
+@bp.post("/forums/<slug>/online/join")
+def join_online(slug: str):
+    """Participant (manage token): an online check-in; the answer holds the meeting URL to open."""
+    _limits().join.check()
+    with write_transaction(_engine()) as conn:
+        return jsonify(online.join(conn, slug, bearer_token()))
+
+
+@bp.post("/forums/<slug>/online/attendance/import")
+def import_attendance(slug: str):
+    """Organiser: a Zoom or Teams attendance report; minutes per participant, unmatched rows listed."""
+    _require_admin()
+    query = query_args(_import_query)
+    raw = uploaded_file(limit=_config().upload_body_limit)
+    with write_transaction(_engine()) as conn:
+        return jsonify(online.import_report(conn, slug, raw, day_first=query["day_first"]))
+
+
+# -- organisers: what is happening -------------------------------------------------------------
+
+@bp.get("/forums/<slug>/stats")
+def forum_stats(slug: str):
+    """Organiser: registered, waitlisted and arrived per point, on site, online and in total."""
+    _require_admin()
+    query = query_args(_stats_query)
+    with readonly(_engine()).connect() as conn:
+        return jsonify(overview.stats(conn, slug, query["province"]))
+
+
+@bp.get("/forums/<slug>/conflicts")
+def forum_conflicts(slug: str):
+    """Organiser: people admitted at two points by offline doors, a page at a time."""
+    _require_admin()
+    query = query_args(_page)
+    with readonly(_engine()).connect() as conn:
+        return jsonify(overview.list_conflicts(conn, slug, **query))

@@ -1,19 +1,23 @@
 """One scan at a door: decided (domain.decide_scan), stored whatever the outcome, admitted once."""
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Iterable, Iterator
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.db import as_utc, insert_ignore
-from forumops_shared.events import new_event
+from forumops_shared.db import as_utc
+from forumops_shared.events import new_events
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
-from forumops_shared.outbox import stage_event
+from forumops_shared.outbox import stage_events
 from forumops_shared.tickets import unb64
 
+from .. import counts
 from ..domain import FirstCheckin, ForumView, RegistrationView, ScanDecision, decide_scan, read_ticket
 from ..reasons import SCAN_REASONS
 from ..tables import checkins, forums, registrations, scans, ticket_keys
@@ -41,7 +45,8 @@ def scan(conn: Connection, device: Row, command: ScanCommand) -> dict:
            "known_to_checkin": decision.known_to_checkin, "scanned_at": command.scanned_at or now,
            "recorded_at": now}
     scan_pk = conn.execute(scans.insert().values(**row).returning(scans.c.id)).scalar_one()
-    if decision.outcome == "accepted" and not _admit(conn, device, decision, scan_pk, row["scanned_at"]):
+    admission = (decision.registration_id, scan_pk, row["scanned_at"], False)
+    if decision.outcome == "accepted" and not admit(conn, device, [admission], "scan"):
         # Another door admitted this person a moment ago: the primary key let only one through.
         conn.execute(scans.update().where(scans.c.id == scan_pk)
                      .values(outcome="duplicate", reason="already_checked_in"))
@@ -49,29 +54,44 @@ def scan(conn: Connection, device: Row, command: ScanCommand) -> dict:
 
 
 def _decide(conn: Connection, device: Row, ticket: str, now: datetime) -> ScanDecision:
-    forum = _forum_view(conn, device.forum)
-    claims, by_code, refusal = read_ticket(ticket, forum, lambda code: _registration(conn, device.forum, code=code))
+    forum = forum_view(conn, device.forum)
+    claims, by_code, refusal = read_ticket(
+        ticket, forum, lambda code: registrations_of(conn, device.forum, codes=[code]).get(code))
     if refusal:
         return ScanDecision("rejected", refusal, known_to_checkin=False)
-    registration = by_code or _registration(conn, device.forum, registration_id=claims.registration_id)
+    registration = by_code or registrations_of(conn, device.forum, ids=[claims.registration_id]).get(claims.registration_id)
     registration_id = registration.id if registration else claims.registration_id
     return decide_scan(claims=claims, registration=registration, forum=forum, device_point=device.point,
-                       now=now, first=_first(conn, registration_id))
+                       now=now, first=first_checkins(conn, [registration_id]).get(registration_id))
 
 
-def _admit(conn: Connection, device: Row, decision: ScanDecision, scan_pk: int, at: datetime) -> bool:
-    if not insert_ignore(conn, checkins, {"registration_id": decision.registration_id, "forum": device.forum,
-                                          "point": device.point, "device_id": device.id, "scan": scan_pk,
-                                          "checked_in_at": at}):
-        return False
-    stage_event(conn, new_event(PARTICIPANT_CHECKED_IN, decision.registration_id, {
-        "checkin_id": secrets.token_hex(16), "registration_id": decision.registration_id,
-        "forum": device.forum, "mode": "onsite", "point": device.point, "checked_in_at": at.isoformat(),
-        "forced": False, "source": "scan"}, source=SOURCE))
-    return True
+def admit(conn: Connection, device: Row, admissions: list[tuple[str, int, datetime, bool]], source: str) -> set[str]:
+    """Check in (registration id, scan pk, time, forced) at the device's point, each person once.
+
+    Returns the registration ids admitted now; the others were admitted already (a moment ago,
+    by another door: the primary key lets one through). Counts and events go with them."""
+    if not admissions:
+        return set()
+    rows = [{"registration_id": rid, "forum": device.forum, "mode": "onsite", "point": device.point,
+             "device_id": device.id, "scan": scan_pk, "forced": forced, "checked_in_at": at}
+            for rid, scan_pk, at, forced in admissions]
+    admitted = set(conn.execute(_insert_checkins(conn.dialect.name), rows).scalars().all())
+    counts.add(conn, [(device.forum, device.point, "arrived", len(admitted))])
+    stage_events(conn, new_events(PARTICIPANT_CHECKED_IN, [(row["registration_id"], {
+        "checkin_id": secrets.token_hex(16), "registration_id": row["registration_id"], "forum": device.forum,
+        "mode": "onsite", "point": device.point, "checked_in_at": row["checked_in_at"].isoformat(),
+        "forced": row["forced"], "source": source}) for row in rows if row["registration_id"] in admitted],
+        source=SOURCE))
+    return admitted
 
 
-def _forum_view(conn: Connection, slug: str) -> ForumView:
+@functools.cache
+def _insert_checkins(dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(checkins).on_conflict_do_nothing().returning(checkins.c.registration_id)
+
+
+def forum_view(conn: Connection, slug: str) -> ForumView:
     forum = conn.execute(select(forums.c.starts_at).where(forums.c.slug == slug)).first()
     keys = conn.execute(select(ticket_keys.c.kid, ticket_keys.c.public_key).where(ticket_keys.c.forum == slug)).all()
     # Without the forum's event yet, nothing verifies: every QR is answered "unknown key".
@@ -79,18 +99,34 @@ def _forum_view(conn: Connection, slug: str) -> ForumView:
     return ForumView(slug, starts_at, {k.kid: unb64(k.public_key) for k in keys})
 
 
-def _registration(conn: Connection, forum: str, *, code: str | None = None,
-                  registration_id: str | None = None) -> RegistrationView | None:
-    stmt = select(registrations).where(registrations.c.forum == forum)
-    stmt = stmt.where(registrations.c.ticket_code == code) if code else stmt.where(registrations.c.id == registration_id)
-    row = conn.execute(stmt).first()
-    return None if row is None else RegistrationView(row.id, row.forum, row.status, row.attendance, row.point,
-                                                     row.ticket_code, row.ticket_version)
+CHUNK = 500  # keys per IN (...): well under every database's limit on bound parameters
 
 
-def _first(conn: Connection, registration_id: str | None) -> FirstCheckin | None:
-    row = conn.execute(select(checkins).where(checkins.c.registration_id == registration_id)).first()
-    return FirstCheckin(row.point, as_utc(row.checked_in_at)) if row else None
+def registrations_of(conn: Connection, forum: str, *, ids: Iterable[str] = (),
+                     codes: Iterable[str] = ()) -> dict[str, RegistrationView]:
+    """Registrations of `forum` by id and by ticket code (both as keys of one dict)."""
+    found: dict[str, RegistrationView] = {}
+    for column, keys in ((registrations.c.id, ids), (registrations.c.ticket_code, codes)):
+        for chunk in _chunks(sorted(set(keys))):
+            for row in conn.execute(select(registrations).where(registrations.c.forum == forum, column.in_(chunk))):
+                view = RegistrationView(row.id, row.forum, row.status, row.attendance, row.point,
+                                        row.ticket_code, row.ticket_version)
+                found[row.id] = found[row.ticket_code] = view
+    return found
+
+
+def first_checkins(conn: Connection, registration_ids: Iterable[str | None]) -> dict[str, FirstCheckin]:
+    found = {}
+    for chunk in _chunks(sorted({r for r in registration_ids if r})):
+        for row in conn.execute(select(checkins.c.registration_id, checkins.c.point, checkins.c.checked_in_at)
+                                .where(checkins.c.registration_id.in_(chunk))):
+            found[row.registration_id] = FirstCheckin(row.point, as_utc(row.checked_in_at))
+    return found
+
+
+def _chunks(keys: list) -> Iterator[list]:
+    for i in range(0, len(keys), CHUNK):
+        yield keys[i:i + CHUNK]
 
 
 def answer(conn: Connection, row: Row) -> dict:
@@ -102,7 +138,7 @@ def answer(conn: Connection, row: Row) -> dict:
     if row.outcome in ("accepted", "duplicate"):
         person = conn.execute(select(registrations.c.full_name).where(registrations.c.id == row.registration_id)).first()
         body["registration"] = {"id": row.registration_id, "full_name": person.full_name if person else None}
-        first = _first(conn, row.registration_id)
+        first = first_checkins(conn, [row.registration_id]).get(row.registration_id)
         if row.outcome == "duplicate" and first:
             body["first"] = {"point": first.point, "at": first.at.isoformat()}
     return body

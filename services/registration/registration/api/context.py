@@ -11,10 +11,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import readonly, write_transaction
+from forumops_shared.ratelimit import RateLimit
 
 from ..config import RegistrationConfig
 from ..keys import KeyRing
-from .ratelimit import RateLimit
 from ..services.forums import get_forum
 from ..tables import points
 

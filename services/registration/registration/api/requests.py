@@ -1,7 +1,6 @@
 """Reading requests: JSON bodies through a schema, CSV bodies, bearer tokens, callers."""
 from __future__ import annotations
 
-from flask import request
 from marshmallow import Schema
 from sqlalchemy import select
 
@@ -20,10 +19,7 @@ def json_body(schema: Schema, *, partial: bool = False) -> dict:
 
 def csv_body() -> str:
     """A CSV upload, as the raw body (text/csv) or as the `file` field of a form."""
-    if request.content_length and request.content_length > ctx().config.import_body_limit:
-        raise RegistrationError("body_too_large")
-    upload = request.files.get("file")
-    raw = upload.read() if upload else request.get_data()
+    raw = http.uploaded_file(limit=ctx().config.import_body_limit)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

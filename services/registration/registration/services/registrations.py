@@ -158,7 +158,8 @@ def event_data(row: Row, changed: list[str] | None = None) -> dict:
         "attendance": row.attendance, "point": row.point_code, "language": row.language,
         "full_name": row.full_name, "email": row.email, "phone": row.phone,
         "organisation": row.organisation, "role": row.role, "ticket_code": row.ticket_code,
-        "ticket_version": row.ticket_version, "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "ticket_version": row.ticket_version, "manage_token_hash": row.manage_token_hash,
+        "occurred_at": datetime.now(timezone.utc).isoformat(),
     }
     if changed is not None:
         data["changed"] = changed

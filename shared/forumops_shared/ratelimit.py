@@ -1,4 +1,4 @@
-"""Per-client limits on the public registration, with the `limits` library in process memory.
+"""Per-client limits (429 with Retry-After), with the `limits` library in process memory.
 
 Each gunicorn worker counts alone, so a client may get up to workers x the limit; a shared
 store (Redis, memcached: `limits` supports both) would make it exact across workers and hosts.
@@ -13,7 +13,7 @@ from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from ..reasons import RegistrationError
+from .http import Refusal
 
 
 class RateLimit:
@@ -21,10 +21,10 @@ class RateLimit:
         self.item = parse(spec)
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    def check(self) -> None:
-        """Count this request against its client address; 429 with Retry-After when over."""
-        client = request.remote_addr or "unknown"
+    def check(self, client: str | None = None) -> None:
+        """Count this request against `client` (its address unless given); 429 with Retry-After when over."""
+        client = client or request.remote_addr or "unknown"
         if self.limiter.hit(self.item, client):
             return
         reset_at, _remaining = self.limiter.get_window_stats(self.item, client)
-        raise RegistrationError("rate_limited", headers={"Retry-After": str(max(1, math.ceil(reset_at - time.time())))})
+        raise Refusal("rate_limited", headers={"Retry-After": str(max(1, math.ceil(reset_at - time.time())))})

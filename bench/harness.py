@@ -1,0 +1,110 @@
+"""What every benchmark here shares: wrk, gunicorn servers, a broker, the one-insert ceiling."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import requests
+
+from forumops_shared.topic_admin import ensure_topics
+from forumops_stack.brokers import free_port
+from forumops_stack.kafka import LocalKafka
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+BIN = Path(sys.executable).parent
+TOKEN = "bench-organiser-token-0123456789abcdef"
+
+
+def ensure_wrk() -> str:
+    if shutil.which("wrk"):
+        return "wrk"
+    if os.geteuid() != 0:
+        sys.exit("wrk is needed: sudo apt-get install wrk")
+    subprocess.run(["apt-get", "update", "-q"], check=True, capture_output=True)
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+    return "wrk"
+
+
+class Server:
+    """A gunicorn with the project's production configuration, stopped when the run ends."""
+
+    def __init__(self, app: str, env: dict, log: Path, extra: list[str] = ()):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{self.port}", *extra, app],
+            env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{self.url}/healthz", timeout=2)
+                return
+            except requests.RequestException:
+                time.sleep(0.3)
+        raise RuntimeError(f"{app} did not start; see {log}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def run_wrk(wrk: str, url: str, script: str, seconds: int, connections: int, env: dict | None = None) -> dict:
+    done = subprocess.run([wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+                           "-s", str(BENCH / script), url], capture_output=True, text=True, env=env)
+    if done.returncode != 0 or "BENCH" not in done.stdout:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout}{done.stderr}")
+    out = done.stdout
+    numbers = dict(re.findall(r"(\w+)=(\d+)", out.split("BENCH", 1)[1]))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50_ms": int(numbers["p50_us"]) / 1000, "p99_ms": int(numbers["p99_us"]) / 1000,
+            "requests": int(numbers["requests"]), "failed": int(non2xx.group(1)) if non2xx else 0}
+
+
+def start_broker(stack: ExitStack, work: Path) -> str:
+    """A single-node broker with the project's topics, stopped when `stack` closes."""
+    kafka = LocalKafka(work / "kafka", port=free_port(), controller_port=free_port())
+    kafka.start()
+    stack.callback(kafka.stop)
+    ensure_topics(kafka.bootstrap)
+    return kafka.bootstrap
+
+
+def start_worker(stack: ExitStack, command: str, env: dict) -> None:
+    worker = subprocess.Popen([str(BIN / command)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    stack.callback(lambda: (worker.terminate(), worker.wait(timeout=30)))
+
+
+def run_ceiling(wrk: str, work: Path, env: dict, seconds: int, connections: int) -> dict:
+    """The bare Flask + one SQLite insert endpoint under the same gunicorn settings."""
+    env = {**env, "CEILING_DATABASE_URL": f"sqlite:///{work}/ceiling.db"}
+    server = Server("ceiling_app:create_app()", env, work / "ceiling.log", ["--pythonpath", str(BENCH)])
+    try:
+        run_wrk(wrk, f"{server.url}/insert", "insert.lua", 3, connections)  # warm-up
+        return run_wrk(wrk, f"{server.url}/insert", "insert.lua", seconds, connections)
+    finally:
+        server.stop()
+
+
+def row(name: str, r: dict) -> str:
+    return f"| {name:<38} | {r['rps']:>8.0f} | {r['p50_ms']:>7.1f} | {r['p99_ms']:>7.1f} | {r['failed']:>7} |"
+
+
+def table_head() -> str:
+    return (f"| {'run':<38} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'non-2xx':>7} |\n"
+            f"|{'-' * 40}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+
+
+def setting_line(args) -> str:
+    return (f"{args.connections} connections, {args.seconds} s each, gunicorn "
+            f"{os.environ.get('FORUMOPS_WEB_WORKERS', '2')} workers x {os.environ.get('FORUMOPS_WEB_THREADS', '8')} "
+            f"threads, SQLite, {os.cpu_count()} cores")

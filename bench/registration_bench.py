@@ -1,0 +1,84 @@
+"""Registration throughput against the one-insert ceiling, in one run.
+
+    ./forumops bench registration [--seconds 20] [--connections 64]
+
+Starts its own broker, the registration API under the production gunicorn settings with its
+worker, a forum with 600 connection points; then drives new registrations with wrk; then the
+ceiling (bare Flask, one SQLite insert, same gunicorn settings). Prints both and the ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import requests
+
+from harness import (BIN, TOKEN, Server, ensure_wrk, run_ceiling, run_wrk, row, setting_line, start_broker,
+                     start_worker, table_head)
+
+TARGET_RATIO, TARGET_P99_MS = 0.5, 150
+
+
+def setup_forum(url: str) -> float:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    requests.post(f"{url}/api/v1/forums", headers=headers, json={
+        "slug": "bench", "title": {"vi": "Diễn đàn đo tải"}, "timezone": "Asia/Ho_Chi_Minh",
+        "starts_at": "2026-12-10T08:00:00+07:00", "ends_at": "2026-12-10T17:00:00+07:00",
+        "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 30}}).raise_for_status()
+    points = "code,name,province,capacity\n" + "".join(
+        f"P{i:03d},Điểm cầu {i},Tỉnh {i % 63},100000\n" for i in range(600))
+    started = time.perf_counter()
+    answer = requests.post(f"{url}/api/v1/forums/bench/points/import", data=points.encode(),
+                           headers={**headers, "Content-Type": "text/csv"})
+    elapsed = time.perf_counter() - started
+    assert answer.json()["created"] == 600, answer.text
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args(argv)
+    wrk = ensure_wrk()
+    work = Path(tempfile.mkdtemp(prefix="forumops-bench-"))
+    with ExitStack() as stack:
+        bootstrap = start_broker(stack, work)
+        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "FORUMOPS_LOG_LEVEL": "WARNING",
+               "REGISTRATION_DATABASE_URL": f"sqlite:///{work}/registration.db",
+               "REGISTRATION_ADMIN_TOKEN": TOKEN, "REGISTRATION_RATE_LIMIT": "1000000/second"}
+        subprocess.run([str(BIN / "registration-migrate")], env=env, check=True, capture_output=True)
+        start_worker(stack, "registration-worker", env)
+        api = Server("registration.app:create_app()", env, work / "registration.log")
+        import_s = setup_forum(api.url)
+        target = f"{api.url}/api/v1/forums/bench/registrations"
+        try:
+            run_wrk(wrk, target, "register.lua", 3, args.connections)  # warm-up
+            registration = run_wrk(wrk, target, "register.lua", args.seconds, args.connections)
+        finally:
+            api.stop()
+        ceiling = run_ceiling(wrk, work, env, args.seconds, args.connections)
+    report(args, registration, ceiling, import_s)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def report(args, registration: dict, ceiling: dict, import_s: float) -> None:
+    ratio = registration["rps"] / ceiling["rps"]
+    print(f"\nregistration benchmark: {setting_line(args)}\n")
+    print(table_head())
+    print(row("POST registration (new, unique)", registration))
+    print(row("ceiling: bare Flask + 1 insert", ceiling))
+    verdict = "meets" if ratio >= TARGET_RATIO and registration["p99_ms"] <= TARGET_P99_MS else "MISSES"
+    print(f"\nratio to ceiling {ratio:.2f} (target >= {TARGET_RATIO}), p99 {registration['p99_ms']:.0f} ms "
+          f"(target <= {TARGET_P99_MS}): {verdict} the target")
+    print(f"600-point CSV import: {import_s * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Offline scans uploaded in a batch: facts that happened, decided as of their own time, never dropped.
+
+Each scan is decided as it would have been online at its `scanned_at`, in time order, and then
+weighed against what the door did (domain.judge_offline): check-ins, forced check-ins and
+conflicts follow. Everything is read and written in bulk (one query per 500 keys), so 10,000
+scans take one transaction of a few statements; re-uploading the same batch finds every
+scan_id stored and changes nothing.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection, Row
+
+from forumops_shared.tickets import PREFIX, TicketClaims, TicketError, normalise_ticket_code, verify
+
+from ..domain import FirstCheckin, ForumView, ScanDecision, decide_scan, judge_offline
+from ..tables import conflicts, scans
+from .scans import CHUNK, admit, first_checkins, forum_view, registrations_of
+
+_VERIFIERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ticket-verify")  # signatures run outside the GIL
+
+
+@dataclass(frozen=True)
+class OfflineScan:
+    ticket: str
+    scan_id: str
+    scanned_at: datetime
+    admitted: bool = True
+
+
+@dataclass
+class _Result:
+    scan: OfflineScan
+    decision: ScanDecision
+    forced: bool = False
+    conflict_with: FirstCheckin | None = None
+    admits: bool = False
+
+
+def upload(conn: Connection, device: Row, batch: list[OfflineScan]) -> dict:
+    """Record `batch`; the answer gives totals and each scan's outcome, in the order sent."""
+    stored = _stored(conn, device, [s.scan_id for s in batch])
+    fresh, sent = [], set(stored)
+    for item in batch:
+        if item.scan_id not in sent:
+            sent.add(item.scan_id)
+            fresh.append(item)
+    fresh.sort(key=lambda s: s.scanned_at)
+    results = _decide_all(conn, device, fresh)
+    _record(conn, device, results)
+    stored = _stored(conn, device, [s.scan_id for s in batch])
+    totals = {"received": len(batch), "recorded": len(fresh), "repeated": len(batch) - len(fresh)}
+    answers = [stored[s.scan_id] for s in batch]
+    for key in ("accepted", "duplicate", "rejected"):
+        totals[key] = sum(1 for r in results if r.decision.outcome == key)
+    totals["forced"] = sum(1 for r in results if r.forced)
+    totals["conflicts"] = sum(1 for r in results if r.conflict_with)
+    return {**totals, "results": answers}
+
+
+def _decide_all(conn: Connection, device: Row, fresh: list[OfflineScan]) -> list[_Result]:
+    forum = forum_view(conn, device.forum)
+    readings = _read_all(forum, [s.ticket for s in fresh])
+    known = registrations_of(conn, device.forum,
+                             ids=[c.registration_id for c, _, _ in readings if c],
+                             codes=[code for _, code, _ in readings if code])
+    firsts = first_checkins(conn, [r.id for r in known.values()] + [c.registration_id for c, _, _ in readings if c])
+    results = []
+    for item, (claims, code, refusal) in zip(fresh, readings):
+        registration = known.get(code) if code else known.get(claims.registration_id) if claims else None
+        if refusal or (code and registration is None):
+            decision = ScanDecision("rejected", refusal or "unknown_ticket", known_to_checkin=False)
+        else:
+            rid = claims.registration_id if claims else registration.id
+            decision = decide_scan(claims=claims, registration=registration, forum=forum, device_point=device.point,
+                                   now=item.scanned_at, first=firsts.get(rid))
+        judged = judge_offline(decision, admitted=item.admitted, first=firsts.get(decision.registration_id),
+                               device_point=device.point)
+        if judged.admits:
+            firsts[decision.registration_id] = FirstCheckin(device.point, item.scanned_at)
+        results.append(_Result(item, judged.decision, judged.forced, judged.conflict_with, judged.admits))
+    return results
+
+
+def _read_all(forum: ForumView, tickets: list[str]) -> list[tuple[TicketClaims | None, str | None, str | None]]:
+    """(claims, typed code, refusal) per ticket; signatures are checked on two threads."""
+    def read(text: str):
+        text = text.strip()
+        if not text.startswith(PREFIX + "."):
+            return None, normalise_ticket_code(text), None
+        try:
+            return verify(text, forum.public_keys), None, None
+        except TicketError as exc:
+            return None, None, exc.reason
+
+    def read_chunk(chunk: list[str]):
+        return [read(t) for t in chunk]
+
+    chunks = [tickets[i:i + CHUNK] for i in range(0, len(tickets), CHUNK)]
+    return [reading for part in _VERIFIERS.map(read_chunk, chunks) for reading in part]
+
+
+def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
+    if not results:
+        return
+    now = datetime.now(timezone.utc)
+    rows = [{"device_id": device.id, "scan_id": r.scan.scan_id, "forum": device.forum, "point": device.point,
+             "registration_id": r.decision.registration_id, "outcome": r.decision.outcome,
+             "reason": r.decision.reason, "known_to_checkin": r.decision.known_to_checkin,
+             "scanned_at": r.scan.scanned_at, "recorded_at": now, "offline": True, "forced": r.forced}
+            for r in results]
+    pks = conn.execute(scans.insert().returning(scans.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    admissions = [(r.decision.registration_id, pk, r.scan.scanned_at, r.forced)
+                  for r, pk in zip(results, pks) if r.admits]
+    admitted = admit(conn, device, admissions, "offline_batch")
+    late = [(r, pk) for r, pk in zip(results, pks) if r.admits and r.decision.registration_id not in admitted]
+    if late:  # another door admitted them while this batch was being decided
+        firsts = first_checkins(conn, [r.decision.registration_id for r, _ in late])
+        for r, pk in late:
+            r.admits, first = False, firsts[r.decision.registration_id]
+            if not r.forced:
+                r.decision = ScanDecision("duplicate", "already_checked_in", r.decision.registration_id,
+                                          r.decision.known_to_checkin, first)
+                conn.execute(update(scans).where(scans.c.id == pk).values(outcome="duplicate",
+                                                                          reason="already_checked_in"))
+            if first.point is not None and first.point != device.point:
+                r.conflict_with = first
+    found = [{"forum": device.forum, "registration_id": r.decision.registration_id, "scan": pk,
+              "point": device.point, "scanned_at": r.scan.scanned_at, "first_point": r.conflict_with.point,
+              "first_at": r.conflict_with.at, "recorded_at": now}
+             for r, pk in zip(results, pks) if r.conflict_with]
+    if found:
+        conn.execute(conflicts.insert(), found)
+
+
+def _stored(conn: Connection, device: Row, scan_ids: list[str]) -> dict[str, dict]:
+    """What was recorded for these scan_ids of this device, as the batch answer shows each."""
+    found = {}
+    keys = sorted(set(scan_ids))
+    for i in range(0, len(keys), CHUNK):
+        rows = conn.execute(select(scans.c.scan_id, scans.c.outcome, scans.c.reason, scans.c.forced,
+                                   scans.c.registration_id, conflicts.c.id.label("conflict"))
+                            .outerjoin(conflicts, conflicts.c.scan == scans.c.id)
+                            .where(scans.c.device_id == device.id, scans.c.scan_id.in_(keys[i:i + CHUNK])))
+        for row in rows:
+            found[row.scan_id] = {"scan_id": row.scan_id, "outcome": row.outcome, "reason": row.reason,
+                                  "registration_id": row.registration_id, "forced": row.forced,
+                                  "conflict": row.conflict is not None}
+    return found

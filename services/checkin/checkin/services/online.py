@@ -1,0 +1,130 @@
+"""Online attendance: a participant joining through their link, and the meeting tool's report.
+
+Joining records an online check-in (once per person, from the time the doors open) and gives
+the meeting URL. The report gives minutes: every join..leave span is kept (a re-imported or
+overlapping report adds nothing), spans are merged per person, and when a person's total
+changes `checkin.online-attendance-recorded.v1` announces the new total.
+"""
+from __future__ import annotations
+
+import functools
+import secrets
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from forumops_shared.db import as_utc, insert_ignore, upsert
+from forumops_shared.events import new_event, new_events
+from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
+from forumops_shared.http import Refusal, hash_token
+from forumops_shared.outbox import stage_event, stage_events
+
+from .. import counts
+from ..domain import DOORS_OPEN_BEFORE_START
+from ..tables import ONLINE, attendance_spans, checkins, forums, online_attendance, registrations
+from .attendance_reports import email_of, merged_seconds, read_report
+from .scans import CHUNK, SOURCE
+
+
+def join(conn: Connection, slug: str, manage_token: str | None) -> dict:
+    """The participant behind `manage_token` joins `slug` online: checked in, sent to the meeting."""
+    if not manage_token:
+        raise Refusal("unauthenticated")
+    person = conn.execute(select(registrations.c.id, registrations.c.status)
+                          .where(registrations.c.forum == slug,
+                                 registrations.c.manage_token_hash == hash_token(manage_token))).first()
+    if person is None:
+        raise Refusal("unauthenticated")
+    if person.status == "cancelled":
+        raise Refusal("registration_cancelled")
+    forum = conn.execute(select(forums.c.online_url, forums.c.starts_at).where(forums.c.slug == slug)).first()
+    if forum is None or not forum.online_url:
+        raise Refusal("no_online_meeting")
+    now = datetime.now(timezone.utc)
+    checked_in = False
+    if now >= as_utc(forum.starts_at) - DOORS_OPEN_BEFORE_START:
+        checked_in = _check_in_online(conn, slug, person.id, now)
+    return {"online_url": forum.online_url, "registration_id": person.id, "checked_in": checked_in}
+
+
+def _check_in_online(conn: Connection, forum: str, registration_id: str, at: datetime) -> bool:
+    if not insert_ignore(conn, checkins, {"registration_id": registration_id, "forum": forum, "mode": "online",
+                                          "point": None, "checked_in_at": at}):
+        return False  # checked in already, on site or online
+    counts.add(conn, [(forum, ONLINE, "arrived", 1)])
+    stage_event(conn, new_event(PARTICIPANT_CHECKED_IN, registration_id, {
+        "checkin_id": secrets.token_hex(16), "registration_id": registration_id, "forum": forum, "mode": "online",
+        "point": None, "checked_in_at": at.isoformat(), "forced": False, "source": "online_join"}, source=SOURCE))
+    return True
+
+
+def import_report(conn: Connection, slug: str, raw: bytes, *, day_first: bool = False) -> dict:
+    """Record a Zoom or Teams attendance report; the answer says what matched and what did not."""
+    forum = conn.execute(select(forums.c.timezone).where(forums.c.slug == slug)).first()
+    if forum is None:
+        raise Refusal("forum_not_found")
+    report = read_report(raw, forum.timezone, day_first=day_first)
+    people = _people_by_email(conn, slug, {email_of(j) for j in report.joins if j.email})
+    unmatched, spans = [], []
+    for j in report.joins:
+        registration_id = people.get(email_of(j)) if j.email else None
+        reason = ("no_email" if not j.email else "unknown_email" if registration_id is None
+                  else "unreadable_time" if j.joined_at is None or j.left_at is None
+                  else "leave_before_join" if j.left_at < j.joined_at else None)
+        if reason:
+            unmatched.append({"row": j.row, "email": j.email, "reason": reason})
+        else:
+            spans.append({"registration_id": registration_id, "joined_at": j.joined_at.astimezone(timezone.utc),
+                          "left_at": j.left_at.astimezone(timezone.utc)})
+    if spans:
+        conn.execute(_insert_spans(conn.dialect.name), spans)
+    totals = _record_totals(conn, slug, sorted({s["registration_id"] for s in spans}))
+    return {"format": report.format, "rows": len(report.joins), "matched_rows": len(spans),
+            "unmatched": unmatched, "participants": totals}
+
+
+def _people_by_email(conn: Connection, forum: str, keys: set[str]) -> dict[str, str]:
+    found, ordered = {}, sorted(keys)
+    for i in range(0, len(ordered), CHUNK):
+        for row in conn.execute(select(registrations.c.id, registrations.c.email_key)
+                                .where(registrations.c.forum == forum,
+                                       registrations.c.email_key.in_(ordered[i:i + CHUNK]))):
+            found[row.email_key] = row.id
+    return found
+
+
+def _record_totals(conn: Connection, forum: str, registration_ids: list[str]) -> list[dict]:
+    """Minutes present per person from all their spans; announce the totals that changed."""
+    spans: dict[str, list] = {rid: [] for rid in registration_ids}
+    before: dict[str, int] = {}
+    for i in range(0, len(registration_ids), CHUNK):
+        chunk = registration_ids[i:i + CHUNK]
+        for row in conn.execute(select(attendance_spans).where(attendance_spans.c.registration_id.in_(chunk))):
+            spans[row.registration_id].append((as_utc(row.joined_at), as_utc(row.left_at)))
+        for row in conn.execute(select(online_attendance.c.registration_id, online_attendance.c.minutes)
+                                .where(online_attendance.c.registration_id.in_(chunk))):
+            before[row.registration_id] = row.minutes
+    now = datetime.now(timezone.utc)
+    totals, changed = [], []
+    for rid in registration_ids:
+        minutes = merged_seconds(spans[rid]) // 60
+        totals.append({"registration_id": rid, "minutes": minutes, "changed": before.get(rid) != minutes})
+        if before.get(rid) != minutes:
+            upsert(conn, online_attendance, {"registration_id": rid, "forum": forum, "minutes": minutes,
+                                             "updated_at": now})
+            changed.append((rid, {"registration_id": rid, "forum": forum, "minutes": minutes,
+                                  "source": "attendance_report", "recorded_at": now.isoformat()}))
+    stage_events(conn, new_events(ONLINE_ATTENDANCE_RECORDED, changed, source=SOURCE))
+    arrived = [rid for rid, data in changed if data["minutes"] > 0 and insert_ignore(
+        conn, checkins, {"registration_id": rid, "forum": forum, "mode": "online", "point": None,
+                         "checked_in_at": min(start for start, _ in spans[rid])})]
+    counts.add(conn, [(forum, ONLINE, "arrived", len(arrived))])
+    return totals
+
+
+@functools.cache
+def _insert_spans(dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(attendance_spans).on_conflict_do_nothing()

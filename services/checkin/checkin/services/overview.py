@@ -1,0 +1,47 @@
+"""What organisers watch: live counts per point and the conflicts offline doors produced."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection
+
+from forumops_shared.db import as_utc
+from forumops_shared.http import Refusal
+
+from ..tables import ONLINE, conflicts, forums, point_counts, points, registrations
+
+_COUNTS = ("registered", "waitlisted", "arrived")
+
+
+def stats(conn: Connection, slug: str, province: str | None = None) -> dict:
+    """Registered, waitlisted and arrived per point, on site, online and in total (kept counts)."""
+    if conn.execute(select(forums.c.slug).where(forums.c.slug == slug)).first() is None:
+        raise Refusal("forum_not_found")
+    stmt = (select(points.c.code, points.c.name, points.c.province, points.c.capacity,
+                   point_counts.c.registered, point_counts.c.waitlisted, point_counts.c.arrived)
+            .outerjoin(point_counts, and_(point_counts.c.forum == points.c.forum, point_counts.c.point == points.c.code))
+            .where(points.c.forum == slug).order_by(points.c.province, points.c.code))
+    if province:
+        stmt = stmt.where(points.c.province == province)
+    listed = [{**row._mapping, **{k: row._mapping[k] or 0 for k in _COUNTS}} for row in conn.execute(stmt)]
+    online = conn.execute(select(*(point_counts.c[k] for k in _COUNTS))
+                          .where(point_counts.c.forum == slug, point_counts.c.point == ONLINE)).first()
+    online = dict(zip(_COUNTS, online)) if online else dict.fromkeys(_COUNTS, 0)
+    onsite = {k: sum(p[k] for p in listed) for k in _COUNTS}
+    return {"forum": slug, "total": {k: onsite[k] + online[k] for k in _COUNTS}, "onsite": onsite,
+            "online": online, "points": listed, "as_of": datetime.now(timezone.utc).isoformat()}
+
+
+def list_conflicts(conn: Connection, slug: str, *, limit: int, after: int, point: str | None) -> dict:
+    """Conflicts in the order found, `limit` at a time after the id `after`."""
+    stmt = (select(conflicts, registrations.c.full_name)
+            .outerjoin(registrations, registrations.c.id == conflicts.c.registration_id)
+            .where(conflicts.c.forum == slug, conflicts.c.id > after).order_by(conflicts.c.id).limit(limit + 1))
+    if point:
+        stmt = stmt.where((conflicts.c.point == point) | (conflicts.c.first_point == point))
+    rows = conn.execute(stmt).all()
+    page = [{"id": r.id, "registration_id": r.registration_id, "full_name": r.full_name, "point": r.point,
+             "scanned_at": as_utc(r.scanned_at).isoformat(), "first_point": r.first_point,
+             "first_at": as_utc(r.first_at).isoformat()} for r in rows[:limit]]
+    return {"conflicts": page, "next_after": page[-1]["id"] if len(rows) > limit else None}

@@ -8,11 +8,11 @@ import os
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Row, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -131,6 +131,20 @@ def _insert_ignore_statement(dialect_name: str, table: Table):
     key = next(iter(table.primary_key.columns))
     # RETURNING, not rowcount: psycopg reports -1 as the rowcount of this statement.
     return dialect.insert(table).on_conflict_do_nothing().returning(key)
+
+
+KEYS_PER_QUERY = 500  # values per IN (...): well under every database's limit on bound parameters
+
+
+def rows_for_keys(conn: Connection, stmt, keys: Iterable, **params) -> list[Row]:
+    """Run `stmt` (with an IN over `bindparam("keys", expanding=True)`) for all `keys`, a chunk at a time.
+
+    Build `stmt` once: an `in_(list)` built per call turns each value into a bound parameter,
+    which costs more than the query itself for thousands of keys."""
+    ordered, rows = sorted(set(keys)), []
+    for i in range(0, len(ordered), KEYS_PER_QUERY):
+        rows.extend(conn.execute(stmt, {**params, "keys": ordered[i:i + KEYS_PER_QUERY]}).all())
+    return rows
 
 
 def as_utc(value: datetime) -> datetime:

@@ -12,9 +12,10 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError
 
 PREFIX = "FO1"
 # No 0/O, 1/I/L, U: nothing that reads as something else when typed from a printout.
@@ -109,8 +110,10 @@ def verify(qr_payload: str, public_keys: dict[str, bytes]) -> TicketClaims:
         raise TicketError("malformed_ticket") from exc
     if kid not in public_keys:
         raise TicketError("unknown_key")
-    try:
-        Ed25519PublicKey.from_public_bytes(public_keys[kid]).verify(signature, payload)
-    except InvalidSignature as exc:
+    try:  # libsodium (PyNaCl) rather than OpenSSL here: the same check in half the time
+        if len(signature) != 64:
+            raise BadSignatureError("an Ed25519 signature has 64 bytes")
+        crypto_sign_open(signature + payload, public_keys[kid])
+    except (BadSignatureError, ValueError, TypeError) as exc:
         raise TicketError("invalid_signature") from exc
     return TicketClaims(body["f"], body["r"], body["m"], body.get("p"), body["c"], body["v"])

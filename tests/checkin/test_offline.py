@@ -136,3 +136,27 @@ def test_conflicts_are_for_organisers_and_come_a_page_at_a_time(door):
     assert door.client.get(f"/api/v1/forums/{door.slug}/conflicts", headers=device_token).status_code == 403
     assert door.organiser("conflicts", limit=0).json["reason"] == "validation_failed"
     assert door.client.get(f"/api/v1/forums/{door.slug}/conflicts", headers=ADMIN).status_code == 200
+
+
+def test_the_fast_batch_loader_answers_as_marshmallow_does():
+    from marshmallow import Schema, ValidationError, fields
+
+    from checkin.schemas import BatchSchema, OfflineScanSchema
+
+    class Nested(Schema):
+        scans = fields.List(fields.Nested(OfflineScanSchema))
+
+    good = {"ticket": "FO1.a.b", "scan_id": "s-1", "scanned_at": "2026-11-23T09:00:00+07:00"}
+    items = [good, {**good, "admitted": False}, {**good, "scanned_at": "2026-11-23T02:00:00Z"},
+             {**good, "admitted": "true"}, {**good, "scanned_at": "2026-11-23T09:00:00"},
+             {**good, "scanned_at": "yesterday"}, {**good, "ticket": ""}, {**good, "scan_id": "x" * 101},
+             {**good, "extra": 1}, {"ticket": "FO1.a.b"}, "not an object", {**good, "admitted": None}]
+
+    def load(schema, item):
+        try:
+            return schema.load({"scans": [item]})["scans"]
+        except ValidationError as exc:
+            return exc.messages["scans"]
+
+    for item in items:
+        assert load(BatchSchema(), item) == load(Nested(), item), item

@@ -1,7 +1,9 @@
 """HTTP payloads of the check-in API; unknown fields refused."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from datetime import datetime
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 
 class StrictSchema(Schema):
@@ -26,9 +28,54 @@ class OfflineScanSchema(StrictSchema):
     admitted = fields.Boolean(load_default=True, metadata={"description": "Did the offline door let the person in?"})
 
 
+class OfflineScans(fields.List):
+    """A list of OfflineScanSchema items, loaded fast: 10,000 nested loads take marshmallow a second.
+
+    An item in the plain form (strings, an ISO time with its offset, a real boolean) is taken by
+    `_plain` after the same checks; anything else goes through OfflineScanSchema itself, so the
+    answers (values and error messages) are marshmallow's. A test holds the two paths equal."""
+
+    _schema = OfflineScanSchema()
+    _limits = {"ticket": 2000, "scan_id": 100}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise ValidationError("Not a valid list.")
+        loaded, errors = [], {}
+        for index, item in enumerate(value):
+            plain = self._plain(item)
+            if plain is None:
+                try:
+                    plain = self._schema.load(item)
+                except ValidationError as exc:
+                    errors[index] = exc.messages
+                    continue
+            loaded.append(plain)
+        if errors:
+            raise ValidationError(errors)
+        return loaded
+
+    def _plain(self, item) -> dict | None:
+        if not isinstance(item, dict) or not {"ticket", "scan_id", "scanned_at"} <= item.keys() <= {
+                "ticket", "scan_id", "scanned_at", "admitted"}:
+            return None
+        for name, longest in self._limits.items():
+            if not isinstance(item[name], str) or not 1 <= len(item[name]) <= longest:
+                return None
+        admitted = item.get("admitted", True)
+        if not isinstance(admitted, bool) or not isinstance(item["scanned_at"], str):
+            return None
+        try:
+            at = datetime.fromisoformat(item["scanned_at"])
+        except ValueError:
+            return None
+        if at.tzinfo is None:
+            return None
+        return {"ticket": item["ticket"], "scan_id": item["scan_id"], "scanned_at": at, "admitted": admitted}
+
+
 class BatchSchema(StrictSchema):
-    scans = fields.List(fields.Nested(OfflineScanSchema), required=True,
-                        validate=validate.Length(min=1, max=10_000))
+    scans = OfflineScans(fields.Nested(OfflineScanSchema), required=True, validate=validate.Length(min=1, max=10_000))
 
 
 class PageSchema(StrictSchema):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
+    Boolean, Column, DateTime, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
     UniqueConstraint, false,
 )
 
@@ -58,6 +58,7 @@ registrations = Table(
     Column("ticket_version", Integer, nullable=False),
     Column("erased", Boolean, nullable=False, server_default="0"),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_registrations_forum_ticket_code", "forum", "ticket_code"),  # typed codes at the door
 )
 
 # -- this service's own facts ------------------------------------------------------------------

@@ -12,14 +12,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Row
 
+from forumops_shared.db import KEYS_PER_QUERY, rows_for_keys
 from forumops_shared.tickets import PREFIX, TicketClaims, TicketError, normalise_ticket_code, verify
 
 from ..domain import FirstCheckin, ForumView, ScanDecision, decide_scan, judge_offline
 from ..tables import conflicts, scans
-from .scans import CHUNK, admit, first_checkins, forum_view, registrations_of
+from .scans import admit, first_checkins, forum_view, registrations_of
 
 _VERIFIERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ticket-verify")  # signatures run outside the GIL
 
@@ -52,7 +53,10 @@ def upload(conn: Connection, device: Row, batch: list[OfflineScan]) -> dict:
     fresh.sort(key=lambda s: s.scanned_at)
     results = _decide_all(conn, device, fresh)
     _record(conn, device, results)
-    stored = _stored(conn, device, [s.scan_id for s in batch])
+    for r in results:
+        stored[r.scan.scan_id] = {"scan_id": r.scan.scan_id, "outcome": r.decision.outcome,
+                                  "reason": r.decision.reason, "registration_id": r.decision.registration_id,
+                                  "forced": r.forced, "conflict": r.conflict_with is not None}
     totals = {"received": len(batch), "recorded": len(fresh), "repeated": len(batch) - len(fresh)}
     answers = [stored[s.scan_id] for s in batch]
     for key in ("accepted", "duplicate", "rejected"):
@@ -100,7 +104,7 @@ def _read_all(forum: ForumView, tickets: list[str]) -> list[tuple[TicketClaims |
     def read_chunk(chunk: list[str]):
         return [read(t) for t in chunk]
 
-    chunks = [tickets[i:i + CHUNK] for i in range(0, len(tickets), CHUNK)]
+    chunks = [tickets[i:i + KEYS_PER_QUERY] for i in range(0, len(tickets), KEYS_PER_QUERY)]
     return [reading for part in _VERIFIERS.map(read_chunk, chunks) for reading in part]
 
 
@@ -113,7 +117,8 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
              "reason": r.decision.reason, "known_to_checkin": r.decision.known_to_checkin,
              "scanned_at": r.scan.scanned_at, "recorded_at": now, "offline": True, "forced": r.forced}
             for r in results]
-    pks = conn.execute(scans.insert().returning(scans.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    conn.execute(scans.insert(), rows)
+    pks = _scan_pks(conn, device, [r.scan.scan_id for r in results])
     admissions = [(r.decision.registration_id, pk, r.scan.scanned_at, r.forced)
                   for r, pk in zip(results, pks) if r.admits]
     admitted = admit(conn, device, admissions, "offline_batch")
@@ -137,17 +142,21 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
         conn.execute(conflicts.insert(), found)
 
 
+_PKS = select(scans.c.scan_id, scans.c.id).where(scans.c.device_id == bindparam("device"),
+                                                 scans.c.scan_id.in_(bindparam("keys", expanding=True)))
+_STORED = (select(scans.c.scan_id, scans.c.outcome, scans.c.reason, scans.c.registration_id, scans.c.forced,
+                  conflicts.c.id.isnot(None).label("conflict"))
+           .outerjoin(conflicts, conflicts.c.scan == scans.c.id)
+           .where(scans.c.device_id == bindparam("device"), scans.c.scan_id.in_(bindparam("keys", expanding=True))))
+
+
+def _scan_pks(conn: Connection, device: Row, scan_ids: list[str]) -> list[int]:
+    """The primary keys of these just-recorded scans, in the same order (RETURNING with ordered
+    executemany runs row by row on SQLite)."""
+    found = dict(rows_for_keys(conn, _PKS, scan_ids, device=device.id))
+    return [found[scan_id] for scan_id in scan_ids]
+
+
 def _stored(conn: Connection, device: Row, scan_ids: list[str]) -> dict[str, dict]:
     """What was recorded for these scan_ids of this device, as the batch answer shows each."""
-    found = {}
-    keys = sorted(set(scan_ids))
-    for i in range(0, len(keys), CHUNK):
-        rows = conn.execute(select(scans.c.scan_id, scans.c.outcome, scans.c.reason, scans.c.forced,
-                                   scans.c.registration_id, conflicts.c.id.label("conflict"))
-                            .outerjoin(conflicts, conflicts.c.scan == scans.c.id)
-                            .where(scans.c.device_id == device.id, scans.c.scan_id.in_(keys[i:i + CHUNK])))
-        for row in rows:
-            found[row.scan_id] = {"scan_id": row.scan_id, "outcome": row.outcome, "reason": row.reason,
-                                  "registration_id": row.registration_id, "forced": row.forced,
-                                  "conflict": row.conflict is not None}
-    return found
+    return {row.scan_id: dict(row._mapping) for row in rows_for_keys(conn, _STORED, scan_ids, device=device.id)}

@@ -11,11 +11,11 @@ import functools
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from forumops_shared.db import as_utc, insert_ignore, upsert
+from forumops_shared.db import as_utc, insert_ignore, rows_for_keys, upsert
 from forumops_shared.events import new_event, new_events
 from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
 from forumops_shared.http import Refusal, hash_token
@@ -25,7 +25,7 @@ from .. import counts
 from ..domain import DOORS_OPEN_BEFORE_START
 from ..tables import ONLINE, attendance_spans, checkins, forums, online_attendance, registrations
 from .attendance_reports import email_of, merged_seconds, read_report
-from .scans import CHUNK, SOURCE
+from .scans import SOURCE
 
 
 def join(conn: Connection, slug: str, manage_token: str | None) -> dict:
@@ -85,27 +85,23 @@ def import_report(conn: Connection, slug: str, raw: bytes, *, day_first: bool = 
             "unmatched": unmatched, "participants": totals}
 
 
+_BY_EMAIL = select(registrations.c.email_key, registrations.c.id).where(
+    registrations.c.forum == bindparam("forum"), registrations.c.email_key.in_(bindparam("keys", expanding=True)))
+_SPANS = select(attendance_spans).where(attendance_spans.c.registration_id.in_(bindparam("keys", expanding=True)))
+_MINUTES = select(online_attendance.c.registration_id, online_attendance.c.minutes).where(
+    online_attendance.c.registration_id.in_(bindparam("keys", expanding=True)))
+
+
 def _people_by_email(conn: Connection, forum: str, keys: set[str]) -> dict[str, str]:
-    found, ordered = {}, sorted(keys)
-    for i in range(0, len(ordered), CHUNK):
-        for row in conn.execute(select(registrations.c.id, registrations.c.email_key)
-                                .where(registrations.c.forum == forum,
-                                       registrations.c.email_key.in_(ordered[i:i + CHUNK]))):
-            found[row.email_key] = row.id
-    return found
+    return dict(rows_for_keys(conn, _BY_EMAIL, keys, forum=forum))
 
 
 def _record_totals(conn: Connection, forum: str, registration_ids: list[str]) -> list[dict]:
     """Minutes present per person from all their spans; announce the totals that changed."""
     spans: dict[str, list] = {rid: [] for rid in registration_ids}
-    before: dict[str, int] = {}
-    for i in range(0, len(registration_ids), CHUNK):
-        chunk = registration_ids[i:i + CHUNK]
-        for row in conn.execute(select(attendance_spans).where(attendance_spans.c.registration_id.in_(chunk))):
-            spans[row.registration_id].append((as_utc(row.joined_at), as_utc(row.left_at)))
-        for row in conn.execute(select(online_attendance.c.registration_id, online_attendance.c.minutes)
-                                .where(online_attendance.c.registration_id.in_(chunk))):
-            before[row.registration_id] = row.minutes
+    for row in rows_for_keys(conn, _SPANS, registration_ids):
+        spans[row.registration_id].append((as_utc(row.joined_at), as_utc(row.left_at)))
+    before = dict(rows_for_keys(conn, _MINUTES, registration_ids))
     now = datetime.now(timezone.utc)
     totals, changed = [], []
     for rid in registration_ids:

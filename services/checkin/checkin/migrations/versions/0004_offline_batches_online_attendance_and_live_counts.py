@@ -70,6 +70,7 @@ def upgrade() -> None:
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('manage_token_hash', sa.String(length=64), nullable=True))
         batch_op.create_index(batch_op.f('ix_registrations_manage_token_hash'), ['manage_token_hash'], unique=False)
+        batch_op.create_index('ix_registrations_forum_ticket_code', ['forum', 'ticket_code'], unique=False)
 
     with op.batch_alter_table('scans', schema=None) as batch_op:
         batch_op.add_column(sa.Column('offline', sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -97,6 +98,7 @@ def downgrade() -> None:
         batch_op.drop_column('offline')
 
     with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index('ix_registrations_forum_ticket_code')
         batch_op.drop_index(batch_op.f('ix_registrations_manage_token_hash'))
         batch_op.drop_column('manage_token_hash')
 

@@ -23,9 +23,9 @@ def engine(settings_for):
 def test_insert_ignore_tells_a_new_row_from_an_existing_one(engine):
     row = {"consumer": "c", "event_id": "e-1", "processed_at": datetime.now(timezone.utc)}
     with engine.begin() as conn:
-        assert insert_ignore(conn, processed_events, row) is True
-        assert insert_ignore(conn, processed_events, row) is False
-        assert insert_ignore(conn, processed_events, {**row, "event_id": "e-2"}) is True
+        assert insert_ignore(conn, processed_events, row) == "c"  # the new row's key (its first column)
+        assert insert_ignore(conn, processed_events, row) is None
+        assert insert_ignore(conn, processed_events, {**row, "event_id": "e-2"}) == "c"
 
 
 def test_only_one_holder_of_a_lease_until_it_expires(engine):

@@ -111,9 +111,9 @@ def readonly(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_readonly=True)
 
 
-def insert_ignore(conn: Connection, table: Table, values: dict) -> bool:
-    """Insert a row unless one with the same key exists; True when a row was inserted."""
-    return conn.execute(_insert_ignore_statement(conn.dialect.name, table), values).first() is not None
+def insert_ignore(conn: Connection, table: Table, values: dict):
+    """Insert a row unless one with the same key exists: the new row's primary key, else None."""
+    return conn.execute(_insert_ignore_statement(conn.dialect.name, table), values).scalar()
 
 
 def upsert(conn: Connection, table: Table, values: dict) -> None:

@@ -18,7 +18,7 @@ from .tables import ticket_keys
 def _store(conn: Connection, key: SigningKey, *, active: bool) -> bool:
     return insert_ignore(conn, ticket_keys, {
         "kid": key.kid, "private_key": b64(key.seed), "public_key": b64(key.public_key),
-        "active": active, "created_at": datetime.now(timezone.utc)})
+        "active": active, "created_at": datetime.now(timezone.utc)}) is not None
 
 
 def ensure_signing_key(engine: Engine, configured_seed: str | None) -> SigningKey:

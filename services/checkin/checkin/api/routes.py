@@ -86,9 +86,11 @@ def revoke_device(device_id: str):
 def check_in(slug: str, code: str):
     """Device: one scan (QR payload or typed code); the outcome is in the answer."""
     data = json_body(_scan, limit=_config().json_body_limit)
-    with write_transaction(_engine()) as conn:
+    with readonly(_engine()).connect() as conn:  # device, signature and the person: no write lock
         device = _device_here(conn, slug, code)
-        body = scans.scan(conn, device, scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"]))
+        prepared = scans.prepare(conn, device, data["ticket"])
+    with write_transaction(_engine()) as conn:
+        body = scans.record(conn, device, prepared, scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"]))
     return jsonify(body)
 
 

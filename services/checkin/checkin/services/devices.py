@@ -4,12 +4,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.http import Refusal, hash_token
 
-from ..tables import devices, points
+from ..tables import devices, forums, points
 
 
 def enrol(conn: Connection, forum: str, point: str, label: str | None) -> tuple[str, str]:
@@ -30,9 +30,15 @@ def revoke(conn: Connection, device_id: str) -> None:
         raise Refusal("device_not_found")
 
 
+# The forum's publication time comes along: scans use it to know their cached forum view is current.
+_BY_TOKEN = (select(devices, forums.c.published_at.label("forum_published_at"))
+             .outerjoin(forums, forums.c.slug == devices.c.forum)
+             .where(devices.c.token_hash == bindparam("token_hash")))
+
+
 def device_for(conn: Connection, token: str | None, forum: str, point: str) -> Row:
     """The device behind `token`, allowed here; 401 unknown or revoked, 403 another point."""
-    device = conn.execute(select(devices).where(devices.c.token_hash == hash_token(token or ""))).first()
+    device = conn.execute(_BY_TOKEN, {"token_hash": hash_token(token or "")}).first()
     if token is None or device is None:
         raise Refusal("unauthenticated")
     if device.revoked_at is not None:

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
             registration = run_wrk(wrk, target, "register.lua", args.seconds, args.connections)
         finally:
             api.stop()
-        ceiling = run_ceiling(wrk, work, env, args.seconds, args.connections)
+    ceiling = run_ceiling(wrk, work, env, args.seconds, args.connections)  # alone, as the bare stack it is
     report(args, registration, ceiling, import_s)
     shutil.rmtree(work, ignore_errors=True)
 

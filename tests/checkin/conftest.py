@@ -72,7 +72,7 @@ class Door:
 
 @pytest.fixture
 def door(api, settings_for):
-    settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN})
+    settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN, "CHECKIN_STATS_MAX_AGE": "0"})
     upgrade_checkin(settings)
     door = Door(api, settings)
     yield door

@@ -13,6 +13,7 @@ class CheckinConfig:
     upload_body_limit: int  # offline batches (10,000 scans) and attendance reports
     join_rate_limit: str  # per client address, on the participant's online join
     device_rate_limit: str  # per device, on scans and batches
+    stats_max_age_s: float  # how old the live counts a process answers with may be
 
 
 def checkin_config(settings: ServiceSettings) -> CheckinConfig:
@@ -21,4 +22,5 @@ def checkin_config(settings: ServiceSettings) -> CheckinConfig:
                          json_body_limit=int(env.get("CHECKIN_JSON_BODY_LIMIT", 64 * 1024)),
                          upload_body_limit=int(env.get("CHECKIN_UPLOAD_BODY_LIMIT", 8 * 1024 * 1024)),
                          join_rate_limit=env.get("CHECKIN_JOIN_RATE_LIMIT", "30/minute"),
-                         device_rate_limit=env.get("CHECKIN_DEVICE_RATE_LIMIT", "600/minute"))
+                         device_rate_limit=env.get("CHECKIN_DEVICE_RATE_LIMIT", "600/minute"),
+                         stats_max_age_s=float(env.get("CHECKIN_STATS_MAX_AGE", "1.0")))

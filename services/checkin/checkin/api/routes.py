@@ -1,8 +1,10 @@
 """The check-in API: devices, scans, offline batches, online attendance, stats and conflicts."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
+from cachetools import TTLCache
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import IntegrityError
 
@@ -28,6 +30,7 @@ class Limits:
 def install(app, config: CheckinConfig) -> None:
     app.extensions["checkin"] = config
     app.extensions["checkin.limits"] = Limits(RateLimit(config.join_rate_limit), RateLimit(config.device_rate_limit))
+    app.extensions["checkin.stats"] = (TTLCache(maxsize=256, ttl=config.stats_max_age_s), threading.Lock())
     app.config["MAX_CONTENT_LENGTH"] = config.upload_body_limit
     app.register_blueprint(bp)
 
@@ -133,11 +136,23 @@ def import_attendance(slug: str):
 
 @bp.get("/forums/<slug>/stats")
 def forum_stats(slug: str):
-    """Organiser: registered, waitlisted and arrived per point, on site, online and in total."""
+    """Organiser: registered, waitlisted and arrived per point, on site, online and in total.
+
+    Each process answers from what it computed within the last CHECKIN_STATS_MAX_AGE seconds
+    (`as_of` says when): dashboards refresh every few seconds, and 600 points are then read
+    about once a second however many dashboards watch."""
     _require_admin()
     query = query_args(_stats_query)
-    with readonly(_engine()).connect() as conn:
-        return jsonify(overview.stats(conn, slug, query["province"]))
+    key = (slug, query["province"])
+    cache, lock = current_app.extensions["checkin.stats"]
+    with lock:
+        body = cache.get(key)
+    if body is None:
+        with readonly(_engine()).connect() as conn:
+            body = current_app.json.dumps(overview.stats(conn, slug, query["province"]))
+        with lock:
+            cache[key] = body
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.get("/forums/<slug>/conflicts")

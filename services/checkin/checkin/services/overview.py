@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import as_utc
@@ -18,19 +18,23 @@ def stats(conn: Connection, slug: str, province: str | None = None) -> dict:
     """Registered, waitlisted and arrived per point, on site, online and in total (kept counts)."""
     if conn.execute(select(forums.c.slug).where(forums.c.slug == slug)).first() is None:
         raise Refusal("forum_not_found")
-    stmt = (select(points.c.code, points.c.name, points.c.province, points.c.capacity,
-                   point_counts.c.registered, point_counts.c.waitlisted, point_counts.c.arrived)
-            .outerjoin(point_counts, and_(point_counts.c.forum == points.c.forum, point_counts.c.point == points.c.code))
-            .where(points.c.forum == slug).order_by(points.c.province, points.c.code))
-    if province:
-        stmt = stmt.where(points.c.province == province)
-    listed = [{**row._mapping, **{k: row._mapping[k] or 0 for k in _COUNTS}} for row in conn.execute(stmt)]
+    stmt = _POINTS if province is None else _POINTS.where(points.c.province == province)
+    listed = [{"code": code, "name": name, "province": prov, "capacity": capacity,
+               "registered": registered or 0, "waitlisted": waitlisted or 0, "arrived": arrived or 0}
+              for code, name, prov, capacity, registered, waitlisted, arrived
+              in conn.execute(stmt, {"forum": slug}).all()]
     online = conn.execute(select(*(point_counts.c[k] for k in _COUNTS))
                           .where(point_counts.c.forum == slug, point_counts.c.point == ONLINE)).first()
     online = dict(zip(_COUNTS, online)) if online else dict.fromkeys(_COUNTS, 0)
     onsite = {k: sum(p[k] for p in listed) for k in _COUNTS}
     return {"forum": slug, "total": {k: onsite[k] + online[k] for k in _COUNTS}, "onsite": onsite,
             "online": online, "points": listed, "as_of": datetime.now(timezone.utc).isoformat()}
+
+
+_POINTS = (select(points.c.code, points.c.name, points.c.province, points.c.capacity,
+                  point_counts.c.registered, point_counts.c.waitlisted, point_counts.c.arrived)
+           .outerjoin(point_counts, and_(point_counts.c.forum == points.c.forum, point_counts.c.point == points.c.code))
+           .where(points.c.forum == bindparam("forum")).order_by(points.c.province, points.c.code))
 
 
 def list_conflicts(conn: Connection, slug: str, *, limit: int, after: int, point: str | None) -> dict:

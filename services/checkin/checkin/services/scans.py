@@ -137,7 +137,7 @@ def admit(conn: Connection, device: Row, admissions: list[tuple[str, int, dateti
         "checkin_id": secrets.token_hex(16), "registration_id": row["registration_id"], "forum": device.forum,
         "mode": "onsite", "point": device.point, "checked_in_at": row["checked_in_at"].isoformat(),
         "forced": row["forced"], "source": source}) for row in rows if row["registration_id"] in admitted],
-        source=SOURCE))
+        source=SOURCE, shape="checkin.services.scans.admit"))
     return admitted
 
 

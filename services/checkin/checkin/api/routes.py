@@ -145,13 +145,11 @@ def forum_stats(slug: str):
     query = query_args(_stats_query)
     key = (slug, query["province"])
     cache, lock = current_app.extensions["checkin.stats"]
-    with lock:
+    with lock:  # one request computes, the others of this process wait for its answer
         body = cache.get(key)
-    if body is None:
-        with readonly(_engine()).connect() as conn:
-            body = current_app.json.dumps(overview.stats(conn, slug, query["province"]))
-        with lock:
-            cache[key] = body
+        if body is None:
+            with readonly(_engine()).connect() as conn:
+                body = cache[key] = current_app.json.dumps(overview.stats(conn, slug, query["province"]))
     return current_app.response_class(body, mimetype="application/json")
 
 

@@ -9,13 +9,14 @@ from forumops_shared.db import make_engine
 from forumops_shared.logs import configure_logging
 from forumops_shared.runtime import Worker, stop_on_signals
 
+from . import projection
 from .app import SERVICE
 
-CONSUMED_TOPICS: list[str] = [topics.REGISTRATIONS, topics.ATTENDANCE]
+CONSUMED_TOPICS: list[str] = [topics.FORUMS, topics.REGISTRATIONS, topics.ATTENDANCE]
 
 
 def build_worker(settings: ServiceSettings) -> Worker:
-    return Worker(settings, make_engine(settings.database_url), handlers={},
+    return Worker(settings, make_engine(settings.database_url), handlers=projection.HANDLERS,
                   topics=CONSUMED_TOPICS)
 
 

@@ -1,3 +1,4 @@
 from forumops_shared.migrations import run_env
+from certificates.tables import metadata
 
-run_env()
+run_env(metadata)

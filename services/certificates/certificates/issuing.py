@@ -1,0 +1,75 @@
+"""Issuing and revoking certificates: exactly once, with their events in the same transaction."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from forumops_shared.db import insert_ignore
+from forumops_shared.events import new_event
+from forumops_shared.events.registry import CERTIFICATE_ISSUED, CERTIFICATE_REVOKED
+from forumops_shared.outbox import stage_event
+from forumops_shared.tickets import CODE_ALPHABET
+
+from .rules import Attendance, Rule, earned_mode
+from .tables import attendance, certificates, forums, registrations
+
+SOURCE = "/forumops/certificates"
+SERIAL_GROUPS = 3  # XXXX-XXXX-XXXX from 30 unambiguous characters: 30^12 ≈ 5.3e17 (59 bits)
+
+
+def new_serial() -> str:
+    """A printable serial nobody can count through (CSPRNG; no order, no checksum to guess)."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(4 * SERIAL_GROUPS))
+    return "-".join(chars[i:i + 4] for i in range(0, len(chars), 4))
+
+
+def consider(conn: Connection, registration_id: str) -> str | None:
+    """Issue the attendance certificate if the registration has just earned it; its serial or None."""
+    person = conn.execute(select(registrations).where(registrations.c.id == registration_id)).first()
+    seen = conn.execute(select(attendance).where(attendance.c.registration_id == registration_id)).first()
+    forum_slug = person.forum if person else seen.forum if seen else None
+    forum = conn.execute(select(forums).where(forums.c.slug == forum_slug)).first() if forum_slug else None
+    rule = Rule(forum.onsite_checkin, forum.online_min_minutes) if forum else None
+    mode = earned_mode(rule, person is not None, bool(person and person.erased),
+                       Attendance(seen.onsite_at, seen.online_minutes) if seen else None)
+    if mode is None:
+        return None
+    now = datetime.now(timezone.utc)
+    while True:
+        serial = insert_ignore(conn, certificates, {
+            "serial": new_serial(), "kind": "attendance", "forum": person.forum, "registration_id": person.id,
+            "mode": mode, "recipient_name": person.full_name, "organisation": person.organisation,
+            "language": person.language, "issued_at": now})
+        if serial:
+            break
+        if conn.execute(select(certificates.c.serial).where(certificates.c.registration_id == person.id)).first():
+            return None  # issued before: the unique registration id keeps it to one
+        # else the serial was taken (1 in 10^17 per certificate): draw another
+    stage_event(conn, new_event(CERTIFICATE_ISSUED, person.id, {
+        "serial": serial, "kind": "attendance", "forum": person.forum, "registration_id": person.id,
+        "award_id": None, "issued_at": now.isoformat()}, source=SOURCE))
+    return serial
+
+
+def consider_forum(conn: Connection, forum: str) -> int:
+    """A forum's rule arrived or changed: consider everyone seen attending it; how many were issued."""
+    waiting = conn.execute(select(attendance.c.registration_id)
+                           .outerjoin(certificates, certificates.c.registration_id == attendance.c.registration_id)
+                           .where(attendance.c.forum == forum, certificates.c.serial.is_(None))).scalars().all()
+    return sum(1 for rid in waiting if consider(conn, rid))
+
+
+def revoke(conn: Connection, serial: str, reason: str) -> bool:
+    """Revoke a certificate (once); its event goes out with it."""
+    now = datetime.now(timezone.utc)
+    done = conn.execute(update(certificates).where(certificates.c.serial == serial, certificates.c.revoked_at.is_(None))
+                        .values(revoked_at=now, revoke_reason=reason)
+                        .returning(certificates.c.forum, certificates.c.registration_id, certificates.c.award_id)).first()
+    if done is None:
+        return False
+    stage_event(conn, new_event(CERTIFICATE_REVOKED, done.registration_id or done.award_id, {
+        "serial": serial, "forum": done.forum, "reason": reason, "revoked_at": now.isoformat()}, source=SOURCE))
+    return True

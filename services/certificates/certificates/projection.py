@@ -1,0 +1,100 @@
+"""Keeps the projection of forums, people and attendance, and issues certificates as they are earned.
+
+Each handler runs inside the consumer runner's transaction, once per event id. Forums, people
+and check-ins travel on different topics and partitions, so any of them may come first: every
+handler stores what it learnt and then asks whether a certificate is now earned.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from forumops_shared.db import as_utc, upsert
+from forumops_shared.events import Event
+from forumops_shared.events import registry as types
+
+from . import issuing
+from .tables import attendance, certificates, forums, registrations
+
+
+def forum_published(conn: Connection, event: Event) -> None:
+    d = event.data
+    upsert(conn, forums, {
+        "slug": d["slug"], "titles": json.dumps(d["title"], ensure_ascii=False), "timezone": d["timezone"],
+        "starts_at": d["starts_at"], "ends_at": d["ends_at"],
+        "onsite_checkin": d["certificate_rule"]["onsite_checkin"],
+        "online_min_minutes": d["certificate_rule"]["online_min_minutes"], "published_at": d["published_at"]})
+    issuing.consider_forum(conn, d["slug"])
+
+
+def registration_state(conn: Connection, event: Event) -> None:
+    d = event.data
+    upsert(conn, registrations, {
+        "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
+        "point": d.get("point"), "language": d["language"], "full_name": d["full_name"],
+        "organisation": d.get("organisation"), "updated_at": event.time})
+    issuing.consider(conn, d["registration_id"])
+
+
+def registration_cancelled(conn: Connection, event: Event) -> None:
+    conn.execute(update(registrations).where(registrations.c.id == event.data["registration_id"])
+                 .values(status="cancelled", updated_at=event.time))
+
+
+def personal_data_erased(conn: Connection, event: Event) -> None:
+    """The person is gone: their certificate is revoked and nothing here names them any more."""
+    rid = event.data["registration_id"]
+    conn.execute(update(registrations).where(registrations.c.id == rid)
+                 .values(full_name=None, organisation=None, erased=True, updated_at=datetime.now(timezone.utc)))
+    serial = conn.execute(select(certificates.c.serial).where(certificates.c.registration_id == rid)).scalar()
+    if serial:
+        issuing.revoke(conn, serial, "personal_data_erased")
+        conn.execute(update(certificates).where(certificates.c.serial == serial)
+                     .values(recipient_name=None, organisation=None))
+
+
+def checked_in(conn: Connection, event: Event) -> None:
+    d = event.data
+    seen = _seen(conn, d["registration_id"], d["forum"])
+    values = {}
+    if d["mode"] == "onsite" and (seen.onsite_at is None or d["checked_in_at"] < as_utc(seen.onsite_at)):
+        values["onsite_at"] = d["checked_in_at"]
+    if d["mode"] == "online" and seen.online_joined_at is None:
+        values["online_joined_at"] = d["checked_in_at"]
+    if values:
+        conn.execute(update(attendance).where(attendance.c.registration_id == d["registration_id"])
+                     .values(**values, updated_at=datetime.now(timezone.utc)))
+    issuing.consider(conn, d["registration_id"])
+
+
+def online_attendance_recorded(conn: Connection, event: Event) -> None:
+    """Minutes are a running total: the largest announced wins, whatever order they arrive in."""
+    d = event.data
+    seen = _seen(conn, d["registration_id"], d["forum"])
+    if d["minutes"] > seen.online_minutes:
+        conn.execute(update(attendance).where(attendance.c.registration_id == d["registration_id"])
+                     .values(online_minutes=d["minutes"], updated_at=datetime.now(timezone.utc)))
+    issuing.consider(conn, d["registration_id"])
+
+
+def _seen(conn: Connection, registration_id: str, forum: str):
+    row = conn.execute(select(attendance).where(attendance.c.registration_id == registration_id)).first()
+    if row is None:
+        conn.execute(attendance.insert().values(registration_id=registration_id, forum=forum, online_minutes=0,
+                                                updated_at=datetime.now(timezone.utc)))
+        row = conn.execute(select(attendance).where(attendance.c.registration_id == registration_id)).one()
+    return row
+
+
+HANDLERS = {
+    types.FORUM_PUBLISHED: forum_published,
+    types.PARTICIPANT_REGISTERED: registration_state,
+    types.REGISTRATION_CHANGED: registration_state,
+    types.REGISTRATION_CANCELLED: registration_cancelled,
+    types.PERSONAL_DATA_ERASED: personal_data_erased,
+    types.PARTICIPANT_CHECKED_IN: checked_in,
+    types.ONLINE_ATTENDANCE_RECORDED: online_attendance_recorded,
+}

@@ -1,0 +1,77 @@
+"""Certificates tests: registration's real events, and check-in's events as its contract has them
+(decoded as a consumer reads them)."""
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from certificates.migrate import upgrade as upgrade_certificates
+from certificates.projection import HANDLERS
+from certificates.tables import certificates
+from forumops_shared.db import make_engine, readonly, write_transaction
+from forumops_shared.events import decode_event, encode_event, new_event
+from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
+
+from ..registration.conftest import api, reg_settings  # noqa: F401 - fixtures shared with these tests
+from ..support.staged import staged_events
+
+
+class Office:
+    """The certificates service's projection and issuing, fed event by event, each once."""
+
+    def __init__(self, api, settings):
+        self.api, self.engine, self.applied = api, make_engine(settings.database_url), set()
+
+    def apply(self, events):
+        for event in events:
+            if event.type in HANDLERS and event.id not in self.applied:
+                with write_transaction(self.engine) as conn:
+                    HANDLERS[event.type](conn, event)
+                self.applied.add(event.id)
+
+    def redeliver(self, events):
+        """As a consumer that lost its record of them would: the handlers run again."""
+        for event in events:
+            with write_transaction(self.engine) as conn:
+                HANDLERS[event.type](conn, event)
+
+    def registration_events(self, *types):
+        return [e for e in self.api.events() if not types or e.type in types]
+
+    def certificates(self, **where):
+        with readonly(self.engine).connect() as conn:
+            stmt = select(certificates)
+            for column, value in where.items():
+                stmt = stmt.where(certificates.c[column] == value)
+            return conn.execute(stmt.order_by(certificates.c.issued_at)).all()
+
+    def issued(self, event_type="certificates.certificate-issued.v1"):
+        return staged_events(self.engine, event_type)
+
+
+def checked_in(person: dict, forum: str, *, mode="onsite", point="HN-01", forced=False, at=None):
+    """A check-in event as check-in's scans stage it."""
+    at = at or datetime.now(timezone.utc)
+    return _as_read(new_event(PARTICIPANT_CHECKED_IN, person["id"], {
+        "checkin_id": f"c-{person['id'][:8]}-{at.timestamp()}", "registration_id": person["id"], "forum": forum,
+        "mode": mode, "point": point if mode == "onsite" else None, "checked_in_at": at.isoformat(),
+        "forced": forced, "source": "offline_batch" if forced else "scan"}, source="/forumops/checkin"))
+
+
+def minutes(person: dict, forum: str, total: int):
+    return _as_read(new_event(ONLINE_ATTENDANCE_RECORDED, person["id"], {
+        "registration_id": person["id"], "forum": forum, "minutes": total, "source": "attendance_report",
+        "recorded_at": datetime.now(timezone.utc).isoformat()}, source="/forumops/checkin"))
+
+
+def _as_read(event):
+    return decode_event(encode_event(event), topic=event.topic)
+
+
+@pytest.fixture
+def office(api, settings_for):
+    settings = settings_for("certificates")
+    upgrade_certificates(settings)
+    office = Office(api, settings)
+    yield office
+    office.engine.dispose()

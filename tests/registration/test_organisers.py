@@ -103,7 +103,7 @@ def test_processes_starting_together_agree_on_one_signing_key(reg_settings, monk
     from sqlalchemy import func, select
 
     from forumops_shared.db import make_engine
-    from registration import keys
+    from forumops_shared import signing_keys as keys
     from registration.tables import ticket_keys
 
     settings = reg_settings()
@@ -111,8 +111,8 @@ def test_processes_starting_together_agree_on_one_signing_key(reg_settings, monk
     # The worst interleaving, made certain: all eight see "no key yet" before any of them writes.
     barrier, first_look, seen = threading.Barrier(8), keys._active, threading.local()
 
-    def look_then_wait(engine):
-        row = first_look(engine)
+    def look_then_wait(engine, table):
+        row = first_look(engine, table)
         if not getattr(seen, "done", False):
             seen.done = True
             barrier.wait(timeout=30)
@@ -120,7 +120,7 @@ def test_processes_starting_together_agree_on_one_signing_key(reg_settings, monk
 
     monkeypatch.setattr(keys, "_active", look_then_wait)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        kids = set(pool.map(lambda engine: keys.ensure_signing_key(engine, None).kid, engines))
+        kids = set(pool.map(lambda engine: keys.ensure_signing_key(engine, ticket_keys, None).kid, engines))
     with engines[0].connect() as conn:
         active = conn.execute(select(func.count()).select_from(ticket_keys).where(ticket_keys.c.active.is_(True))).scalar_one()
     for engine in engines:

@@ -14,18 +14,20 @@ SERVICE = "registration"
 
 def create_app(settings: ServiceSettings | None = None) -> Flask:
     """Create the registration app; settings come from the environment unless given."""
-    from .api import forums, openapi, registrations
-    from .reasons import REASONS
-    from .api.context import Context, ForumCache
     from forumops_shared.ratelimit import RateLimit
-    from .keys import KeyRing
+    from forumops_shared.signing_keys import KeyRing
+
+    from .api import forums, openapi, registrations
+    from .api.context import Context, ForumCache
+    from .reasons import REASONS
+    from .tables import ticket_keys
 
     settings = settings or load_settings(SERVICE)
     config = registration_config(settings)
     app = create_service_app(settings, [forums.bp, registrations.bp, openapi.bp])
     app.config["MAX_CONTENT_LENGTH"] = config.import_body_limit
     engine = app.extensions["forumops"]["engine"]
-    app.extensions[SERVICE] = Context(engine, config, KeyRing(engine, config.ticket_private_key),
+    app.extensions[SERVICE] = Context(engine, config, KeyRing(engine, ticket_keys, config.ticket_private_key),
                                       RateLimit(config.rate_limit), ForumCache(engine))
     install_refusals(app, REASONS)
     return app

@@ -13,13 +13,13 @@ from forumops_shared.config import load_settings
 from forumops_shared.db import make_engine, write_transaction
 
 from .app import SERVICE
-from .keys import rotate
+from forumops_shared.signing_keys import rotate
 from .services.forums import publish_forum
 from .tables import forums, ticket_keys
 
 
 def rotate_and_republish(engine) -> str:
-    key = rotate(engine)
+    key = rotate(engine, ticket_keys)
     with write_transaction(engine) as conn:
         for forum in conn.execute(select(forums)).all():
             publish_forum(conn, forum)

@@ -6,6 +6,8 @@ from sqlalchemy import (
     text,
 )
 
+from forumops_shared.signing_keys import signing_key_table
+
 metadata = MetaData()
 
 forums = Table(
@@ -86,15 +88,4 @@ idempotency_keys = Table(
 )
 Index("ix_idempotency_created", idempotency_keys.c.created_at)
 
-ticket_keys = Table(
-    "ticket_keys", metadata,
-    Column("kid", String(32), primary_key=True),
-    Column("private_key", String(64), nullable=False),  # raw Ed25519 seed, base64url
-    Column("public_key", String(64), nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("retired_at", DateTime(timezone=True), nullable=True),
-)
-# At most one key signs at a time, also when several processes start on an empty table at once.
-Index("uq_ticket_keys_one_active", ticket_keys.c.active, unique=True,
-      sqlite_where=text("active"), postgresql_where=text("active"))
+ticket_keys = signing_key_table("ticket_keys", metadata)  # signs tickets; see forumops_shared.signing_keys

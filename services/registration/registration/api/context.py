@@ -14,7 +14,7 @@ from forumops_shared.db import readonly, write_transaction
 from forumops_shared.ratelimit import RateLimit
 
 from ..config import RegistrationConfig
-from ..keys import KeyRing
+from forumops_shared.signing_keys import KeyRing
 from ..services.forums import get_forum
 from ..tables import points
 

@@ -12,9 +12,9 @@ from forumops_shared.events import new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED
 from forumops_shared.outbox import stage_event
 
-from ..keys import published_keys
+from forumops_shared.signing_keys import published_keys
 from ..reasons import RegistrationError
-from ..tables import forums, points
+from ..tables import forums, points, ticket_keys
 
 SOURCE = "/forumops/registration"
 
@@ -83,7 +83,7 @@ def forum_view(conn: Connection, forum: Row, *, with_points: bool = True) -> dic
 def publish_forum(conn: Connection, forum: Row) -> None:
     """Stage the forum's whole current state, with points and ticket keys, for the other services."""
     data = forum_view(conn, forum)
-    data.update(ticket_keys=published_keys(conn), published_at=datetime.now(timezone.utc))
+    data.update(ticket_keys=published_keys(conn, ticket_keys), published_at=datetime.now(timezone.utc))
     stage_event(conn, new_event(FORUM_PUBLISHED, forum.slug, _jsonable(data), source=SOURCE))
 
 

@@ -21,6 +21,7 @@ class Office:
 
     def __init__(self, api, settings):
         self.api, self.engine, self.applied = api, make_engine(settings.database_url), set()
+        self.database_url = settings.database_url
 
     def apply(self, events):
         for event in events:

@@ -35,7 +35,8 @@ def registration_state(conn: Connection, event: Event) -> None:
     upsert(conn, registrations, {
         "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
         "point": d.get("point"), "language": d["language"], "full_name": d["full_name"],
-        "organisation": d.get("organisation"), "updated_at": event.time})
+        "organisation": d.get("organisation"), "manage_token_hash": d.get("manage_token_hash"),
+        "updated_at": event.time})
     issuing.consider(conn, d["registration_id"])
 
 
@@ -48,7 +49,7 @@ def personal_data_erased(conn: Connection, event: Event) -> None:
     """The person is gone: their certificate is revoked and nothing here names them any more."""
     rid = event.data["registration_id"]
     conn.execute(update(registrations).where(registrations.c.id == rid)
-                 .values(full_name=None, organisation=None, erased=True, updated_at=datetime.now(timezone.utc)))
+                 .values(full_name=None, organisation=None, manage_token_hash=None, erased=True, updated_at=datetime.now(timezone.utc)))
     serial = conn.execute(select(certificates.c.serial).where(certificates.c.registration_id == rid)).scalar()
     if serial:
         issuing.revoke(conn, serial, "personal_data_erased")

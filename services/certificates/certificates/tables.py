@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, false
 
+from forumops_shared.signing_keys import signing_key_table
+
 metadata = MetaData()
+
+# Signs the verification documents; public keys at /.well-known/forumops-certificate-keys.json.
+signing_keys = signing_key_table("signing_keys", metadata)
 
 # -- projection of registration.forums.v1 -------------------------------------------------------
 
@@ -32,6 +37,7 @@ registrations = Table(
     Column("language", String(2), nullable=False),
     Column("full_name", String(200), nullable=True),  # exactly as registered (NFC); erased on request
     Column("organisation", String(500), nullable=True),
+    Column("manage_token_hash", String(64), nullable=True, index=True),  # the holder's downloads
     Column("erased", Boolean, nullable=False, server_default=false()),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,4 +1,4 @@
-"""projection of forums, people and attendance; certificates
+"""projection, certificates and signing keys
 
 Revision ID: 0002
 Revises: 0001
@@ -66,17 +66,36 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=2), nullable=False),
     sa.Column('full_name', sa.String(length=200), nullable=True),
     sa.Column('organisation', sa.String(length=500), nullable=True),
+    sa.Column('manage_token_hash', sa.String(length=64), nullable=True),
     sa.Column('erased', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_registrations_forum'), ['forum'], unique=False)
+        batch_op.create_index(batch_op.f('ix_registrations_manage_token_hash'), ['manage_token_hash'], unique=False)
+
+    op.create_table('signing_keys',
+    sa.Column('kid', sa.String(length=32), nullable=False),
+    sa.Column('private_key', sa.String(length=64), nullable=False),
+    sa.Column('public_key', sa.String(length=64), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('kid')
+    )
+    with op.batch_alter_table('signing_keys', schema=None) as batch_op:
+        batch_op.create_index('uq_signing_keys_one_active', ['active'], unique=True, sqlite_where=sa.text('active'), postgresql_where=sa.text('active'))
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('signing_keys', schema=None) as batch_op:
+        batch_op.drop_index('uq_signing_keys_one_active', sqlite_where=sa.text('active'), postgresql_where=sa.text('active'))
+
+    op.drop_table('signing_keys')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_registrations_manage_token_hash'))
         batch_op.drop_index(batch_op.f('ix_registrations_forum'))
 
     op.drop_table('registrations')

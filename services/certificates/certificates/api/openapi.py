@@ -1,0 +1,21 @@
+"""The certificates API's OpenAPI document, generated from its marshmallow schemas."""
+from __future__ import annotations
+
+from forumops_shared.openapi import Route, openapi_blueprint
+
+from .. import schemas as s
+from ..reasons import REASONS
+
+CALLERS = {"admin": "Organiser token.", "holder": "The participant's manage token, or an organiser token."}
+ROUTES = [
+    Route("/api/v1/certificates/{serial}", "get", "Verify a certificate: a signed document, valid or revoked",
+          answer=s.VerificationOut),
+    Route("/api/v1/certificates/{serial}/revoke", "post", "Revoke a certificate with a reason", "admin",
+          s.RevokeSchema, answer=s.CertificateOut),
+    Route("/api/v1/registrations/{registration_id}/certificate", "get", "A registration's attendance certificate",
+          "holder", answer=s.CertificateOut),
+    Route("/api/v1/forums/{slug}/certificates", "get", "The forum's certificates, a page at a time", "admin",
+          answer=s.CertificatePageOut, query=s.ListQuerySchema),
+]
+
+bp = openapi_blueprint("ForumOps certificates", ROUTES, REASONS, CALLERS)

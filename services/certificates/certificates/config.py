@@ -1,0 +1,22 @@
+"""Certificates settings beyond the common ones, from CERTIFICATES_* variables."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forumops_shared.config import ServiceSettings
+
+
+@dataclass(frozen=True)
+class CertificatesConfig:
+    admin_token: str | None  # the organiser token (./forumops up passes the same one to every service)
+    signing_key: str | None  # base64url Ed25519 seed; generated and stored on first use when absent
+    verify_rate_limit: str  # per client address, on the public verification
+    json_body_limit: int
+
+
+def certificates_config(settings: ServiceSettings) -> CertificatesConfig:
+    env = settings.extra
+    return CertificatesConfig(admin_token=env.get("CERTIFICATES_ADMIN_TOKEN") or None,
+                              signing_key=env.get("CERTIFICATES_SIGNING_KEY") or None,
+                              verify_rate_limit=env.get("CERTIFICATES_VERIFY_RATE_LIMIT", "120/minute"),
+                              json_body_limit=int(env.get("CERTIFICATES_JSON_BODY_LIMIT", 64 * 1024)))

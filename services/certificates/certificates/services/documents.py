@@ -1,0 +1,63 @@
+"""What a certificate says, signed so that anyone can check it without trusting the page showing it."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Row
+
+from forumops_shared.db import as_utc
+from forumops_shared.http import Refusal
+from forumops_shared.tickets import SigningKey, b64
+
+from ..tables import certificates, forums, registrations
+
+_DOCUMENT = (select(certificates, forums.c.titles)
+             .outerjoin(forums, forums.c.slug == certificates.c.forum))
+
+
+def canonical(document: dict) -> bytes:
+    """The bytes the signature covers: keys sorted, no spaces, UTF-8 (names stay as written)."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def document(row: Row) -> dict:
+    return {"serial": row.serial, "status": "revoked" if row.revoked_at else "valid", "kind": row.kind,
+            "forum": row.forum, "forum_title": json.loads(row.titles) if row.titles else {},
+            "recipient_name": row.recipient_name, "organisation": row.organisation, "mode": row.mode,
+            "language": row.language, "issued_at": as_utc(row.issued_at).isoformat(),
+            "revoked_at": as_utc(row.revoked_at).isoformat() if row.revoked_at else None,
+            "revoke_reason": row.revoke_reason}
+
+
+def find(conn: Connection, serial: str) -> Row:
+    row = conn.execute(_DOCUMENT.where(certificates.c.serial == serial.strip().upper())).first()
+    if row is None:
+        raise Refusal("certificate_not_found")
+    return row
+
+
+def signed(row: Row, key: SigningKey) -> dict:
+    doc = document(row)
+    return {"certificate": doc, "signature": {"alg": "Ed25519", "kid": key.kid,
+                                              "value": b64(key.private.sign(canonical(doc)))}}
+
+
+def of_registration(conn: Connection, registration_id: str) -> Row | None:
+    return conn.execute(_DOCUMENT.where(certificates.c.registration_id == registration_id)).first()
+
+
+def holder_hash(conn: Connection, registration_id: str) -> str | None:
+    return conn.execute(select(registrations.c.manage_token_hash)
+                        .where(registrations.c.id == registration_id)).scalar()
+
+
+def page(conn: Connection, forum: str, *, limit: int, after: str | None, status: str | None) -> dict:
+    stmt = _DOCUMENT.where(certificates.c.forum == forum).order_by(certificates.c.serial).limit(limit + 1)
+    if after:
+        stmt = stmt.where(certificates.c.serial > after)
+    if status:
+        stmt = stmt.where(certificates.c.revoked_at.is_(None) if status == "valid" else certificates.c.revoked_at.isnot(None))
+    rows = conn.execute(stmt).all()
+    listed = [document(r) for r in rows[:limit]]
+    return {"certificates": listed, "next_after": listed[-1]["serial"] if len(rows) > limit else None}

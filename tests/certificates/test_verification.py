@@ -1,0 +1,108 @@
+"""Anyone can check a certificate; organisers revoke; holders fetch their own."""
+import copy
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from certificates.app import create_app
+from certificates.services.documents import canonical
+from forumops_shared.service_app import close_service_app
+from forumops_shared.tickets import unb64
+
+from ..registration.conftest import ADMIN_TOKEN
+from ..support.openapi_check import undescribed_routes
+from .conftest import checked_in
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+def service(office, settings_for):
+    settings = settings_for("certificates", database_url=office.database_url,
+                            extra={"CERTIFICATES_ADMIN_TOKEN": ADMIN_TOKEN})
+    app = create_app(settings)
+    yield app.test_client()
+    close_service_app(app)
+
+
+def issue(office, n=1, **person):
+    api = office.api
+    slug = api.create_forum()
+    api.put_point(slug, "HN-01", capacity=100)
+    people = [api.register(slug, api.person("HN-01", **person)).json for _ in range(n)]
+    office.apply(office.registration_events() + [checked_in(p, slug) for p in people])
+    return slug, people, [c.serial for c in office.certificates()]
+
+
+def checks_out(answer: dict, keys: list[dict]) -> bool:
+    key = next(k for k in keys if k["kid"] == answer["signature"]["kid"])
+    try:
+        Ed25519PublicKey.from_public_bytes(unb64(key["public_key"])).verify(
+            unb64(answer["signature"]["value"]), canonical(answer["certificate"]))
+        return True
+    except InvalidSignature:
+        return False
+
+
+def test_the_verification_document_is_signed_and_fails_when_tampered(office, service):
+    _, [person], [serial] = issue(office, full_name="Hoàng Thị Ngọc Ánh")
+    answer = service.get(f"/api/v1/certificates/{serial.lower()}").json  # serials read in any case
+    assert answer["certificate"]["status"] == "valid"
+    assert answer["certificate"]["recipient_name"] == "Hoàng Thị Ngọc Ánh"
+    keys = service.get("/.well-known/forumops-certificate-keys.json").json["keys"]
+    assert checks_out(answer, keys)
+    for field, value in (("recipient_name", "Hoàng Thị Ngọc Anh"), ("status", "revoked"), ("serial", "X")):
+        forged = copy.deepcopy(answer)
+        forged["certificate"][field] = value
+        assert not checks_out(forged, keys), field
+
+
+def test_revocation_shows_at_once_on_the_document_and_the_page(office, service):
+    _, _, [serial] = issue(office)
+    assert "HỢP LỆ" in service.get(f"/verify/{serial}").get_data(as_text=True)
+    assert service.post(f"/api/v1/certificates/{serial}/revoke", json={"reason": "x"}).status_code == 401
+    revoked = service.post(f"/api/v1/certificates/{serial}/revoke", json={"reason": "Cấp nhầm người"}, headers=ADMIN)
+    assert revoked.status_code == 200 and revoked.json["status"] == "revoked"
+    answer = service.get(f"/api/v1/certificates/{serial}").json["certificate"]
+    assert (answer["status"], answer["revoke_reason"]) == ("revoked", "Cấp nhầm người")
+    page = service.get(f"/verify/{serial}").get_data(as_text=True)
+    assert "ĐÃ THU HỒI" in page and "Cấp nhầm người" in page
+    again = service.post(f"/api/v1/certificates/{serial}/revoke", json={"reason": "again"}, headers=ADMIN)
+    assert again.status_code == 409 and again.json["reason"] == "already_revoked"
+    [event] = office.issued("certificates.certificate-revoked.v1")
+    assert event.data["serial"] == serial
+
+
+def test_the_holder_and_organisers_fetch_the_certificate_nobody_else(office, service):
+    _, [mine, theirs], serials = issue(office, n=2)
+    own = service.get(f"/api/v1/registrations/{mine['id']}/certificate",
+                      headers={"Authorization": f"Bearer {mine['manage_token']}"})
+    assert own.status_code == 200 and own.json["serial"] in serials
+    other = service.get(f"/api/v1/registrations/{mine['id']}/certificate",
+                        headers={"Authorization": f"Bearer {theirs['manage_token']}"})
+    assert other.status_code == 404 and other.json["reason"] == "certificate_not_found"
+    assert service.get(f"/api/v1/registrations/{mine['id']}/certificate", headers=ADMIN).status_code == 200
+
+
+def test_organisers_list_certificates_a_page_at_a_time(office, service):
+    slug, _, serials = issue(office, n=3)
+    first = service.get(f"/api/v1/forums/{slug}/certificates", query_string={"limit": 2}, headers=ADMIN).json
+    rest = service.get(f"/api/v1/forums/{slug}/certificates", query_string={"limit": 2, "after": first["next_after"]},
+                       headers=ADMIN).json
+    assert [c["serial"] for c in first["certificates"] + rest["certificates"]] == sorted(serials)
+    assert rest["next_after"] is None
+    service.post(f"/api/v1/certificates/{serials[0]}/revoke", json={"reason": "thử"}, headers=ADMIN)
+    valid = service.get(f"/api/v1/forums/{slug}/certificates", query_string={"status": "valid"}, headers=ADMIN).json
+    assert len(valid["certificates"]) == 2
+    assert service.get(f"/api/v1/forums/{slug}/certificates").status_code == 401
+
+
+def test_an_unknown_serial_is_a_clear_404(service):
+    missing = service.get("/api/v1/certificates/AAAA-BBBB-CCCC")
+    assert missing.status_code == 404 and missing.json["reason"] == "certificate_not_found"
+    assert service.get("/verify/AAAA-BBBB-CCCC").status_code == 404
+
+
+def test_the_openapi_document_describes_every_certificates_route(service):
+    assert undescribed_routes(service.application) == []

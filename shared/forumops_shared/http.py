@@ -97,6 +97,16 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def require_token(expected: str | None) -> None:
+    """The request must carry `expected` (an organiser token) as its bearer token: 401 without a
+    token, 403 with another one."""
+    token = bearer_token()
+    if token is None:
+        raise Refusal("unauthenticated")
+    if not tokens_equal(token, expected):
+        raise Refusal("forbidden")
+
+
 def hash_token(token: str) -> str:
     """How bearer secrets are stored: never the token, its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()

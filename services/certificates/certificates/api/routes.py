@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template
 
 from forumops_shared.db import readonly, write_transaction
-from forumops_shared.http import Refusal, bearer_token, hash_token, json_body, query_args, tokens_equal
+from forumops_shared.http import Refusal, bearer_token, hash_token, json_body, query_args, require_token, tokens_equal
 from forumops_shared.ratelimit import RateLimit
 from forumops_shared.signing_keys import KeyRing, published_keys
 
@@ -36,11 +36,7 @@ def _is_admin(token: str | None) -> bool:
 
 
 def _require_admin() -> None:
-    token = bearer_token()
-    if token is None:
-        raise Refusal("unauthenticated")
-    if not _is_admin(token):
-        raise Refusal("forbidden")
+    require_token(current_app.extensions["certificates"].admin_token)
 
 
 @bp.get("/api/v1/certificates/<serial>")

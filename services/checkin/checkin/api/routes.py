@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.db import readonly, write_transaction
-from forumops_shared.http import Refusal, bearer_token, json_body, query_args, tokens_equal, uploaded_file
+from forumops_shared.http import bearer_token, json_body, query_args, require_token, uploaded_file
 from forumops_shared.ratelimit import RateLimit
 
 from .. import schemas as s
@@ -48,11 +48,7 @@ def _engine():
 
 
 def _require_admin() -> None:
-    token = bearer_token()
-    if token is None:
-        raise Refusal("unauthenticated")
-    if not tokens_equal(token, _config().admin_token):
-        raise Refusal("forbidden")
+    require_token(_config().admin_token)
 
 
 def _device_here(conn, slug: str, code: str):
@@ -102,14 +98,14 @@ def check_in_batch(slug: str, code: str):
     """Device: scans made offline, each with its own time; a re-upload changes nothing."""
     data = json_body(_batch, limit=_config().upload_body_limit)
     batch = [batches.OfflineScan(**item) for item in data["scans"]]
-    for attempt in (1, 2):
-        try:
-            with write_transaction(_engine()) as conn:
-                return jsonify(batches.upload(conn, _device_here(conn, slug, code), batch))
-        except IntegrityError:
-            if attempt == 2:  # the same scans were being recorded by a concurrent upload: now they are
-                raise
-    raise AssertionError("unreachable")
+
+    def upload():
+        with write_transaction(_engine()) as conn:
+            return jsonify(batches.upload(conn, _device_here(conn, slug, code), batch))
+    try:
+        return upload()
+    except IntegrityError:  # a concurrent upload of the same scans committed first: now they are stored
+        return upload()
 
 
 # -- online attendance -------------------------------------------------------------------------

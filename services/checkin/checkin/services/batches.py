@@ -67,7 +67,7 @@ def upload(conn: Connection, device: Row, batch: list[OfflineScan]) -> dict:
 
 
 def _decide_all(conn: Connection, device: Row, fresh: list[OfflineScan]) -> list[_Result]:
-    forum = forum_view(conn, device.forum)
+    forum = forum_view(conn, device.forum, device.forum_published_at)
     readings = _read_all(forum, [s.ticket for s in fresh])
     known = registrations_of(conn, device.forum,
                              ids=[c.registration_id for c, _, _ in readings if c],

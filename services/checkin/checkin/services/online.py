@@ -49,11 +49,19 @@ def join(conn: Connection, slug: str, manage_token: str | None) -> dict:
     return {"online_url": forum.online_url, "registration_id": person.id, "checked_in": checked_in}
 
 
-def _check_in_online(conn: Connection, forum: str, registration_id: str, at: datetime) -> bool:
+def _arrived_online(conn: Connection, forum: str, registration_id: str, at: datetime) -> bool:
+    """Record the person's arrival online and count it; False when they had arrived already
+    (on site or online)."""
     if not insert_ignore(conn, checkins, {"registration_id": registration_id, "forum": forum, "mode": "online",
                                           "point": None, "checked_in_at": at}):
-        return False  # checked in already, on site or online
+        return False
     counts.add(conn, [(forum, ONLINE, "arrived", 1)])
+    return True
+
+
+def _check_in_online(conn: Connection, forum: str, registration_id: str, at: datetime) -> bool:
+    if not _arrived_online(conn, forum, registration_id, at):
+        return False
     stage_event(conn, new_event(PARTICIPANT_CHECKED_IN, registration_id, {
         "checkin_id": secrets.token_hex(16), "registration_id": registration_id, "forum": forum, "mode": "online",
         "point": None, "checked_in_at": at.isoformat(), "forced": False, "source": "online_join"}, source=SOURCE))
@@ -113,10 +121,9 @@ def _record_totals(conn: Connection, forum: str, registration_ids: list[str]) ->
             changed.append((rid, {"registration_id": rid, "forum": forum, "minutes": minutes,
                                   "source": "attendance_report", "recorded_at": now.isoformat()}))
     stage_events(conn, new_events(ONLINE_ATTENDANCE_RECORDED, changed, source=SOURCE))
-    arrived = [rid for rid, data in changed if data["minutes"] > 0 and insert_ignore(
-        conn, checkins, {"registration_id": rid, "forum": forum, "mode": "online", "point": None,
-                         "checked_in_at": min(start for start, _ in spans[rid])})]
-    counts.add(conn, [(forum, ONLINE, "arrived", len(arrived))])
+    for rid, data in changed:
+        if data["minutes"] > 0:
+            _arrived_online(conn, forum, rid, min(start for start, _ in spans[rid]))
     return totals
 
 

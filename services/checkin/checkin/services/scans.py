@@ -182,7 +182,7 @@ class _ForumViews:
 _forum_views = _ForumViews()
 
 
-def forum_view(conn: Connection, slug: str, published_at: datetime | None = None) -> ForumView:
+def forum_view(conn: Connection, slug: str, published_at: datetime | None) -> ForumView:
     """The forum as scans need it; `published_at` (when the caller read it) allows the cached view."""
     return _forum_views.get(conn, slug, published_at)
 

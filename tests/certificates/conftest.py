@@ -8,11 +8,12 @@ from sqlalchemy import select
 from certificates.migrate import upgrade as upgrade_certificates
 from certificates.projection import HANDLERS
 from certificates.tables import certificates
-from forumops_shared.db import make_engine, readonly, write_transaction
+from forumops_shared.db import make_engine, readonly
 from forumops_shared.events import decode_event, encode_event, new_event
 from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
 
 from ..registration.conftest import api, reg_settings  # noqa: F401 - fixtures shared with these tests
+from ..support.handlers import HandlerFeed
 from ..support.staged import staged_events
 
 
@@ -20,21 +21,16 @@ class Office:
     """The certificates service's projection and issuing, fed event by event, each once."""
 
     def __init__(self, api, settings):
-        self.api, self.engine, self.applied = api, make_engine(settings.database_url), set()
+        self.api, self.engine = api, make_engine(settings.database_url)
         self.database_url = settings.database_url
+        self.feed = HandlerFeed(self.engine, HANDLERS)
 
     def apply(self, events):
-        for event in events:
-            if event.type in HANDLERS and event.id not in self.applied:
-                with write_transaction(self.engine) as conn:
-                    HANDLERS[event.type](conn, event)
-                self.applied.add(event.id)
+        self.feed.apply(events)
 
     def redeliver(self, events):
         """As a consumer that lost its record of them would: the handlers run again."""
-        for event in events:
-            with write_transaction(self.engine) as conn:
-                HANDLERS[event.type](conn, event)
+        self.feed.apply(events, again=True)
 
     def registration_events(self, *types):
         return [e for e in self.api.events() if not types or e.type in types]

@@ -4,14 +4,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from certificates.migrate import upgrade as upgrade_certificates
 from certificates.tables import certificates
-from forumops_shared.db import make_engine, readonly
-from forumops_stack.testing import settings_env
+from forumops_shared.db import readonly
 
 from ..checkin.conftest import Door
 from ..registration.conftest import ADMIN_TOKEN
-from ..support.processes import Child
+from ..support.processes import service_worker
 from ..support.relaying import relaying
 from ..support.staged import staged_events
 from ..support.waiting import wait_until
@@ -19,13 +17,9 @@ from ..support.waiting import wait_until
 
 @pytest.fixture
 def certificates_db(settings_for, tmp_path, api):
-    settings = settings_for("certificates")
-    upgrade_certificates(settings)
-    engine = make_engine(settings.database_url)
-    worker = Child.python_module("certificates.worker", settings_env(settings), tmp_path / "certificates-worker.log")
-    yield engine
-    worker.stop()
-    engine.dispose()
+    """The certificates worker running in its own process on the same topics as `api`'s relay."""
+    with service_worker(settings_for("certificates"), tmp_path / "certificates-worker.log") as engine:
+        yield engine
 
 
 def issued(engine):

@@ -8,11 +8,12 @@ from checkin import counts
 from checkin.app import create_app as create_checkin_app
 from checkin.migrate import upgrade as upgrade_checkin
 from checkin.projection import HANDLERS
-from forumops_shared.db import make_engine, readonly, write_transaction
+from forumops_shared.db import make_engine, readonly
 from forumops_shared.service_app import close_service_app
 
 from ..registration.conftest import ADMIN_TOKEN
 from ..registration.conftest import api, reg_settings  # noqa: F401 - fixtures shared with these tests
+from ..support.handlers import HandlerFeed
 from ..support.staged import staged_events
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -24,7 +25,7 @@ class Door:
     def __init__(self, api, settings):
         self.api, self.app = api, create_checkin_app(settings)
         self.client, self.engine = self.app.test_client(), make_engine(settings.database_url)
-        self.applied: set[str] = set()
+        self.feed = HandlerFeed(self.engine, HANDLERS)
         now = datetime.now(timezone.utc)  # a forum under way: its doors are open
         self.slug = api.create_forum(starts_at=(now - timedelta(hours=1)).isoformat(),
                                      ends_at=(now + timedelta(hours=8)).isoformat())
@@ -33,11 +34,7 @@ class Door:
 
     def deliver(self, types=None):
         """Apply registration's new events through the handlers check-in's worker runs, each once."""
-        for event in self.api.events():
-            if event.type in HANDLERS and (types is None or event.type in types) and event.id not in self.applied:
-                with write_transaction(self.engine) as conn:
-                    HANDLERS[event.type](conn, event)
-                self.applied.add(event.id)
+        self.feed.apply(e for e in self.api.events() if types is None or e.type in types)
 
     def device(self, point="HN-01"):
         response = self.client.post(f"/api/v1/forums/{self.slug}/points/{point}/devices", json={"label": "Cửa A"},

@@ -4,12 +4,10 @@ import json
 import pytest
 from sqlalchemy import select
 
-from checkin.migrate import upgrade as upgrade_checkin
 from checkin.tables import forums, points, registrations, ticket_keys
-from forumops_shared.db import make_engine, readonly
-from forumops_stack.testing import settings_env
+from forumops_shared.db import readonly
 
-from ..support.processes import Child
+from ..support.processes import service_worker
 from ..support.relaying import relaying
 from ..support.waiting import wait_until
 
@@ -17,13 +15,8 @@ from ..support.waiting import wait_until
 @pytest.fixture
 def checkin_db(settings_for, tmp_path, api):
     """The check-in worker running in its own process on the same topics as `api`'s relay."""
-    settings = settings_for("checkin")
-    upgrade_checkin(settings)
-    engine = make_engine(settings.database_url)
-    worker = Child.python_module("checkin.worker", settings_env(settings), tmp_path / "checkin-worker.log")
-    yield engine
-    worker.stop()
-    engine.dispose()
+    with service_worker(settings_for("checkin"), tmp_path / "checkin-worker.log") as engine:
+        yield engine
 
 
 def rows(engine, table, **where):

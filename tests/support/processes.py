@@ -1,11 +1,16 @@
 """Child processes for tests: started in their own session, always reaped."""
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from forumops_shared.db import make_engine
+from forumops_stack.testing import settings_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,3 +44,17 @@ class Child:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(timeout=10)
         self._log.close()
+
+
+@contextlib.contextmanager
+def service_worker(settings, log_path: Path):
+    """The service's worker (`<service>.worker`) in its own process, on its migrated database;
+    yields an engine on that database."""
+    importlib.import_module(f"{settings.service}.migrate").upgrade(settings)
+    engine = make_engine(settings.database_url)
+    worker = Child.python_module(f"{settings.service}.worker", settings_env(settings), log_path)
+    try:
+        yield engine
+    finally:
+        worker.stop()
+        engine.dispose()

@@ -13,11 +13,8 @@ registrations (written straight into the projection; the scans are what is measu
 """
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import shutil
-import subprocess
 import tempfile
 import time
 import uuid
@@ -36,8 +33,8 @@ from forumops_shared.events import decode_event, encode_event, new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED
 from forumops_shared.outbox import pending_count
 from forumops_shared.tickets import SigningKey, TicketClaims, b64, new_ticket_code
-from harness import (BIN, TOKEN, Server, ensure_wrk, run_ceiling, run_wrk, row, setting_line, start_broker,
-                     start_worker, table_head)
+from harness import (TOKEN, Server, arguments, ensure_wrk, run_ceiling, run_wrk, row, service_env, setting_line,
+                     start_broker, start_worker, table_head)
 
 TARGET_RATIO, TARGET_P99_MS, TARGET_BATCH_S, TARGET_STATS_P99_MS = 0.6, 100, 2.0, 50
 SLUG, POINTS, BATCH_POINT, BATCH_SIZE = "bench", 600, "P599", 10_000
@@ -59,9 +56,8 @@ def load_forum(database_url: str, registrations_total: int, work: Path) -> tuple
              "ticket_keys": [{"kid": key.kid, "alg": "Ed25519", "public_key": b64(key.public_key)}],
              "published_at": now.isoformat()}
     people = []
-    batch_people = BATCH_SIZE
     for n in range(registrations_total):
-        point = BATCH_POINT if n < batch_people else f"P{n % (POINTS - 1):03d}"
+        point = BATCH_POINT if n < BATCH_SIZE else f"P{n % (POINTS - 1):03d}"
         people.append({"id": str(uuid.uuid4()), "forum": SLUG, "status": "confirmed", "attendance": "onsite",
                        "point": point, "language": "vi", "full_name": f"Nguyễn Văn Bền {n}",
                        "email_key": f"nguoi{n}@truong.edu.vn", "manage_token_hash": None,
@@ -82,10 +78,10 @@ def load_forum(database_url: str, registrations_total: int, work: Path) -> tuple
 
     scan_file = work / "scans.tsv"
     with scan_file.open("w") as out:
-        for p in people[batch_people:]:
+        for p in people[BATCH_SIZE:]:
             if p["point"] in tokens:
                 out.write(f"/api/v1/forums/{SLUG}/points/{p['point']}/checkins\t{tokens[p['point']]}\t{ticket(p)}\n")
-    batch = [ticket(p) for p in people[:batch_people]]
+    batch = [ticket(p) for p in people[:BATCH_SIZE]]
     return scan_file, batch, tokens[BATCH_POINT]
 
 
@@ -117,19 +113,12 @@ def wait_for_relay(database_url: str, limit_s: float = 300) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--registrations", type=int, default=100_000)
-    args = parser.parse_args(argv)
+    args = arguments(__doc__, argv, registrations=100_000)
     wrk = ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="forumops-bench-"))
     with ExitStack() as stack:
-        bootstrap = start_broker(stack, work)
-        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "FORUMOPS_LOG_LEVEL": "WARNING",
-               "CHECKIN_DATABASE_URL": f"sqlite:///{work}/checkin.db", "CHECKIN_ADMIN_TOKEN": TOKEN,
-               "CHECKIN_DEVICE_RATE_LIMIT": "1000000/second", "BENCH_TOKEN": TOKEN}
-        subprocess.run([str(BIN / "checkin-migrate")], env=env, check=True, capture_output=True)
+        env = service_env("checkin", start_broker(stack, work), work, CHECKIN_ADMIN_TOKEN=TOKEN,
+                          CHECKIN_DEVICE_RATE_LIMIT="1000000/second", BENCH_TOKEN=TOKEN)
         started = time.perf_counter()
         scan_file, batch, batch_token = load_forum(env["CHECKIN_DATABASE_URL"], args.registrations, work)
         print(f"loaded 600 points, {args.registrations} registrations and their tickets in "

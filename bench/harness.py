@@ -1,6 +1,7 @@
 """What every benchmark here shares: wrk, gunicorn servers, a broker, the one-insert ceiling."""
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -67,6 +68,24 @@ def run_wrk(wrk: str, url: str, script: str, seconds: int, connections: int, env
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50_ms": int(numbers["p50_us"]) / 1000, "p99_ms": int(numbers["p99_us"]) / 1000,
             "requests": int(numbers["requests"]), "failed": int(non2xx.group(1)) if non2xx else 0}
+
+
+def arguments(doc: str, argv: list[str] | None, **more: int) -> argparse.Namespace:
+    """--seconds and --connections (and `more` integer options with their defaults)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=64)
+    for name, default in more.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    return parser.parse_args(argv)
+
+
+def service_env(service: str, bootstrap: str, work: Path, **variables: str) -> dict:
+    """The environment of one service on `bootstrap` with a SQLite database in `work`, migrated."""
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "FORUMOPS_LOG_LEVEL": "WARNING",
+           f"{service.upper()}_DATABASE_URL": f"sqlite:///{work}/{service}.db", **variables}
+    subprocess.run([str(BIN / f"{service}-migrate")], env=env, check=True, capture_output=True)
+    return env
 
 
 def start_broker(stack: ExitStack, work: Path) -> str:

@@ -8,10 +8,7 @@ ceiling (bare Flask, one SQLite insert, same gunicorn settings). Prints both and
 """
 from __future__ import annotations
 
-import argparse
-import os
 import shutil
-import subprocess
 import tempfile
 import time
 from contextlib import ExitStack
@@ -19,8 +16,8 @@ from pathlib import Path
 
 import requests
 
-from harness import (BIN, TOKEN, Server, ensure_wrk, run_ceiling, run_wrk, row, setting_line, start_broker,
-                     start_worker, table_head)
+from harness import (TOKEN, Server, arguments, ensure_wrk, run_ceiling, run_wrk, row, service_env, setting_line,
+                     start_broker, start_worker, table_head)
 
 TARGET_RATIO, TARGET_P99_MS = 0.5, 150
 
@@ -42,18 +39,12 @@ def setup_forum(url: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=64)
-    args = parser.parse_args(argv)
+    args = arguments(__doc__, argv)
     wrk = ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="forumops-bench-"))
     with ExitStack() as stack:
-        bootstrap = start_broker(stack, work)
-        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "FORUMOPS_LOG_LEVEL": "WARNING",
-               "REGISTRATION_DATABASE_URL": f"sqlite:///{work}/registration.db",
-               "REGISTRATION_ADMIN_TOKEN": TOKEN, "REGISTRATION_RATE_LIMIT": "1000000/second"}
-        subprocess.run([str(BIN / "registration-migrate")], env=env, check=True, capture_output=True)
+        env = service_env("registration", start_broker(stack, work), work, REGISTRATION_ADMIN_TOKEN=TOKEN,
+                          REGISTRATION_RATE_LIMIT="1000000/second")
         start_worker(stack, "registration-worker", env)
         api = Server("registration.app:create_app()", env, work / "registration.log")
         import_s = setup_forum(api.url)

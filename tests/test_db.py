@@ -1,9 +1,9 @@
 """Database primitives the plumbing stands on, on SQLite and on PostgreSQL."""
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from forumops_shared.db import insert_ignore, make_engine
 from forumops_shared.outbox import Lease
@@ -26,6 +26,20 @@ def test_insert_ignore_tells_a_new_row_from_an_existing_one(engine):
         assert insert_ignore(conn, processed_events, row) == "c"  # the new row's key (its first column)
         assert insert_ignore(conn, processed_events, row) is None
         assert insert_ignore(conn, processed_events, {**row, "event_id": "e-2"}) == "c"
+
+
+def test_a_moment_with_an_offset_is_stored_as_the_same_moment(engine):
+    """08:00 in Hà Nội is 01:00 UTC on every database, and comes back as that moment, aware."""
+    hanoi = datetime(2026, 12, 10, 8, 0, tzinfo=timezone(timedelta(hours=7)))
+    with engine.begin() as conn:
+        insert_ignore(conn, processed_events, {"consumer": "c", "event_id": "e-tz", "processed_at": hanoi})
+        stored = conn.execute(select(processed_events.c.processed_at)
+                              .where(processed_events.c.event_id == "e-tz")).scalar()
+        later = conn.execute(select(processed_events.c.event_id)
+                             .where(processed_events.c.processed_at > datetime(2026, 12, 10, 0, 30, tzinfo=timezone.utc))).all()
+    assert stored == hanoi and stored.tzinfo is not None
+    assert stored.astimezone(timezone.utc).hour == 1
+    assert [r.event_id for r in later] == ["e-tz"]
 
 
 def test_only_one_holder_of_a_lease_until_it_expires(engine):

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import DateTime, Engine, Table, TypeDecorator, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row, make_url
 
@@ -145,6 +145,23 @@ def rows_for_keys(conn: Connection, stmt, keys: Iterable, **params) -> list[Row]
     for i in range(0, len(ordered), KEYS_PER_QUERY):
         rows.extend(conn.execute(stmt, {**params, "keys": ordered[i:i + KEYS_PER_QUERY]}).all())
     return rows
+
+
+class UtcDateTime(TypeDecorator):
+    """A moment, stored as UTC on every database and read back aware. SQLite keeps no offset:
+    08:00+07:00 stored as it is would come back as 08:00 and be taken for UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def __init__(self):
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else as_utc(value).astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
 
 
 def as_utc(value: datetime) -> datetime:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger, Column, DateTime, Float, Index, Integer, MetaData, String, Text, Table, text,
+    BigInteger, Column, Float, Index, Integer, MetaData, String, Text, Table, text,
 )
+
+from .db import UtcDateTime
 
 metadata = MetaData()
 
@@ -17,8 +19,8 @@ outbox = Table(
     Column("key", String(200), nullable=False),
     Column("event_type", String(200), nullable=False),
     Column("payload", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", Text, nullable=True),
 )
@@ -30,7 +32,7 @@ processed_events = Table(
     "processed_events", metadata,
     Column("consumer", String(200), primary_key=True),
     Column("event_id", String(128), primary_key=True),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", UtcDateTime(), nullable=False),
 )
 
 leases = Table(

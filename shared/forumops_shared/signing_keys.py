@@ -7,11 +7,11 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, Engine, Index, MetaData, String, Table, select, text, update
+from sqlalchemy import Boolean, Column, Engine, Index, MetaData, String, Table, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from .db import insert_ignore, readonly, write_transaction
+from .db import UtcDateTime, insert_ignore, readonly, write_transaction
 from .tickets import SigningKey, b64, unb64
 
 
@@ -24,8 +24,8 @@ def signing_key_table(name: str, metadata: MetaData) -> Table:
         Column("private_key", String(64), nullable=False),  # raw Ed25519 seed, base64url
         Column("public_key", String(64), nullable=False),
         Column("active", Boolean, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("retired_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("retired_at", UtcDateTime(), nullable=True),
     )
     Index(f"uq_{name}_one_active", table.c.active, unique=True,
           sqlite_where=text("active"), postgresql_where=text("active"))

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
+    Boolean, Column, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
     UniqueConstraint, false,
 )
+
+from forumops_shared.db import UtcDateTime
 
 metadata = MetaData()
 
@@ -15,12 +17,12 @@ forums = Table(
     Column("slug", String(100), primary_key=True),
     Column("titles", Text, nullable=False),
     Column("timezone", String(64), nullable=False),
-    Column("starts_at", DateTime(timezone=True), nullable=False),
-    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
     Column("online_url", String(1000), nullable=True),
     Column("onsite_checkin", Boolean, nullable=False),
     Column("online_min_minutes", Integer, nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=False),
 )
 
 points = Table(
@@ -57,7 +59,7 @@ registrations = Table(
     Column("ticket_code", String(16), nullable=False),
     Column("ticket_version", Integer, nullable=False),
     Column("erased", Boolean, nullable=False, server_default="0"),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_registrations_forum_ticket_code", "forum", "ticket_code"),  # typed codes at the door
 )
 
@@ -70,8 +72,8 @@ devices = Table(
     Column("point", String(64), nullable=False),
     Column("label", String(200), nullable=True),
     Column("token_hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
 )
 
 scans = Table(
@@ -85,8 +87,8 @@ scans = Table(
     Column("outcome", String(10), nullable=False),
     Column("reason", String(40), nullable=False),
     Column("known_to_checkin", Boolean, nullable=False),
-    Column("scanned_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("scanned_at", UtcDateTime(), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     Column("offline", Boolean, nullable=False, server_default=false()),  # uploaded in a batch
     # An offline door let the person in although the service refuses the ticket: kept, flagged.
     Column("forced", Boolean, nullable=False, server_default=false()),
@@ -103,7 +105,7 @@ checkins = Table(
     Column("device_id", String(32), nullable=True),
     Column("scan", Integer, nullable=True),
     Column("forced", Boolean, nullable=False, server_default=false()),
-    Column("checked_in_at", DateTime(timezone=True), nullable=False),
+    Column("checked_in_at", UtcDateTime(), nullable=False),
 )
 
 # The same person admitted at a second point by an offline door: kept and listed for organisers.
@@ -114,10 +116,10 @@ conflicts = Table(
     Column("registration_id", String(36), nullable=False),
     Column("scan", Integer, nullable=False, unique=True),  # the later admission
     Column("point", String(64), nullable=False),
-    Column("scanned_at", DateTime(timezone=True), nullable=False),
+    Column("scanned_at", UtcDateTime(), nullable=False),
     Column("first_point", String(64), nullable=True),
-    Column("first_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("first_at", UtcDateTime(), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 # -- online attendance -------------------------------------------------------------------------
@@ -126,8 +128,8 @@ conflicts = Table(
 attendance_spans = Table(
     "attendance_spans", metadata,
     Column("registration_id", String(36), nullable=False),
-    Column("joined_at", DateTime(timezone=True), nullable=False),
-    Column("left_at", DateTime(timezone=True), nullable=False),
+    Column("joined_at", UtcDateTime(), nullable=False),
+    Column("left_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("registration_id", "joined_at", "left_at"),
 )
 
@@ -137,7 +139,7 @@ online_attendance = Table(
     Column("registration_id", String(36), primary_key=True),
     Column("forum", String(100), nullable=False, index=True),
     Column("minutes", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 # -- live counts, kept in the transactions that change them (stats never scan registrations) ----

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
     text,
 )
 
+from forumops_shared.db import UtcDateTime
 from forumops_shared.signing_keys import signing_key_table
 
 metadata = MetaData()
@@ -15,15 +16,15 @@ forums = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("slug", String(100), nullable=False, unique=True),
     Column("titles", Text, nullable=False),  # JSON {"vi": ..., "en": ...}
-    Column("starts_at", DateTime(timezone=True), nullable=False),
-    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
     Column("timezone", String(64), nullable=False),
     Column("online_url", String(1000), nullable=True),
     Column("languages", String(20), nullable=False),  # "vi,en"
     Column("onsite_checkin", Boolean, nullable=False),
     Column("online_min_minutes", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 points = Table(
@@ -56,17 +57,17 @@ registrations = Table(
     Column("phone", String(40), nullable=True),
     Column("organisation", String(300), nullable=True),
     Column("role", String(200), nullable=True),
-    Column("consent_at", DateTime(timezone=True), nullable=True),
+    Column("consent_at", UtcDateTime(), nullable=True),
     Column("consent_version", String(40), nullable=True),
     Column("consent_source", String(40), nullable=True),
     Column("manage_token_hash", String(64), nullable=False, unique=True),
     Column("ticket_code", String(16), nullable=False),
     Column("ticket_version", Integer, nullable=False, server_default="1"),
-    Column("waitlisted_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("cancelled_at", DateTime(timezone=True), nullable=True),
-    Column("erased_at", DateTime(timezone=True), nullable=True),
+    Column("waitlisted_at", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("cancelled_at", UtcDateTime(), nullable=True),
+    Column("erased_at", UtcDateTime(), nullable=True),
     UniqueConstraint("forum_id", "ticket_code", name="uq_registrations_ticket_code"),
 )
 # One active registration per email and forum; after a cancellation the person may register again.
@@ -84,7 +85,7 @@ idempotency_keys = Table(
     Column("registration_id", String(36), nullable=True),
     Column("status_code", Integer, nullable=True),
     Column("response_body", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 Index("ix_idempotency_created", idempotency_keys.c.created_at)
 

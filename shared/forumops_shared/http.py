@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from flask import Flask, jsonify, request
-from marshmallow import Schema, ValidationError
+from marshmallow import RAISE, Schema, ValidationError, pre_load
+
+from .normalise import clean_text
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,27 @@ COMMON_REASONS: dict[str, Reason] = {
     "unauthenticated": Reason(401, "Cần đăng nhập bằng mã truy cập.", "A bearer token is required."),
     "forbidden": Reason(403, "Mã truy cập không có quyền này.", "This token may not do that."),
     "body_too_large": Reason(413, "Dữ liệu gửi lên quá lớn.", "The request body is too large."),
+    "invalid_csv": Reason(422, "Tệp CSV không đọc được.", "The CSV file cannot be read."),
     "unsupported_media_type": Reason(415, "Định dạng dữ liệu không được hỗ trợ.", "Unsupported content type."),
     "rate_limited": Reason(429, "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests; try again later."),
 }
+
+
+class StrictSchema(Schema):
+    """An HTTP payload: unknown fields refused; the text fields named in `TEXT_FIELDS` cleaned
+    (NFC, trimmed) before validation."""
+
+    TEXT_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def _clean_text(self, data, **_kwargs):
+        if not isinstance(data, dict):
+            return data
+        return {k: clean_text(v) if k in self.TEXT_FIELDS and isinstance(v, str) else v
+                for k, v in data.items()}
 
 
 class Refusal(Exception):

@@ -24,9 +24,9 @@ class Route:
     method: str
     summary: str
     caller: str | None = None  # who may call: None is public; else described in `callers`
-    body: type[Schema] | str | None = None  # a schema, or "csv"
+    body: type[Schema] | str | tuple | None = None  # a schema, "csv", or a tuple of both
     status: int = 200
-    answer: type[Schema] | None = None
+    answer: type[Schema] | str | None = None  # a schema, or the media type of a file ("application/pdf")
     query: type[Schema] | None = None  # query-string parameters
 
 
@@ -43,12 +43,16 @@ def _operation(route: Route, reasons: Mapping[str, Reason], callers: Mapping[str
                          for name in re.findall(r"{(\w+)}", route.path)]
                         + ([{"in": "query", "schema": route.query}] if route.query else []),
           "responses": {str(route.status): {"description": "OK"}}}
-    if route.answer is not None:
+    if isinstance(route.answer, str):
+        op["responses"][str(route.status)]["content"] = {route.answer: {"schema": {"type": "string",
+                                                                                    "format": "binary"}}}
+    elif route.answer is not None:
         op["responses"][str(route.status)]["content"] = {"application/json": {"schema": route.answer}}
-    if route.body == "csv":
-        op["requestBody"] = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
-    elif route.body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
+    if route.body is not None:
+        bodies = route.body if isinstance(route.body, tuple) else (route.body,)
+        op["requestBody"] = {"required": True, "content": {
+            "text/csv" if body == "csv" else "application/json":
+                {"schema": {"type": "string"}} if body == "csv" else {"schema": body} for body in bodies}}
     if route.caller:
         op["security"] = [{"bearer": []}]
         op["description"] = callers[route.caller]

@@ -42,7 +42,6 @@ REASONS: dict[str, Reason] = {
     "device_revoked": Reason(401, "Thiết bị đã bị thu hồi quyền.", "This device has been revoked."),
     "device_scope": Reason(403, "Thiết bị chỉ được dùng tại điểm cầu của mình.",
                            "This device may act only at its own connection point."),
-    "invalid_csv": Reason(422, "Tệp CSV không đọc được.", "The CSV file cannot be read."),
     "registration_cancelled": Reason(409, "Đăng ký đã bị hủy.", "The registration is cancelled."),
     "no_online_meeting": Reason(409, "Diễn đàn không có phòng họp trực tuyến.", "The forum has no online meeting."),
 }

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
+from forumops_shared.http import StrictSchema
 
 
 class DeviceSchema(StrictSchema):

@@ -14,7 +14,6 @@ REASONS: dict[str, Reason] = {
     "point_not_allowed": Reason(422, "Tham dự trực tuyến không chọn điểm cầu.", "Online attendance takes no connection point."),
     "unknown_point": Reason(422, "Không có điểm cầu này trong diễn đàn.", "This forum has no such connection point."),
     "language_not_offered": Reason(422, "Diễn đàn không hỗ trợ ngôn ngữ này.", "The forum is not offered in this language."),
-    "invalid_csv": Reason(422, "Tệp CSV không đọc được.", "The CSV file cannot be read."),
     "invalid_cursor": Reason(422, "Con trỏ phân trang không hợp lệ.", "The pagination cursor is not valid."),
     "idempotency_key_reused": Reason(422, "Khóa Idempotency-Key đã dùng cho yêu cầu khác.", "This Idempotency-Key was used for a different request."),
     "already_registered": Reason(409, "Email này đã đăng ký diễn đàn.", "This email is already registered for the forum."),

@@ -3,31 +3,15 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from forumops_shared.events.schemas import ATTENDANCE_MODES, LANGUAGES
-from forumops_shared.normalise import clean_text
+from forumops_shared.http import StrictSchema
 
 
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$",
                        error="Lower-case letters, digits and dashes, 1 to 100 characters.")
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 ().-]{5,24}$", error="Not a phone number.")
-
-
-class StrictSchema(Schema):
-    """Refuses unknown fields; cleans the text fields it names in `TEXT_FIELDS`."""
-
-    TEXT_FIELDS: tuple[str, ...] = ()
-
-    class Meta:
-        unknown = RAISE
-
-    @pre_load
-    def _clean_text(self, data, **_kwargs):
-        if not isinstance(data, dict):
-            return data
-        return {k: clean_text(v) if k in self.TEXT_FIELDS and isinstance(v, str) else v
-                for k, v in data.items()}
 
 
 def _valid_timezone(name: str) -> None:

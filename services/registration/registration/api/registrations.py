@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context
+from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
+
+from forumops_shared.csvfiles import csv_download
 
 from ..reasons import RegistrationError
 from ..schemas import ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
@@ -130,35 +130,19 @@ def export_registrations(slug: str):
     with ctx().read() as conn:
         forum_id = get_forum(conn, slug).id
 
-    def lines():
-        yield "\ufeff" + _csv_line(EXPORT_COLUMNS)
+    def rows():
         after = 0
         while True:
             with ctx().read() as conn:
-                rows = conn.execute(cases.listing(forum_id, after=after).limit(1000)).all()
-            if not rows:
+                batch = conn.execute(cases.listing(forum_id, after=after).limit(1000)).all()
+            if not batch:
                 return
-            for row in rows:
-                yield _csv_line([row.id, row.status, row.attendance, row.point_code, row.full_name, row.email,
-                                 row.phone, row.organisation, row.role, row.language, row.ticket_code,
-                                 row.created_at.isoformat()])
-            after = rows[-1].seq
+            for row in batch:
+                yield [row.id, row.status, row.attendance, row.point_code, row.full_name, row.email, row.phone,
+                       row.organisation, row.role, row.language, row.ticket_code, row.created_at.isoformat()]
+            after = batch[-1].seq
 
-    headers = {"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'}
-    return Response(stream_with_context(lines()), mimetype="text/csv", headers=headers)
-
-
-def _csv_line(values) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerow([_spreadsheet_safe(v) for v in values])
-    return out.getvalue()
-
-
-def _spreadsheet_safe(value):
-    # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return "" if value is None else value
+    return csv_download(f"{slug}-registrations.csv", EXPORT_COLUMNS, rows())
 
 
 def _load_query() -> dict:

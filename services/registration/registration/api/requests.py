@@ -5,6 +5,7 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from forumops_shared import http
+from forumops_shared.csvfiles import uploaded_text
 from forumops_shared.http import bearer_token, hash_token, tokens_equal
 
 from ..reasons import RegistrationError
@@ -19,11 +20,7 @@ def json_body(schema: Schema, *, partial: bool = False) -> dict:
 
 def csv_body() -> str:
     """A CSV upload, as the raw body (text/csv) or as the `file` field of a form."""
-    raw = http.uploaded_file(limit=ctx().config.import_body_limit)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RegistrationError("invalid_csv", {"file": ["Must be UTF-8 text."]}) from exc
+    return uploaded_text(limit=ctx().config.import_body_limit)
 
 
 def is_admin(token: str | None) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 from marshmallow import ValidationError
 from sqlalchemy.engine import Connection, Row
 
+from forumops_shared.csvfiles import csv_rows
 from forumops_shared.normalise import email_key
 from forumops_shared.tickets import SigningKey
 
 from ..reasons import RegistrationError
 from ..schemas import RegistrationSchema
-from .points import csv_rows
 from .registrations import find_active_by_email, load_registration, register
 
 COLUMNS = ("full_name", "email", "phone", "organisation", "role", "attendance", "point", "language")

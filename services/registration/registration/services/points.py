@@ -1,15 +1,14 @@
 """Connection points: one at a time, or a whole CSV list with a report per row."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Row
 
-from ..reasons import RegistrationError
+from forumops_shared.csvfiles import csv_rows
+
 from ..schemas import PointSchema
 from ..tables import points
 from .forums import publish_forum
@@ -69,17 +68,6 @@ def import_points(conn: Connection, forum: Row, text: str) -> list[dict]:
     if any(r["outcome"] in ("created", "updated") for r in report):
         publish_forum(conn, forum)
     return report
-
-
-def csv_rows(text: str, required: tuple[str, ...]):
-    """(line number, row) for each data row of a CSV whose header has the `required` columns."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise RegistrationError("invalid_csv", {"header": [f"Missing column(s): {', '.join(missing)}"]})
-    reader.fieldnames = header
-    return enumerate(reader, start=2)
 
 
 def list_points(conn: Connection, forum: Row) -> list[dict]:

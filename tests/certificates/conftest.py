@@ -5,16 +5,22 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from certificates.app import create_app
 from certificates.migrate import upgrade as upgrade_certificates
 from certificates.projection import HANDLERS
 from certificates.tables import certificates
 from forumops_shared.db import make_engine, readonly
 from forumops_shared.events import decode_event, encode_event, new_event
 from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
+from forumops_shared.service_app import close_service_app
 
-from ..registration.conftest import api, reg_settings  # noqa: F401 - fixtures shared with these tests
+from ..registration.conftest import ADMIN_TOKEN, api, reg_settings  # noqa: F401 - fixtures shared with these tests
 from ..support.handlers import HandlerFeed
 from ..support.staged import staged_events
+
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PUBLIC_URL = "https://chungnhan.example.vn"
 
 
 class Office:
@@ -72,3 +78,23 @@ def office(api, settings_for):
     office = Office(api, settings)
     yield office
     office.engine.dispose()
+
+
+@pytest.fixture
+def service(office, settings_for):
+    """The certificates API on the office's database."""
+    settings = settings_for("certificates", database_url=office.database_url,
+                            extra={"CERTIFICATES_ADMIN_TOKEN": ADMIN_TOKEN, "CERTIFICATES_PUBLIC_URL": PUBLIC_URL})
+    app = create_app(settings)
+    yield app.test_client()
+    close_service_app(app)
+
+
+def issue(office, n=1, **person):
+    """A forum with one point, `n` people registered there and checked in: (slug, people, serials)."""
+    api = office.api
+    slug = api.create_forum()
+    api.put_point(slug, "HN-01", capacity=100)
+    people = [api.register(slug, api.person("HN-01", **person)).json for _ in range(n)]
+    office.apply(office.registration_events() + [checked_in(p, slug) for p in people])
+    return slug, people, [c.serial for c in office.certificates()]

@@ -1,38 +1,14 @@
 """Anyone can check a certificate; organisers revoke; holders fetch their own."""
 import copy
 
-import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from certificates.app import create_app
 from certificates.services.documents import canonical
-from forumops_shared.service_app import close_service_app
 from forumops_shared.tickets import unb64
 
-from ..registration.conftest import ADMIN_TOKEN
 from ..support.openapi_check import undescribed_routes
-from .conftest import checked_in
-
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-@pytest.fixture
-def service(office, settings_for):
-    settings = settings_for("certificates", database_url=office.database_url,
-                            extra={"CERTIFICATES_ADMIN_TOKEN": ADMIN_TOKEN})
-    app = create_app(settings)
-    yield app.test_client()
-    close_service_app(app)
-
-
-def issue(office, n=1, **person):
-    api = office.api
-    slug = api.create_forum()
-    api.put_point(slug, "HN-01", capacity=100)
-    people = [api.register(slug, api.person("HN-01", **person)).json for _ in range(n)]
-    office.apply(office.registration_events() + [checked_in(p, slug) for p in people])
-    return slug, people, [c.serial for c in office.certificates()]
+from .conftest import ADMIN, issue
 
 
 def checks_out(answer: dict, keys: list[dict]) -> bool:

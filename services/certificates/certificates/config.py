@@ -12,6 +12,8 @@ class CertificatesConfig:
     signing_key: str | None  # base64url Ed25519 seed; generated and stored on first use when absent
     verify_rate_limit: str  # per client address, on the public verification
     json_body_limit: int
+    public_url: str  # where people reach this service: the QR code on a PDF points under it
+    awards_body_limit: int  # an awards list (JSON or CSV)
 
 
 def certificates_config(settings: ServiceSettings) -> CertificatesConfig:
@@ -19,4 +21,6 @@ def certificates_config(settings: ServiceSettings) -> CertificatesConfig:
     return CertificatesConfig(admin_token=env.get("CERTIFICATES_ADMIN_TOKEN") or None,
                               signing_key=env.get("CERTIFICATES_SIGNING_KEY") or None,
                               verify_rate_limit=env.get("CERTIFICATES_VERIFY_RATE_LIMIT", "120/minute"),
-                              json_body_limit=int(env.get("CERTIFICATES_JSON_BODY_LIMIT", 64 * 1024)))
+                              json_body_limit=int(env.get("CERTIFICATES_JSON_BODY_LIMIT", 64 * 1024)),
+                              public_url=env.get("CERTIFICATES_PUBLIC_URL", "http://127.0.0.1:8003").rstrip("/"),
+                              awards_body_limit=int(env.get("CERTIFICATES_AWARDS_BODY_LIMIT", 2 * 1024 * 1024)))

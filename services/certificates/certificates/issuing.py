@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import Column, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import insert_ignore
@@ -13,6 +13,7 @@ from forumops_shared.events.registry import CERTIFICATE_ISSUED, CERTIFICATE_REVO
 from forumops_shared.outbox import stage_event
 from forumops_shared.tickets import CODE_ALPHABET
 
+from .services import pdfs
 from .rules import Attendance, Rule, earned_mode
 from .tables import attendance, certificates, forums, registrations
 
@@ -38,20 +39,40 @@ def consider(conn: Connection, registration_id: str) -> str | None:
     if mode is None:
         return None
     now = datetime.now(timezone.utc)
-    while True:
-        serial = insert_ignore(conn, certificates, {
-            "serial": new_serial(), "kind": "attendance", "forum": person.forum, "registration_id": person.id,
-            "mode": mode, "recipient_name": person.full_name, "organisation": person.organisation,
-            "language": person.language, "issued_at": now})
-        if serial:
-            break
-        if conn.execute(select(certificates.c.serial).where(certificates.c.registration_id == person.id)).first():
-            return None  # issued before: the unique registration id keeps it to one
-        # else the serial was taken (1 in 10^17 per certificate): draw another
+    serial = _insert(conn, certificates.c.registration_id, {
+        "kind": "attendance", "forum": person.forum, "registration_id": person.id, "mode": mode,
+        "recipient_name": person.full_name, "organisation": person.organisation, "language": person.language,
+        "issued_at": now})
+    if serial is None:
+        return None  # issued before: the unique registration id keeps it to one
     stage_event(conn, new_event(CERTIFICATE_ISSUED, person.id, {
         "serial": serial, "kind": "attendance", "forum": person.forum, "registration_id": person.id,
         "award_id": None, "issued_at": now.isoformat()}, source=SOURCE))
     return serial
+
+
+def issue_award(conn: Connection, forum: str, award_id: str, values: dict) -> str | None:
+    """Issue an award certificate (recipient, category, language in `values`); None if this award
+    id was issued before."""
+    now = datetime.now(timezone.utc)
+    serial = _insert(conn, certificates.c.award_id, {
+        "kind": "award", "forum": forum, "award_id": award_id, "issued_at": now, **values})
+    if serial is not None:
+        stage_event(conn, new_event(CERTIFICATE_ISSUED, award_id, {
+            "serial": serial, "kind": "award", "forum": forum, "registration_id": None, "award_id": award_id,
+            "issued_at": now.isoformat()}, source=SOURCE))
+    return serial
+
+
+def _insert(conn: Connection, key: Column, values: dict) -> str | None:
+    """Insert a certificate under a fresh serial: its serial, or None if one with the same `key`
+    (registration id, award id) exists. A serial already taken (1 in 10^17) is drawn again."""
+    while True:
+        serial = insert_ignore(conn, certificates, {"serial": new_serial(), **values})
+        if serial:
+            return serial
+        if conn.execute(select(certificates.c.serial).where(key == values[key.name])).first():
+            return None
 
 
 def consider_forum(conn: Connection, forum: str) -> int:
@@ -63,13 +84,14 @@ def consider_forum(conn: Connection, forum: str) -> int:
 
 
 def revoke(conn: Connection, serial: str, reason: str) -> bool:
-    """Revoke a certificate (once); its event goes out with it."""
+    """Revoke a certificate (once), with its kept PDF; its event goes out with it."""
     now = datetime.now(timezone.utc)
     done = conn.execute(update(certificates).where(certificates.c.serial == serial, certificates.c.revoked_at.is_(None))
                         .values(revoked_at=now, revoke_reason=reason)
                         .returning(certificates.c.forum, certificates.c.registration_id, certificates.c.award_id)).first()
     if done is None:
         return False
+    pdfs.forget(conn, serial)
     stage_event(conn, new_event(CERTIFICATE_REVOKED, done.registration_id or done.award_id, {
         "serial": serial, "forum": done.forum, "reason": reason, "revoked_at": now.isoformat()}, source=SOURCE))
     return True

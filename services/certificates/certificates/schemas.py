@@ -1,31 +1,73 @@
 """HTTP payloads of the certificates API; unknown fields refused."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
+from forumops_shared.events.schemas import LANGUAGES
+from forumops_shared.http import StrictSchema
 
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
+MAX_RECIPIENTS = 5000
 
 
 class RevokeSchema(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 
 
-class ListQuerySchema(StrictSchema):
+class FilterSchema(StrictSchema):
+    status = fields.String(load_default=None, validate=validate.OneOf(("valid", "revoked")))
+    kind = fields.String(load_default=None, validate=validate.OneOf(("attendance", "award")))
+    mode = fields.String(load_default=None, validate=validate.OneOf(("onsite", "online")))
+
+
+class ListQuerySchema(FilterSchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     after = fields.String(load_default=None, validate=validate.Length(max=20),
                           metadata={"description": "The last serial of the previous page."})
-    status = fields.String(load_default=None, validate=validate.OneOf(("valid", "revoked")))
+
+
+class CategorySchema(StrictSchema):
+    TEXT_FIELDS = ("vi", "en")
+    vi = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    en = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=300))
+
+
+class RecipientSchema(StrictSchema):
+    TEXT_FIELDS = ("name", "organisation", "ref")
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    kind = fields.String(load_default="person", validate=validate.OneOf(("unit", "person")),
+                         metadata={"description": "unit (a school, a department) or person"})
+    ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+                        metadata={"description": "The organiser's own id for this recipient (an application "
+                                                 "number): with it, a corrected name is not a new award."})
+    language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))
+
+
+class AwardsSchema(StrictSchema):
+    category = fields.Nested(CategorySchema, required=True)
+    language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES),
+                             metadata={"description": "The certificates' language unless a recipient says"})
+    recipients = fields.List(fields.Nested(RecipientSchema), required=True,
+                             validate=validate.Length(min=1, max=MAX_RECIPIENTS))
+
+
+class AwardsCsvSchema(StrictSchema):
+    """The form fields (or query parameters) beside an awards CSV with columns
+    name[,organisation,kind,ref,language]."""
+    TEXT_FIELDS = ("category_vi", "category_en")
+    category_vi = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    category_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=300))
+    language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES))
 
 
 class CertificateOut(Schema):
     serial = fields.String()
     status = fields.String(metadata={"description": "valid | revoked"})
-    kind = fields.String()
+    kind = fields.String(metadata={"description": "attendance | award"})
     forum = fields.String()
     forum_title = fields.Dict()
+    category = fields.Dict(allow_none=True, metadata={"description": "An award's category {vi, en}"})
+    recipient_kind = fields.String(allow_none=True, metadata={"description": "An award's recipient: unit | person"})
     recipient_name = fields.String(allow_none=True)
     organisation = fields.String(allow_none=True)
     mode = fields.String(allow_none=True)
@@ -50,3 +92,21 @@ class VerificationOut(Schema):
 class CertificatePageOut(Schema):
     certificates = fields.List(fields.Nested(CertificateOut))
     next_after = fields.String(allow_none=True)
+
+
+class AwardRowOut(Schema):
+    line = fields.Integer(allow_none=True, metadata={"description": "The CSV line, for a CSV upload"})
+    index = fields.Integer(allow_none=True, metadata={"description": "The position in `recipients`, for JSON"})
+    outcome = fields.String(metadata={"description": "issued | existing | refused"})
+    name = fields.String(allow_none=True)
+    serial = fields.String(allow_none=True)
+    award_id = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    errors = fields.Dict(allow_none=True)
+
+
+class AwardsReportOut(Schema):
+    issued = fields.Integer()
+    existing = fields.Integer()
+    refused = fields.Integer()
+    rows = fields.List(fields.Nested(AwardRowOut))

@@ -2,8 +2,9 @@
 certificates themselves."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, false
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text, false
 
+from forumops_shared.db import UtcDateTime
 from forumops_shared.signing_keys import signing_key_table
 
 metadata = MetaData()
@@ -18,11 +19,11 @@ forums = Table(
     Column("slug", String(100), primary_key=True),
     Column("titles", Text, nullable=False),  # JSON {vi, en}
     Column("timezone", String(64), nullable=False),
-    Column("starts_at", DateTime(timezone=True), nullable=False),
-    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
     Column("onsite_checkin", Boolean, nullable=False),
     Column("online_min_minutes", Integer, nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=False),
 )
 
 # -- projection of registration.registrations.v1: who the certificate names ----------------------
@@ -39,7 +40,7 @@ registrations = Table(
     Column("organisation", String(500), nullable=True),
     Column("manage_token_hash", String(64), nullable=True, index=True),  # the holder's downloads
     Column("erased", Boolean, nullable=False, server_default=false()),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 # -- projection of checkin.attendance.v1 (may arrive before the registration it refers to) -------
@@ -48,10 +49,10 @@ attendance = Table(
     "attendance", metadata,
     Column("registration_id", String(36), primary_key=True),
     Column("forum", String(100), nullable=False, index=True),
-    Column("onsite_at", DateTime(timezone=True), nullable=True),  # the first on-site check-in (accepted or forced)
-    Column("online_joined_at", DateTime(timezone=True), nullable=True),
+    Column("onsite_at", UtcDateTime(), nullable=True),  # the first on-site check-in (accepted or forced)
+    Column("online_joined_at", UtcDateTime(), nullable=True),
     Column("online_minutes", Integer, nullable=False, server_default="0"),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 # -- certificates --------------------------------------------------------------------------------
@@ -63,12 +64,26 @@ certificates = Table(
     Column("forum", String(100), nullable=False, index=True),
     # One attendance certificate per registration: the unique key makes a second issue impossible.
     Column("registration_id", String(36), nullable=True, unique=True),
+    # An award's id is derived from forum, category and recipient: a re-uploaded list finds it again.
     Column("award_id", String(64), nullable=True, unique=True),
+    Column("category", Text, nullable=True),  # an award's category, JSON {vi, en}
+    Column("recipient_kind", String(8), nullable=True),  # an award's recipient: unit | person
+    Column("award_ref", String(100), nullable=True),  # the organiser's own id for the recipient, if given
     Column("mode", String(10), nullable=True),  # onsite | online, for attendance
     Column("recipient_name", String(300), nullable=True),  # erased with the person
     Column("organisation", String(500), nullable=True),
     Column("language", String(2), nullable=False),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
     Column("revoke_reason", String(1000), nullable=True),
+)
+
+# Rendered PDFs, kept until the certificate changes: `digest` covers everything printed, so a
+# stale file is never served; revocation and erasure delete the row in their own transaction.
+certificate_pdfs = Table(
+    "certificate_pdfs", metadata,
+    Column("serial", String(20), ForeignKey("certificates.serial", ondelete="CASCADE"), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("rendered_at", UtcDateTime(), nullable=False),
 )

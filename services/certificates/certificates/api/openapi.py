@@ -6,7 +6,8 @@ from forumops_shared.openapi import Route, openapi_blueprint
 from .. import schemas as s
 from ..reasons import REASONS
 
-CALLERS = {"admin": "Organiser token.", "holder": "The participant's manage token, or an organiser token."}
+CALLERS = {"admin": "Organiser token.",
+           "holder": "The participant's manage token, or an organiser token (award certificates: organisers only)."}
 ROUTES = [
     Route("/api/v1/certificates/{serial}", "get", "Verify a certificate: a signed document, valid or revoked",
           answer=s.VerificationOut),
@@ -14,8 +15,16 @@ ROUTES = [
           s.RevokeSchema, answer=s.CertificateOut),
     Route("/api/v1/registrations/{registration_id}/certificate", "get", "A registration's attendance certificate",
           "holder", answer=s.CertificateOut),
+    Route("/api/v1/certificates/{serial}/pdf", "get", "The certificate as a PDF (ETag; 410 once revoked)", "holder",
+          answer="application/pdf"),
     Route("/api/v1/forums/{slug}/certificates", "get", "The forum's certificates, a page at a time", "admin",
           answer=s.CertificatePageOut, query=s.ListQuerySchema),
+    Route("/api/v1/forums/{slug}/certificates/export", "get", "The forum's certificates as CSV", "admin",
+          answer="text/csv", query=s.FilterSchema),
+    Route("/api/v1/forums/{slug}/awards", "post",
+          "Issue award certificates for one category: JSON, or CSV (name,organisation,kind,ref,language) with "
+          "category_vi, category_en, language as query parameters; idempotent", "admin",
+          (s.AwardsSchema, "csv"), answer=s.AwardsReportOut, query=s.AwardsCsvSchema),
 ]
 
 bp = openapi_blueprint("ForumOps certificates", ROUTES, REASONS, CALLERS)

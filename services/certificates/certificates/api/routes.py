@@ -1,21 +1,21 @@
-"""The certificates API: public verification, the holder's certificate, organisers' list and revocation."""
+"""The certificates API: public verification, holders' certificates and PDFs; `install` wires
+both blueprints (organisers' routes in `organisers`)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from forumops_shared.db import readonly, write_transaction
-from forumops_shared.http import Refusal, bearer_token, hash_token, json_body, query_args, require_token, tokens_equal
+from forumops_shared.http import Refusal, bearer_token, hash_token, tokens_equal
 from forumops_shared.ratelimit import RateLimit
 from forumops_shared.signing_keys import KeyRing, published_keys
 
-from .. import issuing
 from ..config import CertificatesConfig
-from ..schemas import ListQuerySchema, RevokeSchema
-from ..services import documents
+from ..printing import render
+from ..services import documents, pdfs
 from ..tables import signing_keys
+from . import organisers
 
 bp = Blueprint("certificates", __name__)
-_revoke, _list = RevokeSchema(), ListQuerySchema()
 KEYS_PATH = "/.well-known/forumops-certificate-keys.json"
 
 
@@ -25,18 +25,19 @@ def install(app, config: CertificatesConfig) -> None:
     app.extensions["certificates.keys"] = KeyRing(engine, signing_keys, config.signing_key)
     app.extensions["certificates.limit"] = RateLimit(config.verify_rate_limit)
     app.register_blueprint(bp)
+    app.register_blueprint(organisers.bp)
 
 
 def _engine():
     return current_app.extensions["forumops"]["engine"]
 
 
-def _is_admin(token: str | None) -> bool:
-    return tokens_equal(token, current_app.extensions["certificates"].admin_token)
+def _config() -> CertificatesConfig:
+    return current_app.extensions["certificates"]
 
 
-def _require_admin() -> None:
-    require_token(current_app.extensions["certificates"].admin_token)
+def is_admin(token: str | None) -> bool:
+    return tokens_equal(token, _config().admin_token)
 
 
 @bp.get("/api/v1/certificates/<serial>")
@@ -68,38 +69,55 @@ def verify_page(serial: str):
     return render_template("verify.html", certificate=found, serial=serial)
 
 
-@bp.post("/api/v1/certificates/<serial>/revoke")
-def revoke(serial: str):
-    """Organiser: revoke with a reason; the verification shows it at once."""
-    _require_admin()
-    data = json_body(_revoke, limit=current_app.extensions["certificates"].json_body_limit)
-    with write_transaction(_engine()) as conn:
-        row = documents.find(conn, serial)
-        if not issuing.revoke(conn, row.serial, data["reason"]):
-            raise Refusal("already_revoked")
-        return jsonify(documents.document(documents.find(conn, serial)))
-
-
 @bp.get("/api/v1/registrations/<registration_id>/certificate")
 def holder_certificate(registration_id: str):
     """The participant (manage token) or an organiser: the registration's attendance certificate."""
-    token = bearer_token()
-    if token is None:
-        raise Refusal("unauthenticated")
+    token = _caller()
     with readonly(_engine()).connect() as conn:
-        holder = documents.holder_hash(conn, registration_id)
-        if not _is_admin(token) and not (holder and tokens_equal(hash_token(token), holder)):
-            raise Refusal("certificate_not_found")  # the same answer as for no certificate
+        _may_see(conn, token, registration_id)
         row = documents.of_registration(conn, registration_id)
         if row is None:
             raise Refusal("certificate_not_found")
         return jsonify(documents.document(row))
 
 
-@bp.get("/api/v1/forums/<slug>/certificates")
-def forum_certificates(slug: str):
-    """Organiser: the forum's certificates by serial, a page at a time."""
-    _require_admin()
-    query = query_args(_list)
+@bp.get("/api/v1/certificates/<serial>/pdf")
+def certificate_pdf(serial: str):
+    """The holder (manage token) or an organiser: the certificate as a PDF, drawn once and kept."""
+    token = _caller()
+    if not is_admin(token):
+        current_app.extensions["certificates.limit"].check()
     with readonly(_engine()).connect() as conn:
-        return jsonify(documents.page(conn, slug, **query))
+        row = documents.find(conn, serial)
+        _may_see(conn, token, row.registration_id)  # awards: organisers hand them out
+        if row.revoked_at is not None:
+            raise Refusal("certificate_revoked")
+        printed = pdfs.certificate(row, _config().public_url)
+        digest = pdfs.digest(printed)
+        if digest in request.if_none_match:
+            return Response(status=304, headers={"ETag": f'"{digest}"'})
+        pdf = pdfs.kept(conn, row.serial, digest)
+    if pdf is None:
+        pdf = render(printed)
+        with write_transaction(_engine()) as conn:
+            pdfs.keep(conn, row.serial, digest, pdf)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "ETag": f'"{digest}"', "Cache-Control": "private, no-cache",  # revalidated: revocation shows at once
+        "Content-Disposition": f'attachment; filename="certificate-{row.serial}.pdf"'})
+
+
+def _caller() -> str:
+    token = bearer_token()
+    if token is None:
+        raise Refusal("unauthenticated")
+    return token
+
+
+def _may_see(conn, token: str, registration_id: str | None) -> None:
+    """Organisers see everything; a manage token only its own registration's certificate. Anything
+    else gets the answer an unknown certificate gets."""
+    if is_admin(token):
+        return
+    holder = documents.holder_hash(conn, registration_id) if registration_id else None
+    if not (holder and tokens_equal(hash_token(token), holder)):
+        raise Refusal("certificate_not_found")

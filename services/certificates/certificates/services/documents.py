@@ -6,13 +6,13 @@ import json
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.db import as_utc
+from forumops_shared.db import as_utc, readonly
 from forumops_shared.http import Refusal
 from forumops_shared.tickets import SigningKey, b64
 
 from ..tables import certificates, forums, registrations
 
-_DOCUMENT = (select(certificates, forums.c.titles)
+_DOCUMENT = (select(certificates, forums.c.titles, forums.c.timezone, forums.c.starts_at, forums.c.ends_at)
              .outerjoin(forums, forums.c.slug == certificates.c.forum))
 
 
@@ -24,6 +24,7 @@ def canonical(document: dict) -> bytes:
 def document(row: Row) -> dict:
     return {"serial": row.serial, "status": "revoked" if row.revoked_at else "valid", "kind": row.kind,
             "forum": row.forum, "forum_title": json.loads(row.titles) if row.titles else {},
+            "category": json.loads(row.category) if row.category else None, "recipient_kind": row.recipient_kind,
             "recipient_name": row.recipient_name, "organisation": row.organisation, "mode": row.mode,
             "language": row.language, "issued_at": as_utc(row.issued_at).isoformat(),
             "revoked_at": as_utc(row.revoked_at).isoformat() if row.revoked_at else None,
@@ -52,12 +53,44 @@ def holder_hash(conn: Connection, registration_id: str) -> str | None:
                         .where(registrations.c.id == registration_id)).scalar()
 
 
-def page(conn: Connection, forum: str, *, limit: int, after: str | None, status: str | None) -> dict:
-    stmt = _DOCUMENT.where(certificates.c.forum == forum).order_by(certificates.c.serial).limit(limit + 1)
+def page(conn: Connection, forum: str, *, limit: int, after: str | None, **filters) -> dict:
+    stmt = _listing(forum, **filters).order_by(certificates.c.serial).limit(limit + 1)
     if after:
         stmt = stmt.where(certificates.c.serial > after)
-    if status:
-        stmt = stmt.where(certificates.c.revoked_at.is_(None) if status == "valid" else certificates.c.revoked_at.isnot(None))
     rows = conn.execute(stmt).all()
     listed = [document(r) for r in rows[:limit]]
     return {"certificates": listed, "next_after": listed[-1]["serial"] if len(rows) > limit else None}
+
+
+def _listing(forum: str, *, status: str | None = None, kind: str | None = None, mode: str | None = None):
+    stmt = _DOCUMENT.where(certificates.c.forum == forum)
+    if status:
+        stmt = stmt.where(certificates.c.revoked_at.is_(None) if status == "valid" else certificates.c.revoked_at.isnot(None))
+    if kind:
+        stmt = stmt.where(certificates.c.kind == kind)
+    if mode:
+        stmt = stmt.where(certificates.c.mode == mode)
+    return stmt
+
+
+EXPORT_COLUMNS = ("serial", "status", "kind", "category", "recipient_kind", "recipient_name", "organisation",
+                  "mode", "language", "registration_id", "award_id", "issued_at", "revoked_at", "revoke_reason",
+                  "verify_url")
+
+
+def export_rows(engine, forum: str, public_url: str, **filters):
+    """Every certificate of the forum as export rows, read a thousand at a time."""
+    after = ""
+    while True:
+        with readonly(engine).connect() as conn:
+            batch = conn.execute(_listing(forum, **filters).where(certificates.c.serial > after)
+                                 .order_by(certificates.c.serial).limit(1000)).all()
+        if not batch:
+            return
+        for row in batch:
+            doc = document(row)
+            yield [doc["serial"], doc["status"], doc["kind"], (doc["category"] or {}).get("vi"), doc["recipient_kind"],
+                   doc["recipient_name"], doc["organisation"], doc["mode"], doc["language"], row.registration_id,
+                   row.award_id, doc["issued_at"], doc["revoked_at"], doc["revoke_reason"],
+                   f"{public_url}/verify/{doc['serial']}"]
+        after = batch[-1].serial

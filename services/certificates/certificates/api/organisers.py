@@ -1,0 +1,82 @@
+"""Organisers' routes: the forum's certificates (a page at a time, or all as CSV), revocation,
+award certificates in bulk."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from marshmallow import ValidationError
+
+from forumops_shared.csvfiles import csv_download, uploaded_text
+from forumops_shared.db import readonly, write_transaction
+from forumops_shared.http import Refusal, json_body, query_args, require_token
+
+from .. import awards, issuing
+from ..schemas import AwardsCsvSchema, AwardsSchema, FilterSchema, ListQuerySchema, RevokeSchema
+from ..services import documents
+
+bp = Blueprint("certificates_organisers", __name__)
+_revoke, _list, _filters = RevokeSchema(), ListQuerySchema(), FilterSchema()
+_awards, _awards_csv = AwardsSchema(), AwardsCsvSchema()
+
+
+@bp.before_request
+def _organisers_only():
+    require_token(current_app.extensions["certificates"].admin_token)
+
+
+def _engine():
+    return current_app.extensions["forumops"]["engine"]
+
+
+@bp.post("/api/v1/certificates/<serial>/revoke")
+def revoke(serial: str):
+    """Revoke with a reason; the verification shows it at once and the PDF is no longer served."""
+    data = json_body(_revoke, limit=current_app.extensions["certificates"].json_body_limit)
+    with write_transaction(_engine()) as conn:
+        row = documents.find(conn, serial)
+        if not issuing.revoke(conn, row.serial, data["reason"]):
+            raise Refusal("already_revoked")
+        return jsonify(documents.document(documents.find(conn, serial)))
+
+
+@bp.get("/api/v1/forums/<slug>/certificates")
+def forum_certificates(slug: str):
+    """The forum's certificates by serial, a page at a time, filtered by status, kind, mode."""
+    query = query_args(_list)
+    with readonly(_engine()).connect() as conn:
+        return jsonify(documents.page(conn, slug, **query))
+
+
+@bp.get("/api/v1/forums/<slug>/certificates/export")
+def export_certificates(slug: str):
+    """Every certificate of the forum (same filters) as CSV, with its verification link."""
+    filters = query_args(_filters)
+    rows = documents.export_rows(_engine(), slug, current_app.extensions["certificates"].public_url, **filters)
+    return csv_download(f"{slug}-certificates.csv", documents.EXPORT_COLUMNS, rows)
+
+
+@bp.post("/api/v1/forums/<slug>/awards")
+def issue_awards(slug: str):
+    """Award certificates for one category: JSON {category, language, recipients}, or a CSV
+    (name,organisation,kind,ref,language) with category_vi, category_en, language as form fields
+    or query parameters. One report row per recipient; the same list again issues nothing."""
+    limit = current_app.extensions["certificates"].awards_body_limit
+    if request.mimetype == "application/json":
+        data = json_body(_awards, limit=limit)
+        category, language, recipients = data["category"], data["language"], awards.from_json(data)
+    elif request.mimetype in ("text/csv", "multipart/form-data"):
+        params = _csv_params()
+        category = {"vi": params["category_vi"], "en": params["category_en"]}
+        language, recipients = params["language"], awards.from_csv(uploaded_text(limit=limit))
+    else:
+        raise Refusal("unsupported_media_type")
+    with write_transaction(_engine()) as conn:
+        report = awards.issue(conn, slug, category, language, recipients)
+    totals = {outcome: sum(r["outcome"] == outcome for r in report) for outcome in ("issued", "existing", "refused")}
+    return jsonify({**totals, "rows": report})
+
+
+def _csv_params() -> dict:
+    try:
+        return _awards_csv.load({k: v for k, v in request.values.items() if k != "file"})
+    except ValidationError as exc:
+        raise Refusal("validation_failed", exc.messages) from exc

@@ -1,0 +1,132 @@
+"""Draws a certificate on one landscape A4 page.
+
+Every string is drawn in Noto Serif (shipped in ../fonts, full Vietnamese coverage, OFL).
+reportlab embeds the subset of glyphs a document uses together with a ToUnicode map, so a PDF
+reader copying the name gets back exactly the registered text. A name is kept on one line,
+shrinking the type before it would wrap, so that it also reads back as one piece.
+"""
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import segno
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from .wording import Certificate, lines_of
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+REGULAR, BOLD, ITALIC = "ForumOpsSerif", "ForumOpsSerif-Bold", "ForumOpsSerif-Italic"
+WIDTH, HEIGHT = landscape(A4)
+TEXT_WIDTH = WIDTH - 2 * 90
+INK, ACCENT, QUIET = HexColor("#1f2a44"), HexColor("#9b1c1c"), HexColor("#5b6478")
+QR_SIZE = 86
+QR_MASK = 4
+
+
+@cache
+def _fonts() -> None:
+    """Registered once per process, on first use (parsing the TrueType files takes ~0.1 s)."""
+    for name, file in ((REGULAR, "NotoSerif-Regular.ttf"), (BOLD, "NotoSerif-Bold.ttf"),
+                       (ITALIC, "NotoSerif-Italic.ttf")):
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+
+
+def render(cert: Certificate) -> bytes:
+    """The certificate as a PDF document."""
+    _fonts()
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(WIDTH, HEIGHT), pageCompression=1, lang=cert.language)
+    title = "Giấy chứng nhận" if cert.language == "vi" else "Certificate"
+    canvas.setTitle(f"{title} {cert.serial} — {cert.recipient_name}")
+    canvas.setSubject(cert.forum_title)
+    canvas.setCreator("ForumOps")
+    _frame(canvas)
+    _body(canvas, cert)
+    _footer(canvas, cert)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def _frame(canvas: Canvas) -> None:
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(2.2)
+    canvas.rect(18, 18, WIDTH - 36, HEIGHT - 36)
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(0.7)
+    canvas.rect(26, 26, WIDTH - 52, HEIGHT - 52)
+
+
+def _body(canvas: Canvas, cert: Certificate) -> None:
+    words = lines_of(cert)
+    y = _centred(canvas, cert.forum_title, REGULAR, 15, 11, HEIGHT - 78, INK, max_lines=2)
+    y = _centred(canvas, words.heading, BOLD, 36, 24, y - 34, ACCENT)
+    if words.category:
+        y = _centred(canvas, words.category, BOLD, 20, 12, y - 12, INK, max_lines=2)
+    y = _centred(canvas, words.lead, ITALIC, 15, 15, y - 16, QUIET)
+    y = _centred(canvas, cert.recipient_name, BOLD, 32, 9, y - 20, INK, max_lines=1)
+    if cert.organisation:
+        y = _centred(canvas, cert.organisation, ITALIC, 16, 10, y - 6, INK, max_lines=2)
+    y = _centred(canvas, words.deed, REGULAR, 15, 11, y - 16, INK, max_lines=2)
+    _centred(canvas, words.when, REGULAR, 14, 14, y - 4, INK)
+
+
+def _footer(canvas: Canvas, cert: Certificate) -> None:
+    words = lines_of(cert)
+    canvas.setFillColor(INK)
+    canvas.setFont(REGULAR, 11)
+    canvas.drawString(60, 72, words.serial)
+    canvas.drawString(60, 56, words.issued)
+    x, y = WIDTH - 60 - QR_SIZE, 50
+    _qr(canvas, cert.verify_url, x, y, QR_SIZE)
+    canvas.setFillColor(QUIET)
+    canvas.setFont(REGULAR, 8.5)
+    canvas.drawRightString(x - 14, y + QR_SIZE - 10, words.verify)
+    canvas.drawRightString(x - 14, y + QR_SIZE - 22, cert.verify_url)
+
+
+def _centred(canvas: Canvas, text: str, font: str, size: float, smallest: float, top: float, colour,
+             *, max_lines: int = 1) -> float:
+    """Draw `text` centred below `top`, shrinking to `smallest` before wrapping; the next top."""
+    while size > smallest and pdfmetrics.stringWidth(text, font, size) > TEXT_WIDTH:
+        size -= 0.5
+    lines = simpleSplit(text, font, size, TEXT_WIDTH) if max_lines > 1 else [text]
+    canvas.setFillColor(colour)
+    canvas.setFont(font, size)
+    for line in lines[:max_lines] if max_lines > 1 else lines:
+        top -= size * 1.25
+        canvas.drawCentredString(WIDTH / 2, top, line)
+    return top
+
+
+def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+    """The QR code as filled rectangles, one per run of dark modules (sharp at any zoom).
+
+    The mask is fixed rather than chosen by scoring all eight: every reader decodes any of them
+    (the mask number is in the code's format information), and scoring them is a third of the
+    time a certificate takes to render. Error correction M survives a scuffed print."""
+    matrix = segno.make(url, error="m", micro=False, mask=QR_MASK).matrix
+    canvas.saveState()
+    canvas.translate(x, y + size)
+    canvas.scale(size / len(matrix), -size / len(matrix))  # one unit per module, rows downwards
+    path = canvas.beginPath()
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < len(row):
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(row) and row[c]:
+                c += 1
+            path.rect(start, r, c - start, 1)
+    canvas.setFillColor(INK)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()

@@ -1,0 +1,78 @@
+"""What a certificate says, in the holder's language: pure, no PDF, Flask or SQL.
+
+Names, organisations, titles and categories are printed exactly as given (NFC); only the
+surrounding words and the dates are ours. Dates are the forum's, in the forum's timezone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Everything printed on one certificate."""
+
+    serial: str
+    kind: str  # attendance | award
+    language: str  # vi | en
+    forum_title: str
+    recipient_name: str
+    organisation: str | None
+    mode: str | None  # onsite | online, for attendance
+    category: str | None  # for awards
+    starts_on: datetime  # local to the forum
+    ends_on: datetime
+    issued_on: datetime
+    verify_url: str
+
+
+@dataclass(frozen=True)
+class Lines:
+    heading: str
+    category: str | None  # an award's title, under the heading
+    lead: str  # before the name
+    deed: str  # after the name and organisation: what they did, where
+    when: str
+    serial: str
+    issued: str
+    verify: str
+
+
+def lines_of(cert: Certificate) -> Lines:
+    vi = cert.language != "en"
+    when = _span_vi(cert.starts_on, cert.ends_on) if vi else _span_en(cert.starts_on, cert.ends_on)
+    if cert.kind == "award":
+        deed = f"tại {cert.forum_title}" if vi else f"at {cert.forum_title}"
+    elif vi:
+        deed = f"đã tham dự {'trực tuyến' if cert.mode == 'online' else 'trực tiếp'} {cert.forum_title}"
+    else:
+        deed = f"attended {cert.forum_title} {'online' if cert.mode == 'online' else 'in person'}"
+    return Lines(
+        heading="GIẤY CHỨNG NHẬN" if vi else ("AWARD CERTIFICATE" if cert.kind == "award" else "CERTIFICATE OF ATTENDANCE"),
+        category=cert.category if cert.kind == "award" else None,
+        lead=("Trao tặng" if cert.kind == "award" else "Chứng nhận") if vi else (
+            "Presented to" if cert.kind == "award" else "This is to certify that"),
+        deed=deed, when=when,
+        serial=f"Số hiệu: {cert.serial}" if vi else f"Serial: {cert.serial}",
+        issued=f"Ngày cấp: {cert.issued_on:%d/%m/%Y}" if vi else f"Issued: {_day_en(cert.issued_on)}",
+        verify="Kiểm tra tính xác thực:" if vi else "Verify this certificate:")
+
+
+def _span_vi(start: datetime, end: datetime) -> str:
+    if start.date() == end.date():
+        return f"ngày {start.day:02d} tháng {start.month:02d} năm {start.year}"
+    return f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+
+
+def _span_en(start: datetime, end: datetime) -> str:
+    if start.date() == end.date():
+        return f"on {_day_en(start)}"
+    return f"from {_day_en(start)} to {_day_en(end)}"
+
+
+def _day_en(day: datetime) -> str:
+    return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"

@@ -66,16 +66,16 @@ def _frame(canvas: Canvas) -> None:
 
 def _body(canvas: Canvas, cert: Certificate) -> None:
     words = lines_of(cert)
-    y = _centred(canvas, cert.forum_title, REGULAR, 15, 11, HEIGHT - 78, INK, max_lines=2)
-    y = _centred(canvas, words.heading, BOLD, 36, 24, y - 34, ACCENT)
+    y = _centred(canvas, cert.forum_title, REGULAR, 15, 11, HEIGHT - 92, INK, max_lines=2)
+    y = _centred(canvas, words.heading, BOLD, 36, 24, y - 40, ACCENT)
     if words.category:
-        y = _centred(canvas, words.category, BOLD, 20, 12, y - 12, INK, max_lines=2)
-    y = _centred(canvas, words.lead, ITALIC, 15, 15, y - 16, QUIET)
-    y = _centred(canvas, cert.recipient_name, BOLD, 32, 9, y - 20, INK, max_lines=1)
+        y = _centred(canvas, words.category, BOLD, 20, 12, y - 14, INK, max_lines=2)
+    y = _centred(canvas, words.lead, ITALIC, 15, 15, y - 22, QUIET)
+    y = _centred(canvas, cert.recipient_name, BOLD, 32, 9, y - 24, INK, max_lines=1)
     if cert.organisation:
-        y = _centred(canvas, cert.organisation, ITALIC, 16, 10, y - 6, INK, max_lines=2)
-    y = _centred(canvas, words.deed, REGULAR, 15, 11, y - 16, INK, max_lines=2)
-    _centred(canvas, words.when, REGULAR, 14, 14, y - 4, INK)
+        y = _centred(canvas, cert.organisation, ITALIC, 16, 10, y - 8, INK, max_lines=2)
+    y = _centred(canvas, words.deed, REGULAR, 15, 11, y - 24, INK, max_lines=2)
+    _centred(canvas, words.when, REGULAR, 14, 14, y - 6, INK)
 
 
 def _footer(canvas: Canvas, cert: Certificate) -> None:

@@ -92,6 +92,21 @@ def test_a_poison_message_is_dead_lettered_with_its_origin_and_the_next_is_proce
     assert runner.stats.dead_lettered == 1 and runner.stats.applied == 1
 
 
+def test_a_handler_failing_mid_group_takes_back_only_its_own_writes(sink):
+    settings, engine = sink
+    before, failing, after = (events.registered(n=i) for i in (6, 7, 8))
+    key = before.subject.encode()  # one partition, one group: the failing event sits between the others
+    produce_raw(settings.kafka_bootstrap_servers, _topic(settings),
+                [(key, encode_event(e)) for e in (before, failing, after)])
+    with running(sink_runner(settings, engine, failing_subject=failing.subject)) as runner:
+        [dead] = read_all(settings.kafka_bootstrap_servers, settings.dlq_topic, expected=1)
+        wait_until(lambda: committed_total(settings.kafka_bootstrap_servers, settings.consumer_group) == 3,
+                   message="all three consumed")
+    assert [r.event_id for r in effect_rows(engine)] == [before.id, after.id]
+    assert dict(dead.headers)["dlq.error.class"] == b"IntegrityError"
+    assert (runner.stats.applied, runner.stats.dead_lettered) == (2, 1)
+
+
 def test_a_declared_type_this_consumer_does_not_handle_is_skipped_not_dead_lettered(sink):
     settings, engine = sink
     changed, registered = _changed_event(), events.registered(n=5)

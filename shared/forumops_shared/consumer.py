@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
@@ -48,15 +49,18 @@ class ConsumerRunner:
     """Runs handlers for the event types a service consumes.
 
     The decision order for one message: decode and validate (poison -> dead letter); a type
-    declared for the topic but not handled here is ignored; otherwise, in one transaction,
-    record the event id (already there -> duplicate, no effect) and run the handler.
+    declared for the topic but not handled here is ignored; otherwise, in one savepoint, record
+    the event id (already there -> duplicate, no effect) and run the handler. Messages are applied
+    in groups, one transaction each (a commit costs more than most handlers); offsets move only
+    after their group committed.
     """
 
     def __init__(self, *, name: str, engine: Engine, handlers: Mapping[str, Handler],
                  topics: list[str], topic_prefix: str, dlq_topic: str,
                  consumer_factory: Callable[[], KafkaConsumer],
                  producer_factory: Callable[[], KafkaProducer],
-                 handler_attempts: int = 3, max_backoff_s: float = 30.0):
+                 handler_attempts: int = 3, max_backoff_s: float = 30.0,
+                 group_records: int = 100, group_seconds: float = 0.05):
         self.name = name
         self.engine = engine
         self.handlers = dict(handlers)
@@ -65,13 +69,35 @@ class ConsumerRunner:
         self.consumer_factory = consumer_factory
         self.handler_attempts = handler_attempts
         self.max_backoff_s = max_backoff_s
+        self.group_records, self.group_seconds = group_records, group_seconds
         self.stats = RunnerStats()
         self.dead_letters = DeadLetters(dlq_topic, name, producer_factory)
 
-    # -- one message -------------------------------------------------------------------------
+    # -- a group of messages, one transaction ----------------------------------------------
 
-    def process(self, record) -> Outcome:
-        """Apply one record; raises RetryLater when infrastructure failed."""
+    def apply_group(self, pending: list) -> list[tuple]:
+        """Apply a prefix of `pending` ((partition, record) pairs) in one transaction, each record
+        in its own savepoint: one commit for many events. Stops after `group_records` records or
+        `group_seconds`, so that the write lock is never held long. Returns (partition, record,
+        outcome) for the records taken; raises RetryLater when infrastructure failed, and then
+        nothing of the group is kept (a dead letter sent meanwhile may be sent again)."""
+        deadline, taken = time.monotonic() + self.group_seconds, []
+        try:
+            with write_transaction(self.engine) as conn:
+                for tp, record in pending[:self.group_records]:
+                    taken.append((tp, record, self._apply_one(conn, record)))
+                    if time.monotonic() >= deadline:
+                        break
+        except RetryLater:
+            raise
+        except Exception as exc:  # noqa: BLE001 - classify_failure decides what it means
+            if classify_failure(exc) is FailureKind.TRANSIENT:
+                raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
+            raise
+        return taken
+
+    def _apply_one(self, conn: Connection, record) -> Outcome:
+        """The decision order for one message (see the class docstring)."""
         try:
             event = decode_event(record.value, topic=record.topic.removeprefix(self.topic_prefix))
         except PoisonMessage as exc:
@@ -81,7 +107,13 @@ class ConsumerRunner:
             return Outcome.IGNORED
         for attempt in range(1, self.handler_attempts + 1):
             try:
-                return self._apply(handler, event)
+                with conn.begin_nested():  # a failing handler takes back only its own writes
+                    first_time = insert_ignore(conn, processed_events, {
+                        "consumer": self.name, "event_id": event.id, "processed_at": datetime.now(timezone.utc)})
+                    if not first_time:
+                        return Outcome.DUPLICATE
+                    handler(conn, event)
+                return Outcome.APPLIED
             except Exception as exc:  # noqa: BLE001 - classify_failure decides what it means
                 if classify_failure(exc) is FailureKind.TRANSIENT:
                     raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
@@ -89,16 +121,6 @@ class ConsumerRunner:
                 if attempt == self.handler_attempts:
                     return self._dead_letter(record, exc, attempts=attempt)
         raise AssertionError("unreachable")
-
-    def _apply(self, handler: Handler, event: Event) -> Outcome:
-        with write_transaction(self.engine) as conn:
-            first_time = insert_ignore(conn, processed_events, {
-                "consumer": self.name, "event_id": event.id,
-                "processed_at": datetime.now(timezone.utc)})
-            if not first_time:
-                return Outcome.DUPLICATE
-            handler(conn, event)
-        return Outcome.APPLIED
 
     def _dead_letter(self, record, error: BaseException, *, attempts: int) -> Outcome:
         try:
@@ -143,21 +165,22 @@ class ConsumerRunner:
 
     def _process_batch(self, consumer, batch, stop, backoff) -> dict[TopicPartition, OffsetAndMetadata]:
         done: dict[TopicPartition, OffsetAndMetadata] = {}
-        for tp, records in batch.items():
-            for record in records:
-                if stop.is_set():
-                    return done
-                try:
-                    outcome = self.process(record)
-                except RetryLater as exc:
-                    # Rewind so the same message comes back; never commit past it.
-                    log.warning("retrying %s[%d]@%d after %s", tp.topic, tp.partition, record.offset, exc)
-                    consumer.seek(tp, record.offset)
-                    backoff.wait(stop)
-                    break
-                backoff.reset()
+        pending = [(tp, record) for tp, records in batch.items() for record in records]
+        while pending and not stop.is_set():
+            try:
+                taken = self.apply_group(pending)
+            except RetryLater as exc:
+                # Rewind every partition to its first message not applied; never commit past it.
+                log.warning("retrying from %d pending messages after %s", len(pending), exc)
+                for tp, record in reversed(pending):
+                    consumer.seek(tp, record.offset)  # reversed: the earliest offset of each is sought last
+                backoff.wait(stop)
+                return done
+            backoff.reset()
+            for tp, record, outcome in taken:
                 setattr(self.stats, outcome.value, getattr(self.stats, outcome.value) + 1)
                 done[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+            pending = pending[len(taken):]
         return done
 
     def _commit(self, consumer: KafkaConsumer, done) -> None:

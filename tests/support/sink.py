@@ -41,18 +41,22 @@ def prepare_sink(settings: ServiceSettings, engine: Engine) -> None:
                   specs=(TopicSpec("sink.dlq", 1),))
 
 
-def record_effect(delay_s: float = 0.0):
+def record_effect(delay_s: float = 0.0, failing_subject: str | None = None):
     def handler(conn: Connection, event: Event) -> None:
         if delay_s:
             time.sleep(delay_s)
         conn.execute(effects.insert().values(
             event_id=event.id, event_type=event.type, subject=event.subject,
             data=json.dumps(event.data, default=str, ensure_ascii=False)))
+        if event.subject == failing_subject:  # after its write: a constraint the data breaks
+            conn.execute(effects.insert().values(seq=select(func.max(effects.c.seq)).scalar_subquery(),
+                                                 event_id="x", event_type="x", subject="x", data="x"))
     return handler
 
 
-def sink_runner(settings: ServiceSettings, engine: Engine, delay_s: float = 0.0) -> ConsumerRunner:
-    handler = record_effect(delay_s)
+def sink_runner(settings: ServiceSettings, engine: Engine, delay_s: float = 0.0,
+                failing_subject: str | None = None) -> ConsumerRunner:
+    handler = record_effect(delay_s, failing_subject)
     return ConsumerRunner(
         name=settings.consumer_group, engine=engine,
         # registration-changed is left unhandled on purpose: declared for the topic, ignored here.

@@ -27,15 +27,26 @@ def new_serial() -> str:
     return "-".join(chars[i:i + 4] for i in range(0, len(chars), 4))
 
 
+# Everything the decision needs in one read: the person, what was seen of them, their forum's
+# rule, and whether they already hold a certificate.
+_SUBJECT = (select(registrations.c.id, registrations.c.forum, registrations.c.erased, registrations.c.full_name,
+                   registrations.c.organisation, registrations.c.language, attendance.c.onsite_at,
+                   attendance.c.online_minutes, forums.c.onsite_checkin, forums.c.online_min_minutes,
+                   certificates.c.serial)
+            .select_from(registrations
+                         .outerjoin(attendance, attendance.c.registration_id == registrations.c.id)
+                         .outerjoin(forums, forums.c.slug == registrations.c.forum)
+                         .outerjoin(certificates, certificates.c.registration_id == registrations.c.id)))
+
+
 def consider(conn: Connection, registration_id: str) -> str | None:
     """Issue the attendance certificate if the registration has just earned it; its serial or None."""
-    person = conn.execute(select(registrations).where(registrations.c.id == registration_id)).first()
-    seen = conn.execute(select(attendance).where(attendance.c.registration_id == registration_id)).first()
-    forum_slug = person.forum if person else seen.forum if seen else None
-    forum = conn.execute(select(forums).where(forums.c.slug == forum_slug)).first() if forum_slug else None
-    rule = Rule(forum.onsite_checkin, forum.online_min_minutes) if forum else None
-    mode = earned_mode(rule, person is not None, bool(person and person.erased),
-                       Attendance(seen.onsite_at, seen.online_minutes) if seen else None)
+    person = conn.execute(_SUBJECT.where(registrations.c.id == registration_id)).first()
+    if person is None or person.serial is not None:
+        return None  # not known yet (it will be considered when it arrives), or issued before
+    rule = Rule(person.onsite_checkin, person.online_min_minutes) if person.onsite_checkin is not None else None
+    seen = Attendance(person.onsite_at, person.online_minutes) if person.online_minutes is not None else None
+    mode = earned_mode(rule, True, person.erased, seen)
     if mode is None:
         return None
     now = datetime.now(timezone.utc)

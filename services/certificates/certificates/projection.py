@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Connection
 
-from forumops_shared.db import as_utc, upsert
+from forumops_shared.db import insert_ignore, upsert
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
 
@@ -58,36 +58,33 @@ def personal_data_erased(conn: Connection, event: Event) -> None:
 
 
 def checked_in(conn: Connection, event: Event) -> None:
+    """The earliest on-site check-in and the first online join are kept, whatever order they come in."""
     d = event.data
-    seen = _seen(conn, d["registration_id"], d["forum"])
-    values = {}
-    if d["mode"] == "onsite" and (seen.onsite_at is None or d["checked_in_at"] < as_utc(seen.onsite_at)):
-        values["onsite_at"] = d["checked_in_at"]
-    if d["mode"] == "online" and seen.online_joined_at is None:
-        values["online_joined_at"] = d["checked_in_at"]
-    if values:
-        conn.execute(update(attendance).where(attendance.c.registration_id == d["registration_id"])
-                     .values(**values, updated_at=datetime.now(timezone.utc)))
-    issuing.consider(conn, d["registration_id"])
+    rid, at, a = d["registration_id"], d["checked_in_at"], attendance.c
+    _seen(conn, rid, d["forum"])
+    if d["mode"] == "onsite":
+        change = update(attendance).where(a.registration_id == rid, or_(a.onsite_at.is_(None), a.onsite_at > at))
+        conn.execute(change.values(onsite_at=at, updated_at=datetime.now(timezone.utc)))
+    else:
+        change = update(attendance).where(a.registration_id == rid, a.online_joined_at.is_(None))
+        conn.execute(change.values(online_joined_at=at, updated_at=datetime.now(timezone.utc)))
+    issuing.consider(conn, rid)
 
 
 def online_attendance_recorded(conn: Connection, event: Event) -> None:
     """Minutes are a running total: the largest announced wins, whatever order they arrive in."""
     d = event.data
-    seen = _seen(conn, d["registration_id"], d["forum"])
-    if d["minutes"] > seen.online_minutes:
-        conn.execute(update(attendance).where(attendance.c.registration_id == d["registration_id"])
-                     .values(online_minutes=d["minutes"], updated_at=datetime.now(timezone.utc)))
-    issuing.consider(conn, d["registration_id"])
+    rid, a = d["registration_id"], attendance.c
+    _seen(conn, rid, d["forum"])
+    conn.execute(update(attendance).where(a.registration_id == rid, a.online_minutes < d["minutes"])
+                 .values(online_minutes=d["minutes"], updated_at=datetime.now(timezone.utc)))
+    issuing.consider(conn, rid)
 
 
-def _seen(conn: Connection, registration_id: str, forum: str):
-    row = conn.execute(select(attendance).where(attendance.c.registration_id == registration_id)).first()
-    if row is None:
-        conn.execute(attendance.insert().values(registration_id=registration_id, forum=forum, online_minutes=0,
-                                                updated_at=datetime.now(timezone.utc)))
-        row = conn.execute(select(attendance).where(attendance.c.registration_id == registration_id)).one()
-    return row
+def _seen(conn: Connection, registration_id: str, forum: str) -> None:
+    """The person's attendance row, created empty the first time anything is seen of them."""
+    insert_ignore(conn, attendance, {"registration_id": registration_id, "forum": forum, "online_minutes": 0,
+                                     "updated_at": datetime.now(timezone.utc)})
 
 
 HANDLERS = {

@@ -38,8 +38,7 @@ from forumops_shared.db import as_utc, make_engine, readonly, write_transaction
 from forumops_shared.events import decode_event, encode_event, new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED, PARTICIPANT_CHECKED_IN
 from forumops_shared.topic_admin import ensure_topics
-from harness import BENCH, arguments, service_env, start_broker, start_worker
-from checkin_bench import wait_for_relay
+from harness import BENCH, arguments, service_env, start_broker, start_worker, wait_for_relay
 
 SLUG = "bench"
 TARGET_PDFS_PER_S = 100

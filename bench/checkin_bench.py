@@ -28,13 +28,12 @@ from sqlalchemy import insert
 from checkin import counts, projection
 from checkin.services import devices
 from checkin.tables import registrations
-from forumops_shared.db import make_engine, readonly, write_transaction
+from forumops_shared.db import make_engine, write_transaction
 from forumops_shared.events import decode_event, encode_event, new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED
-from forumops_shared.outbox import pending_count
 from forumops_shared.tickets import SigningKey, TicketClaims, b64, new_ticket_code
 from harness import (TOKEN, Server, arguments, ensure_wrk, run_ceiling, run_wrk, row, service_env, setting_line,
-                     start_broker, start_worker, table_head)
+                     start_broker, start_worker, table_head, wait_for_relay)
 
 TARGET_RATIO, TARGET_P99_MS, TARGET_BATCH_S, TARGET_STATS_P99_MS = 0.6, 100, 2.0, 50
 SLUG, POINTS, BATCH_POINT, BATCH_SIZE = "bench", 600, "P599", 10_000
@@ -96,20 +95,6 @@ def post_batch(url: str, token: str, tickets: list[str]) -> tuple[float, dict]:
     elapsed = time.perf_counter() - started
     answer.raise_for_status()
     return elapsed, answer.json()
-
-
-def wait_for_relay(database_url: str, limit_s: float = 300) -> float:
-    """Seconds until the worker has published every staged event."""
-    engine, started = make_engine(database_url), time.perf_counter()
-    try:
-        while time.perf_counter() - started < limit_s:
-            with readonly(engine).connect() as conn:
-                if pending_count(conn) == 0:
-                    break
-            time.sleep(0.5)
-        return time.perf_counter() - started
-    finally:
-        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import requests
 
+from forumops_shared.db import make_engine, readonly
+from forumops_shared.outbox import pending_count
 from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.brokers import free_port
 from forumops_stack.kafka import LocalKafka
@@ -101,6 +103,20 @@ def start_worker(stack: ExitStack, command: str, env: dict) -> None:
     worker = subprocess.Popen([str(BIN / command)], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     stack.callback(lambda: (worker.terminate(), worker.wait(timeout=30)))
+
+
+def wait_for_relay(database_url: str, limit_s: float = 300) -> float:
+    """Seconds until the worker has published every staged event."""
+    engine, started = make_engine(database_url), time.perf_counter()
+    try:
+        while time.perf_counter() - started < limit_s:
+            with readonly(engine).connect() as conn:
+                if pending_count(conn) == 0:
+                    break
+            time.sleep(0.5)
+        return time.perf_counter() - started
+    finally:
+        engine.dispose()
 
 
 def run_ceiling(wrk: str, work: Path, env: dict, seconds: int, connections: int) -> dict:

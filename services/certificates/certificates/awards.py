@@ -31,14 +31,16 @@ def award_id(forum: str, category: dict, recipient: dict) -> str:
     return "aw-" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
-def issue(conn: Connection, forum: str, category: dict, language: str, recipients: list[tuple[dict, dict]]) -> list[dict]:
+def issue(conn: Connection, forum: str, category: dict, language: str,
+          recipients: list[tuple[dict, dict | None]]) -> list[dict]:
     """Issue each recipient's award; one report row each (`where` says which line or index).
-    `recipients` holds (where, recipient) pairs, a recipient None where its row was refused."""
+    `recipients` holds (where, recipient) pairs, a recipient None where its row was refused
+    (its `where` then carries the errors)."""
     if conn.execute(select(forums.c.slug).where(forums.c.slug == forum)).first() is None:
         raise Refusal("forum_not_found")
     report = []
     for where, recipient in recipients:
-        if "errors" in where:
+        if recipient is None:
             report.append({**where, "outcome": "refused", "reason": "validation_failed"})
             continue
         report.append({**where, **_issue_one(conn, forum, category, language, recipient)})

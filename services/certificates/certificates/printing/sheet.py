@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .wording import Certificate, lines_of
+from .wording import Certificate, Lines, lines_of
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = "ForumOpsSerif", "ForumOpsSerif-Bold"
@@ -47,9 +47,10 @@ def render(cert: Certificate) -> bytes:
     canvas.setTitle(f"{title} {cert.serial} — {cert.recipient_name}")
     canvas.setSubject(cert.forum_title)
     canvas.setCreator("ForumOps")
+    words = lines_of(cert)
     _frame(canvas)
-    _body(canvas, cert)
-    _footer(canvas, cert)
+    _body(canvas, cert, words)
+    _footer(canvas, cert, words)
     canvas.showPage()
     canvas.save()
     return out.getvalue()
@@ -64,8 +65,7 @@ def _frame(canvas: Canvas) -> None:
     canvas.rect(26, 26, WIDTH - 52, HEIGHT - 52)
 
 
-def _body(canvas: Canvas, cert: Certificate) -> None:
-    words = lines_of(cert)
+def _body(canvas: Canvas, cert: Certificate, words: Lines) -> None:
     y = _centred(canvas, cert.forum_title, REGULAR, 15, 11, HEIGHT - 92, INK, max_lines=2)
     y = _centred(canvas, words.heading, BOLD, 36, 24, y - 40, ACCENT)
     if words.category:
@@ -78,8 +78,7 @@ def _body(canvas: Canvas, cert: Certificate) -> None:
     _centred(canvas, words.when, REGULAR, 14, 14, y - 6, INK)
 
 
-def _footer(canvas: Canvas, cert: Certificate) -> None:
-    words = lines_of(cert)
+def _footer(canvas: Canvas, cert: Certificate, words: Lines) -> None:
     canvas.setFillColor(INK)
     canvas.setFont(REGULAR, 11)
     canvas.drawString(60, 72, words.serial)

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import as_utc, upsert
+from forumops_shared.events.schemas import LANGUAGES
 
 from ..printing import Certificate
 from ..tables import certificate_pdfs, certificates
@@ -21,7 +22,7 @@ TEMPLATE_VERSION = "1"
 
 def certificate(row: Row, public_url: str) -> Certificate:
     """What the PDF of a certificate row (documents' select, with its forum) prints."""
-    language = row.language if row.language in ("vi", "en") else "vi"
+    language = row.language if row.language in LANGUAGES else "vi"
     titles = json.loads(row.titles) if row.titles else {}
     category = json.loads(row.category) if row.category else {}
     zone = ZoneInfo(row.timezone) if row.timezone else timezone.utc

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Mapping
 
 DEFAULT_KAFKA = "127.0.0.1:9092"
+# Where people's browsers reach each service: pages link to each other and call each other's APIs.
+DEFAULT_URLS = {"registration": "http://127.0.0.1:8001", "checkin": "http://127.0.0.1:8002",
+                "certificates": "http://127.0.0.1:8003"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class ServiceSettings:
     instance_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     relay_lease_seconds: float = 10.0
     extra: Mapping[str, str] = field(default_factory=dict)
+    urls: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
 
     @property
     def consumer_group(self) -> str:
@@ -49,7 +53,13 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Ser
         log_level=env.get("FORUMOPS_LOG_LEVEL", "INFO").upper(),
         relay_lease_seconds=float(env.get("FORUMOPS_RELAY_LEASE_SECONDS", "10")),
         extra={k: v for k, v in env.items() if k.startswith(f"{key}_")},
+        urls=public_urls(env),
     )
+
+
+def public_urls(env: Mapping[str, str]) -> dict[str, str]:
+    """FORUMOPS_<SERVICE>_URL for each service, as browsers reach it (no trailing slash)."""
+    return {name: env.get(f"FORUMOPS_{name.upper()}_URL", default).rstrip("/") for name, default in DEFAULT_URLS.items()}
 
 
 def default_sqlite_url(var_dir: Path, service: str) -> str:

@@ -71,11 +71,11 @@ def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(parents=True)
     token = organiser_token()  # one organiser, the same token at every service
-    return {**os.environ, "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+    urls = {f"FORUMOPS_{svc.name.upper()}_URL": os.environ.get(f"FORUMOPS_{svc.name.upper()}_URL") or svc.url
+            for svc in SERVICES}  # pages link to each other and call each other's APIs
+    return {**os.environ, **urls, "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": token,
-            "CHECKIN_ADMIN_TOKEN": token, "CERTIFICATES_ADMIN_TOKEN": token,
-            # where the QR codes printed on certificates lead
-            "CERTIFICATES_PUBLIC_URL": os.environ.get("CERTIFICATES_PUBLIC_URL") or SERVICES[2].url}
+            "CHECKIN_ADMIN_TOKEN": token, "CERTIFICATES_ADMIN_TOKEN": token}
 
 
 def _spawn(name: str, cmd: list[str], env: dict[str, str]) -> int:

@@ -93,7 +93,8 @@ def settings_env(settings: ServiceSettings) -> dict[str, str]:
     return {**os.environ, **settings.extra, f"{key}_DATABASE_URL": settings.database_url,
             "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
             "FORUMOPS_TOPIC_PREFIX": settings.topic_prefix, "FORUMOPS_VAR_DIR": str(settings.var_dir),
-            "FORUMOPS_RELAY_LEASE_SECONDS": str(settings.relay_lease_seconds)}
+            "FORUMOPS_RELAY_LEASE_SECONDS": str(settings.relay_lease_seconds),
+            **{f"FORUMOPS_{name.upper()}_URL": url for name, url in settings.urls.items()}}
 
 
 def pytest_report_header(config) -> list[str]:

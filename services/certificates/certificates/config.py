@@ -22,5 +22,5 @@ def certificates_config(settings: ServiceSettings) -> CertificatesConfig:
                               signing_key=env.get("CERTIFICATES_SIGNING_KEY") or None,
                               verify_rate_limit=env.get("CERTIFICATES_VERIFY_RATE_LIMIT", "120/minute"),
                               json_body_limit=int(env.get("CERTIFICATES_JSON_BODY_LIMIT", 64 * 1024)),
-                              public_url=env.get("CERTIFICATES_PUBLIC_URL", "http://127.0.0.1:8003").rstrip("/"),
+                              public_url=(env.get("CERTIFICATES_PUBLIC_URL") or settings.urls["certificates"]).rstrip("/"),
                               awards_body_limit=int(env.get("CERTIFICATES_AWARDS_BODY_LIMIT", 2 * 1024 * 1024)))

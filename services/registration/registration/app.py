@@ -17,14 +17,17 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     from forumops_shared.ratelimit import RateLimit
     from forumops_shared.signing_keys import KeyRing
 
-    from .api import forums, openapi, registrations
+    from forumops_shared.pages import install_pages
+
+    from .api import forums, openapi, pages, registrations
     from .api.context import Context, ForumCache
     from .reasons import REASONS
     from .tables import ticket_keys
 
     settings = settings or load_settings(SERVICE)
     config = registration_config(settings)
-    app = create_service_app(settings, [forums.bp, registrations.bp, openapi.bp])
+    app = create_service_app(settings, [forums.bp, registrations.bp, openapi.bp, pages.bp])
+    install_pages(app)
     app.config["MAX_CONTENT_LENGTH"] = config.import_body_limit
     engine = app.extensions["forumops"]["engine"]
     app.extensions[SERVICE] = Context(engine, config, KeyRing(engine, ticket_keys, config.ticket_private_key),

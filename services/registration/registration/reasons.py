@@ -20,6 +20,7 @@ REASONS: dict[str, Reason] = {
     "forum_exists": Reason(409, "Đã có diễn đàn với mã này.", "A forum with this slug exists."),
     "registration_cancelled": Reason(409, "Đăng ký đã bị hủy.", "The registration is cancelled."),
     "forum_not_found": Reason(404, "Không tìm thấy diễn đàn.", "Forum not found."),
+    "no_ticket": Reason(409, "Chỉ đăng ký đã xác nhận mới có vé.", "Only a confirmed registration has a ticket."),
     "registration_not_found": Reason(404, "Không tìm thấy đăng ký.", "Registration not found."),
 }
 

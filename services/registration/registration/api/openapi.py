@@ -23,6 +23,8 @@ ROUTES = [
     Route("/api/v1/forums/{slug}/registrations/export", "get", "Registrations as CSV", "admin"),
     Route("/api/v1/registrations/{registration_id}", "get", "A registration and its ticket", "holder",
           answer=s.RegistrationOut),
+    Route("/api/v1/registrations/{registration_id}/ticket.svg", "get", "The ticket's QR code (SVG)", "holder",
+          answer="image/svg+xml"),
     Route("/api/v1/registrations/{registration_id}", "patch",
           "Change a registration (re-issues the ticket on a new point)", "holder", s.RegistrationChangeSchema,
           answer=s.RegistrationOut),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -11,7 +11,7 @@ from forumops_shared.csvfiles import csv_download
 
 from ..reasons import RegistrationError
 from ..schemas import ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
-from ..services import idempotency, imports, lifecycle
+from ..services import idempotency, imports, lifecycle, tickets
 from ..services import registrations as cases
 from ..services.forums import get_forum
 from .context import ctx
@@ -70,6 +70,18 @@ def show(registration_id: str):
     with ctx().read() as conn:
         row = authorised_registration(conn, registration_id)
         return jsonify(cases.view(conn, row, signing_key))
+
+
+@bp.get("/registrations/<registration_id>/ticket.svg")
+def ticket_image(registration_id: str):
+    """The participant (manage token) or an organiser: the ticket's QR code as an SVG image."""
+    signing_key = ctx().keys.active()
+    with ctx().read() as conn:
+        ticket = cases.view(conn, authorised_registration(conn, registration_id), signing_key)["ticket"]
+    if ticket is None:
+        raise RegistrationError("no_ticket")
+    return Response(tickets.qr_svg(ticket["qr_payload"]), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, no-store"})
 
 
 @bp.patch("/registrations/<registration_id>")

@@ -1,0 +1,113 @@
+"""The participant's pages: the forum with its registration form, and "my registration".
+
+The pages call the JSON API from the browser, so a form submit gets the API's validation,
+idempotency and reason codes, and nothing is decided twice. The manage token travels in the
+link's fragment (`/registrations/{id}#token=...`), which browsers never send to a server.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, url_for
+from sqlalchemy import select
+
+from forumops_shared.pages import page_language, render_page, texts
+
+from ..services import forums as forum_cases
+from ..services.points import list_points
+from ..tables import forums
+from .context import ctx
+
+bp = Blueprint("pages", __name__)
+
+
+def _urls() -> dict[str, str]:
+    return current_app.extensions["forumops"]["settings"].urls
+
+
+@bp.get("/")
+def index():
+    """Every forum open for registration, newest first."""
+    with ctx().read() as conn:
+        rows = conn.execute(select(forums).order_by(forums.c.starts_at.desc())).all()
+    lang = page_language()
+    listed = [{"slug": r.slug, "title": _title(json.loads(r.titles), lang),
+               "when": _when(r.starts_at, r.ends_at, r.timezone)} for r in rows]
+    return render_page("index.html", forums=listed)
+
+
+@bp.get("/forums/<slug>")
+def forum_page(slug: str):
+    """The forum and its registration form; points grouped by province, searchable."""
+    with ctx().read() as conn:
+        forum = forum_cases.get_forum(conn, slug)
+        points = list_points(conn, forum)
+    lang = page_language()
+    titles = json.loads(forum.titles)
+    page_data = {"slug": slug, "lang": lang, "points": [_point(p) for p in points],
+                 "texts": texts(lang, FORM_TEXTS)}
+    return render_page("forum.html", forum=forum, title=_title(titles, lang), online=bool(forum.online_url),
+                       when=_when(forum.starts_at, forum.ends_at, forum.timezone), page_data=page_data)
+
+
+@bp.get("/registrations/<registration_id>")
+def my_registration(registration_id: str):
+    """The participant's own page: ticket, change of point, cancellation, certificate."""
+    urls = _urls()
+    lang = page_language()
+    page_data = {"id": registration_id, "lang": lang, "texts": texts(lang, MANAGE_TEXTS),
+                 "checkin_url": urls["checkin"], "certificates_url": urls["certificates"],
+                 "forum_page": url_for("pages.forum_page", slug="__slug__")}
+    return render_page("registration.html", page_data=page_data, connect=[urls["certificates"]])
+
+
+def _title(titles: dict, lang: str) -> str:
+    return titles.get(lang) or titles.get("vi") or next(iter(titles.values()))
+
+
+def _when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
+    tz = ZoneInfo(timezone)
+    start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
+    if start.date() == end.date():
+        return f"{start:%d/%m/%Y}, {start:%H:%M}–{end:%H:%M} ({timezone})"
+    return f"{start:%H:%M %d/%m/%Y} – {end:%H:%M %d/%m/%Y} ({timezone})"
+
+
+def _point(p: dict) -> dict:
+    return {"code": p["code"], "name": p["name"], "province": p["province"],
+            "free": max(p["capacity"] - p["confirmed"], 0)}
+
+
+FORM_TEXTS = {
+    "search_none": ("Không có điểm cầu nào khớp.", "No connection point matches."),
+    "places_left": ("còn {n} chỗ", "{n} places left"),
+    "full": ("hết chỗ — vào danh sách chờ", "full — waiting list"),
+    "choose_point": ("— Chọn điểm cầu —", "— Choose a connection point —"),
+    "network": ("Không có kết nối mạng. Vui lòng thử lại: đăng ký sẽ không bị trùng.",
+                "No network connection. Please try again: you will not be registered twice."),
+    "field_invalid": ("Vui lòng kiểm tra lại mục này.", "Please check this field."),
+    "field_required": ("Vui lòng điền mục này.", "Please fill in this field."),
+    "sending": ("Đang gửi…", "Sending…"),
+}
+MANAGE_TEXTS = {
+    **FORM_TEXTS,
+    "no_token": ("Đường dẫn này thiếu mã quản lý đăng ký. Hãy mở đường dẫn trong thư xác nhận.",
+                 "This link has no registration key. Open the link from your confirmation."),
+    "not_found": ("Không tìm thấy đăng ký, hoặc mã quản lý không đúng.",
+                  "No such registration, or the registration key is wrong."),
+    "confirmed": ("Đã xác nhận", "Confirmed"),
+    "waitlisted": ("Trong danh sách chờ", "On the waiting list"),
+    "cancelled": ("Đã hủy", "Cancelled"),
+    "position": ("Vị trí trong danh sách chờ: {n}", "Position on the waiting list: {n}"),
+    "onsite": ("Trực tiếp tại điểm cầu", "In person at a connection point"),
+    "online": ("Trực tuyến", "Online"),
+    "cancel_confirm": ("Hủy đăng ký này? Chỗ của bạn sẽ được nhường cho người tiếp theo.",
+                       "Cancel this registration? Your place goes to the next person waiting."),
+    "changed": ("Đã lưu thay đổi. Vé mới đã được cấp.", "Changes saved. A new ticket was issued."),
+    "cancelled_now": ("Đăng ký đã được hủy.", "The registration is cancelled."),
+    "certificate_ready": ("Giấy chứng nhận số {serial} đã được cấp.", "Certificate {serial} has been issued."),
+    "keep_link": ("Lưu đường dẫn này để xem lại vé và đăng ký của bạn:",
+                  "Keep this link to come back to your ticket and registration:"),
+}

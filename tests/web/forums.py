@@ -4,6 +4,9 @@ from __future__ import annotations
 import itertools
 import uuid
 
+import requests
+
+from ..support.waiting import wait_until
 from .conftest import Stack
 
 PROVINCES = ["Hà Nội", "TP. Hồ Chí Minh", "Đà Nẵng", "Thừa Thiên Huế", "Cần Thơ", "Quảng Ninh", "Nghệ An",
@@ -27,3 +30,39 @@ def new_forum(stack: Stack, *, points_per_province: int = 6, starts_at: str = "2
                            data="\n".join(rows).encode(), headers={"Content-Type": "text/csv"})
     assert imported.status_code == 200 and imported.json()["refused"] == 0, imported.text
     return slug
+
+def register(stack: Stack, slug: str, full_name: str, point: str = "P00-00", **fields) -> dict:
+    """A participant registered through the public API; the answer has the ticket and manage token."""
+    body = {"full_name": full_name, "email": f"{uuid.uuid4().hex[:12]}@truong.edu.vn", "attendance": "onsite",
+            "point": point, "language": "vi", "consent": True, **fields}
+    answer = requests.post(stack.url("registration", f"/api/v1/forums/{slug}/registrations"), json=body, timeout=30)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def enrol_device(stack: Stack, slug: str, point: str = "P00-00") -> str:
+    """A scanner's token, once check-in knows the forum (its event travels through Kafka)."""
+    def enrolled():
+        answer = stack.admin("POST", "checkin", f"/api/v1/forums/{slug}/points/{point}/devices", json={"label": "cửa chính"})
+        return answer.json()["token"] if answer.status_code == 201 else None
+    return wait_until(enrolled, timeout_s=30, interval_s=0.3, message="check-in to know the forum")
+
+
+def wait_for_roster(stack: Stack, slug: str, point: str, token: str, people: list[dict]) -> None:
+    """Until check-in's roster of the point holds these people (their events arrived)."""
+    wanted = {p["id"] for p in people}
+
+    def arrived():
+        answer = requests.get(stack.url("checkin", f"/api/v1/forums/{slug}/points/{point}/device"),
+                              headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        return answer.status_code == 200 and wanted <= {r["id"] for r in answer.json()["roster"]}
+    wait_until(arrived, timeout_s=30, interval_s=0.3, message="the registrations to reach check-in")
+
+
+def scanner_link(stack: Stack, slug: str, point: str, token: str) -> str:
+    return stack.url("checkin", f"/scan#forum={slug}&point={point}&token={token}")
+
+
+def arrived_at(stack: Stack, slug: str, point: str) -> int:
+    stats = stack.admin("GET", "checkin", f"/api/v1/forums/{slug}/stats").json()
+    return next(p["arrived"] for p in stats["points"] if p["code"] == point)

@@ -12,12 +12,15 @@ SERVICE = "checkin"
 
 def create_app(settings: ServiceSettings | None = None) -> Flask:
     """Create the check-in app; settings come from the environment unless given."""
+    from forumops_shared.pages import install_pages
+
     from .api import openapi, pages, routes
     from .config import checkin_config
     from .reasons import REASONS
 
     settings = settings or load_settings(SERVICE)
     app = create_service_app(settings, [openapi.bp, pages.bp])
+    install_pages(app)
     routes.install(app, checkin_config(settings))
     install_refusals(app, REASONS)
     return app

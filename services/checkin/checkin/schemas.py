@@ -100,6 +100,26 @@ class DeviceOut(Schema):
     point = fields.String()
 
 
+class RosterEntryOut(Schema):
+    id = fields.String()
+    full_name = fields.String(allow_none=True)
+    ticket_code = fields.String()
+    status = fields.String()
+    ticket_version = fields.Integer()
+    arrived = fields.Boolean(metadata={"description": "Already checked in."})
+
+
+class DeviceKitOut(Schema):
+    device_id = fields.String()
+    forum = fields.Dict(metadata={"description": "slug, title {vi, en}, doors_open_at"})
+    point = fields.Dict(metadata={"description": "code, name, province"})
+    keys = fields.Dict(keys=fields.String(), values=fields.String(),
+                       metadata={"description": "Ed25519 public keys by key id (base64url)."})
+    roster = fields.List(fields.Nested(RosterEntryOut), metadata={"description": "On-site registrations at this point."})
+    reasons = fields.Dict(metadata={"description": "Each scan reason's text, {vi, en}."})
+    as_of = fields.DateTime()
+
+
 class ScanOut(Schema):
     scan_id = fields.String()
     outcome = fields.String(metadata={"description": "accepted | duplicate | rejected"})

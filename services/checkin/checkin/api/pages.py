@@ -1,7 +1,17 @@
-"""Pages people open in a browser (the staff scanner and dashboard come with the web issue)."""
+"""Pages people open in a browser: the participant's join link, the staff scanner and the
+organisers' dashboard. Their scripts call this service's JSON API with the token they hold."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import json
+
+from flask import Blueprint, current_app, render_template
+from sqlalchemy import select
+
+from forumops_shared.db import readonly
+from forumops_shared.http import Refusal
+from forumops_shared.pages import page_language, render_page, texts
+
+from ..tables import forums
 
 bp = Blueprint("pages", __name__)
 
@@ -13,3 +23,59 @@ def join_page(slug: str):
     The token rides in the fragment, which browsers never send to a server; the page posts it
     as a bearer token to the join endpoint and opens the meeting it answers with."""
     return render_template("join.html", slug=slug)
+
+
+@bp.get("/scan")
+def scanner():
+    """The staff scanner: `/scan#forum=...&point=...&token=...` (the link shown at enrolment).
+
+    Decides with the camera or a typed code; offline it decides with the forum's public key and
+    its point's roster, keeps the scans in IndexedDB and uploads them when the network returns."""
+    lang = page_language()
+    return render_page("scanner.html", page_data={"lang": lang, "texts": texts(lang, SCANNER_TEXTS)})
+
+
+@bp.get("/dashboard/<slug>")
+def dashboard(slug: str):
+    """Organisers: live arrivals per point and in total, by province; conflicts; imports."""
+    with readonly(current_app.extensions["forumops"]["engine"]).connect() as conn:
+        forum = conn.execute(select(forums.c.titles).where(forums.c.slug == slug)).first()
+    if forum is None:
+        raise Refusal("forum_not_found")
+    lang = page_language()
+    titles = json.loads(forum.titles)
+    urls = current_app.extensions["forumops"]["settings"].urls
+    return render_page("dashboard.html", title=titles.get(lang) or titles.get("vi"), slug=slug, urls=urls,
+                       page_data={"slug": slug, "lang": lang, "texts": texts(lang, DASHBOARD_TEXTS)})
+
+
+SCANNER_TEXTS = {
+    "accepted": ("MỜI VÀO", "WELCOME"),
+    "duplicate": ("ĐÃ CHECK-IN", "ALREADY IN"),
+    "rejected": ("TỪ CHỐI", "REFUSED"),
+    "first": ("Lần đầu: {point}, {at}", "First: {point}, {at}"),
+    "offline_decided": ("Quyết định ngoại tuyến — sẽ gửi khi có mạng", "Decided offline — sent when the network returns"),
+    "online": ("Trực tuyến", "Online"),
+    "offline": ("Mất mạng", "Offline"),
+    "no_device": ("Thiết bị chưa được đăng ký. Mở đường dẫn đăng ký thiết bị do ban tổ chức gửi.",
+                  "This device is not enrolled. Open the enrolment link the organisers sent."),
+    "device_refused": ("Thiết bị bị từ chối: {message}", "The device is refused: {message}"),
+    "no_kit": ("Chưa tải được dữ liệu điểm cầu; cần có mạng một lần.",
+               "The point's data has not been loaded yet; the network is needed once."),
+    "camera_failed": ("Không mở được camera: {message}", "The camera cannot be opened: {message}"),
+    "sent": ("Đã gửi {n} lượt quét.", "{n} scans sent."),
+    "unknown_person": ("(chưa có tên)", "(name not known yet)"),
+}
+
+DASHBOARD_TEXTS = {
+    "need_token": ("Nhập mã ban tổ chức để xem số liệu.", "Enter the organiser token to see the figures."),
+    "bad_token": ("Mã ban tổ chức không đúng.", "The organiser token is not right."),
+    "network": ("Không có kết nối mạng; đang thử lại…", "No network connection; retrying…"),
+    "all_provinces": ("Tất cả tỉnh/thành", "All provinces"),
+    "as_of": ("Cập nhật {at}", "Updated {at}"),
+    "no_conflicts": ("Không có xung đột.", "No conflicts."),
+    "enrolled": ("Thiết bị đã đăng ký. Mở đường dẫn này trên điện thoại của nhân viên (chỉ hiện một lần):",
+                 "Device enrolled. Open this link on the staff member's phone (shown only once):"),
+    "imported": ("Đã nhập: {matched} dòng khớp, {unmatched} dòng không khớp.",
+                 "Imported: {matched} rows matched, {unmatched} rows unmatched."),
+}

@@ -14,7 +14,7 @@ from forumops_shared.ratelimit import RateLimit
 
 from .. import schemas as s
 from ..config import CheckinConfig
-from ..services import batches, devices, online, overview, scans
+from ..services import batches, devices, kits, online, overview, scans
 
 bp = Blueprint("checkin", __name__, url_prefix="/api/v1")
 _device, _scan, _batch = s.DeviceSchema(), s.ScanSchema(), s.BatchSchema()
@@ -80,6 +80,13 @@ def revoke_device(device_id: str):
 
 
 # -- devices: scans ----------------------------------------------------------------------------
+
+@bp.get("/forums/<slug>/points/<code>/device")
+def device_kit(slug: str, code: str):
+    """Device: what the scanner needs to decide offline — keys, doors' opening, its point's roster."""
+    with readonly(_engine()).connect() as conn:
+        return jsonify(kits.kit(conn, _device_here(conn, slug, code)))
+
 
 @bp.post("/forums/<slug>/points/<code>/checkins")
 def check_in(slug: str, code: str):

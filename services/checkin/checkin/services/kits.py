@@ -1,0 +1,45 @@
+"""What a scanner keeps to decide at the door when the network is gone: its device kit.
+
+The forum's public ticket keys (a QR verifies without the service), when the doors open, and
+the roster of *its own point* — names, typed codes and status of the people registered there,
+and who is already inside. Nothing about other points: a device sees only its own door.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Row
+
+from forumops_shared.http import Refusal
+
+from ..domain import DOORS_OPEN_BEFORE_START
+from ..reasons import SCAN_REASONS
+from ..tables import checkins, forums, points, registrations, ticket_keys
+
+_ROSTER = (select(registrations.c.id, registrations.c.full_name, registrations.c.ticket_code, registrations.c.status,
+                  registrations.c.ticket_version, checkins.c.point.label("arrived_at_point"))
+           .outerjoin(checkins, checkins.c.registration_id == registrations.c.id))
+
+
+def kit(conn: Connection, device: Row) -> dict:
+    forum = conn.execute(select(forums).where(forums.c.slug == device.forum)).first()
+    if forum is None:  # the forum's event has not reached check-in yet
+        raise Refusal("forum_not_found")
+    point = conn.execute(select(points.c.code, points.c.name, points.c.province)
+                         .where(points.c.forum == device.forum, points.c.code == device.point)).one()
+    keys = conn.execute(select(ticket_keys.c.kid, ticket_keys.c.public_key).where(ticket_keys.c.forum == device.forum))
+    roster = conn.execute(_ROSTER.where(registrations.c.forum == device.forum, registrations.c.point == device.point,
+                                        registrations.c.attendance == "onsite"))
+    return {
+        "device_id": device.id,
+        "forum": {"slug": forum.slug, "title": json.loads(forum.titles),
+                  "doors_open_at": (forum.starts_at - DOORS_OPEN_BEFORE_START).isoformat()},
+        "point": dict(point._mapping),
+        "keys": {k.kid: k.public_key for k in keys},
+        "roster": [{"id": r.id, "full_name": r.full_name, "ticket_code": r.ticket_code, "status": r.status,
+                    "ticket_version": r.ticket_version, "arrived": r.arrived_at_point is not None} for r in roster],
+        "reasons": {code: {"vi": text.vi, "en": text.en} for code, text in SCAN_REASONS.items()},
+        "as_of": datetime.now(timezone.utc).isoformat(),
+    }

@@ -1,0 +1,151 @@
+/* The organisers' dashboard: live counts refreshed every few seconds, by province; conflicts;
+   scanner enrolment; the attendance report import. The organiser token stays in this tab. */
+(function () {
+  "use strict";
+  var data = ForumOps.pageData(), texts = data.texts;
+  var $ = function (id) { return document.getElementById(id); };
+  var forum = "/api/v1/forums/" + encodeURIComponent(data.slug);
+  var tokenKey = "forumops:organiser-token";
+  var token = sessionStorage.getItem(tokenKey);
+  var REFRESH_MS = 3000, provinces = null, points = [], timer = null;
+
+  function say(text, kind) {
+    var box = $("message");
+    box.className = "notice " + (kind || "ok");
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+
+  function number(n) { return n.toLocaleString(data.lang === "en" ? "en-GB" : "vi-VN"); }
+
+  function showTotals(stats) {
+    $("total-registered").textContent = number(stats.total.registered);
+    $("total-arrived").textContent = number(stats.total.arrived);
+    $("onsite-arrived").textContent = number(stats.onsite.arrived);
+    $("online-arrived").textContent = number(stats.online.arrived);
+    $("total-waitlisted").textContent = number(stats.total.waitlisted);
+    $("as-of").textContent = texts.as_of.replace("{at}", ForumOps.formatTime(stats.as_of));
+  }
+
+  function showPoints() {
+    var words = $("filter").value.trim().toLowerCase();
+    var body = $("points").querySelector("tbody");
+    body.textContent = "";
+    points.filter(function (p) {
+      return !words || (p.code + " " + p.name).toLowerCase().indexOf(words) >= 0;
+    }).forEach(function (p) {
+      var share = p.registered ? Math.round(100 * p.arrived / p.registered) : 0;
+      var meter = ForumOps.el("div", {className: "bar-meter", title: share + "%"}, [ForumOps.el("span")]);
+      meter.firstChild.style.width = Math.min(share, 100) + "%";
+      body.appendChild(ForumOps.el("tr", {"data-point": p.code}, [
+        ForumOps.el("td", {text: p.code}), ForumOps.el("td", {text: p.name}), ForumOps.el("td", {text: p.province}),
+        ForumOps.el("td", {className: "num", text: number(p.registered)}),
+        ForumOps.el("td", {className: "num arrived", text: number(p.arrived)}), ForumOps.el("td", {}, [meter])]));
+    });
+  }
+
+  function fillChoices(stats) {
+    if (provinces) return;
+    provinces = [];
+    stats.points.forEach(function (p) { if (provinces.indexOf(p.province) < 0) provinces.push(p.province); });
+    provinces.sort(function (a, b) { return a.localeCompare(b, "vi"); });
+    var select = $("province");
+    select.appendChild(ForumOps.el("option", {value: "", text: texts.all_provinces}));
+    provinces.forEach(function (name) { select.appendChild(ForumOps.el("option", {value: name, text: name})); });
+    stats.points.forEach(function (p) {
+      $("enrol-point").appendChild(ForumOps.el("option", {value: p.code, text: p.code + " · " + p.name}));
+    });
+  }
+
+  function refresh() {
+    clearTimeout(timer);
+    var province = $("province").value;
+    var query = province ? "?province=" + encodeURIComponent(province) : "";
+    return Promise.all([ForumOps.api("GET", forum + "/stats" + query, {token: token}),
+                        ForumOps.api("GET", forum + "/conflicts?limit=100", {token: token})])
+      .then(function (answers) {
+        var stats = answers[0];
+        if (stats.status === 401 || stats.status === 403) { signOut(texts.bad_token); return; }
+        if (!stats.ok) { say(stats.body.message, "error"); return; }
+        say("");
+        fillChoices(stats.body);
+        showTotals(stats.body);
+        points = stats.body.points;
+        showPoints();
+        if (answers[1].ok) showConflicts(answers[1].body.conflicts);
+        $("board").hidden = false;
+        document.body.dataset.refreshed = stats.body.as_of;
+      })
+      .catch(function () { say(texts.network, "warn"); })
+      .then(function () { if (token) timer = setTimeout(refresh, REFRESH_MS); });
+  }
+
+  function showConflicts(conflicts) {
+    var body = $("conflicts").querySelector("tbody");
+    body.textContent = "";
+    if (!conflicts.length) {
+      body.appendChild(ForumOps.el("tr", {}, [ForumOps.el("td", {colspan: "4", className: "muted", text: texts.no_conflicts})]));
+    }
+    conflicts.forEach(function (c) {
+      body.appendChild(ForumOps.el("tr", {}, [ForumOps.el("td", {text: c.full_name || c.registration_id}),
+        ForumOps.el("td", {text: (c.first_point || "—") + " · " + ForumOps.formatTime(c.first_at)}),
+        ForumOps.el("td", {text: c.point}), ForumOps.el("td", {text: ForumOps.formatTime(c.scanned_at)})]));
+    });
+  }
+
+  function signOut(why) {
+    token = null;
+    sessionStorage.removeItem(tokenKey);
+    $("board").hidden = true;
+    $("login").hidden = false;
+    say(why, "error");
+  }
+
+  $("login").addEventListener("submit", function (event) {
+    event.preventDefault();
+    token = $("token").value.trim();
+    if (!token) return;
+    sessionStorage.setItem(tokenKey, token);
+    $("login").hidden = true;
+    refresh();
+  });
+  $("province").addEventListener("change", refresh);
+  $("filter").addEventListener("input", showPoints);
+
+  $("enrol").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = $("enrol-point").value;
+    ForumOps.api("POST", forum + "/points/" + encodeURIComponent(code) + "/devices",
+                 {token: token, body: {label: $("enrol-label").value.trim() || null}})
+      .then(function (answer) {
+        if (!answer.ok) { say(answer.body.message, "error"); return; }
+        var link = location.origin + "/scan#forum=" + encodeURIComponent(data.slug) + "&point=" +
+          encodeURIComponent(code) + "&token=" + encodeURIComponent(answer.body.token);
+        $("enrolled-text").textContent = texts.enrolled;
+        $("enrolled-link").href = link;
+        $("enrolled-link").textContent = link;
+        $("enrolled").hidden = false;
+      })
+      .catch(function () { say(texts.network, "warn"); });
+  });
+
+  $("attendance-import").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var file = $("attendance-file").files[0];
+    if (!file) return;
+    var form = new FormData();
+    form.append("file", file);
+    fetch(forum + "/online/attendance/import", {method: "POST", body: form, credentials: "omit",
+      headers: {"Authorization": "Bearer " + token, "Accept-Language": data.lang}})
+      .then(function (response) { return response.json().then(function (body) { return {ok: response.ok, body: body}; }); })
+      .then(function (answer) {
+        var result = $("attendance-result");
+        result.hidden = false;
+        result.textContent = answer.ok ? texts.imported.replace("{matched}", answer.body.matched_rows)
+          .replace("{unmatched}", answer.body.unmatched.length) : answer.body.message;
+      })
+      .catch(function () { say(texts.network, "warn"); });
+  });
+
+  if (token) refresh(); else { $("login").hidden = false; say(texts.need_token, "ok"); }
+})();

@@ -1,0 +1,299 @@
+/* The staff scanner. Online, each scan is decided by the service. When the network is gone (or
+   scans are still waiting to be sent) the scanner decides by itself, as the service would, with
+   the forum's public keys and its point's roster, keeps the scan in IndexedDB, and uploads the
+   waiting scans through the batch endpoint once the network is back; the service then records
+   them as the facts they are (a re-upload changes nothing: scans keep their ids). */
+import { verifyAsync } from "./vendor/noble-ed25519.js";
+
+const data = ForumOps.pageData(), texts = data.texts, lang = data.lang;
+const $ = (id) => document.getElementById(id);
+const ONLINE_TIMEOUT_MS = 4000, FLUSH_EVERY_MS = 4000, KIT_EVERY_MS = 60000, BATCH = 500;
+let device = null, kit = null, db = null, flushing = false;
+
+// -- the device, from the enrolment link's fragment, kept on this phone ------------------------
+
+function loadDevice() {
+  const given = ForumOps.fragment();
+  if (given.forum && given.point && given.token) {
+    localStorage.setItem("forumops:device", JSON.stringify({forum: given.forum, point: given.point, token: given.token}));
+    history.replaceState(null, "", location.pathname + location.search);  // the token leaves the address bar
+  }
+  const kept = localStorage.getItem("forumops:device");
+  return kept ? JSON.parse(kept) : null;
+}
+
+const base = () => `/api/v1/forums/${encodeURIComponent(device.forum)}/points/${encodeURIComponent(device.point)}`;
+const kitKey = () => `forumops:kit:${device.forum}:${device.point}`;
+
+async function refreshKit() {
+  try {
+    const answer = await ForumOps.api("GET", base() + "/device", {token: device.token});
+    if (answer.ok) {
+      kit = answer.body;
+      localStorage.setItem(kitKey(), JSON.stringify(kit));
+    } else if (answer.status === 401 || answer.status === 403) {
+      problem(texts.device_refused.replace("{message}", answer.body.message));
+    }
+  } catch (networkGone) { /* keep the kit we have */ }
+  showKit();
+}
+
+function showKit() {
+  if (!kit) { const kept = localStorage.getItem(kitKey()); kit = kept ? JSON.parse(kept) : null; }
+  if (!kit) return;
+  $("point-name").textContent = `${kit.point.name} (${kit.point.code})`;
+  $("forum-title").textContent = kit.forum.title[lang] || kit.forum.title.vi;
+}
+
+// -- the queue of scans waiting to be sent (IndexedDB) -----------------------------------------
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open("forumops-scanner", 1);
+    request.onupgradeneeded = () => {
+      request.result.createObjectStore("queue", {keyPath: "scan_id"});
+      request.result.createObjectStore("admitted", {keyPath: "key"});
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function store(name, mode, work) {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(name, mode);
+    const result = work(tx.objectStore(name));
+    tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+const waiting = () => store("queue", "readonly", (s) => s.getAll());
+const admittedKey = (id) => `${device.forum}:${id}`;
+const admittedHere = (id) => store("admitted", "readonly", (s) => s.get(admittedKey(id)));
+const rememberAdmitted = (id) => store("admitted", "readwrite", (s) => s.put({key: admittedKey(id)}));
+
+async function showPending() {
+  const n = (await waiting()).filter((scan) => scan.device === deviceKey()).length;
+  $("pending").textContent = String(n);
+  $("pending").dataset.count = String(n);
+  $("pending").className = n ? "pill waiting" : "pill";
+  return n;
+}
+
+const deviceKey = () => `${device.forum}:${device.point}`;
+
+// -- deciding at the door without the service (the order of checkin/domain.py) ------------------
+
+const unb64 = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+const normaliseCode = (typed) => typed.toUpperCase().replace(/[\s-]/g, "");
+
+async function readTicket(text) {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("FO1.")) {
+    const person = kit.roster.find((r) => r.ticket_code === normaliseCode(trimmed));
+    return person ? {person, claims: null} : {refusal: "unknown_ticket"};
+  }
+  let claims, payload, signature;
+  try {
+    const [prefix, body, sig] = trimmed.split(".");
+    if (prefix !== "FO1" || sig === undefined) throw new Error("shape");
+    payload = unb64(body);
+    signature = unb64(sig);
+    claims = JSON.parse(new TextDecoder().decode(payload));
+    if (typeof claims.k !== "string") throw new Error("no key id");
+  } catch (unreadable) {
+    return {refusal: "malformed_ticket"};
+  }
+  if (!(claims.k in kit.keys)) return {refusal: "unknown_key"};
+  let genuine = false;
+  try { genuine = signature.length === 64 && await verifyAsync(signature, payload, unb64(kit.keys[claims.k])); }
+  catch (bad) { genuine = false; }
+  if (!genuine) return {refusal: "invalid_signature"};
+  return {claims, person: kit.roster.find((r) => r.id === claims.r) || null};
+}
+
+async function decideLocally(text) {
+  const {claims, person, refusal} = await readTicket(text);
+  if (refusal) return {outcome: "rejected", reason: refusal, registration: null};
+  const id = claims ? claims.r : person.id;
+  const who = {id, full_name: person ? person.full_name : null};
+  const refuse = (reason) => ({outcome: "rejected", reason, registration: null});
+  if (claims && claims.f !== device.forum) return refuse("wrong_forum");
+  if (person && (person.status === "cancelled" || person.status === "waitlisted")) return refuse(person.status);
+  if (claims && person && claims.v < person.ticket_version) return refuse("ticket_replaced");
+  if (claims && !person && claims.m === "online") return refuse("online_ticket");
+  if (claims && !person && claims.p !== device.point) return refuse("wrong_point");
+  if (new Date() < new Date(kit.forum.doors_open_at)) return refuse("not_yet_valid");
+  if ((person && person.arrived) || await admittedHere(id)) {
+    return {outcome: "duplicate", reason: "already_checked_in", registration: who};
+  }
+  return {outcome: "accepted", reason: "accepted", registration: who};
+}
+
+// -- a scan ------------------------------------------------------------------------------------
+
+async function scan(text) {
+  if (!text.trim()) return;
+  const item = {ticket: text.trim(), scan_id: ForumOps.randomId(), scanned_at: new Date().toISOString()};
+  if (navigator.onLine && (await showPending()) === 0) {
+    const answer = await online(item);
+    if (answer) return show(answer, false);
+  }
+  await offline(item);
+}
+
+async function online(item) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ONLINE_TIMEOUT_MS);
+  try {
+    const answer = await ForumOps.api("POST", base() + "/checkins", {token: device.token, signal: controller.signal,
+      body: {ticket: item.ticket, scan_id: item.scan_id, scanned_at: item.scanned_at}});
+    if (answer.status >= 500) return null;  // the service is struggling: decide here, send later
+    if (!answer.ok) { problem(texts.device_refused.replace("{message}", answer.body.message)); return null; }
+    if (answer.body.outcome !== "rejected" && answer.body.registration) await rememberAdmitted(answer.body.registration.id);
+    return answer.body;
+  } catch (networkGone) {
+    return null;  // not sent, or sent with no answer: the same scan_id in the batch counts once
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function offline(item) {
+  if (!kit) { problem(texts.no_kit); return; }
+  const decision = await decideLocally(item.ticket);
+  const admitted = decision.outcome === "accepted";
+  await store("queue", "readwrite", (s) => s.put({...item, admitted, device: deviceKey()}));
+  if (admitted) await rememberAdmitted(decision.registration.id);
+  show(decision, true);
+  await showPending();
+}
+
+async function flush() {
+  if (flushing || !device) return;
+  flushing = true;
+  try {
+    let mine = (await waiting()).filter((scan) => scan.device === deviceKey());
+    while (mine.length) {
+      const batch = mine.slice(0, BATCH);
+      const answer = await ForumOps.api("POST", base() + "/checkins/batch", {token: device.token, body: {
+        scans: batch.map(({ticket, scan_id, scanned_at, admitted}) => ({ticket, scan_id, scanned_at, admitted}))}});
+      if (!answer.ok) break;
+      await store("queue", "readwrite", (s) => batch.forEach((scan) => s.delete(scan.scan_id)));
+      mine = mine.slice(BATCH);
+    }
+  } catch (networkGone) { /* try again on the next tick */ }
+  finally {
+    flushing = false;
+    await showPending();
+    showNetwork();
+  }
+}
+
+// -- what the staff member sees ------------------------------------------------------------------
+
+function show(answer, decidedHere) {
+  const box = $("outcome");
+  box.className = `outcome ${answer.outcome}`;
+  $("verdict").textContent = texts[answer.outcome];
+  const person = answer.registration;
+  $("who").textContent = person ? (person.full_name || texts.unknown_person) : "";
+  const reason = kit && kit.reasons[answer.reason];
+  $("why").textContent = answer.message ? answer.message[lang] : (reason ? reason[lang] : answer.reason);
+  $("why").dataset.reason = answer.reason;
+  let detail = decidedHere ? texts.offline_decided : "";
+  if (answer.first) detail = texts.first.replace("{point}", answer.first.point).replace("{at}", ForumOps.formatTime(answer.first.at));
+  $("detail").textContent = detail;
+  box.dataset.outcome = answer.outcome;
+  if (navigator.vibrate) navigator.vibrate(answer.outcome === "accepted" ? 80 : [80, 60, 80]);
+}
+
+function showNetwork() {
+  $("net").textContent = navigator.onLine ? texts.online : texts.offline;
+  $("net").className = `net ${navigator.onLine ? "online" : "offline"}`;
+}
+
+function problem(text) {
+  $("problem").textContent = text;
+  $("problem").hidden = false;
+}
+
+// -- the camera: the browser's BarcodeDetector, or ZXing (WebAssembly) where it has none -----------
+
+let stream = null, lastText = "", lastAt = 0;
+
+async function detector() {
+  if ("BarcodeDetector" in window && (await BarcodeDetector.getSupportedFormats()).includes("qr_code")) {
+    return new BarcodeDetector({formats: ["qr_code"]});
+  }
+  const api = window.BarcodeDetectionAPI;
+  api.prepareZXingModule({overrides: {locateFile: (path, prefix) =>
+    path.endsWith(".wasm") ? new URL("vendor/zxing_reader.wasm", import.meta.url).href : prefix + path}});
+  return new api.BarcodeDetector({formats: ["qr_code"]});
+}
+
+async function startCamera() {
+  try {
+    const reader = await detector();
+    stream = await navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false});
+    const video = $("video");
+    video.srcObject = stream;
+    await video.play();
+    $("camera").hidden = false;
+    $("camera-start").hidden = true;
+    $("camera-stop").hidden = false;
+    const look = async () => {
+      if (!stream) return;
+      try {
+        const found = await reader.detect(video);
+        const text = found.length ? found[0].rawValue : "";
+        // the same code held in front of the camera is one scan, not one per frame
+        if (text && (text !== lastText || Date.now() - lastAt > 3000)) { lastText = text; lastAt = Date.now(); await scan(text); }
+      } catch (frameNotReady) { /* the next frame */ }
+      setTimeout(look, 200);
+    };
+    look();
+  } catch (error) {
+    problem(texts.camera_failed.replace("{message}", error.message || error.name));
+  }
+}
+
+function stopCamera() {
+  if (stream) stream.getTracks().forEach((track) => track.stop());
+  stream = null;
+  $("camera").hidden = true;
+  $("camera-start").hidden = false;
+  $("camera-stop").hidden = true;
+}
+
+// -- start ---------------------------------------------------------------------------------------
+
+async function start() {
+  device = loadDevice();
+  if (!device) { problem(texts.no_device); return; }
+  db = await openDb();
+  $("scanner").hidden = false;
+  showNetwork();
+  showKit();
+  await refreshKit();
+  await showPending();
+  $("typed").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = $("ticket");
+    const text = input.value;
+    input.value = "";
+    await scan(text);
+    input.focus();
+  });
+  $("camera-start").addEventListener("click", startCamera);
+  $("camera-stop").addEventListener("click", stopCamera);
+  window.addEventListener("online", () => { showNetwork(); flush(); });
+  window.addEventListener("offline", showNetwork);
+  setInterval(flush, FLUSH_EVERY_MS);
+  setInterval(refreshKit, KIT_EVERY_MS);
+  flush();
+  document.body.dataset.ready = "true";
+}
+
+start();

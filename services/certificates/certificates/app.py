@@ -12,6 +12,10 @@ SERVICE = "certificates"
 
 def create_app(settings: ServiceSettings | None = None) -> Flask:
     """Create the certificates app; settings come from the environment unless given."""
+    from flask_cors import CORS
+
+    from forumops_shared.pages import install_pages, origin
+
     from .api import openapi, routes
     from .config import certificates_config
     from .reasons import REASONS
@@ -19,5 +23,10 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     settings = settings or load_settings(SERVICE)
     app = create_service_app(settings, [openapi.bp])
     routes.install(app, certificates_config(settings))
+    install_pages(app)
+    # The participant's page (registration service) reads their certificate with their manage token.
+    CORS(app, origins=[origin(settings.urls["registration"])], methods=["GET"], max_age=600,
+         allow_headers=["Authorization", "Accept", "Accept-Language"], expose_headers=["Content-Disposition"],
+         resources=[r"/api/v1/registrations/[^/]+/certificate", r"/api/v1/certificates/[^/]+/pdf"])
     install_refusals(app, REASONS)
     return app

@@ -2,10 +2,11 @@
 both blueprints (organisers' routes in `organisers`)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from forumops_shared.db import readonly, write_transaction
 from forumops_shared.http import Refusal, bearer_token, hash_token, tokens_equal
+from forumops_shared.pages import render_page
 from forumops_shared.ratelimit import RateLimit
 from forumops_shared.signing_keys import KeyRing, published_keys
 
@@ -65,8 +66,8 @@ def verify_page(serial: str):
         try:
             found = documents.document(documents.find(conn, serial))
         except Refusal:
-            return render_template("verify.html", certificate=None, serial=serial), 404
-    return render_template("verify.html", certificate=found, serial=serial)
+            return render_page("verify.html", certificate=None, serial=serial, status=404)
+    return render_page("verify.html", certificate=found, serial=serial)
 
 
 @bp.get("/api/v1/registrations/<registration_id>/certificate")

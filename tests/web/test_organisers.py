@@ -1,4 +1,6 @@
 """Organisers watch arrivals on the dashboard as they happen."""
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
@@ -44,3 +46,24 @@ def test_a_wrong_organiser_token_is_told_and_shows_nothing(stack, forum, page):
     page.click("#login button")
     expect(page.locator("#message")).to_have_text("The organiser token is not right.")
     expect(page.locator("#board")).to_be_hidden()
+
+
+def test_the_dashboard_links_to_the_imports_where_a_points_file_gets_its_report(stack, forum, page, tmp_path):
+    page.goto(stack.url("checkin", f"/dashboard/{forum}"))
+    page.fill("#token", ADMIN_TOKEN)
+    page.click("#login button")
+    page.click(f"a[href$='/organiser/{forum}/imports']")
+    page.wait_for_url(stack.url("registration", f"/organiser/{forum}/imports"))
+    page.fill("#token", ADMIN_TOKEN)  # another service: the token is asked for again
+    code = f"HN-{uuid.uuid4().hex[:6]}"
+    csv_file = tmp_path / "diem-cau.csv"
+    csv_file.write_text(f"code,name,province,capacity\n{code},Trường Đại học Sư phạm Hà Nội,Hà Nội,120\n"
+                        "BAD,,Hà Nội,-1\n", encoding="utf-8")
+    page.set_input_files("form[data-path='points/import'] input[type=file]", str(csv_file))
+    page.click("form[data-path='points/import'] button")
+    expect(page.locator("#report tr[data-outcome=created]")).to_have_count(1)
+    expect(page.locator("#report tr[data-outcome=refused]")).to_have_count(1)
+    expect(page.locator("#message")).to_contain_text("created: 1")
+    screenshot(page, "imports")
+    points = {p["code"] for p in stack.admin("GET", "registration", f"/api/v1/forums/{forum}/points").json()["points"]}
+    assert code in points

@@ -8,7 +8,6 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from forumops_shared.db import readonly
-from forumops_shared.http import Refusal
 from forumops_shared.pages import page_language, render_page, texts
 
 from ..tables import forums
@@ -40,12 +39,11 @@ def dashboard(slug: str):
     """Organisers: live arrivals per point and in total, by province; conflicts; imports."""
     with readonly(current_app.extensions["forumops"]["engine"]).connect() as conn:
         forum = conn.execute(select(forums.c.titles).where(forums.c.slug == slug)).first()
-    if forum is None:
-        raise Refusal("forum_not_found")
     lang = page_language()
-    titles = json.loads(forum.titles)
+    # A forum whose event has not arrived yet: the page waits for it (its figures say "not found").
+    titles = json.loads(forum.titles) if forum else {}
     urls = current_app.extensions["forumops"]["settings"].urls
-    return render_page("dashboard.html", title=titles.get(lang) or titles.get("vi"), slug=slug, urls=urls,
+    return render_page("dashboard.html", title=titles.get(lang) or titles.get("vi") or slug, slug=slug, urls=urls,
                        page_data={"slug": slug, "lang": lang, "texts": texts(lang, DASHBOARD_TEXTS)})
 
 

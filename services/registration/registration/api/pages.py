@@ -63,6 +63,16 @@ def my_registration(registration_id: str):
     return render_page("registration.html", page_data=page_data, connect=[urls["certificates"]])
 
 
+@bp.get("/organiser/<slug>/imports")
+def imports_page(slug: str):
+    """Organisers: connection points and participant lists from CSV files, with the per-row report."""
+    with ctx().read() as conn:
+        forum = forum_cases.get_forum(conn, slug)
+    lang = page_language()
+    return render_page("imports.html", title=_title(json.loads(forum.titles), lang), slug=slug,
+                       page_data={"slug": slug, "lang": lang, "texts": texts(lang, IMPORT_TEXTS)})
+
+
 def _title(titles: dict, lang: str) -> str:
     return titles.get(lang) or titles.get("vi") or next(iter(titles.values()))
 
@@ -110,4 +120,13 @@ MANAGE_TEXTS = {
     "certificate_ready": ("Giấy chứng nhận số {serial} đã được cấp.", "Certificate {serial} has been issued."),
     "keep_link": ("Lưu đường dẫn này để xem lại vé và đăng ký của bạn:",
                   "Keep this link to come back to your ticket and registration:"),
+}
+
+IMPORT_TEXTS = {
+    "need_token": ("Nhập mã ban tổ chức trước khi gửi tệp.", "Enter the organiser token before sending a file."),
+    "network": ("Không có kết nối mạng.", "No network connection."),
+    "totals": ("Kết quả: {totals}", "Result: {totals}"),
+    "row": ("Dòng", "Row"),
+    "outcome": ("Kết quả", "Outcome"),
+    "detail": ("Chi tiết", "Detail"),
 }

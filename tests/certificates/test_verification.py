@@ -82,3 +82,19 @@ def test_an_unknown_serial_is_a_clear_404(service):
 
 def test_the_openapi_document_describes_every_certificates_route(service):
     assert undescribed_routes(service.application) == []
+
+
+def test_only_the_registration_pages_origin_may_read_a_holders_certificate_from_a_browser(office, service):
+    _, [person], _ = issue(office)
+    path = f"/api/v1/registrations/{person['id']}/certificate"
+    ours, other = "http://127.0.0.1:8001", "https://trang-gia-mao.example"  # the default registration URL
+    preflight = service.options(path, headers={"Origin": ours, "Access-Control-Request-Method": "GET",
+                                               "Access-Control-Request-Headers": "authorization"})
+    assert preflight.headers.get("Access-Control-Allow-Origin") == ours
+    assert "authorization" in preflight.headers.get("Access-Control-Allow-Headers", "").lower()
+    answer = service.get(path, headers={"Origin": ours, "Authorization": f"Bearer {person['manage_token']}"})
+    assert answer.status_code == 200 and answer.headers.get("Access-Control-Allow-Origin") == ours
+    elsewhere = service.get(path, headers={"Origin": other, "Authorization": f"Bearer {person['manage_token']}"})
+    assert "Access-Control-Allow-Origin" not in elsewhere.headers
+    organisers = service.get("/api/v1/forums/x/certificates", headers={"Origin": ours, **ADMIN})
+    assert "Access-Control-Allow-Origin" not in organisers.headers  # organisers' routes are not shared

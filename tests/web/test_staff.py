@@ -67,12 +67,14 @@ def test_scans_made_with_the_network_cut_wait_in_the_browser_and_are_sent_when_i
         expect(page.locator("#outcome")).to_have_attribute("data-outcome", "rejected")
         expect(page.locator("#why")).to_have_attribute("data-reason", "invalid_signature")
         expect(page.locator("#pending")).to_have_text("5")
+        expect(page.locator("#net")).to_have_text("Mất mạng")
         screenshot(page, "scanner-offline")
         page.wait_for_timeout(1000)
         assert arrived_at(stack, forum, point) == 0  # nothing reached the service
 
         page.unroute("**/api/**")  # the network is back: the page sends them by itself
         expect(page.locator("#pending")).to_have_text("0", timeout=20_000)
+        expect(page.locator("#net")).to_have_text("Trực tuyến")
         assert arrived_at(stack, forum, point) == 3
     finally:
         context.close()

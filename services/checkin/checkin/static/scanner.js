@@ -9,6 +9,7 @@ const data = ForumOps.pageData(), texts = data.texts, lang = data.lang;
 const $ = (id) => document.getElementById(id);
 const ONLINE_TIMEOUT_MS = 4000, FLUSH_EVERY_MS = 4000, KIT_EVERY_MS = 60000, BATCH = 500;
 let device = null, kit = null, db = null, flushing = false;
+let reachable = true;  // did the last call reach the service? (navigator.onLine only knows the Wi-Fi)
 
 // -- the device, from the enrolment link's fragment, kept on this phone ------------------------
 
@@ -149,14 +150,17 @@ async function online(item) {
   try {
     const answer = await ForumOps.api("POST", base() + "/checkins", {token: device.token, signal: controller.signal,
       body: {ticket: item.ticket, scan_id: item.scan_id, scanned_at: item.scanned_at}});
+    reachable = true;
     if (answer.status >= 500) return null;  // the service is struggling: decide here, send later
     if (!answer.ok) { problem(texts.device_refused.replace("{message}", answer.body.message)); return null; }
     if (answer.body.outcome !== "rejected" && answer.body.registration) await rememberAdmitted(answer.body.registration.id);
     return answer.body;
   } catch (networkGone) {
+    reachable = false;
     return null;  // not sent, or sent with no answer: the same scan_id in the batch counts once
   } finally {
     clearTimeout(timer);
+    showNetwork();
   }
 }
 
@@ -179,11 +183,12 @@ async function flush() {
       const batch = mine.slice(0, BATCH);
       const answer = await ForumOps.api("POST", base() + "/checkins/batch", {token: device.token, body: {
         scans: batch.map(({ticket, scan_id, scanned_at, admitted}) => ({ticket, scan_id, scanned_at, admitted}))}});
+      reachable = true;
       if (!answer.ok) break;
       await store("queue", "readwrite", (s) => batch.forEach((scan) => s.delete(scan.scan_id)));
       mine = mine.slice(BATCH);
     }
-  } catch (networkGone) { /* try again on the next tick */ }
+  } catch (networkGone) { reachable = false; /* try again on the next tick */ }
   finally {
     flushing = false;
     await showPending();
@@ -210,8 +215,9 @@ function show(answer, decidedHere) {
 }
 
 function showNetwork() {
-  $("net").textContent = navigator.onLine ? texts.online : texts.offline;
-  $("net").className = `net ${navigator.onLine ? "online" : "offline"}`;
+  const up = navigator.onLine && reachable;
+  $("net").textContent = up ? texts.online : texts.offline;
+  $("net").className = `net ${up ? "online" : "offline"}`;
 }
 
 function problem(text) {

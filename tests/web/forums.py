@@ -29,9 +29,14 @@ def new_forum(stack: Stack, *, points_per_province: int = 6, starts_at: str = "2
     imported = stack.admin("POST", "registration", f"/api/v1/forums/{slug}/points/import",
                            data="\n".join(rows).encode(), headers={"Content-Type": "text/csv"})
     assert imported.status_code == 200 and imported.json()["refused"] == 0, imported.text
-    wait_until(lambda: stack.admin("GET", "checkin", f"/api/v1/forums/{slug}/stats").status_code == 200,
-               timeout_s=30, interval_s=0.3, message="check-in to know the forum")
+    wait_until(lambda: len(_points_known_to_checkin(stack, slug)) == len(rows) - 1,
+               timeout_s=30, interval_s=0.3, message="check-in to know the forum and its points")
     return slug
+
+
+def _points_known_to_checkin(stack: Stack, slug: str) -> list:
+    answer = stack.admin("GET", "checkin", f"/api/v1/forums/{slug}/stats")
+    return answer.json()["points"] if answer.status_code == 200 else []
 
 def register(stack: Stack, slug: str, full_name: str, point: str = "P00-00", **fields) -> dict:
     """A participant registered through the public API; the answer has the ticket and manage token."""

@@ -16,8 +16,7 @@ from forumops_shared.events.registry import FORUM_PUBLISHED, PARTICIPANT_REGISTE
 from forumops_stack.testing import free_port, settings_env
 
 from ..support.kafka_io import read_all
-from ..support.processes import ROOT, Child
-from ..support.waiting import wait_until
+from ..support.processes import Child, wait_until_serving
 from .conftest import ADMIN_TOKEN
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -28,24 +27,15 @@ def served(reg_settings, tmp_path):
     settings = reg_settings()
     env = {**settings_env(settings), "FORUMOPS_WEB_WORKERS": "3", "FORUMOPS_WEB_THREADS": "8"}
     port = free_port()
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    api = Child([gunicorn, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-                 "registration.app:create_app()"], env, tmp_path / "api.log")
+    api = Child.gunicorn_api("registration", port, env, tmp_path / "api.log")
     worker = Child.python_module("registration.worker", env, tmp_path / "worker.log")
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _answers(url), timeout_s=30, message="gunicorn to answer")
+        wait_until_serving(url, timeout_s=30)
         yield url, settings
     finally:
         api.stop()
         worker.stop()
-
-
-def _answers(url):
-    try:
-        return requests.get(f"{url}/healthz", timeout=2).status_code == 200
-    except requests.RequestException:  # refused while binding, or slow while workers boot
-        return False
 
 
 def test_two_hundred_concurrent_registrations_for_fifty_places_confirm_exactly_fifty(served):

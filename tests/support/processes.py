@@ -9,8 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import requests
+
 from forumops_shared.db import make_engine
 from forumops_stack.testing import settings_env
+
+from .waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +29,13 @@ class Child:
     @classmethod
     def python_module(cls, module: str, env: dict[str, str], log_path: Path) -> "Child":
         return cls([sys.executable, "-m", module], env, log_path)
+
+    @classmethod
+    def gunicorn_api(cls, service: str, port: int, env: dict[str, str], log_path: Path) -> "Child":
+        """The service's API as production runs it: gunicorn with deploy/gunicorn.conf.py."""
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        return cls([gunicorn, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+                    f"{service}.app:create_app()"], env, log_path)
 
     @property
     def pid(self) -> int:
@@ -58,3 +69,13 @@ def service_worker(settings, log_path: Path):
     finally:
         worker.stop()
         engine.dispose()
+
+
+def wait_until_serving(url: str, timeout_s: float = 60) -> None:
+    """Until the API at `url` answers its health check."""
+    def answers() -> bool:
+        try:
+            return requests.get(f"{url}/healthz", timeout=2).status_code == 200
+        except requests.RequestException:  # refused while binding, or slow while workers boot
+            return False
+    wait_until(answers, timeout_s=timeout_s, message=f"{url} to answer")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +21,7 @@ from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.browsers import LAUNCH_ARGS, chromium_path
 from forumops_stack.testing import TEST_PARTITIONS, Databases, database_kind, free_port, settings_env
 
-from ..support.processes import ROOT, Child
-from ..support.waiting import wait_until
+from ..support.processes import ROOT, Child, wait_until_serving
 
 ADMIN_TOKEN = "organiser-token-for-the-browser-tests-0123456789"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -55,7 +53,6 @@ def stack(kafka_broker, tmp_path_factory):
     databases = Databases(database_kind(), home, os.environ.get("FORUMOPS_TEST_POSTGRES_URL"))
     ports = {name: free_port() for name in SERVICES}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
     children = []
     try:
         for name in SERVICES:
@@ -67,23 +64,15 @@ def stack(kafka_broker, tmp_path_factory):
                        "CHECKIN_STATS_MAX_AGE": "0.5"})
             importlib.import_module(f"{name}.migrate").upgrade(settings)
             env = {**settings_env(settings), "FORUMOPS_WEB_WORKERS": "1", "FORUMOPS_WEB_THREADS": "8"}
-            children.append(Child([gunicorn, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind",
-                                   f"127.0.0.1:{ports[name]}", f"{name}.app:create_app()"], env, home / f"{name}-api.log"))
+            children.append(Child.gunicorn_api(name, ports[name], env, home / f"{name}-api.log"))
             children.append(Child.python_module(f"{name}.worker", env, home / f"{name}-worker.log"))
-        for name, url in urls.items():
-            wait_until(lambda: _answers(url), timeout_s=60, message=f"{name} to answer")
+        for url in urls.values():
+            wait_until_serving(url)
         yield Stack(urls, home)
     finally:
         for child in children:
             child.stop()
         databases.drop_all()
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/healthz", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 @pytest.fixture(scope="package")

@@ -21,7 +21,8 @@
     return found;
   }
 
-  /* fetch + JSON: resolves {ok, status, body, headers}; rejects only when the network fails. */
+  /* fetch + JSON: resolves {ok, status, body, headers}; rejects only when the network fails.
+     options: token (bearer), body (sent as JSON) or form (a FormData: file uploads), headers, signal. */
   function api(method, url, options) {
     options = options || {};
     var headers = {"Accept": "application/json", "Accept-Language": document.documentElement.lang || "vi"};
@@ -30,6 +31,7 @@
     Object.keys(options.headers || {}).forEach(function (name) { headers[name] = options.headers[name]; });
     var init = {method: method, headers: headers, cache: "no-store", credentials: "omit"};
     if (options.body !== undefined) init.body = JSON.stringify(options.body);
+    if (options.form) init.body = options.form;  // the browser sets the multipart Content-Type
     if (options.signal) init.signal = options.signal;
     return fetch(url, init).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
@@ -45,6 +47,13 @@
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  /* A message box (class "notice <kind>"): shown with `text`, hidden without. */
+  function notice(box, text, kind) {
+    box.className = "notice " + (kind || "ok");
+    box.textContent = text || "";
+    box.hidden = !text;
   }
 
   function el(tag, attrs, children) {
@@ -65,6 +74,6 @@
     return new Date(iso).toLocaleString(lang, {dateStyle: "short", timeStyle: "short"});
   }
 
-  window.ForumOps = {pageData: pageData, fragment: fragment, api: api, randomId: randomId, el: el,
+  window.ForumOps = {pageData: pageData, fragment: fragment, api: api, randomId: randomId, notice: notice, el: el,
                      formatTime: formatTime};
 })();

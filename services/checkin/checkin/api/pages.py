@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from forumops_shared.db import readonly
-from forumops_shared.pages import page_language, render_page, texts
+from forumops_shared.pages import in_language, page_language, render_page, texts
 
 from ..tables import forums
 
@@ -43,7 +43,7 @@ def dashboard(slug: str):
     # A forum whose event has not arrived yet: the page waits for it (its figures say "not found").
     titles = json.loads(forum.titles) if forum else {}
     urls = current_app.extensions["forumops"]["settings"].urls
-    return render_page("dashboard.html", title=titles.get(lang) or titles.get("vi") or slug, slug=slug, urls=urls,
+    return render_page("dashboard.html", title=in_language(titles, lang) or slug, slug=slug, urls=urls,
                        page_data={"slug": slug, "lang": lang, "texts": texts(lang, DASHBOARD_TEXTS)})
 
 
@@ -61,7 +61,6 @@ SCANNER_TEXTS = {
     "no_kit": ("Chưa tải được dữ liệu điểm cầu; cần có mạng một lần.",
                "The point's data has not been loaded yet; the network is needed once."),
     "camera_failed": ("Không mở được camera: {message}", "The camera cannot be opened: {message}"),
-    "sent": ("Đã gửi {n} lượt quét.", "{n} scans sent."),
     "unknown_person": ("(chưa có tên)", "(name not known yet)"),
 }
 

@@ -9,12 +9,7 @@
   var token = sessionStorage.getItem(tokenKey);
   var REFRESH_MS = 3000, provinces = null, points = [], timer = null;
 
-  function say(text, kind) {
-    var box = $("message");
-    box.className = "notice " + (kind || "ok");
-    box.textContent = text || "";
-    box.hidden = !text;
-  }
+  function say(text, kind) { ForumOps.notice($("message"), text, kind); }
 
   function number(n) { return n.toLocaleString(data.lang === "en" ? "en-GB" : "vi-VN"); }
 
@@ -135,9 +130,7 @@
     if (!file) return;
     var form = new FormData();
     form.append("file", file);
-    fetch(forum + "/online/attendance/import", {method: "POST", body: form, credentials: "omit",
-      headers: {"Authorization": "Bearer " + token, "Accept-Language": data.lang}})
-      .then(function (response) { return response.json().then(function (body) { return {ok: response.ok, body: body}; }); })
+    ForumOps.api("POST", forum + "/online/attendance/import", {token: token, form: form})
       .then(function (answer) {
         var result = $("attendance-result");
         result.hidden = false;

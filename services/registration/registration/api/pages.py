@@ -10,10 +10,10 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app
 from sqlalchemy import select
 
-from forumops_shared.pages import page_language, render_page, texts
+from forumops_shared.pages import in_language, page_language, render_page, texts
 
 from ..services import forums as forum_cases
 from ..services.points import list_points
@@ -33,7 +33,7 @@ def index():
     with ctx().read() as conn:
         rows = conn.execute(select(forums).order_by(forums.c.starts_at.desc())).all()
     lang = page_language()
-    listed = [{"slug": r.slug, "title": _title(json.loads(r.titles), lang),
+    listed = [{"slug": r.slug, "title": in_language(json.loads(r.titles), lang),
                "when": _when(r.starts_at, r.ends_at, r.timezone)} for r in rows]
     return render_page("index.html", forums=listed)
 
@@ -46,9 +46,9 @@ def forum_page(slug: str):
         points = list_points(conn, forum)
     lang = page_language()
     titles = json.loads(forum.titles)
-    page_data = {"slug": slug, "lang": lang, "points": [_point(p) for p in points],
+    page_data = {"slug": slug, "lang": lang, "points": points,
                  "texts": texts(lang, FORM_TEXTS)}
-    return render_page("forum.html", forum=forum, title=_title(titles, lang), online=bool(forum.online_url),
+    return render_page("forum.html", forum=forum, title=in_language(titles, lang), online=bool(forum.online_url),
                        when=_when(forum.starts_at, forum.ends_at, forum.timezone), page_data=page_data)
 
 
@@ -58,8 +58,7 @@ def my_registration(registration_id: str):
     urls = _urls()
     lang = page_language()
     page_data = {"id": registration_id, "lang": lang, "texts": texts(lang, MANAGE_TEXTS),
-                 "checkin_url": urls["checkin"], "certificates_url": urls["certificates"],
-                 "forum_page": url_for("pages.forum_page", slug="__slug__")}
+                 "checkin_url": urls["checkin"], "certificates_url": urls["certificates"]}
     return render_page("registration.html", page_data=page_data, connect=[urls["certificates"]])
 
 
@@ -69,12 +68,8 @@ def imports_page(slug: str):
     with ctx().read() as conn:
         forum = forum_cases.get_forum(conn, slug)
     lang = page_language()
-    return render_page("imports.html", title=_title(json.loads(forum.titles), lang), slug=slug,
+    return render_page("imports.html", title=in_language(json.loads(forum.titles), lang), slug=slug,
                        page_data={"slug": slug, "lang": lang, "texts": texts(lang, IMPORT_TEXTS)})
-
-
-def _title(titles: dict, lang: str) -> str:
-    return titles.get(lang) or titles.get("vi") or next(iter(titles.values()))
 
 
 def _when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
@@ -85,16 +80,10 @@ def _when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
     return f"{start:%H:%M %d/%m/%Y} – {end:%H:%M %d/%m/%Y} ({timezone})"
 
 
-def _point(p: dict) -> dict:
-    return {"code": p["code"], "name": p["name"], "province": p["province"],
-            "free": max(p["capacity"] - p["confirmed"], 0)}
-
-
 FORM_TEXTS = {
     "search_none": ("Không có điểm cầu nào khớp.", "No connection point matches."),
     "places_left": ("còn {n} chỗ", "{n} places left"),
     "full": ("hết chỗ — vào danh sách chờ", "full — waiting list"),
-    "choose_point": ("— Chọn điểm cầu —", "— Choose a connection point —"),
     "network": ("Không có kết nối mạng. Vui lòng thử lại: đăng ký sẽ không bị trùng.",
                 "No network connection. Please try again: you will not be registered twice."),
     "field_invalid": ("Vui lòng kiểm tra lại mục này.", "Please check this field."),

@@ -6,11 +6,7 @@
   var tokenKey = "forumops:organiser-token";
   $("token").value = sessionStorage.getItem(tokenKey) || "";
 
-  function say(text, kind) {
-    $("message").className = "notice " + kind;
-    $("message").textContent = text;
-    $("message").hidden = false;
-  }
+  function say(text, kind) { ForumOps.notice($("message"), text, kind); }
 
   function report(body) {
     var totals = Object.keys(body).filter(function (k) { return k !== "rows"; })
@@ -37,9 +33,8 @@
       sessionStorage.setItem(tokenKey, token);
       var file = new FormData();
       file.append("file", form.querySelector("input[type=file]").files[0]);
-      fetch("/api/v1/forums/" + encodeURIComponent(data.slug) + "/" + form.dataset.path, {method: "POST", body: file,
-        credentials: "omit", headers: {"Authorization": "Bearer " + token, "Accept-Language": data.lang}})
-        .then(function (response) { return response.json().then(function (body) { return {ok: response.ok, body: body}; }); })
+      ForumOps.api("POST", "/api/v1/forums/" + encodeURIComponent(data.slug) + "/" + form.dataset.path,
+                   {token: token, form: file})
         .then(function (answer) { if (answer.ok) report(answer.body); else say(answer.body.message, "error"); })
         .catch(function () { say(texts.network, "error"); });
     });

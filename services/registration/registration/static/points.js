@@ -1,4 +1,5 @@
-/* A connection point picker: hundreds of points in a <select>, grouped by province, filtered as
+/* A connection point picker over the points API's list (code, name, province, capacity,
+   confirmed): hundreds of points in a <select>, grouped by province, filtered as
    the person types: every typed word must begin a word of the point's code, name or province,
    accents optional ("ha noi" finds "Hà Nội"). */
 (function () {
@@ -35,7 +36,8 @@
     order.sort(function (a, b) { return a.localeCompare(b, "vi"); }).forEach(function (province) {
       var group = ForumOps.el("optgroup", {label: province});
       groups[province].forEach(function (p) {
-        var places = p.free > 0 ? texts.places_left.replace("{n}", p.free) : texts.full;
+        var free = p.capacity - p.confirmed;
+        var places = free > 0 ? texts.places_left.replace("{n}", free) : texts.full;
         var option = ForumOps.el("option", {value: p.code, text: p.name + " (" + p.code + ") · " + places});
         if (p.code === chosen) option.selected = true;
         group.appendChild(option);

@@ -33,8 +33,7 @@
 
   function formError(text) {
     var box = document.getElementById("form-error");
-    box.textContent = text;
-    box.hidden = false;
+    ForumOps.notice(box, text, "error");
     box.scrollIntoView({block: "center"});
   }
 

@@ -9,12 +9,7 @@
   var forum = null, picker = null, qrUrl = null;
   var $ = function (id) { return document.getElementById(id); };
 
-  function say(text, kind) {
-    var box = $("message");
-    box.className = "notice " + (kind || "ok");
-    box.textContent = text;
-    box.hidden = !text;
-  }
+  function say(text, kind) { ForumOps.notice($("message"), text, kind); }
 
   function pointName(code) {
     var found = (forum.points || []).filter(function (p) { return p.code === code; })[0];
@@ -84,9 +79,7 @@
     if (form.hidden) return;
     $("online-choice").hidden = !forum.online_url;
     form.querySelector("input[value=" + registration.attendance + "]").checked = true;
-    if (!picker) picker = new PointPicker($("point"), $("point-search"), forum.points.map(function (p) {
-      return {code: p.code, name: p.name, province: p.province, free: p.capacity - p.confirmed};
-    }), texts);
+    if (!picker) picker = new PointPicker($("point"), $("point-search"), forum.points, texts);
     $("point").value = registration.point || "";
     togglePoint();
   }

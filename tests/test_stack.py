@@ -5,7 +5,7 @@ import sys
 
 import requests
 
-from forumops_stack.testing import free_port
+from forumops_stack.testing import free_port, free_port_pair
 
 from .support.processes import ROOT
 
@@ -26,7 +26,7 @@ def _alive(pid: int) -> bool:
 
 def test_up_starts_broker_and_services_ready_and_down_leaves_no_process(tmp_path):
     ports = {name: free_port() for name in ("REGISTRATION_PORT", "CHECKIN_PORT", "CERTIFICATES_PORT")}
-    kafka_port = free_port()
+    kafka_port = free_port_pair()  # its controller listens on the next port
     env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "REGISTRATION_ADMIN_TOKEN")}
     env.update({**{k: str(v) for k, v in ports.items()}, "KAFKA_PORT": str(kafka_port),
                 "FORUMOPS_VAR_DIR": str(tmp_path / "var")})

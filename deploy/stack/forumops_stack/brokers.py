@@ -14,6 +14,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_pair() -> int:
+    """A free port whose next port is free too: `up` puts the broker's controller on KAFKA_PORT + 1."""
+    while True:
+        with socket.socket() as first, socket.socket() as second:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except (OSError, OverflowError):  # taken, or past the last port
+                continue
+            return port
+
+
 @dataclass
 class Broker:
     """The broker a test session uses; `restart` is None when this run does not control it."""

@@ -19,11 +19,11 @@ import pytest
 from forumops_shared.config import ServiceSettings
 from forumops_shared.topic_admin import ensure_topics
 
-from .brokers import Broker, container_broker, docker_available, free_port, jars_present, local_broker
+from .brokers import Broker, container_broker, docker_available, free_port, free_port_pair, jars_present, local_broker
 from .databases import Databases
 from .kafka import wait_until_ready
 
-__all__ = ["Broker", "Databases", "free_port", "settings_env"]
+__all__ = ["Broker", "Databases", "free_port", "free_port_pair", "settings_env"]
 
 TEST_PARTITIONS = 3
 

@@ -4,9 +4,16 @@ import signal
 
 import pytest
 
-from forumops_shared.service_app import close_service_app
-from forumops_stack.testing import free_port, settings_env
+from kafka import TopicPartition
+from kafka.structs import OffsetAndMetadata
+from prometheus_client.parser import text_string_to_metric_families
 
+from forumops_shared import topics
+from forumops_shared.kafka_clients import make_admin
+from forumops_shared.service_app import close_service_app
+from forumops_stack.testing import TEST_PARTITIONS, free_port, settings_env
+
+from .support.kafka_io import produce_raw
 from .support.processes import Child
 from .support.waiting import wait_until
 
@@ -77,6 +84,70 @@ def test_metrics_count_requests_and_report_the_outbox_backlog(service):
     text = client.get("/metrics").get_data(as_text=True)
     assert f'forumops_http_requests_total{{endpoint="/healthz",method="GET",service="{name}",status="200"}}' in text
     assert "forumops_outbox_pending_events 0.0" in text
+
+
+def _figures(client) -> dict[str, dict[tuple, float]]:
+    """Every sample of the scrape: metric name -> {labels as sorted tuples: value}."""
+    found: dict[str, dict[tuple, float]] = {}
+    for family in text_string_to_metric_families(client.get("/metrics").get_data(as_text=True)):
+        for sample in family.samples:
+            found.setdefault(sample.name, {})[tuple(sorted(sample.labels.items()))] = sample.value
+    return found
+
+
+def _lag(figures, topic: str) -> dict[int, float]:
+    return {int(dict(labels)["partition"]): value
+            for labels, value in figures.get("forumops_consumer_lag_messages", {}).items()
+            if dict(labels)["topic"] == topic}
+
+
+@pytest.mark.parametrize("name", ("checkin", "certificates"))
+def test_metrics_report_the_consumer_lag_per_partition_and_the_dead_letters(name, settings_for):
+    app_module, migrate = _service(name)
+    settings = settings_for(name)
+    migrate.upgrade(settings)
+    app = app_module.create_app(settings)
+    client, registrations = app.test_client(), settings.topic_prefix + topics.REGISTRATIONS
+    produce_raw(settings.kafka_bootstrap_servers, registrations, [(f"r{i}".encode(), b"{}") for i in range(40)])
+    produce_raw(settings.kafka_bootstrap_servers, settings.dlq_topic, [(b"k", b"poison")] * 3)
+    try:
+        figures = wait_until(lambda: (f := _figures(client)) and sum(_lag(f, registrations).values()) == 40 and f,
+                             timeout_s=15, message="the lag of 40 unread messages")
+        lag = _lag(figures, registrations)
+        assert sorted(lag) == list(range(TEST_PARTITIONS))  # every partition reported, even an empty one
+        assert figures["forumops_dead_letter_messages"] == {(("topic", settings.dlq_topic),): 3.0}
+        assert figures["forumops_kafka_figures_up"] == {(): 1.0}
+
+        # The group finishes one partition: only that partition's lag goes to zero.
+        busiest = max(lag, key=lag.get)
+        admin = make_admin(settings.kafka_bootstrap_servers)
+        try:
+            admin.alter_group_offsets(settings.consumer_group, {
+                TopicPartition(registrations, busiest): OffsetAndMetadata(int(lag[busiest]), "", -1)})
+        finally:
+            admin.close()
+        after = wait_until(lambda: (a := _lag(_figures(client), registrations)) and a[busiest] == 0 and a,
+                           timeout_s=15, message="the finished partition's lag to fall to zero")
+        assert after == {**lag, busiest: 0}
+    finally:
+        close_service_app(app)
+
+
+def test_a_scrape_with_the_broker_away_still_answers_and_says_the_figures_are_not_current(settings_for):
+    app_module, migrate = _service("checkin")
+    settings = settings_for("checkin")
+    migrate.upgrade(settings)
+    away = type(settings)(**{**settings.__dict__, "kafka_bootstrap_servers": f"127.0.0.1:{free_port()}"})
+    app = app_module.create_app(away)
+    try:
+        response = app.test_client().get("/metrics")
+        assert response.status_code == 200
+        figures = _figures(app.test_client())
+        assert figures["forumops_kafka_figures_up"] == {(): 0.0}
+        assert "forumops_consumer_lag_messages" not in figures
+        assert figures["forumops_outbox_pending_events"] == {(): 0.0}
+    finally:
+        close_service_app(app)
 
 
 def test_an_unknown_route_answers_a_json_error_with_a_reason(service):

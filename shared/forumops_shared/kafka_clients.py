@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from typing import Any, Callable
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
@@ -46,30 +47,36 @@ def make_admin(bootstrap_servers: str, *, timeout_ms: int = 5_000) -> KafkaAdmin
 
 
 class KafkaProbe:
-    """Answers "is the broker reachable?" cheaply: one admin client per process, results cached."""
+    """Asks the broker small questions (is it reachable? how far behind is a group?) through one
+    admin client per process; each answer is cached for a moment, failures included, so probes
+    and scrapes stay cheap and never wait on a broker that is away more than once per period."""
 
     def __init__(self, bootstrap_servers: str, cache_seconds: float = 2.0):
         self.bootstrap_servers = bootstrap_servers
         self.cache_seconds = cache_seconds
         self._admin: KafkaAdminClient | None = None
-        self._checked_at = 0.0
-        self._last: tuple[bool, str] = (False, "not checked")
+        self._answers: dict[str, tuple[float, tuple[bool, Any]]] = {}
         self._lock = threading.Lock()
 
     def check(self) -> tuple[bool, str]:
-        with self._lock:
-            if time.monotonic() - self._checked_at > self.cache_seconds:
-                self._last = self._ask_broker()
-                self._checked_at = time.monotonic()
-            return self._last
+        """(reachable, detail)."""
+        return self.ask("cluster", lambda admin: f"{len(admin.describe_cluster().get('brokers', []))} broker(s)")
 
-    def _ask_broker(self) -> tuple[bool, str]:
+    def ask(self, question: str, read: Callable[[KafkaAdminClient], Any]) -> tuple[bool, Any]:
+        """(True, read(admin)) or (False, what failed); cached under `question`."""
+        with self._lock:
+            asked_at, answer = self._answers.get(question, (float("-inf"), (False, "not asked")))
+            if time.monotonic() - asked_at > self.cache_seconds:
+                answer = self._ask_broker(read)
+                self._answers[question] = (time.monotonic(), answer)
+            return answer
+
+    def _ask_broker(self, read: Callable[[KafkaAdminClient], Any]) -> tuple[bool, Any]:
         try:
             if self._admin is None:
                 self._admin = make_admin(self.bootstrap_servers, timeout_ms=2_000)
-            cluster = self._admin.describe_cluster()
-            return True, f"{len(cluster.get('brokers', []))} broker(s)"
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            return True, read(self._admin)
+        except Exception as exc:  # noqa: BLE001 - any failure means "no answer now"
             self.close()
             return False, f"{type(exc).__name__}: {exc}"
 

@@ -1,4 +1,7 @@
-"""Prometheus metrics. Under gunicorn, PROMETHEUS_MULTIPROC_DIR makes them add up across workers."""
+"""Prometheus metrics. Under gunicorn, PROMETHEUS_MULTIPROC_DIR makes them add up across workers.
+
+Figures that live elsewhere (the outbox backlog in the database; consumer lag and dead letters in
+Kafka) are read at scrape time, so they are the same whichever process answers the scrape."""
 from __future__ import annotations
 
 import os
@@ -9,10 +12,13 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest,
     multiprocess,
 )
+from kafka import KafkaAdminClient, TopicPartition
+from kafka.admin import OffsetSpec
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import Engine
 
 from .db import readonly
+from .kafka_clients import KafkaProbe
 from .outbox import pending_count
 
 
@@ -51,8 +57,75 @@ class OutboxBacklogCollector:
         yield family
 
 
-def exposition(engine: Engine) -> tuple[bytes, str]:
-    """The process's (or, under gunicorn, all workers') metrics plus the outbox backlog."""
+@dataclass(frozen=True)
+class StreamWatch:
+    """What a service consumes, as its /metrics reports it: the group, its topics, its dead letters."""
+
+    group: str
+    topics: tuple[str, ...]  # full names, prefix included
+    dlq_topic: str | None = None
+
+    def __post_init__(self):
+        if not self.topics and self.dlq_topic:
+            raise ValueError("a dead-letter topic belongs to a consumer: give its topics")
+
+
+@dataclass(frozen=True)
+class StreamFigures:
+    lag: dict[TopicPartition, int]  # messages not yet committed by the group, per partition
+    dead_letters: int
+
+
+def read_streams(admin: KafkaAdminClient, watch: StreamWatch) -> StreamFigures:
+    """Lag = end offset - the group's committed offset (the earliest offset when it has none)."""
+    names = [*watch.topics, *([watch.dlq_topic] if watch.dlq_topic else [])]
+    partitions = [TopicPartition(topic["name"], part["partition_index"])
+                  for topic in admin.describe_topics(names) if topic["error_code"] == 0
+                  for part in topic["partitions"]]
+    latest = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in partitions})
+    earliest = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in partitions})
+    committed = admin.list_group_offsets({watch.group: None}).get(watch.group, {})
+
+    def start(tp: TopicPartition) -> int:
+        mark = committed.get(tp)
+        return mark.offset if mark is not None and mark.offset >= 0 else earliest[tp].offset
+
+    return StreamFigures(
+        lag={tp: max(latest[tp].offset - start(tp), 0) for tp in partitions if tp.topic != watch.dlq_topic},
+        dead_letters=sum(latest[tp].offset - earliest[tp].offset for tp in partitions if tp.topic == watch.dlq_topic))
+
+
+class StreamCollector:
+    """Consumer lag per partition and the dead-letter count, asked of the broker at scrape time
+    (cached a moment by the probe); `forumops_kafka_figures_up` is 0 when the broker did not answer."""
+
+    def __init__(self, probe: KafkaProbe, watch: StreamWatch):
+        self.probe, self.watch = probe, watch
+
+    def collect(self):
+        ok, figures = self.probe.ask(f"streams:{self.watch.group}", lambda admin: read_streams(admin, self.watch))
+        up = GaugeMetricFamily("forumops_kafka_figures_up", "1 when the lag and dead-letter figures are current")
+        up.add_metric([], 1 if ok else 0)
+        yield up
+        if not ok:
+            return
+        lag = GaugeMetricFamily("forumops_consumer_lag_messages",
+                                "Messages in a consumed partition not yet processed and committed by the group",
+                                labels=["group", "topic", "partition"])
+        for tp, behind in sorted(figures.lag.items()):
+            lag.add_metric([self.watch.group, tp.topic, str(tp.partition)], behind)
+        yield lag
+        if self.watch.dlq_topic:
+            dead = GaugeMetricFamily("forumops_dead_letter_messages",
+                                     "Messages in the service's dead-letter topic (within its retention)",
+                                     labels=["topic"])
+            dead.add_metric([self.watch.dlq_topic], figures.dead_letters)
+            yield dead
+
+
+def exposition(engine: Engine, streams: StreamCollector | None = None) -> tuple[bytes, str]:
+    """The process's (or, under gunicorn, all workers') metrics, the outbox backlog and, for a
+    service that consumes, its consumer lag and dead letters."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         base = CollectorRegistry()
         multiprocess.MultiProcessCollector(base)
@@ -60,4 +133,6 @@ def exposition(engine: Engine) -> tuple[bytes, str]:
         base = REGISTRY
     live = CollectorRegistry()
     live.register(OutboxBacklogCollector(engine))
+    if streams is not None:
+        live.register(streams)
     return generate_latest(base) + generate_latest(live), CONTENT_TYPE_LATEST

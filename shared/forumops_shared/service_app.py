@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import atexit
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from flask import Blueprint, Flask
 
@@ -10,13 +10,16 @@ from .config import ServiceSettings
 from .db import make_engine
 from .kafka_clients import KafkaProbe
 from .logs import configure_logging
+from .metrics import StreamCollector, StreamWatch
 from .web import install_common
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
-def create_service_app(settings: ServiceSettings, blueprints: Iterable[Blueprint] = ()) -> Flask:
-    """A Flask app with the service's engine, readiness probe and common endpoints.
+def create_service_app(settings: ServiceSettings, blueprints: Iterable[Blueprint] = (),
+                       consumes: Sequence[str] = ()) -> Flask:
+    """A Flask app with the service's engine, readiness probe and common endpoints. `consumes`
+    names the topics the service's worker reads: /metrics then reports their lag and dead letters.
 
     Nothing connects here: the engine and the Kafka probe open connections on first use, so this
     runs safely in each gunicorn worker after the fork.
@@ -28,7 +31,11 @@ def create_service_app(settings: ServiceSettings, blueprints: Iterable[Blueprint
     engine = make_engine(settings.database_url)
     probe = KafkaProbe(settings.kafka_bootstrap_servers)
     app.extensions["forumops"] = {"settings": settings, "engine": engine, "kafka_probe": probe}
-    install_common(app, engine, probe)
+    streams = None
+    if consumes:
+        streams = StreamCollector(probe, StreamWatch(
+            settings.consumer_group, tuple(settings.topic_prefix + t for t in consumes), settings.dlq_topic))
+    install_common(app, engine, probe, streams)
     for bp in blueprints:
         app.register_blueprint(bp)
     atexit.register(probe.close)

@@ -48,7 +48,7 @@ def install_error_handlers(app: Flask) -> None:
         return ApiError(500, "internal_error", "Something went wrong on our side.").to_response()
 
 
-def health_blueprint(engine: Engine, probe: KafkaProbe) -> Blueprint:
+def health_blueprint(engine: Engine, probe: KafkaProbe, streams: metrics.StreamCollector | None = None) -> Blueprint:
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
@@ -65,7 +65,7 @@ def health_blueprint(engine: Engine, probe: KafkaProbe) -> Blueprint:
 
     @bp.get("/metrics")
     def metrics_endpoint():
-        payload, content_type = metrics.exposition(engine)
+        payload, content_type = metrics.exposition(engine, streams)
         return Response(payload, content_type=content_type)
 
     return bp
@@ -96,8 +96,9 @@ def install_request_metrics(app: Flask) -> None:
         return response
 
 
-def install_common(app: Flask, engine: Engine, probe: KafkaProbe) -> None:
+def install_common(app: Flask, engine: Engine, probe: KafkaProbe,
+                   streams: metrics.StreamCollector | None = None) -> None:
     """Errors, request metrics and the health endpoints, as every service has them."""
     install_error_handlers(app)
     install_request_metrics(app)
-    app.register_blueprint(health_blueprint(engine, probe))
+    app.register_blueprint(health_blueprint(engine, probe, streams))

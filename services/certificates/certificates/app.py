@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from forumops_shared import topics
 from forumops_shared.config import ServiceSettings, load_settings
 from forumops_shared.http import install_refusals
 from forumops_shared.service_app import create_service_app
 
 SERVICE = "certificates"
+# What its worker reads; the API reports their lag and the dead letters on /metrics.
+CONSUMED_TOPICS: list[str] = [topics.FORUMS, topics.REGISTRATIONS, topics.ATTENDANCE]
 
 
 def create_app(settings: ServiceSettings | None = None) -> Flask:
@@ -21,7 +24,7 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     from .reasons import REASONS
 
     settings = settings or load_settings(SERVICE)
-    app = create_service_app(settings, [openapi.bp])
+    app = create_service_app(settings, [openapi.bp], consumes=CONSUMED_TOPICS)
     routes.install(app, certificates_config(settings))
     install_pages(app)
     # The participant's page (registration service) reads their certificate with their manage token.

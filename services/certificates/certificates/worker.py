@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import threading
 
-from forumops_shared import topics
 from forumops_shared.config import ServiceSettings, load_settings
 from forumops_shared.db import make_engine
 from forumops_shared.logs import configure_logging
 from forumops_shared.runtime import Worker, stop_on_signals
 
 from . import projection
-from .app import SERVICE
-
-CONSUMED_TOPICS: list[str] = [topics.FORUMS, topics.REGISTRATIONS, topics.ATTENDANCE]
+from .app import CONSUMED_TOPICS, SERVICE
 
 
 def build_worker(settings: ServiceSettings) -> Worker:

@@ -15,6 +15,16 @@ errorlog = "-"
 loglevel = os.environ.get("FORUMOPS_LOG_LEVEL", "info").lower()
 
 
+def on_starting(server):
+    """Metrics files of an earlier run would add up with this one's: start from an empty folder."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+
+
 def child_exit(server, worker):
     """Drop a dead worker's metric files so /metrics adds up only live and finished work."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

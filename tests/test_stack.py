@@ -24,14 +24,24 @@ def _alive(pid: int) -> bool:
     return bool(state.strip()) and not state.strip().startswith("Z")
 
 
-def test_up_starts_broker_and_services_ready_and_down_leaves_no_process(tmp_path):
+def _links(output: str) -> dict[str, str]:
+    """The demo's links as `up` prints them: `  label   http://...`."""
+    found = {}
+    for line in output.splitlines():
+        label, _, link = line.strip().rpartition("  ")
+        if line.startswith("  ") and link.startswith("http"):
+            found[label.strip()] = link
+    return found
+
+
+def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp_path):
     ports = {name: free_port() for name in ("REGISTRATION_PORT", "CHECKIN_PORT", "CERTIFICATES_PORT")}
     kafka_port = free_port_pair()  # its controller listens on the next port
     env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "REGISTRATION_ADMIN_TOKEN")}
     env.update({**{k: str(v) for k, v in ports.items()}, "KAFKA_PORT": str(kafka_port),
                 "FORUMOPS_VAR_DIR": str(tmp_path / "var")})
     stack = [sys.executable, "-m", "forumops_stack"]
-    started = subprocess.run([*stack, "up"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=240)
+    started = subprocess.run([*stack, "up"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=400)
     pids: list[int] = []
     try:
         assert started.returncode == 0, started.stdout + started.stderr
@@ -41,12 +51,12 @@ def test_up_starts_broker_and_services_ready_and_down_leaves_no_process(tmp_path
             assert ready.status_code == 200, ready.text
         token = (tmp_path / "var" / "organiser-token").read_text().strip()
         assert token in started.stdout and (tmp_path / "var" / "organiser-token").stat().st_mode & 0o077 == 0
-        forum = {"slug": "thu-he-thong", "title": {"vi": "Thử hệ thống"}, "timezone": "Asia/Ho_Chi_Minh",
-                 "starts_at": "2026-12-10T08:00:00+07:00", "ends_at": "2026-12-10T17:00:00+07:00",
-                 "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 30}}
-        created = requests.post(f"http://127.0.0.1:{ports['REGISTRATION_PORT']}/api/v1/forums", json=forum,
-                                headers={"Authorization": f"Bearer {token}"}, timeout=10)
-        assert created.status_code == 201, created.text
+        _check_the_demo(_links(started.stdout), token, ports)
+
+        again = subprocess.run([*stack, "up"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert _links(again.stdout) == _links(started.stdout)  # loaded once, its links kept
+        assert "participants imported" not in again.stdout
         run_dir = tmp_path / "var" / "run"
         pids = [int(f.read_text()) for f in run_dir.glob("*.pid")]
         pids.append(int((tmp_path / "var" / "kafka" / "broker.pid").read_text()))
@@ -62,3 +72,26 @@ def test_up_starts_broker_and_services_ready_and_down_leaves_no_process(tmp_path
             raise AssertionError(f"something still answers on port {port}")
         except requests.ConnectionError:
             pass
+
+
+def _check_the_demo(links: dict[str, str], token: str, ports: dict[str, int]) -> None:
+    """Every page and API the demo prints answers, and the forum is what it says it is."""
+    assert len(links) >= 15, links
+    for label, link in links.items():
+        answer = requests.get(link.split("#")[0], timeout=10)
+        assert answer.status_code == 200, f"{label}: {link} answered {answer.status_code}"
+    registration, checkin = (f"http://127.0.0.1:{ports[f'{name}_PORT']}" for name in ("REGISTRATION", "CHECKIN"))
+    slug = links["register for the forum"].rsplit("/", 1)[1]
+    points = requests.get(f"{registration}/api/v1/forums/{slug}/points", timeout=10).json()["points"]
+    assert len(points) == 600 and len({p["province"] for p in points}) == 34
+    stats = requests.get(f"{checkin}/api/v1/forums/{slug}/stats", headers={"Authorization": f"Bearer {token}"},
+                         timeout=10).json()
+    assert stats["total"]["registered"] + stats["total"]["waitlisted"] >= 3000
+    assert 0 < stats["onsite"]["arrived"] < stats["onsite"]["registered"]  # some already checked in
+    guest_id, manage_token = links["a participant's page (Nguyễn Thị Thu Hà)"].split("/registrations/")[1].split("#token=")
+    guest = requests.get(f"{registration}/api/v1/registrations/{guest_id}",
+                         headers={"Authorization": f"Bearer {manage_token}"}, timeout=10).json()
+    assert guest["full_name"] == "Nguyễn Thị Thu Hà" and guest["status"] == "confirmed"
+    for verify in ("verify her certificate", "verify an award"):
+        assert 'data-status="valid"' in requests.get(links[verify], timeout=10).text
+    assert "forumops_consumer_lag_messages" in requests.get(links["metrics (checkin)"], timeout=10).text

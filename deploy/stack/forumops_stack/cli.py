@@ -13,8 +13,16 @@ from .kafka import ensure_jars, jar_dir, kafka_version
 from .paths import ROOT
 
 
-def cmd_up(_args) -> int:
-    stack.up()
+def cmd_up(args) -> int:
+    urls = stack.up()
+    if not args.no_demo:
+        from .demo import ensure_demo
+
+        links = ensure_demo(urls, stack.organiser_token(), stack.VAR, public=stack.public_urls())
+        width = max(map(len, links))
+        print("\nthe demo forum:")
+        for label, link in links.items():
+            print(f"  {label:<{width}}  {link}")
     print(f"\norganiser token (Authorization: Bearer ...), kept in {stack.VAR / 'organiser-token'}:")
     print(f"  {stack.organiser_token()}")
     print(f"logs in {stack.LOGS}; stop everything with: ./forumops down")
@@ -77,7 +85,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
     parser = argparse.ArgumentParser(prog="forumops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("up", help="start the broker and every service's API and worker").set_defaults(fn=cmd_up)
+    up = sub.add_parser("up", help="start the broker and every service's API and worker, and load the demo forum")
+    up.add_argument("--no-demo", action="store_true", help="do not load the demo forum")
+    up.set_defaults(fn=cmd_up)
     sub.add_parser("down", help="stop everything `up` started").set_defaults(fn=cmd_down)
     sub.add_parser("status", help="what is running").set_defaults(fn=cmd_status)
     test = sub.add_parser("test", help="run the test suite on a real broker and database")

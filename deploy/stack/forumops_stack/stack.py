@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -66,13 +65,16 @@ def organiser_token() -> str:
     return path.read_text().strip()
 
 
+def public_urls() -> dict[str, str]:
+    """Where browsers reach each service: FORUMOPS_<SERVICE>_URL, else the address `up` binds."""
+    return {svc.name: os.environ.get(f"FORUMOPS_{svc.name.upper()}_URL") or svc.url for svc in SERVICES}
+
+
 def service_env(service: Service, bootstrap: str) -> dict[str, str]:
-    metrics_dir = VAR / "prometheus" / service.name
-    shutil.rmtree(metrics_dir, ignore_errors=True)
-    metrics_dir.mkdir(parents=True)
+    metrics_dir = VAR / "prometheus" / service.name  # gunicorn's on_starting empties it
     token = organiser_token()  # one organiser, the same token at every service
-    urls = {f"FORUMOPS_{svc.name.upper()}_URL": os.environ.get(f"FORUMOPS_{svc.name.upper()}_URL") or svc.url
-            for svc in SERVICES}  # pages link to each other and call each other's APIs
+    # pages link to each other and call each other's APIs
+    urls = {f"FORUMOPS_{name.upper()}_URL": url for name, url in public_urls().items()}
     return {**os.environ, **urls, "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": token,
             "CHECKIN_ADMIN_TOKEN": token, "CERTIFICATES_ADMIN_TOKEN": token}

@@ -1,24 +1,9 @@
 """Anyone can check a certificate; organisers revoke; holders fetch their own."""
 import copy
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-from certificates.services.documents import canonical
-from forumops_shared.tickets import unb64
-
 from ..support.openapi_check import undescribed_routes
+from ..support.verification import checks_out
 from .conftest import ADMIN, issue
-
-
-def checks_out(answer: dict, keys: list[dict]) -> bool:
-    key = next(k for k in keys if k["kid"] == answer["signature"]["kid"])
-    try:
-        Ed25519PublicKey.from_public_bytes(unb64(key["public_key"])).verify(
-            unb64(answer["signature"]["value"]), canonical(answer["certificate"]))
-        return True
-    except InvalidSignature:
-        return False
 
 
 def test_the_verification_document_is_signed_and_fails_when_tampered(office, service):

@@ -7,6 +7,7 @@ import pytest
 from checkin.services.attendance_reports import merged_seconds, read_report
 from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
 
+from ..support.attendance_reports import teams_report, zoom_report
 from .conftest import ADMIN
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -81,29 +82,6 @@ def test_scans_are_rate_limited_per_device(api, settings_for):
     busy, calm = door.device(), door.device()
     answers = [door.scan(busy, "ZZZZZ-ZZZZZ", f"r-{i}").status_code for i in range(3)]
     assert answers == [200, 200, 429] and door.scan(calm, "ZZZZZ-ZZZZZ", "c-1").status_code == 200
-
-
-def zoom_report(rows: list[tuple[str, str, str, str]]) -> bytes:
-    """A Zoom participants export "with meeting data": a meeting block first, then one row per join."""
-    lines = ["Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants",
-             "812 3456 7890,Diễn đàn Giáo dục 2026,11/23/2026 08:55:02 AM,11/23/2026 11:04:40 AM,"
-             "host@moet.gov.vn,130,4", "",
-             "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest"]
-    for name, email, joined, left in rows:
-        lines.append(f'"{name}",{email},{joined},{left},1,{"Yes" if not email else "No"}')
-    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
-
-
-def teams_report(rows: list[tuple[str, str, str, str]]) -> bytes:
-    """A Teams attendance report as downloaded: UTF-16, tab-separated, in three sections."""
-    lines = ["1. Summary", "Meeting title\tDiễn đàn Giáo dục 2026", "Attended participants\t2",
-             "Start time\t11/23/26, 8:55:02 AM", "End time\t11/23/26, 11:04:40 AM", "",
-             "2. Participants", "Name\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\tParticipant ID (UPN)\tRole",
-             "Trần Văn Bình\t11/23/26, 9:00:00 AM\t11/23/26, 10:30:00 AM\t1h 30m\tbinh@x.vn\tbinh@x.vn\tAttendee", "",
-             "3. In-Meeting Activities", "Name\tJoin Time\tLeave Time\tDuration\tEmail\tRole"]
-    for name, email, joined, left in rows:
-        lines.append(f"{name}\t{joined}\t{left}\t1m\t{email}\tAttendee")
-    return "\r\n".join(lines).encode("utf-16")
 
 
 def test_a_zoom_report_with_rejoins_gives_merged_minutes_and_lists_what_did_not_match(door):

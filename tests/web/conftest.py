@@ -6,73 +6,26 @@ FORUMOPS_SCREENSHOTS=<folder> keeps each page's screenshot, phone-sized and desk
 """
 from __future__ import annotations
 
-import importlib
 import os
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from forumops_shared.config import ServiceSettings
-from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.browsers import LAUNCH_ARGS, chromium_path
-from forumops_stack.testing import TEST_PARTITIONS, Databases, database_kind, free_port, settings_env
 
-from ..support.processes import ROOT, Child, wait_until_serving
+from ..support.processes import ROOT
+from ..support.system import System, running_system
 
-ADMIN_TOKEN = "organiser-token-for-the-browser-tests-0123456789"
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-SERVICES = ("registration", "checkin", "certificates")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@dataclass
-class Stack:
-    urls: dict[str, str]
-    home: Path
-
-    def url(self, service: str, path: str = "") -> str:
-        return self.urls[service] + path
-
-    def admin(self, method: str, service: str, path: str, headers: dict | None = None, **kwargs) -> requests.Response:
-        """An organiser's API call."""
-        return requests.request(method, self.url(service, path), headers={**ADMIN, **(headers or {})}, timeout=30,
-                                **kwargs)
-
-
 @pytest.fixture(scope="package")
-def stack(kafka_broker, tmp_path_factory):
+def stack(kafka_broker, tmp_path_factory) -> System:
     """Registration, check-in and certificates, each an API under gunicorn and a worker."""
-    home = tmp_path_factory.mktemp("stack")
-    prefix = f"t{uuid.uuid4().hex[:10]}."
-    ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=TEST_PARTITIONS)
-    databases = Databases(database_kind(), home, os.environ.get("FORUMOPS_TEST_POSTGRES_URL"))
-    ports = {name: free_port() for name in SERVICES}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    children = []
-    try:
-        for name in SERVICES:
-            key = name.upper()
-            settings = ServiceSettings(
-                service=name, database_url=databases.new(name), kafka_bootstrap_servers=kafka_broker.bootstrap,
-                topic_prefix=prefix, var_dir=home / "var", relay_lease_seconds=2.0, urls=urls,
-                extra={f"{key}_ADMIN_TOKEN": ADMIN_TOKEN, "REGISTRATION_RATE_LIMIT": "10000/second",
-                       "CHECKIN_STATS_MAX_AGE": "0.5"})
-            importlib.import_module(f"{name}.migrate").upgrade(settings)
-            env = {**settings_env(settings), "FORUMOPS_WEB_WORKERS": "1", "FORUMOPS_WEB_THREADS": "8"}
-            children.append(Child.gunicorn_api(name, ports[name], env, home / f"{name}-api.log"))
-            children.append(Child.python_module(f"{name}.worker", env, home / f"{name}-worker.log"))
-        for url in urls.values():
-            wait_until_serving(url)
-        yield Stack(urls, home)
-    finally:
-        for child in children:
-            child.stop()
-        databases.drop_all()
+    with running_system(kafka_broker, tmp_path_factory.mktemp("stack")) as system:
+        yield system
 
 
 @pytest.fixture(scope="package")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from forumops_stack.browsers import LAUNCH_ARGS, chromium_path
 
-from .forums import enrol_device, new_forum, register, scanner_link, wait_for_roster
+from ..support.forums import enrol_device, new_forum, register, scanner_link, wait_for_roster
 
 
 def qr_video(text: str, path: Path, width: int = 640, height: int = 480, frames: int = 30) -> Path:

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from ..support.waiting import wait_until
 from .conftest import screenshot
-from .forums import check_in, enrol_device, new_forum, register
+from ..support.forums import check_in, enrol_device, new_forum, register
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,9 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ADMIN_TOKEN, screenshot
-from .forums import arrived_at, check_in, enrol_device, new_forum, register, wait_for_roster
+from ..support.forums import arrived_at, check_in, enrol_device, new_forum, register, wait_for_roster
+from ..support.system import ADMIN_TOKEN
+from .conftest import screenshot
 
 
 @pytest.fixture(scope="module")

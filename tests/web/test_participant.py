@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from .conftest import screenshot
-from .forums import new_forum
+from ..support.forums import new_forum
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import screenshot
-from .forums import arrived_at, enrol_device, new_forum, register, scanner_link, wait_for_roster
+from ..support.forums import arrived_at, enrol_device, new_forum, register, scanner_link, wait_for_roster
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""A forum set up through the organiser API, as the pages' tests find it."""
+"""Forums, participants and scanners set up through the APIs, as organisers, participants and doors do."""
 from __future__ import annotations
 
 import itertools
@@ -6,15 +6,15 @@ import uuid
 
 import requests
 
-from ..support.waiting import wait_until
-from .conftest import Stack
+from .system import System
+from .waiting import wait_until
 
 PROVINCES = ["Hà Nội", "TP. Hồ Chí Minh", "Đà Nẵng", "Thừa Thiên Huế", "Cần Thơ", "Quảng Ninh", "Nghệ An",
              "Đắk Lắk", "Lào Cai", "Khánh Hòa"]
 _numbers = itertools.count(1)
 
 
-def new_forum(stack: Stack, *, points_per_province: int = 6, starts_at: str = "2026-11-20T08:00:00+07:00") -> str:
+def new_forum(stack: System, *, points_per_province: int = 6, starts_at: str = "2026-11-20T08:00:00+07:00") -> str:
     """A published forum with points across provinces; check-in knows it once its event arrived."""
     slug = f"dien-dan-{next(_numbers)}-{uuid.uuid4().hex[:6]}"
     forum = {"slug": slug, "title": {"vi": "Diễn đàn Đổi mới Giáo dục 2026", "en": "Education Innovation Forum 2026"},
@@ -34,11 +34,11 @@ def new_forum(stack: Stack, *, points_per_province: int = 6, starts_at: str = "2
     return slug
 
 
-def _points_known_to_checkin(stack: Stack, slug: str) -> list:
+def _points_known_to_checkin(stack: System, slug: str) -> list:
     answer = stack.admin("GET", "checkin", f"/api/v1/forums/{slug}/stats")
     return answer.json()["points"] if answer.status_code == 200 else []
 
-def register(stack: Stack, slug: str, full_name: str, point: str = "P00-00", **fields) -> dict:
+def register(stack: System, slug: str, full_name: str, point: str = "P00-00", **fields) -> dict:
     """A participant registered through the public API; the answer has the ticket and manage token."""
     body = {"full_name": full_name, "email": f"{uuid.uuid4().hex[:12]}@truong.edu.vn", "attendance": "onsite",
             "point": point, "language": "vi", "consent": True, **fields}
@@ -47,7 +47,7 @@ def register(stack: Stack, slug: str, full_name: str, point: str = "P00-00", **f
     return answer.json()
 
 
-def enrol_device(stack: Stack, slug: str, point: str = "P00-00") -> str:
+def enrol_device(stack: System, slug: str, point: str = "P00-00") -> str:
     """A scanner's token, once check-in knows the forum (its event travels through Kafka)."""
     def enrolled():
         answer = stack.admin("POST", "checkin", f"/api/v1/forums/{slug}/points/{point}/devices", json={"label": "cửa chính"})
@@ -55,7 +55,7 @@ def enrol_device(stack: Stack, slug: str, point: str = "P00-00") -> str:
     return wait_until(enrolled, timeout_s=30, interval_s=0.3, message="check-in to know the forum")
 
 
-def wait_for_roster(stack: Stack, slug: str, point: str, token: str, people: list[dict]) -> None:
+def wait_for_roster(stack: System, slug: str, point: str, token: str, people: list[dict]) -> None:
     """Until check-in's roster of the point holds these people (their events arrived)."""
     wanted = {p["id"] for p in people}
 
@@ -66,16 +66,16 @@ def wait_for_roster(stack: Stack, slug: str, point: str, token: str, people: lis
     wait_until(arrived, timeout_s=30, interval_s=0.3, message="the registrations to reach check-in")
 
 
-def scanner_link(stack: Stack, slug: str, point: str, token: str) -> str:
+def scanner_link(stack: System, slug: str, point: str, token: str) -> str:
     return stack.url("checkin", f"/scan#forum={slug}&point={point}&token={token}")
 
 
-def arrived_at(stack: Stack, slug: str, point: str) -> int:
+def arrived_at(stack: System, slug: str, point: str) -> int:
     stats = stack.admin("GET", "checkin", f"/api/v1/forums/{slug}/stats").json()
     return next(p["arrived"] for p in stats["points"] if p["code"] == point)
 
 
-def check_in(stack: Stack, slug: str, point: str, token: str, person: dict) -> dict:
+def check_in(stack: System, slug: str, point: str, token: str, person: dict) -> dict:
     """A scan through the API, as another door's scanner sends it."""
     answer = requests.post(stack.url("checkin", f"/api/v1/forums/{slug}/points/{point}/checkins"),
                            json={"ticket": person["ticket"]["qr_payload"], "scan_id": uuid.uuid4().hex},

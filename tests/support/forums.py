@@ -14,7 +14,8 @@ PROVINCES = ["Hà Nội", "TP. Hồ Chí Minh", "Đà Nẵng", "Thừa Thiên Hu
 _numbers = itertools.count(1)
 
 
-def new_forum(stack: System, *, points_per_province: int = 6, starts_at: str = "2026-11-20T08:00:00+07:00") -> str:
+def new_forum(stack: System, *, points_per_province: int = 6, starts_at: str = "2026-11-20T08:00:00+07:00",
+              capacity: int = 50) -> str:
     """A published forum with points across provinces; check-in knows it once its event arrived."""
     slug = f"dien-dan-{next(_numbers)}-{uuid.uuid4().hex[:6]}"
     forum = {"slug": slug, "title": {"vi": "Diễn đàn Đổi mới Giáo dục 2026", "en": "Education Innovation Forum 2026"},
@@ -25,7 +26,7 @@ def new_forum(stack: System, *, points_per_province: int = 6, starts_at: str = "
     rows = ["code,name,province,capacity"]
     for p, province in enumerate(PROVINCES):
         for n in range(points_per_province):
-            rows.append(f"P{p:02d}-{n:02d},Điểm cầu {province} số {n + 1},{province},{50 + n}")
+            rows.append(f"P{p:02d}-{n:02d},Điểm cầu {province} số {n + 1},{province},{capacity + n}")
     imported = stack.admin("POST", "registration", f"/api/v1/forums/{slug}/points/import",
                            data="\n".join(rows).encode(), headers={"Content-Type": "text/csv"})
     assert imported.status_code == 200 and imported.json()["refused"] == 0, imported.text

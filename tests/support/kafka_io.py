@@ -48,3 +48,25 @@ def committed_total(bootstrap: str, group: str) -> int:
     finally:
         admin.close()
     return sum(max(o.offset, 0) for o in offsets.values())
+
+
+def read_to_end(bootstrap: str, topic: str, timeout_s: float = 30) -> list:
+    """Every message now in the topic, partition by partition (as a replaying operator would)."""
+    import time
+
+    from kafka import TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        found, deadline = [], time.monotonic() + timeout_s
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            assert time.monotonic() < deadline, f"could not read {topic} to its end in {timeout_s}s"
+            for records in consumer.poll(timeout_ms=500).values():
+                found.extend(records)
+        return found
+    finally:
+        consumer.close()

@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import io
 from typing import Iterable, Iterator
+from urllib.parse import quote
 
 from flask import Response, stream_with_context
+from werkzeug.utils import secure_filename
 
 from .http import Refusal, uploaded_file
 
@@ -37,7 +39,14 @@ def csv_download(filename: str, header: Iterable[str], rows: Iterable[Iterable])
             yield csv_line(row)
 
     return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": attachment(filename)})
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition for a download named after user input (a slug from the URL): an ASCII
+    name for old clients and the exact one encoded (RFC 6266), so the header is always valid."""
+    fallback = secure_filename(filename) or "download.csv"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def csv_line(values: Iterable) -> str:

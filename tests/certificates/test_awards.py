@@ -124,3 +124,12 @@ def test_organisers_filter_the_list_and_export_it_as_csv(office, service):
     assert service.get(f"/api/v1/forums/{slug}/certificates/export").status_code == 401
     bad = service.get(f"/api/v1/forums/{slug}/certificates/export", query_string={"kind": "x"}, headers=ADMIN)
     assert bad.status_code == 422
+
+
+def test_an_export_named_after_any_slug_has_a_valid_download_header(service):
+    """Found by fuzzing: a slug with non-Latin characters once broke the header (gunicorn answered 500)."""
+    export = service.get("/api/v1/forums/di%E1%BB%85n-%C2%97%0Bđàn/certificates/export", headers=ADMIN)
+    assert export.status_code == 200
+    header = export.headers["Content-Disposition"]
+    header.encode("ascii")  # HTTP headers are bytes: anything else is refused on the way out
+    assert header.endswith("filename*=UTF-8''di%E1%BB%85n-%C2%97%0B%C4%91%C3%A0n-certificates.csv")

@@ -1,4 +1,6 @@
 """Organisers set up forums and connection points; each change is published."""
+from datetime import datetime
+
 from forumops_shared.events.registry import FORUM_PUBLISHED
 
 POINTS_CSV = "code,name,province,capacity\n" + "\n".join(
@@ -53,6 +55,24 @@ def test_changing_a_forum_publishes_the_new_state_and_keeps_other_fields(api):
     assert response.json["languages"] == ["vi", "en"]
     published = api.events(FORUM_PUBLISHED)
     assert len(published) == 2 and published[-1].data["certificate_rule"]["online_min_minutes"] == 45
+
+
+def test_a_change_may_name_one_part_of_the_certificate_rule(api):
+    """Found by fuzzing: a rule with only its minutes once answered 500."""
+    slug = api.create_forum()
+    response = api.client.patch(f"/api/v1/forums/{slug}", headers=api.admin,
+                                json={"certificate_rule": {"online_min_minutes": 30}})
+    assert response.status_code == 200, response.json
+    assert response.json["certificate_rule"] == {"onsite_checkin": True, "online_min_minutes": 30}
+
+
+def test_the_forum_answers_its_times_in_iso_8601_as_the_same_moments(api):
+    """Found by fuzzing: the times once came back as HTTP dates ("Fri, 20 Nov 2026 01:00:00 GMT")."""
+    slug = api.create_forum()
+    forum = api.client.get(f"/api/v1/forums/{slug}").json
+    starts, ends = (datetime.fromisoformat(forum[field]) for field in ("starts_at", "ends_at"))
+    assert (starts, ends) == (datetime.fromisoformat("2026-12-10T08:00:00+07:00"),
+                              datetime.fromisoformat("2026-12-10T17:00:00+07:00"))
 
 
 def test_a_forum_cannot_end_before_it_starts_after_a_change(api):

@@ -120,3 +120,25 @@ class PointOut(PointSchema):
     code = fields.String()
     confirmed = fields.Integer()
     waitlisted = fields.Integer()
+    outcome = fields.String(metadata={"description": "created | updated | unchanged"})
+    promoted = fields.Integer(metadata={"description": "People moved from the waiting list by a larger capacity."})
+
+
+class ForumPointOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    province = fields.String()
+    capacity = fields.Integer()
+
+
+class ForumOut(Schema):
+    """A forum as the API answers it (times in ISO 8601 with their offset)."""
+    slug = fields.String()
+    title = fields.Dict(keys=fields.String(), values=fields.String())
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    timezone = fields.String()
+    online_url = fields.String(allow_none=True)
+    languages = fields.List(fields.String())
+    certificate_rule = fields.Nested(CertificateRuleSchema)
+    points = fields.List(fields.Nested(ForumPointOut))

@@ -8,9 +8,9 @@ from ..reasons import REASONS
 
 CALLERS = {"admin": "Organiser token.", "holder": "The participant's manage token, or an organiser token."}
 ROUTES = [
-    Route("/api/v1/forums", "post", "Create and publish a forum", "admin", s.ForumSchema, 201, s.ForumSchema),
-    Route("/api/v1/forums/{slug}", "get", "A forum with its connection points", answer=s.ForumSchema),
-    Route("/api/v1/forums/{slug}", "patch", "Change a forum", "admin", s.ForumChangeSchema, answer=s.ForumSchema),
+    Route("/api/v1/forums", "post", "Create and publish a forum", "admin", s.ForumSchema, 201, s.ForumOut),
+    Route("/api/v1/forums/{slug}", "get", "A forum with its connection points", answer=s.ForumOut),
+    Route("/api/v1/forums/{slug}", "patch", "Change a forum", "admin", s.ForumChangeSchema, answer=s.ForumOut),
     Route("/api/v1/forums/{slug}/points/{code}", "put", "Create or change a connection point", "admin",
           s.PointSchema, answer=s.PointOut),
     Route("/api/v1/forums/{slug}/points/import", "post",

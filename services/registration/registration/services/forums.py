@@ -32,9 +32,10 @@ def _columns(data: dict) -> dict:
         values["titles"] = json.dumps(data["title"], ensure_ascii=False)
     if "languages" in data:
         values["languages"] = ",".join(data["languages"])
-    if "certificate_rule" in data:
-        values["onsite_checkin"] = data["certificate_rule"]["onsite_checkin"]
-        values["online_min_minutes"] = data["certificate_rule"]["online_min_minutes"]
+    rule = data.get("certificate_rule", {})  # a change may name only one part of the rule
+    for part in ("onsite_checkin", "online_min_minutes"):
+        if part in rule:
+            values[part] = rule[part]
     return values
 
 

@@ -21,14 +21,31 @@ def uploaded_text(*, limit: int) -> str:
 
 
 def csv_rows(text: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
-    """(line number, row) for each data row of a CSV whose header has the `required` columns."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    """(line number, row) for each data row of a CSV whose header has the `required` columns.
+    A file the csv module cannot read (a stray carriage return, a NUL byte) is refused whole."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise Refusal("invalid_csv", {"header": [f"Not readable as CSV: {exc}"]}) from exc
     missing = [c for c in required if c not in header]
     if missing:
         raise Refusal("invalid_csv", {"header": [f"Missing column(s): {', '.join(missing)}"]})
     reader.fieldnames = header
-    return enumerate(reader, start=2)
+    return _readable(reader)
+
+
+def _readable(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
+    line = 1  # the header
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise Refusal("invalid_csv", {"file": [f"Line {line + 1}: not readable as CSV: {exc}"]}) from exc
+        line += 1
+        yield line, row
 
 
 def csv_download(filename: str, header: Iterable[str], rows: Iterable[Iterable]) -> Response:

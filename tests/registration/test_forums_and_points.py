@@ -124,6 +124,20 @@ def test_reimporting_reports_unchanged_updated_and_refused_rows(api):
     assert "name" in rows[2]["errors"] and "capacity" in rows[3]["errors"] and "code" in rows[4]["errors"]
 
 
+def test_a_csv_python_cannot_read_is_refused_with_its_reason_not_a_server_error(api):
+    """Found by fuzzing: a carriage return inside the header once answered 500."""
+    slug = api.create_forum()
+    stray = api.client.post(f"/api/v1/forums/{slug}/points/import", headers=api.admin,
+                            data="code,na\rme,province,capacity\nA,B,C,1\n".encode(), content_type="text/csv")
+    assert stray.status_code == 422 and stray.json["reason"] == "invalid_csv"
+    huge = "code,name,province,capacity\nA,B,C,1\nB," + "x" * 200_000 + ",C,1\n"  # past the csv module's field limit
+    refused = api.client.post(f"/api/v1/forums/{slug}/points/import", headers=api.admin,
+                              data=huge.encode(), content_type="text/csv")
+    assert refused.status_code == 422 and refused.json["reason"] == "invalid_csv"
+    assert "Line 3" in refused.json["errors"]["file"][0]
+    assert api.client.get(f"/api/v1/forums/{slug}/points").json["points"] == []  # nothing of it was kept
+
+
 def test_a_csv_without_the_required_columns_is_refused(api):
     slug = api.create_forum()
     response = api.client.post(f"/api/v1/forums/{slug}/points/import", headers=api.admin,

@@ -150,6 +150,15 @@ def test_a_scrape_with_the_broker_away_still_answers_and_says_the_figures_are_no
         close_service_app(app)
 
 
+def test_a_nul_character_in_the_address_is_refused_before_any_view(service):
+    """Found by fuzzing on PostgreSQL, which cannot compare text holding NUL: once a 500."""
+    _, settings, app_module = service
+    client = app_module.create_app(settings).test_client()
+    for address in ("/api/v1/forums/a%00b", "/api/v1/forums/x/points?after=%00", "/healthz?x%00=1"):
+        response = client.get(address)
+        assert (response.status_code, response.json["reason"]) == (400, "invalid_characters"), address
+
+
 def test_an_unknown_route_answers_a_json_error_with_a_reason(service):
     _, settings, app_module = service
     response = app_module.create_app(settings).test_client().post("/no/such/thing")

@@ -44,8 +44,21 @@ class StrictSchema(Schema):
     def _clean_text(self, data, **_kwargs):
         if not isinstance(data, dict):
             return data
+        with_nul = [k for k, v in data.items() if _holds_nul(v)]
+        if with_nul:  # PostgreSQL text cannot hold it; no person types it
+            raise ValidationError({k: ["Must not contain the NUL character."] for k in with_nul})
         return {k: clean_text(v) if k in self.TEXT_FIELDS and isinstance(v, str) else v
                 for k, v in data.items()}
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 class Refusal(Exception):

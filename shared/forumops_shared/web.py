@@ -96,9 +96,19 @@ def install_request_metrics(app: Flask) -> None:
         return response
 
 
+def refuse_nul_in_the_address(app: Flask) -> None:
+    """A NUL character in the path or query (`%00`) is refused before any view runs: PostgreSQL
+    cannot compare text with it, and no real identifier holds one."""
+    @app.before_request
+    def _refuse_nul():
+        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+            raise ApiError(400, "invalid_characters", "The address holds a NUL character.")
+
+
 def install_common(app: Flask, engine: Engine, probe: KafkaProbe,
                    streams: metrics.StreamCollector | None = None) -> None:
     """Errors, request metrics and the health endpoints, as every service has them."""
     install_error_handlers(app)
+    refuse_nul_in_the_address(app)
     install_request_metrics(app)
     app.register_blueprint(health_blueprint(engine, probe, streams))

@@ -182,3 +182,13 @@ def test_the_openapi_document_describes_every_route_from_the_schemas(api):
     assert {"full_name", "email", "attendance", "consent"} <= set(schema["required"])
     assert schema["additionalProperties"] is False
     assert undescribed_routes(api.app) == []
+
+
+def test_a_nul_character_anywhere_in_a_body_is_a_field_error(api):
+    """PostgreSQL text cannot hold NUL: refused as the field's error, never stored or a 500."""
+    slug = api.create_forum()
+    api.put_point(slug, "HN-01")
+    response = api.register(slug, api.person("HN-01", full_name="Lê\x00Văn"))
+    assert response.status_code == 422 and response.json["errors"] == {"full_name": ["Must not contain the NUL character."]}
+    changed = api.client.patch(f"/api/v1/forums/{slug}", headers=api.admin, json={"title": {"vi": "x\x00"}})
+    assert changed.status_code == 422 and "title" in changed.json["errors"]

@@ -77,7 +77,7 @@ class BatchSchema(StrictSchema):
 
 class PageSchema(StrictSchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1),  # a database integer
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1),  # the ids' column type
                            metadata={"description": "The last id of the previous page."})
     point = fields.String(load_default=None, validate=validate.Length(max=64))
 

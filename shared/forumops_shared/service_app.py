@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import atexit
-from typing import Iterable, Sequence
+from datetime import date
+from typing import Any, Iterable, Sequence
 
 from flask import Blueprint, Flask
+from flask.json.provider import DefaultJSONProvider
 
 from .config import ServiceSettings
 from .db import make_engine
@@ -14,6 +16,19 @@ from .metrics import StreamCollector, StreamWatch
 from .web import install_common
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+class JsonAnswers(DefaultJSONProvider):
+    """JSON as the API promises it: times in ISO 8601 with their offset (Flask's default writes
+    HTTP dates, "Fri, 20 Nov 2026 01:00:00 GMT"), Vietnamese text as is."""
+
+    ensure_ascii = False
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, date):  # datetimes too
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
 
 
 def create_service_app(settings: ServiceSettings, blueprints: Iterable[Blueprint] = (),
@@ -27,7 +42,7 @@ def create_service_app(settings: ServiceSettings, blueprints: Iterable[Blueprint
     configure_logging(settings.service, settings.log_level)
     app = Flask(settings.service)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    app.json.ensure_ascii = False
+    app.json = JsonAnswers(app)
     engine = make_engine(settings.database_url)
     probe = KafkaProbe(settings.kafka_bootstrap_servers)
     app.extensions["forumops"] = {"settings": settings, "engine": engine, "kafka_probe": probe}

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from ..schemas import ForumChangeSchema, ForumOut, ForumSchema, PointSchema
+from ..schemas import ForumChangeSchema, ForumSchema, PointSchema
 from ..services import forums as forum_cases
 from ..services import points as point_cases
 from .context import ctx
 from .requests import csv_body, json_body, require_admin
 
 bp = Blueprint("forums", __name__, url_prefix="/api/v1/forums")
-FORUM_OUT = ForumOut()
 
 
 def _organiser_change() -> None:
@@ -28,14 +27,14 @@ def create_forum():
     data = json_body(_forum_schema)
     with ctx().write() as conn:
         forum = forum_cases.create_forum(conn, data)
-        return jsonify(FORUM_OUT.dump(forum_cases.forum_view(conn, forum))), 201
+        return jsonify(forum_cases.forum_view(conn, forum)), 201
 
 
 @bp.get("/<slug>")
 def show_forum(slug: str):
     """Public: the forum with its connection points."""
     with ctx().read() as conn:
-        return jsonify(FORUM_OUT.dump(forum_cases.forum_view(conn, forum_cases.get_forum(conn, slug))))
+        return jsonify(forum_cases.forum_view(conn, forum_cases.get_forum(conn, slug)))
 
 
 @bp.patch("/<slug>")
@@ -45,7 +44,7 @@ def change_forum(slug: str):
     data = json_body(_change_schema, partial=True)
     with ctx().write() as conn:
         forum = forum_cases.change_forum(conn, slug, data)
-        return jsonify(FORUM_OUT.dump(forum_cases.forum_view(conn, forum)))
+        return jsonify(forum_cases.forum_view(conn, forum))
 
 
 @bp.put("/<slug>/points/<code>")

@@ -6,7 +6,6 @@ import pytest
 
 from kafka import TopicPartition
 from kafka.structs import OffsetAndMetadata
-from prometheus_client.parser import text_string_to_metric_families
 
 from forumops_shared import topics
 from forumops_shared.kafka_clients import make_admin
@@ -14,6 +13,7 @@ from forumops_shared.service_app import close_service_app
 from forumops_stack.testing import TEST_PARTITIONS, free_port, settings_env
 
 from .support.kafka_io import produce_raw
+from .support.metrics import Figures, read_figures
 from .support.processes import Child
 from .support.waiting import wait_until
 
@@ -86,13 +86,8 @@ def test_metrics_count_requests_and_report_the_outbox_backlog(service):
     assert "forumops_outbox_pending_events 0.0" in text
 
 
-def _figures(client) -> dict[str, dict[tuple, float]]:
-    """Every sample of the scrape: metric name -> {labels as sorted tuples: value}."""
-    found: dict[str, dict[tuple, float]] = {}
-    for family in text_string_to_metric_families(client.get("/metrics").get_data(as_text=True)):
-        for sample in family.samples:
-            found.setdefault(sample.name, {})[tuple(sorted(sample.labels.items()))] = sample.value
-    return found
+def _figures(client) -> Figures:
+    return read_figures(client.get("/metrics").get_data(as_text=True))
 
 
 def _lag(figures, topic: str) -> dict[int, float]:

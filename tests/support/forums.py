@@ -7,7 +7,7 @@ import uuid
 
 import requests
 
-from .system import System
+from .system import System, bearer
 from .waiting import wait_until
 
 PROVINCES = ["Hà Nội", "TP. Hồ Chí Minh", "Đà Nẵng", "Thừa Thiên Huế", "Cần Thơ", "Quảng Ninh", "Nghệ An",
@@ -57,14 +57,20 @@ def enrol_device(stack: System, slug: str, point: str = "P00-00") -> str:
     return wait_until(enrolled, timeout_s=30, interval_s=0.3, message="check-in to know the forum")
 
 
+def roster(stack: System, slug: str, point: str, token: str) -> list[dict] | None:
+    """The door's roster of its point, read live by its device; None until check-in knows the forum."""
+    answer = requests.get(stack.url("checkin", f"/api/v1/forums/{slug}/points/{point}/device"),
+                          headers=bearer(token), timeout=10)
+    return answer.json()["roster"] if answer.status_code == 200 else None
+
+
 def wait_for_roster(stack: System, slug: str, point: str, token: str, people: list[dict]) -> None:
     """Until check-in's roster of the point holds these people (their events arrived)."""
     wanted = {p["id"] for p in people}
 
     def arrived():
-        answer = requests.get(stack.url("checkin", f"/api/v1/forums/{slug}/points/{point}/device"),
-                              headers={"Authorization": f"Bearer {token}"}, timeout=10)
-        return answer.status_code == 200 and wanted <= {r["id"] for r in answer.json()["roster"]}
+        entries = roster(stack, slug, point, token)
+        return entries is not None and wanted <= {r["id"] for r in entries}
     wait_until(arrived, timeout_s=30, interval_s=0.3, message="the registrations to reach check-in")
 
 
@@ -84,6 +90,6 @@ def check_in(stack: System, slug: str, point: str, token: str, person: dict) -> 
     """A scan through the API, as another door's scanner sends it."""
     answer = requests.post(stack.url("checkin", f"/api/v1/forums/{slug}/points/{point}/checkins"),
                            json={"ticket": person["ticket"]["qr_payload"], "scan_id": uuid.uuid4().hex},
-                           headers={"Authorization": f"Bearer {token}"}, timeout=10)
+                           headers=bearer(token), timeout=10)
     assert answer.status_code == 200, answer.text
     return answer.json()

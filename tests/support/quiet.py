@@ -4,8 +4,8 @@ from __future__ import annotations
 import time
 
 import requests
-from prometheus_client.parser import text_string_to_metric_families
 
+from .metrics import read_figures
 from .system import SERVICES, System
 from .waiting import wait_until
 
@@ -15,12 +15,10 @@ def in_flight(system: System) -> dict[str, float]:
     A service whose broker figures are not current counts as busy."""
     found = {}
     for service in SERVICES:  # in the order events travel
-        text = requests.get(system.url(service, "/metrics"), timeout=10).text
-        samples = [s for family in text_string_to_metric_families(text) for s in family.samples]
-        value = {s.name: s.value for s in samples if not s.labels}
-        lag = sum(s.value for s in samples if s.name == "forumops_consumer_lag_messages")
-        stale = value.get("forumops_kafka_figures_up", 1) == 0
-        found[service] = float("inf") if stale else value["forumops_outbox_pending_events"] + lag
+        scraped = read_figures(requests.get(system.url(service, "/metrics"), timeout=10).text)
+        lag = sum(scraped.get("forumops_consumer_lag_messages", {}).values())
+        stale = scraped.get("forumops_kafka_figures_up", {(): 1})[()] == 0
+        found[service] = float("inf") if stale else scraped["forumops_outbox_pending_events"][()] + lag
     return found
 
 

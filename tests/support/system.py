@@ -21,6 +21,11 @@ from .processes import Child, wait_until_serving
 
 ADMIN_TOKEN = "organiser-token-for-the-system-tests-0123456789"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The header a participant (manage token) or a door (device token) sends."""
+    return {"Authorization": f"Bearer {token}"}
 SERVICES = ("registration", "checkin", "certificates")
 
 

@@ -9,28 +9,25 @@ import requests
 from pypdf import PdfReader
 
 from ..support.attendance_reports import zoom_report
-from ..support.forums import check_in, enrol_device, new_forum, register
+from ..support.forums import check_in, enrol_device, new_forum, register, roster
 from ..support.quiet import wait_until_quiet
+from ..support.system import bearer
 from ..support.verification import checks_out
 from ..support.waiting import wait_until
-
-
-def _bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def certificate_of(system, person: dict, timeout_s: float = 30) -> dict:
     """The participant's attendance certificate, read with their manage token once it is issued."""
     def issued():
         answer = requests.get(system.url("certificates", f"/api/v1/registrations/{person['id']}/certificate"),
-                              headers=_bearer(person["manage_token"]), timeout=10)
+                              headers=bearer(person["manage_token"]), timeout=10)
         return answer.json() if answer.status_code == 200 else None
     return wait_until(issued, timeout_s=timeout_s, interval_s=0.2, message="the certificate")
 
 
 def has_no_certificate(system, person: dict) -> bool:
     answer = requests.get(system.url("certificates", f"/api/v1/registrations/{person['id']}/certificate"),
-                          headers=_bearer(person["manage_token"]), timeout=10)
+                          headers=bearer(person["manage_token"]), timeout=10)
     return answer.status_code == 404 and answer.json()["reason"] == "certificate_not_found"
 
 
@@ -55,7 +52,7 @@ def test_registered_scanned_at_the_door_then_a_certificate_anyone_can_verify(sys
     page = requests.get(system.url("certificates", f"/verify/{certificate['serial']}"), timeout=10).text
     assert "HỢP LỆ" in page and "Lê Thị Hồng Nhung" in page
     pdf = requests.get(system.url("certificates", f"/api/v1/certificates/{certificate['serial']}/pdf"),
-                       headers=_bearer(person["manage_token"]), timeout=30)
+                       headers=bearer(person["manage_token"]), timeout=30)
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     assert "Lê Thị Hồng Nhung" in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
 
@@ -67,7 +64,7 @@ def test_joining_online_and_the_imported_zoom_report_earn_an_online_certificate(
 
     def joined():
         answer = requests.post(system.url("checkin", f"/api/v1/forums/{slug}/online/join"),
-                               headers=_bearer(stayed["manage_token"]), timeout=10)
+                               headers=bearer(stayed["manage_token"]), timeout=10)
         return answer.json() if answer.status_code == 200 else None
     assert wait_until(joined, timeout_s=30, message="check-in to know the participant")["online_url"]
 
@@ -94,7 +91,7 @@ def test_an_offline_batch_uploaded_hours_later_still_earns_the_certificate(syste
     batch = requests.post(system.url("checkin", f"/api/v1/forums/{slug}/points/P03-00/checkins/batch"),
                           json={"scans": [{"ticket": person["ticket"]["qr_payload"], "scan_id": uuid.uuid4().hex,
                                            "scanned_at": scanned_at.isoformat()}]},
-                          headers=_bearer(enrol_device(system, slug, "P03-00")), timeout=30)
+                          headers=bearer(enrol_device(system, slug, "P03-00")), timeout=30)
     assert batch.status_code == 200 and batch.json()["accepted"] == 1, batch.text
     certificate = certificate_of(system, person)
     assert certificate["mode"] == "onsite" and certificate["recipient_name"] == "Đỗ Văn Hưởng"
@@ -105,7 +102,7 @@ def test_a_cancellation_reaches_the_door_and_leaves_no_certificate(system):
     person = register(system, slug, "Ngô Thị Lan")
     device = enrol_device(system, slug)
     cancelled = requests.delete(system.url("registration", f"/api/v1/registrations/{person['id']}"),
-                                headers=_bearer(person["manage_token"]), timeout=10)
+                                headers=bearer(person["manage_token"]), timeout=10)
     assert cancelled.status_code == 200, cancelled.text
     wait_until_quiet(system)
 
@@ -125,15 +122,13 @@ def test_erasure_removes_the_person_from_every_service_and_revokes_the_certifica
     serial = certificate_of(system, person)["serial"]
 
     erased = requests.post(system.url("registration", f"/api/v1/registrations/{person['id']}/erase"),
-                           headers=_bearer(person["manage_token"]), timeout=10)
+                           headers=bearer(person["manage_token"]), timeout=10)
     assert erased.status_code == 200, erased.text
     wait_until_quiet(system)
 
     kept = system.admin("GET", "registration", f"/api/v1/registrations/{person['id']}").json()
     assert (kept["full_name"], kept["email"], kept["status"]) == (None, None, "cancelled")
-    roster = requests.get(system.url("checkin", f"/api/v1/forums/{slug}/points/P00-00/device"),
-                          headers=_bearer(device), timeout=10).json()["roster"]
-    [entry] = [entry for entry in roster if entry["id"] == person["id"]]  # the door still knows the ticket is void
+    [entry] = [entry for entry in roster(system, slug, "P00-00", device) if entry["id"] == person["id"]]  # the door still knows the ticket is void
     assert (entry["full_name"], entry["status"]) == (None, "cancelled")
     public = verification(system, serial)
     assert public["status"] == "revoked" and public["recipient_name"] is None

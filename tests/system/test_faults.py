@@ -15,6 +15,7 @@ from forumops_shared import topics
 
 from ..support.forums import check_in, enrol_device, new_forum, register
 from ..support.kafka_io import produce_raw, read_to_end
+from ..support.metrics import read_figures
 from ..support.quiet import in_flight, wait_until_quiet
 from ..support.system import System
 from ..support.waiting import wait_until
@@ -141,9 +142,8 @@ def test_every_message_delivered_twice_has_no_second_effect(system, tally):
 def _dead_letters(system: System) -> dict[str, int]:
     found = {}
     for service in ("checkin", "certificates"):
-        text = requests.get(system.url(service, "/metrics"), timeout=10).text
-        found[service] = int(float(next(line.split()[-1] for line in text.splitlines()
-                                         if line.startswith("forumops_dead_letter_messages{"))))
+        scraped = read_figures(requests.get(system.url(service, "/metrics"), timeout=10).text)
+        found[service] = int(sum(scraped["forumops_dead_letter_messages"].values()))
     return found
 
 

@@ -2,10 +2,9 @@
 import uuid
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
-from ..support.forums import check_in, enrol_device, new_forum, register, wait_for_roster
+from ..support.forums import check_in, enrol_device, new_forum, register, roster, wait_for_roster
 from ..support.system import ADMIN_TOKEN
 from .conftest import screenshot
 
@@ -22,9 +21,7 @@ def test_the_dashboard_counts_up_by_itself_as_people_arrive(stack, forum, page):
     wait_for_roster(stack, forum, point, token, people)
     check_in(stack, forum, point, token, people[0])
     # the door's own roster is read live (the stats an API process answers may be 0.5 s old)
-    kit = requests.get(stack.url("checkin", f"/api/v1/forums/{forum}/points/{point}/device"),
-                       headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
-    before = sum(entry["arrived"] for entry in kit["roster"])
+    before = sum(entry["arrived"] for entry in roster(stack, forum, point, token))
 
     page.goto(stack.url("checkin", f"/dashboard/{forum}"))
     page.fill("#token", ADMIN_TOKEN)

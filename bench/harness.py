@@ -73,11 +73,9 @@ def run_wrk(wrk: str, url: str, script: str, seconds: int, connections: int, env
 
 
 def arguments(doc: str, argv: list[str] | None, **more: int) -> argparse.Namespace:
-    """--seconds and --connections (and `more` integer options with their defaults)."""
+    """--seconds (20) and --connections (64), and `more` integer options, with their defaults."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=64)
-    for name, default in more.items():
+    for name, default in {"seconds": 20, "connections": 64, **more}.items():
         parser.add_argument(f"--{name}", type=int, default=default)
     return parser.parse_args(argv)
 

@@ -1,12 +1,21 @@
--- wrk: one scan per request, each with a distinct valid ticket, from the device of its point.
--- BENCH_SCANS names a file of lines "path<TAB>device token<TAB>QR payload".
+-- wrk: one scan per request, each with a distinct ticket (QR payload or code), from the device of its point.
+-- BENCH_SCANS names a file of lines "path<TAB>device token<TAB>ticket".
+-- BENCH_SKIP: start after this many lines (tickets an earlier run used).
+-- BENCH_DELAY_MS: each connection waits this long between a scan's answer and its next scan.
 local lines = {}
-local counter = 0
+local counter = tonumber(os.getenv("BENCH_SKIP") or "0")
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "")
 
 function init(args)
   for line in io.lines(os.getenv("BENCH_SCANS")) do
     local path, token, ticket = line:match("([^\t]+)\t([^\t]+)\t([^\t]+)")
     lines[#lines + 1] = {path, token, ticket}
+  end
+end
+
+if pause then
+  function delay()
+    return pause
   end
 end
 

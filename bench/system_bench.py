@@ -1,0 +1,289 @@
+"""The whole system under a national forum's door rush: scans at a set rate, certificates flowing.
+
+    ./forumops bench system [--rate 500] [--seconds 60] [--connections 128] [--people 36000]
+                            [--certificate-workers 2]
+
+Starts its own broker and all three services as production runs them (each API under the
+gunicorn settings of deploy/gunicorn.conf.py, each worker; SQLite), then sets up a forum the way
+organisers do, through the APIs: 600 connection points (the demo's), `people` participants
+imported as CSV lists of 5,000, one scanning device enrolled per point; it waits until check-in
+and certificates have heard of everyone (the registration events travel through Kafka).
+
+Then the doors open: wrk sends single scans by ticket code, each a different person at their own
+point's device, paced to `rate` per second, for `seconds`. Every accepted scan becomes a
+check-in event, every check-in event a certificate. Measured:
+
+- scans accepted per second and the scans' p50/p99 answer times (wrk);
+- scan accepted -> certificate issued, for every accepted scan: the scan's `recorded_at` in
+  check-in's database against the certificate's `issued_at` in certificates' (one machine, one
+  clock), p50/p99/max, and how long after the last scan the last certificate came;
+- the resident memory (RSS) of every API worker process, sampled each second, the largest seen.
+
+The pacing: wrk's connections each wait `connections / rate` seconds between their scans, less the
+answer time a first short run measured, so that the rate offered is `rate` while the system keeps
+up; when it does not, the rate falls, as at a real door (a staff member scans the next person
+once the last one has been answered).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import requests
+from sqlalchemy import func, select
+
+from certificates.tables import certificates, registrations as certificate_people
+from checkin.tables import scans
+from forumops_shared.db import make_engine, readonly
+from forumops_stack.demo import people, points
+from harness import (TOKEN, Server, arguments, ensure_wrk, run_wrk, service_env, start_broker, start_worker)
+
+TARGET_P99_S, TARGET_RSS_MB = 2.0, 120
+SLUG = "bench-national"
+SERVICES = ("registration", "checkin", "certificates")
+IMPORT_ROWS = 5_000
+CALIBRATION_S = 5
+
+
+@dataclass
+class Sampler:
+    """The largest resident set of any gunicorn worker of each API, read from /proc every second."""
+    masters: dict[str, int]
+    largest: dict[str, float] = None
+    _stop: threading.Event = None
+
+    def __post_init__(self):
+        self.largest = {name: 0.0 for name in self.masters}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, master in self.masters.items():
+                for pid in _children(master):
+                    self.largest[name] = max(self.largest[name], _rss_mb(pid))
+            self._stop.wait(1.0)
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        return self.largest
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+class Organiser:
+    def __init__(self, urls: dict[str, str]):
+        self.urls = urls
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {TOKEN}"
+
+    def call(self, method: str, service: str, path: str, **kwargs) -> dict:
+        answer = self.session.request(method, self.urls[service] + path, timeout=300, **kwargs)
+        if answer.status_code not in (200, 201):
+            raise RuntimeError(f"{method} {service}{path}: {answer.status_code} {answer.text[:300]}")
+        return answer.json()
+
+
+def set_up(urls: dict[str, str], count: int, took: dict[str, float]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The forum, its points and people through the APIs: [(point, ticket code)] and each point's
+    device token; `took` gets the seconds of each step."""
+    rng, organiser = random.Random(2026), Organiser(urls)
+    clock = time.perf_counter()
+    now = datetime.now(timezone.utc)
+    organiser.call("POST", "registration", "/api/v1/forums", json={
+        "slug": SLUG, "title": {"vi": "Hội nghị toàn quốc (đo tải)"}, "timezone": "Asia/Ho_Chi_Minh",
+        "starts_at": (now - timedelta(hours=1)).isoformat(), "ends_at": (now + timedelta(hours=8)).isoformat(),
+        "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 60}})
+    where = [replace(p, capacity=count) for p in points(rng)]  # room for everyone: no waiting list here
+    organiser.call("POST", "registration", f"/api/v1/forums/{SLUG}/points/import",
+                   data=_csv(["code", "name", "province", "capacity"], [[p.code, p.name, p.province, p.capacity]
+                                                                         for p in where]),
+                   headers={"Content-Type": "text/csv"})
+    crowd = [replace(p, attendance="onsite", point=p.point or rng.choice(where).code) for p in people(rng, where, count)]
+    columns = ["full_name", "email", "phone", "organisation", "role", "attendance", "point", "language"]
+    tickets = []
+    for i in range(0, count, IMPORT_ROWS):
+        chunk = crowd[i:i + IMPORT_ROWS]
+        report = organiser.call("POST", "registration", f"/api/v1/forums/{SLUG}/registrations/import",
+                                data=_csv(columns, [[getattr(p, c) for c in columns] for p in chunk]),
+                                headers={"Content-Type": "text/csv"})
+        created = [row for row in report["rows"] if row["outcome"] == "created"]
+        if len(created) != len(chunk):
+            raise RuntimeError(f"import: {len(created)} of {len(chunk)} created: {report['rows'][:3]}")
+        tickets += [(p.point, row["ticket_code"]) for p, row in zip(chunk, created)]
+    took["forum, 600 points, people imported"] = time.perf_counter() - clock
+    _wait(lambda: _registered_at_checkin(organiser) >= count, "check-in to hear of every registration")
+    took["then heard of by check-in"] = time.perf_counter() - clock - sum(took.values())
+    devices = {p.code: organiser.call("POST", "checkin", f"/api/v1/forums/{SLUG}/points/{p.code}/devices",
+                                      json={"label": "Bàn đón tiếp"})["token"] for p in where}
+    took["600 devices enrolled"] = time.perf_counter() - clock - sum(took.values())
+    return tickets, devices
+
+
+def _registered_at_checkin(organiser: Organiser) -> int:
+    answer = organiser.session.get(f"{organiser.urls['checkin']}/api/v1/forums/{SLUG}/stats", timeout=30)
+    return answer.json()["total"]["registered"] if answer.status_code == 200 else 0
+
+
+def _wait(done, what: str, limit_s: float = 600) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if done():
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"waited {limit_s:.0f} s for {what}")
+
+
+def _count(database_url: str, table, *where) -> int:
+    engine = make_engine(database_url)
+    try:
+        with readonly(engine).connect() as conn:
+            return conn.execute(select(func.count()).select_from(table).where(*where)).scalar()
+    finally:
+        engine.dispose()
+
+
+def scan_file(path: Path, tickets: list[tuple[str, str]], devices: dict[str, str]) -> Path:
+    """wrk's lines "path<TAB>device token<TAB>ticket code", people in a random order across the doors."""
+    with path.open("w") as out:
+        for point, code in tickets:
+            out.write(f"/api/v1/forums/{SLUG}/points/{point}/checkins\t{devices[point]}\t{code}\n")
+    return path
+
+
+def latencies(checkin_url: str, certificates_url: str) -> tuple[list[float], int, float]:
+    """Seconds from each accepted scan to its certificate, how many accepted scans have none, and
+    seconds from the last accepted scan to the last certificate."""
+    engine = make_engine(checkin_url)
+    with readonly(engine).connect() as conn:
+        accepted = dict(conn.execute(select(scans.c.registration_id, scans.c.recorded_at)
+                                     .where(scans.c.outcome == "accepted")).all())
+    engine.dispose()
+    engine = make_engine(certificates_url)
+    with readonly(engine).connect() as conn:
+        issued = dict(conn.execute(select(certificates.c.registration_id, certificates.c.issued_at)
+                                   .where(certificates.c.kind == "attendance")).all())
+    engine.dispose()
+    found = sorted((issued[rid] - at).total_seconds() for rid, at in accepted.items() if rid in issued)
+    tail = (max(issued.values()) - max(accepted.values())).total_seconds() if found else float("nan")
+    return found, sum(rid not in issued for rid in accepted), tail
+
+
+def percentile(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+def measure(args) -> dict:
+    """Run the door rush; the figures as a dict (see `report`)."""
+    wrk = ensure_wrk()
+    work = Path(tempfile.mkdtemp(prefix="forumops-bench-"))
+    needed = int(args.rate * (args.seconds + CALIBRATION_S) * 1.05) + args.connections
+    if args.people < needed:
+        raise SystemExit(f"--people {args.people} is too few for {args.rate}/s over {args.seconds} s: {needed}")
+    try:
+        with ExitStack() as stack:
+            bootstrap = start_broker(stack, work)
+            env, servers = {}, {}
+            for name in SERVICES:
+                (work / "prometheus" / name).mkdir(parents=True)
+                env[name] = service_env(name, bootstrap, work, FORUMOPS_VAR_DIR=str(work),
+                                        PROMETHEUS_MULTIPROC_DIR=str(work / "prometheus" / name),
+                                        REGISTRATION_ADMIN_TOKEN=TOKEN, CHECKIN_ADMIN_TOKEN=TOKEN,
+                                        CERTIFICATES_ADMIN_TOKEN=TOKEN, REGISTRATION_IMPORT_BODY_LIMIT=str(2**26))
+                for _ in range(args.certificate_workers if name == "certificates" else 1):
+                    start_worker(stack, f"{name}-worker", env[name])
+                servers[name] = Server(f"{name}.app:create_app()", env[name], work / f"{name}.log")
+                stack.callback(servers[name].stop)
+            urls = {name: server.url for name, server in servers.items()}
+            took = {}
+            tickets, devices = set_up(urls, args.people, took)
+            clock = time.perf_counter()
+            _wait(lambda: _count(env["certificates"]["CERTIFICATES_DATABASE_URL"], certificate_people) >= args.people,
+                  "certificates to hear of every registration")
+            took["then heard of by certificates"] = time.perf_counter() - clock
+            print("set up: " + ", ".join(f"{step} {s:.0f} s" for step, s in took.items()), flush=True)
+            random.Random(7).shuffle(tickets)
+            sampler = Sampler({name: server.proc.pid for name, server in servers.items()})
+            wrk_env = {**os.environ, "BENCH_SCANS": str(scan_file(work / "scans.tsv", tickets, devices))}
+            pause_ms = args.connections * 1000 / args.rate
+            calibration = run_wrk(wrk, urls["checkin"], "scan.lua", CALIBRATION_S, args.connections,
+                                  {**wrk_env, "BENCH_DELAY_MS": str(int(pause_ms))})
+            pause_ms = max(0.0, pause_ms - calibration["p50_ms"])
+            wrk_env.update(BENCH_DELAY_MS=str(int(pause_ms)), BENCH_SKIP=str(calibration["requests"] + args.connections))
+            rush = run_wrk(wrk, urls["checkin"], "scan.lua", args.seconds, args.connections, wrk_env)
+            time.sleep(1)  # the scans wrk left in flight are answered (and committed) all the same
+            accepted = _count(env["checkin"]["CHECKIN_DATABASE_URL"], scans, scans.c.outcome == "accepted")
+            _wait(lambda: _count(env["certificates"]["CERTIFICATES_DATABASE_URL"], certificates) >= accepted,
+                  "a certificate for every accepted scan", limit_s=900)
+            rss = sampler.stop()
+            found, missing, drained_s = latencies(env["checkin"]["CHECKIN_DATABASE_URL"],
+                                       env["certificates"]["CERTIFICATES_DATABASE_URL"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"rate": args.rate, "seconds": args.seconds, "people": args.people, "connections": args.connections, "setup_s": took,
+            "certificate_workers": args.certificate_workers, "pause_ms": pause_ms, "rush": rush,
+            "accepted": accepted, "certificates": len(found), "missing": missing, "drained_s": drained_s,
+            "p50_s": percentile(found, 0.5), "p99_s": percentile(found, 0.99), "max_s": max(found, default=0.0),
+            "mean_s": statistics.fmean(found) if found else float("nan"), "rss_mb": rss}
+
+
+def report(r: dict) -> None:
+    rush = r["rush"]
+    print(f"\nsystem benchmark: {r['rate']} scans/s offered for {r['seconds']} s by {r['connections']} doors "
+          f"(each pausing {r['pause_ms']:.0f} ms), {r['people']} people at 600 points, "
+          f"{r['certificate_workers']} certificates workers, SQLite\n")
+    print(f"scans: {rush['requests']} answered, {rush['rps']:.0f}/s, p50 {rush['p50_ms']:.0f} ms, "
+          f"p99 {rush['p99_ms']:.0f} ms, {rush['failed']} not 2xx; {r['accepted']} accepted in all")
+    verdict = "meets" if r["p99_s"] <= TARGET_P99_S and not r["missing"] else "MISSES"
+    print(f"scan accepted -> certificate issued: {r['certificates']} certificates, p50 {r['p50_s']:.2f} s, "
+          f"p99 {r['p99_s']:.2f} s, max {r['max_s']:.2f} s, {r['missing']} missing (target p99 <= "
+          f"{TARGET_P99_S} s): {verdict} the target; the last {r['drained_s']:.1f} s after the doors closed")
+    largest = max(r["rss_mb"].values())
+    verdict = "meets" if largest <= TARGET_RSS_MB else "MISSES"
+    print("API worker RSS, largest seen: " + ", ".join(f"{k} {v:.0f} MB" for k, v in r["rss_mb"].items())
+          + f" (target <= {TARGET_RSS_MB} MB): {verdict} the target")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments(__doc__, argv, seconds=60, connections=128, rate=500, people=36_000, **{"certificate-workers": 2})
+    report(measure(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -38,7 +38,7 @@ from forumops_shared.db import as_utc, make_engine, readonly, write_transaction
 from forumops_shared.events import decode_event, encode_event, new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED, PARTICIPANT_CHECKED_IN
 from forumops_shared.topic_admin import ensure_topics
-from harness import BENCH, arguments, service_env, start_broker, start_worker, wait_for_relay
+from harness import BENCH, arguments, percentile, service_env, start_broker, start_worker, wait_for_relay
 
 SLUG = "bench"
 TARGET_PDFS_PER_S = 100
@@ -154,44 +154,51 @@ def pdfs_per_second(seconds: float) -> tuple[float, float]:
     return full, rate(minimal)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = arguments(__doc__, argv, events=10_000, **{"pdf-seconds": 10})
+def measure(args) -> dict:
     pdfs, minimal = pdfs_per_second(args.pdf_seconds)  # first, on a machine at rest
     work = Path(tempfile.mkdtemp(prefix="forumops-bench-"))
-    with ExitStack() as stack:
-        bootstrap = start_broker(stack, work)
-        env = service_env("certificates", bootstrap, work)
-        people = load_people(env["CERTIFICATES_DATABASE_URL"], args.events)
-        start_worker(stack, "certificates-worker", env)
-        time.sleep(3)  # the worker joins its group before the burst
-        sent = burst(bootstrap, topics.ATTENDANCE, people)
-        produced_s = max(sent.values()) - min(sent.values())
-        wait_for_certificates(env["CERTIFICATES_DATABASE_URL"], args.events)
-        total_s, latencies = issued_latencies(env["CERTIFICATES_DATABASE_URL"], sent)
-        published_s = total_s + wait_for_relay(env["CERTIFICATES_DATABASE_URL"])
-        base_s, base_latencies = run_baseline(bootstrap, work, people)
-    report(args.events, produced_s, (total_s, latencies, published_s), (base_s, base_latencies), pdfs, minimal)
-    shutil.rmtree(work, ignore_errors=True)
+    try:
+        with ExitStack() as stack:
+            bootstrap = start_broker(stack, work)
+            env = service_env("certificates", bootstrap, work)
+            people = load_people(env["CERTIFICATES_DATABASE_URL"], args.events)
+            start_worker(stack, "certificates-worker", env)
+            time.sleep(3)  # the worker joins its group before the burst
+            sent = burst(bootstrap, topics.ATTENDANCE, people)
+            produced_s = max(sent.values()) - min(sent.values())
+            wait_for_certificates(env["CERTIFICATES_DATABASE_URL"], args.events)
+            total_s, latencies = issued_latencies(env["CERTIFICATES_DATABASE_URL"], sent)
+            published_s = total_s + wait_for_relay(env["CERTIFICATES_DATABASE_URL"])
+            base_s, base_latencies = run_baseline(bootstrap, work, people)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"events": args.events, "produced_s": produced_s, "total_s": total_s, "latencies": latencies,
+            "published_s": published_s, "base_s": base_s, "base_latencies": base_latencies,
+            "ratio": base_s / total_s, "pdfs": pdfs, "minimal": minimal, "pdfs_meet": pdfs >= TARGET_PDFS_PER_S}
 
 
-def report(n: int, produced_s: float, run, baseline, pdfs: float, minimal: float) -> None:
-    (total_s, latencies, published_s), (base_s, base_latencies) = run, baseline
+def main(argv: list[str] | None = None) -> None:
+    args = arguments(__doc__, argv, events=10_000, **{"pdf-seconds": 10})
+    report(measure(args))
 
-    def pct(values, q):
-        return values[min(len(values) - 1, int(q * len(values)))] * 1000
 
-    print(f"\ncertificates benchmark: {n} check-in events produced in {produced_s:.2f} s by one producer, "
+def report(r: dict) -> None:
+    n = r["events"]
+    print(f"\ncertificates benchmark: {n} check-in events produced in {r['produced_s']:.2f} s by one producer, "
           f"SQLite, one worker\n")
     print(f"| {'run':<44} | {'to the last':>11} | {'events/s':>8} | {'p50 ms':>8} | {'p99 ms':>8} |")
     print(f"|{'-' * 46}|{'-' * 13}|{'-' * 10}|{'-' * 10}|{'-' * 10}|")
-    for name, seconds, lat in (("check-in event -> certificate issued", total_s, latencies),
-                               ("baseline: bare consumer, 1 insert per event", base_s, base_latencies)):
-        print(f"| {name:<44} | {seconds:>9.1f} s | {n / seconds:>8.0f} | {pct(lat, 0.5):>8.0f} | {pct(lat, 0.99):>8.0f} |")
-    print(f"\nratio to the bare consumer: {base_s / total_s:.2f} (throughput); median latency "
-          f"{statistics.median(latencies):.1f} s; every certificate-issued event on the topic after {published_s:.1f} s")
-    verdict = "meets" if pdfs >= TARGET_PDFS_PER_S else "MISSES"
-    print(f"PDFs on one core: {pdfs:.0f}/s ({1000 / pdfs:.1f} ms each; target >= {TARGET_PDFS_PER_S}/s): {verdict} the "
-          f"target; a minimal one-line page: {minimal:.0f}/s (ratio {pdfs / minimal:.2f})")
+    for name, seconds, lat in (("check-in event -> certificate issued", r["total_s"], r["latencies"]),
+                               ("baseline: bare consumer, 1 insert per event", r["base_s"], r["base_latencies"])):
+        print(f"| {name:<44} | {seconds:>9.1f} s | {n / seconds:>8.0f} | {percentile(lat, 0.5) * 1000:>8.0f} | "
+              f"{percentile(lat, 0.99) * 1000:>8.0f} |")
+    print(f"\nratio to the bare consumer: {r['ratio']:.2f} (throughput); median latency "
+          f"{statistics.median(r['latencies']):.1f} s; every certificate-issued event on the topic after "
+          f"{r['published_s']:.1f} s")
+    pdfs, minimal = r["pdfs"], r["minimal"]
+    print(f"PDFs on one core: {pdfs:.0f}/s ({1000 / pdfs:.1f} ms each; target >= {TARGET_PDFS_PER_S}/s): "
+          f"{'meets' if r['pdfs_meet'] else 'MISSES'} the target; a minimal one-line page: {minimal:.0f}/s "
+          f"(ratio {pdfs / minimal:.2f})")
 
 
 if __name__ == "__main__":

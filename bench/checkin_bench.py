@@ -97,58 +97,68 @@ def post_batch(url: str, token: str, tickets: list[str]) -> tuple[float, dict]:
     return elapsed, answer.json()
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = arguments(__doc__, argv, registrations=100_000)
+def measure(args, ceiling: dict | None = None) -> dict:
+    """Scans, the batch, /stats, and the ceiling's run unless the caller measured it in this sitting."""
     wrk = ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="forumops-bench-"))
-    with ExitStack() as stack:
-        env = service_env("checkin", start_broker(stack, work), work, CHECKIN_ADMIN_TOKEN=TOKEN,
-                          CHECKIN_DEVICE_RATE_LIMIT="1000000/second", BENCH_TOKEN=TOKEN)
-        started = time.perf_counter()
-        scan_file, batch, batch_token = load_forum(env["CHECKIN_DATABASE_URL"], args.registrations, work)
-        print(f"loaded 600 points, {args.registrations} registrations and their tickets in "
-              f"{time.perf_counter() - started:.1f} s")
-        env["BENCH_SCANS"] = str(scan_file)
-        start_worker(stack, "checkin-worker", env)
-        api = Server("checkin.app:create_app()", env, work / "checkin.log")
-        try:
-            scans_url = api.url  # wrk takes each request's path from the scan file
-            run_wrk(wrk, scans_url, "scan.lua", 3, args.connections, env)  # warm-up
-            single = run_wrk(wrk, scans_url, "scan.lua", args.seconds, args.connections, env)
-            wait_for_relay(env["CHECKIN_DATABASE_URL"])  # the batch is timed on a system at rest
-            batch_s, batch_answer = post_batch(api.url, batch_token, batch)
-            again_s, again_answer = post_batch(api.url, batch_token, batch)
-            drained_s = wait_for_relay(env["CHECKIN_DATABASE_URL"])  # dashboards are measured on their own
-            stats_url = f"{api.url}/api/v1/forums/{SLUG}/stats"
-            run_wrk(wrk, stats_url, "stats.lua", 2, STATS_CONNECTIONS, env)
-            stats = run_wrk(wrk, stats_url, "stats.lua", args.seconds, STATS_CONNECTIONS, env)
-            total = requests.get(stats_url, headers={"Authorization": f"Bearer {TOKEN}"}).json()["total"]
-        finally:
-            api.stop()
-    ceiling = run_ceiling(wrk, work, env, args.seconds, args.connections)  # alone, as the bare stack it is
-    report(args, single, ceiling, stats, (batch_s, batch_answer), (again_s, again_answer), total)
-    print(f"the worker's relay published the run's check-in events {drained_s:.1f} s after the last batch")
-    shutil.rmtree(work, ignore_errors=True)
-
-
-def report(args, single: dict, ceiling: dict, stats: dict, batch, again, total: dict) -> None:
+    try:
+        with ExitStack() as stack:
+            env = service_env("checkin", start_broker(stack, work), work, CHECKIN_ADMIN_TOKEN=TOKEN,
+                              CHECKIN_DEVICE_RATE_LIMIT="1000000/second", BENCH_TOKEN=TOKEN)
+            started = time.perf_counter()
+            scan_file, batch, batch_token = load_forum(env["CHECKIN_DATABASE_URL"], args.registrations, work)
+            print(f"loaded 600 points, {args.registrations} registrations and their tickets in "
+                  f"{time.perf_counter() - started:.1f} s", flush=True)
+            env["BENCH_SCANS"] = str(scan_file)
+            start_worker(stack, "checkin-worker", env)
+            api = Server("checkin.app:create_app()", env, work / "checkin.log")
+            try:
+                scans_url = api.url  # wrk takes each request's path from the scan file
+                run_wrk(wrk, scans_url, "scan.lua", 3, args.connections, env)  # warm-up
+                single = run_wrk(wrk, scans_url, "scan.lua", args.seconds, args.connections, env)
+                wait_for_relay(env["CHECKIN_DATABASE_URL"])  # the batch is timed on a system at rest
+                batch_s, batch_answer = post_batch(api.url, batch_token, batch)
+                again_s, again_answer = post_batch(api.url, batch_token, batch)
+                drained_s = wait_for_relay(env["CHECKIN_DATABASE_URL"])  # dashboards are measured on their own
+                stats_url = f"{api.url}/api/v1/forums/{SLUG}/stats"
+                run_wrk(wrk, stats_url, "stats.lua", 2, STATS_CONNECTIONS, env)
+                stats = run_wrk(wrk, stats_url, "stats.lua", args.seconds, STATS_CONNECTIONS, env)
+                total = requests.get(stats_url, headers={"Authorization": f"Bearer {TOKEN}"}).json()["total"]
+            finally:
+                api.stop()
+        # alone, as the bare stack it is
+        ceiling = ceiling or run_ceiling(wrk, work, env, args.seconds, args.connections)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     ratio = single["rps"] / ceiling["rps"]
-    print(f"\ncheck-in benchmark: {setting_line(args)}; {args.registrations} registrations, 600 points\n")
+    return {"registrations": args.registrations, "single": single, "ceiling": ceiling, "stats": stats, "total": total,
+            "ratio": ratio, "single_meets": ratio >= TARGET_RATIO and single["p99_ms"] <= TARGET_P99_MS,
+            "batch_s": batch_s, "batch": batch_answer, "again_s": again_s, "again": again_answer,
+            "batch_meets": batch_s <= TARGET_BATCH_S and batch_answer["accepted"] == BATCH_SIZE,
+            "stats_meets": stats["p99_ms"] <= TARGET_STATS_P99_MS, "drained_s": drained_s}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments(__doc__, argv, registrations=100_000)
+    report(args, measure(args))
+
+
+def report(args, r: dict) -> None:
+    verdict = {True: "meets", False: "MISSES"}
+    print(f"\ncheck-in benchmark: {setting_line(args)}; {r['registrations']} registrations, 600 points\n")
     print(table_head())
-    print(row("POST scan (distinct valid tickets)", single))
-    print(row("ceiling: bare Flask + 1 insert", ceiling))
-    print(row(f"GET /stats, {STATS_CONNECTIONS} connections", stats))
-    verdict = "meets" if ratio >= TARGET_RATIO and single["p99_ms"] <= TARGET_P99_MS else "MISSES"
-    print(f"\nscans: ratio to ceiling {ratio:.2f} (target >= {TARGET_RATIO}), p99 {single['p99_ms']:.0f} ms "
-          f"(target <= {TARGET_P99_MS}): {verdict} the target")
-    (batch_s, answer), (again_s, repeat) = batch, again
-    verdict = "meets" if batch_s <= TARGET_BATCH_S and answer["accepted"] == BATCH_SIZE else "MISSES"
-    print(f"offline batch of {answer['received']} scans: {batch_s:.2f} s ({answer['accepted']} accepted; "
-          f"target <= {TARGET_BATCH_S} s): {verdict} the target; re-upload {again_s:.2f} s "
+    print(row("POST scan (distinct valid tickets)", r["single"]))
+    print(row("ceiling: bare Flask + 1 insert", r["ceiling"]))
+    print(row(f"GET /stats, {STATS_CONNECTIONS} connections", r["stats"]))
+    print(f"\nscans: ratio to ceiling {r['ratio']:.2f} (target >= {TARGET_RATIO}), p99 {r['single']['p99_ms']:.0f} ms "
+          f"(target <= {TARGET_P99_MS}): {verdict[r['single_meets']]} the target")
+    answer, repeat = r["batch"], r["again"]
+    print(f"offline batch of {answer['received']} scans: {r['batch_s']:.2f} s ({answer['accepted']} accepted; "
+          f"target <= {TARGET_BATCH_S} s): {verdict[r['batch_meets']]} the target; re-upload {r['again_s']:.2f} s "
           f"({repeat['repeated']} repeated, {repeat['recorded']} recorded)")
-    verdict = "meets" if stats["p99_ms"] <= TARGET_STATS_P99_MS else "MISSES"
-    print(f"/stats p99 {stats['p99_ms']:.1f} ms (target <= {TARGET_STATS_P99_MS}): {verdict} the target; "
-          f"national total then: {total}")
+    print(f"/stats p99 {r['stats']['p99_ms']:.1f} ms (target <= {TARGET_STATS_P99_MS}): {verdict[r['stats_meets']]} "
+          f"the target; national total then: {r['total']}")
+    print(f"the worker's relay published the run's check-in events {r['drained_s']:.1f} s after the last batch")
 
 
 if __name__ == "__main__":

@@ -128,6 +128,11 @@ def run_ceiling(wrk: str, work: Path, env: dict, seconds: int, connections: int)
         server.stop()
 
 
+def percentile(ordered: list[float], q: float) -> float:
+    """The q-quantile (0..1) of values sorted in ascending order; NaN for none."""
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
 def row(name: str, r: dict) -> str:
     return f"| {name:<38} | {r['rps']:>8.0f} | {r['p50_ms']:>7.1f} | {r['p99_ms']:>7.1f} | {r['failed']:>7} |"
 

@@ -47,7 +47,7 @@ from certificates.tables import certificates, registrations as certificate_peopl
 from checkin.tables import scans
 from forumops_shared.db import make_engine, readonly
 from forumops_stack.demo import people, points
-from harness import (TOKEN, Server, arguments, ensure_wrk, run_wrk, service_env, start_broker, start_worker)
+from harness import TOKEN, Server, arguments, ensure_wrk, percentile, run_wrk, service_env, start_broker, start_worker
 
 TARGET_P99_S, TARGET_RSS_MB = 2.0, 120
 SLUG = "bench-national"
@@ -203,10 +203,6 @@ def latencies(checkin_url: str, certificates_url: str) -> tuple[list[float], int
     found = sorted((issued[rid] - at).total_seconds() for rid, at in accepted.items() if rid in issued)
     tail = (max(issued.values()) - max(accepted.values())).total_seconds() if found else float("nan")
     return found, sum(rid not in issued for rid in accepted), tail
-
-
-def percentile(values: list[float], q: float) -> float:
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
 def measure(args) -> dict:

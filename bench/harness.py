@@ -69,7 +69,8 @@ def run_wrk(wrk: str, url: str, script: str, seconds: int, connections: int, env
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50_ms": int(numbers["p50_us"]) / 1000, "p99_ms": int(numbers["p99_us"]) / 1000,
-            "requests": int(numbers["requests"]), "failed": int(non2xx.group(1)) if non2xx else 0}
+            "requests": int(numbers["requests"]), "failed": int(non2xx.group(1)) if non2xx else 0,
+            **({"lag_ms": int(numbers["lag_ms"])} if "lag_ms" in numbers else {})}
 
 
 def arguments(doc: str, argv: list[str] | None, **more: int) -> argparse.Namespace:

@@ -32,6 +32,9 @@ import system_bench
 from forumops_stack.kafka import kafka_version
 from harness import BENCH, ROOT, ensure_wrk, percentile, run_ceiling
 
+# The system kept up with the people arriving when it answered this share of them in the time.
+KEPT_UP = 0.98
+
 
 def options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -128,7 +131,7 @@ def document(args, results: dict, elapsed_s: float) -> str:
          f"{rush['failed']} not 2xx, started at most {rush['lag_ms'] / 1000:.1f} s late "
          f"({system['accepted']:,} accepted)",
          f"offered {system['rate']}/s ({ceiling['rps']:.0f}/s: the ceiling)", f"{rush['rps'] / system['rate']:.2f}",
-         f"{system['rate']}/s", _yes(rush["rps"] >= 0.95 * system["rate"])),
+         f"{system['rate']}/s (≥ {KEPT_UP * system['rate']:.0f}/s answered)", _yes(rush["rps"] >= KEPT_UP * system["rate"])),
         ("System: scan accepted → certificate issued",
          f"p50 {system['p50_s']:.2f} s, p99 {system['p99_s']:.2f} s, max {system['max_s']:.2f} s; "
          f"{system['certificates']:,} certificates, {system['missing']} missing", "", "", "p99 ≤ 2 s",

@@ -87,8 +87,9 @@ def machine() -> str:
 
 
 def revision() -> str:
+    """The commit measured; "with uncommitted changes" when code differs from it (prose does not count)."""
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!*.md"], cwd=ROOT, capture_output=True,
                            text=True).stdout.strip()
     return f"{head or 'unknown'}{' with uncommitted changes' if dirty else ''}"
 

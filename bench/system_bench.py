@@ -88,6 +88,40 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each part of the system this process started,
+    by what each process runs; wrk's, once it has ended, as this process's children's time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    pending, seen = [os.getpid()], set()
+    while pending:
+        pid = pending.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        pending.extend(_children(pid))
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        part = _part(command) if pid != os.getpid() else None
+        if part:
+            used[part] = used.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    own = os.times()
+    used["wrk"] = own.children_user + own.children_system
+    return used
+
+
+def _part(command: str) -> str | None:
+    for name in SERVICES:
+        if f"{name}.app:" in command:
+            return f"{name} API"
+        if f"{name}-worker" in command:
+            return f"{name} worker"
+    return "broker" if "java" in command else None
+
+
 def _rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -250,8 +284,10 @@ def measure(args) -> dict:
             sampler = Sampler({name: server.proc.pid for name, server in servers.items()})
             wrk_env = {**os.environ, "BENCH_SCANS": str(scan_file(work / "scans.tsv", tickets, devices))}
             wrk_env["BENCH_RATE"] = str(args.rate)
+            before = cpu_seconds()
             rush = run_wrk(wrk, urls["checkin"], "scan.lua", args.seconds, args.connections, wrk_env)
             time.sleep(1)  # the scans wrk left in flight are answered (and committed) all the same
+            cpu = {part: seconds - before.get(part, 0.0) for part, seconds in cpu_seconds().items()}
             accepted = _count(env["checkin"]["CHECKIN_DATABASE_URL"], scans, scans.c.outcome == "accepted")
             _wait(lambda: _count(env["certificates"]["CERTIFICATES_DATABASE_URL"], certificates) >= accepted,
                   "a certificate for every accepted scan", limit_s=900)
@@ -265,7 +301,7 @@ def measure(args) -> dict:
             "certificate_workers": args.certificate_workers, "rush": rush,
             "accepted": accepted, "certificates": len(found), "missing": missing, "drained_s": drained_s,
             "p50_s": percentile(ordered, 0.5), "p99_s": percentile(ordered, 0.99), "max_s": max(ordered, default=0.0),
-            "windows": by_window(found), "rss_mb": rss}
+            "windows": by_window(found), "rss_mb": rss, "cpu_s": cpu}
 
 
 def report(r: dict) -> None:
@@ -282,6 +318,8 @@ def report(r: dict) -> None:
           f"{TARGET_P99_S} s): {verdict} the target; the last {r['drained_s']:.1f} s after the doors closed")
     print("by 10 s of scanning (from the first scan): " + "; ".join(
         f"{start:.0f} s: {n} scans, p50 {p50:.2f} s, p99 {p99:.2f} s" for start, n, p50, p99 in r["windows"]))
+    print(f"CPU seconds while the doors were open ({os.cpu_count()} cores x {r['seconds'] + 1} s): " + ", ".join(
+        f"{part} {seconds:.0f}" for part, seconds in sorted(r["cpu_s"].items(), key=lambda kv: -kv[1])))
     largest = max(r["rss_mb"].values())
     verdict = "meets" if largest <= TARGET_RSS_MB else "MISSES"
     print("API worker RSS, largest seen: " + ", ".join(f"{k} {v:.0f} MB" for k, v in r["rss_mb"].items())

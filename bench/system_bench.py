@@ -1,7 +1,7 @@
 """The whole system under a national forum's door rush: scans at a set rate, certificates flowing.
 
     ./forumops bench system [--rate 500] [--seconds 60] [--connections 128] [--people 36000]
-                            [--certificate-workers 2]
+                            [--certificate-workers 1]
 
 Starts its own broker and all three services as production runs them (each API under the
 gunicorn settings of deploy/gunicorn.conf.py, each worker; SQLite), then sets up a forum the way
@@ -327,7 +327,7 @@ def report(r: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = arguments(__doc__, argv, seconds=60, connections=128, rate=500, people=36_000, **{"certificate-workers": 2})
+    args = arguments(__doc__, argv, seconds=60, connections=128, rate=500, people=36_000, **{"certificate-workers": 1})
     report(measure(args))
 
 

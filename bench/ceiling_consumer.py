@@ -10,11 +10,12 @@ from __future__ import annotations
 import sys
 import time
 
-from kafka import KafkaConsumer
 from sqlalchemy import text
 
+from forumops_shared.config import ServiceSettings
 from forumops_shared.db import make_engine, write_transaction
 from forumops_shared.events import decode_event
+from forumops_shared.kafka_clients import make_consumer
 
 
 def main() -> None:
@@ -22,8 +23,8 @@ def main() -> None:
     engine = make_engine(database_url)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, at REAL NOT NULL)"))
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id="baseline", enable_auto_commit=False,
-                             auto_offset_reset="earliest", isolation_level="read_committed", max_poll_records=200)
+    consumer = make_consumer(ServiceSettings("baseline", database_url, bootstrap), group_id="baseline")
+    consumer.subscribe([topic])
     while not consumer.assignment():
         consumer.poll(timeout_ms=200)
     print("ready", flush=True)

@@ -179,9 +179,7 @@ def document(args, results: dict, elapsed_s: float) -> str:
         f"{system['drained_s']:.1f} s after the last accepted scan; the p99 per 10 s of scanning: "
         + ", ".join(f"{p99:.2f}" for _, _, _, p99 in system["windows"]) + " s. Memory: each API's gunicorn workers' RSS "
         "read from /proc every second, the largest. CPU seconds used while the doors were open "
-        f"({os.cpu_count()} cores × {system['seconds'] + 1} s): " + ", ".join(
-            f"{part} {seconds:.0f}" for part, seconds in sorted(system["cpu_s"].items(), key=lambda kv: -kv[1])
-            if seconds >= 0.5) + ".",
+        f"({os.cpu_count()} cores × {system['seconds'] + 1} s): " + system_bench.cpu_summary(system["cpu_s"]) + ".",
         "",
     ])
 

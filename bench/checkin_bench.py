@@ -114,8 +114,11 @@ def measure(args, ceiling: dict | None = None) -> dict:
             api = Server("checkin.app:create_app()", env, work / "checkin.log")
             try:
                 scans_url = api.url  # wrk takes each request's path from the scan file
-                run_wrk(wrk, scans_url, "scan.lua", 3, args.connections, env)  # warm-up
-                single = run_wrk(wrk, scans_url, "scan.lua", args.seconds, args.connections, env)
+                warm_up = run_wrk(wrk, scans_url, "scan.lua", 3, args.connections, env)
+                # The measured run starts after every ticket (and scan id) the warm-up may have sent:
+                # each scan a new one, not the replay of an earlier scan.
+                single = run_wrk(wrk, scans_url, "scan.lua", args.seconds, args.connections,
+                                 {**env, "BENCH_SKIP": str(warm_up["requests"] + args.connections)})
                 wait_for_relay(env["CHECKIN_DATABASE_URL"])  # the batch is timed on a system at rest
                 batch_s, batch_answer = post_batch(api.url, batch_token, batch)
                 again_s, again_answer = post_batch(api.url, batch_token, batch)

@@ -1,11 +1,12 @@
 -- wrk: one scan per request, each with a distinct ticket (QR payload or code), from the device of its point.
 -- BENCH_SCANS names a file of lines "path<TAB>device token<TAB>ticket".
+-- BENCH_SKIP: start after this many lines (tickets an earlier run used).
 -- BENCH_RATE: scans start on a timetable of this many per second, as people arriving at the doors:
 --   a free connection takes the next start time and waits for it; when every connection is busy,
 --   the start times that pass are taken late, each as soon as a connection is free (people queue).
 --   The most any scan started late is printed as lag_ms: near 0 while the system keeps up.
 local lines = {}
-local counter = 0
+local counter = tonumber(os.getenv("BENCH_SKIP") or "0")
 local rate = tonumber(os.getenv("BENCH_RATE") or "")
 lag = 0  -- a global: done() reads it from the thread with thread:get
 local threads = {}

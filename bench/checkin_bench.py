@@ -32,7 +32,7 @@ from forumops_shared.db import make_engine, write_transaction
 from forumops_shared.events import decode_event, encode_event, new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED
 from forumops_shared.tickets import SigningKey, TicketClaims, b64, new_ticket_code
-from harness import (TOKEN, Server, arguments, ensure_wrk, run_ceiling, run_wrk, row, service_env, setting_line,
+from harness import (TOKEN, Server, arguments, cpu_line, ensure_wrk, run_ceiling, run_wrk, row, service_env, setting_line,
                      start_broker, start_worker, table_head, wait_for_relay)
 
 TARGET_RATIO, TARGET_P99_MS, TARGET_BATCH_S, TARGET_STATS_P99_MS = 0.6, 100, 2.0, 50
@@ -161,6 +161,8 @@ def report(args, r: dict) -> None:
           f"({repeat['repeated']} repeated, {repeat['recorded']} recorded)")
     print(f"/stats p99 {r['stats']['p99_ms']:.1f} ms (target <= {TARGET_STATS_P99_MS}): {verdict[r['stats_meets']]} "
           f"the target; national total then: {r['total']}")
+    print(cpu_line("scans", r["single"]))
+    print(cpu_line("the ceiling", r["ceiling"]))
     print(f"the worker's relay published the run's check-in events {r['drained_s']:.1f} s after the last batch")
 
 

@@ -23,6 +23,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 BIN = Path(sys.executable).parent
 TOKEN = "bench-organiser-token-0123456789abcdef"
+SERVICES = ("registration", "checkin", "certificates")
 
 
 def ensure_wrk() -> str:
@@ -60,6 +61,8 @@ class Server:
 
 
 def run_wrk(wrk: str, url: str, script: str, seconds: int, connections: int, env: dict | None = None) -> dict:
+    """wrk's figures, and the CPU seconds each part of the system used while it ran ("cpu_s")."""
+    before = cpu_seconds()
     done = subprocess.run([wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                            "-s", str(BENCH / script), url], capture_output=True, text=True, env=env)
     if done.returncode != 0 or "BENCH" not in done.stdout:
@@ -70,6 +73,7 @@ def run_wrk(wrk: str, url: str, script: str, seconds: int, connections: int, env
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50_ms": int(numbers["p50_us"]) / 1000, "p99_ms": int(numbers["p99_us"]) / 1000,
             "requests": int(numbers["requests"]), "failed": int(non2xx.group(1)) if non2xx else 0,
+            "cpu_s": {part: s - before.get(part, 0.0) for part, s in cpu_seconds().items()},
             **({"lag_ms": int(numbers["lag_ms"])} if "lag_ms" in numbers else {})}
 
 
@@ -127,6 +131,59 @@ def run_ceiling(wrk: str, work: Path, env: dict, seconds: int, connections: int)
         return run_wrk(wrk, f"{server.url}/insert", "insert.lua", seconds, connections)
     finally:
         server.stop()
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each part of the system this process started,
+    by what each process runs; wrk's, once it has ended, as this process's children's time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    pending, seen = [os.getpid()], set()
+    while pending:
+        pid = pending.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        pending.extend(children(pid))
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        part = _part(command) if pid != os.getpid() else None
+        if part:
+            used[part] = used.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    own = os.times()
+    used["wrk"] = own.children_user + own.children_system
+    return used
+
+
+def cpu_summary(cpu_s: dict[str, float]) -> str:
+    """"checkin API 58, certificates worker 27, ...": the parts that used a CPU-second or so, busiest first."""
+    return ", ".join(f"{part} {seconds:.0f}" for part, seconds in sorted(cpu_s.items(), key=lambda kv: -kv[1])
+                     if seconds >= 0.5)
+
+
+def cpu_line(name: str, r: dict) -> str:
+    """Where one wrk run's CPU went: by part, and in all per request answered."""
+    per_request_ms = sum(r["cpu_s"].values()) / max(r["requests"], 1) * 1000
+    return f"CPU seconds during {name}: {cpu_summary(r['cpu_s'])}; {per_request_ms:.2f} ms per request in all"
+
+
+def _part(command: str) -> str | None:
+    for name in (*SERVICES, "ceiling"):
+        if f"{name}.app:" in command or f"{name}_app:" in command:
+            return f"{name} API"
+        if f"{name}-worker" in command:
+            return f"{name} worker"
+    return "broker" if "java" in command else None
 
 
 def percentile(ordered: list[float], q: float) -> float:

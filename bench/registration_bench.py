@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from harness import (TOKEN, Server, arguments, ensure_wrk, run_ceiling, run_wrk, row, service_env, setting_line,
+from harness import (TOKEN, Server, arguments, cpu_line, ensure_wrk, run_ceiling, run_wrk, row, service_env, setting_line,
                      start_broker, start_worker, table_head)
 
 TARGET_RATIO, TARGET_P99_MS = 0.5, 150
@@ -76,6 +76,8 @@ def report(args, r: dict) -> None:
     print(row("ceiling: bare Flask + 1 insert", r["ceiling"]))
     print(f"\nratio to ceiling {r['ratio']:.2f} (target >= {TARGET_RATIO}), p99 {r['registration']['p99_ms']:.0f} ms "
           f"(target <= {TARGET_P99_MS}): {'meets' if r['meets'] else 'MISSES'} the target")
+    print(cpu_line("registrations", r["registration"]))
+    print(cpu_line("the ceiling", r["ceiling"]))
     print(f"600-point CSV import: {r['import_s'] * 1000:.0f} ms")
 
 

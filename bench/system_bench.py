@@ -47,11 +47,11 @@ from certificates.tables import certificates, registrations as certificate_peopl
 from checkin.tables import scans
 from forumops_shared.db import make_engine, readonly
 from forumops_stack.demo import people, points
-from harness import TOKEN, Server, arguments, ensure_wrk, percentile, run_wrk, service_env, start_broker, start_worker
+from harness import (SERVICES, TOKEN, Server, arguments, children, cpu_seconds, cpu_summary, ensure_wrk, percentile,
+                     run_wrk, service_env, start_broker, start_worker)
 
 TARGET_P99_S, TARGET_RSS_MB = 2.0, 120
 SLUG = "bench-national"
-SERVICES = ("registration", "checkin", "certificates")
 IMPORT_ROWS = 5_000
 
 
@@ -71,7 +71,7 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             for name, master in self.masters.items():
-                for pid in _children(master):
+                for pid in children(master):
                     self.largest[name] = max(self.largest[name], _rss_mb(pid))
             self._stop.wait(1.0)
 
@@ -79,53 +79,6 @@ class Sampler:
         self._stop.set()
         self._thread.join()
         return self.largest
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def cpu_seconds() -> dict[str, float]:
-    """CPU seconds (user + system) used so far by each part of the system this process started,
-    by what each process runs; wrk's, once it has ended, as this process's children's time."""
-    tick = os.sysconf("SC_CLK_TCK")
-    used: dict[str, float] = {}
-    pending, seen = [os.getpid()], set()
-    while pending:
-        pid = pending.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        pending.extend(_children(pid))
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        part = _part(command) if pid != os.getpid() else None
-        if part:
-            used[part] = used.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
-    own = os.times()
-    used["wrk"] = own.children_user + own.children_system
-    return used
-
-
-def cpu_summary(cpu_s: dict[str, float]) -> str:
-    """"checkin API 58, certificates worker 27, ...": the parts that used a CPU-second or so, busiest first."""
-    return ", ".join(f"{part} {seconds:.0f}" for part, seconds in sorted(cpu_s.items(), key=lambda kv: -kv[1])
-                     if seconds >= 0.5)
-
-
-def _part(command: str) -> str | None:
-    for name in SERVICES:
-        if f"{name}.app:" in command:
-            return f"{name} API"
-        if f"{name}-worker" in command:
-            return f"{name} worker"
-    return "broker" if "java" in command else None
 
 
 def _rss_mb(pid: int) -> float:

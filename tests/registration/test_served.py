@@ -1,6 +1,7 @@
 """The registration service as production runs it: gunicorn workers, its worker, a real broker."""
 import csv
 import os
+import signal
 import subprocess
 import sys
 from collections import Counter
@@ -17,6 +18,7 @@ from forumops_stack.testing import free_port, settings_env
 
 from ..support.kafka_io import read_all
 from ..support.processes import Child, wait_until_serving
+from ..support.waiting import wait_until
 from .conftest import ADMIN_TOKEN
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -90,3 +92,42 @@ def test_the_import_command_uploads_in_chunks_with_progress_and_a_report(served,
     assert len(report) == 600 and report[-1]["line"] == "601" and report[-1]["outcome"] == "created"
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert again.stdout.strip().endswith("600/600 rows: 0 created, 600 existing, 0 refused")
+
+
+def _allowed_cpus(pid: int | str) -> str:
+    """The CPUs a process may run on, as /proc lists them: "1", "0-1"."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return next(line.split(":")[1].strip() for line in status.splitlines() if line.startswith("Cpus_allowed_list"))
+
+
+def _worker_cpus(master: int) -> dict[int, str]:
+    """Each gunicorn worker of `master` and the CPUs it may run on."""
+    return {int(pid): _allowed_cpus(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()}
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="spreading workers needs two CPUs")
+def test_each_worker_keeps_to_one_cpu_and_a_replacement_takes_the_least_used(reg_settings, tmp_path):
+    settings = reg_settings()
+    env = {**settings_env(settings), "FORUMOPS_WEB_WORKERS": "3"}
+    api = Child.gunicorn_api("registration", free_port(), env, tmp_path / "pinned.log")
+    cpus = sorted(os.sched_getaffinity(0))
+    try:
+        placed = wait_until(lambda: len(_worker_cpus(api.pid)) == 3 and _worker_cpus(api.pid), message="3 workers")
+        # One CPU each, spread: with 2 CPUs two workers share one, with 3 or more none do.
+        assert all(cpu.isdigit() and int(cpu) in cpus for cpu in placed.values())
+        assert len(set(placed.values())) == min(3, len(cpus))
+        lone = Counter(placed.values()).most_common()[-1][0]  # a CPU that only one worker has
+        os.kill(next(pid for pid, cpu in placed.items() if cpu == lone), signal.SIGKILL)
+        again = wait_until(lambda: len(w := _worker_cpus(api.pid)) == 3 and set(w) != set(placed) and w,
+                           message="the replacement worker")
+        assert sorted(again.values()) == sorted(placed.values())
+    finally:
+        api.stop()
+
+    roaming = Child.gunicorn_api("registration", free_port(), {**env, "FORUMOPS_WEB_PIN_CPUS": "0"},
+                                 tmp_path / "roaming.log")
+    try:
+        free = wait_until(lambda: len(_worker_cpus(roaming.pid)) == 3 and _worker_cpus(roaming.pid), message="3 workers")
+        assert set(free.values()) == {_allowed_cpus("self")}
+    finally:
+        roaming.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, select, update
+from sqlalchemy import Column, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import insert_ignore
@@ -36,12 +36,13 @@ _SUBJECT = (select(registrations.c.id, registrations.c.forum, registrations.c.er
             .select_from(registrations
                          .outerjoin(attendance, attendance.c.registration_id == registrations.c.id)
                          .outerjoin(forums, forums.c.slug == registrations.c.forum)
-                         .outerjoin(certificates, certificates.c.registration_id == registrations.c.id)))
+                         .outerjoin(certificates, certificates.c.registration_id == registrations.c.id))
+            .where(registrations.c.id == bindparam("rid")))
 
 
 def consider(conn: Connection, registration_id: str) -> str | None:
     """Issue the attendance certificate if the registration has just earned it; its serial or None."""
-    person = conn.execute(_SUBJECT.where(registrations.c.id == registration_id)).first()
+    person = conn.execute(_SUBJECT, {"rid": registration_id}).first()
     if person is None or person.serial is not None:
         return None  # not known yet (it will be considered when it arrives), or issued before
     rule = Rule(person.onsite_checkin, person.online_min_minutes) if person.onsite_checkin is not None else None

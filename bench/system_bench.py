@@ -46,6 +46,8 @@ from sqlalchemy import func, select
 from certificates.tables import certificates, registrations as certificate_people
 from checkin.tables import scans
 from forumops_shared.db import make_engine, readonly
+from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
+from forumops_shared.outbox import outbox
 from forumops_stack.demo import people, points
 from harness import (SERVICES, TOKEN, Server, arguments, children, cpu_seconds, cpu_summary, ensure_wrk, percentile,
                      run_wrk, service_env, start_broker, start_worker)
@@ -201,6 +203,29 @@ def latencies(checkin_url: str, certificates_url: str) -> tuple[list[tuple[float
     return found, sum(rid not in issued for rid in accepted), tail
 
 
+def legs(checkin_url: str, certificates_url: str) -> dict[str, tuple[float, float]]:
+    """Where scan -> certificate spends its time, p50 and p99 of each leg: "relay" (the scan
+    recorded -> its check-in event acknowledged by the broker, outbox published_at) and
+    "certificates" (acknowledged -> certificate issued)."""
+    engine = make_engine(checkin_url)
+    with readonly(engine).connect() as conn:
+        recorded = dict(conn.execute(select(scans.c.registration_id, scans.c.recorded_at)
+                                     .where(scans.c.outcome == "accepted")).all())
+        published = dict(conn.execute(select(outbox.c.key, outbox.c.published_at)
+                                      .where(outbox.c.event_type == PARTICIPANT_CHECKED_IN)).all())
+    engine.dispose()
+    engine = make_engine(certificates_url)
+    with readonly(engine).connect() as conn:
+        issued = dict(conn.execute(select(certificates.c.registration_id, certificates.c.issued_at)
+                                   .where(certificates.c.kind == "attendance")).all())
+    engine.dispose()
+    both = [rid for rid in recorded if published.get(rid) and rid in issued]
+    relay = sorted((published[rid] - recorded[rid]).total_seconds() for rid in both)
+    rest = sorted((issued[rid] - published[rid]).total_seconds() for rid in both)
+    return {"relay": (percentile(relay, 0.5), percentile(relay, 0.99)),
+            "certificates": (percentile(rest, 0.5), percentile(rest, 0.99))}
+
+
 def by_window(found: list[tuple[float, float]], window_s: float = 10) -> list[tuple[float, int, float, float]]:
     """Per `window_s` of scanning: (start, scans, p50, p99 of scan -> certificate)."""
     windows: dict[int, list[float]] = {}
@@ -256,6 +281,7 @@ def measure(args) -> dict:
             rss = sampler.stop()
             found, missing, drained_s = latencies(env["checkin"]["CHECKIN_DATABASE_URL"],
                                        env["certificates"]["CERTIFICATES_DATABASE_URL"])
+            split = legs(env["checkin"]["CHECKIN_DATABASE_URL"], env["certificates"]["CERTIFICATES_DATABASE_URL"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     ordered = sorted(latency for _, latency in found)
@@ -263,7 +289,7 @@ def measure(args) -> dict:
             "certificate_workers": args.certificate_workers, "rush": rush,
             "accepted": accepted, "certificates": len(found), "missing": missing, "drained_s": drained_s,
             "p50_s": percentile(ordered, 0.5), "p99_s": percentile(ordered, 0.99), "max_s": max(ordered, default=0.0),
-            "windows": by_window(found), "rss_mb": rss, "cpu_s": cpu}
+            "windows": by_window(found), "legs": split, "rss_mb": rss, "cpu_s": cpu}
 
 
 def report(r: dict) -> None:
@@ -278,6 +304,8 @@ def report(r: dict) -> None:
     print(f"scan accepted -> certificate issued: {r['certificates']} certificates, p50 {r['p50_s']:.2f} s, "
           f"p99 {r['p99_s']:.2f} s, max {r['max_s']:.2f} s, {r['missing']} missing (target p99 <= "
           f"{TARGET_P99_S} s): {verdict} the target; the last {r['drained_s']:.1f} s after the doors closed")
+    print("of which: " + "; ".join(f"{leg} p50 {p50:.2f} s, p99 {p99:.2f} s" for leg, (p50, p99) in r["legs"].items())
+          + " (relay: scan recorded -> its event acknowledged by the broker; certificates: -> certificate issued)")
     print("by 10 s of scanning (from the first scan): " + "; ".join(
         f"{start:.0f} s: {n} scans, p50 {p50:.2f} s, p99 {p99:.2f} s" for start, n, p50, p99 in r["windows"]))
     print(f"CPU seconds while the doors were open ({os.cpu_count()} cores x {r['seconds'] + 1} s): "

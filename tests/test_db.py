@@ -1,11 +1,13 @@
 """Database primitives the plumbing stands on, on SQLite and on PostgreSQL."""
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.db import insert_ignore, make_engine
+from forumops_shared.db import GroupCommit, insert_ignore, make_engine
 from forumops_shared.outbox import Lease
 from forumops_shared.plumbing import processed_events
 from registration.migrate import upgrade
@@ -67,3 +69,56 @@ def test_migrating_twice_changes_nothing(settings_for):
     engine = make_engine(settings.database_url)
     assert {"outbox", "processed_events", "leases", "alembic_version"} <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def _processed(event_id: str):
+    """A unit for GroupCommit: one row; a second with the same id breaks the primary key."""
+    def unit(conn):
+        conn.execute(processed_events.insert().values(consumer="c", event_id=event_id,
+                                                      processed_at=datetime.now(timezone.utc)))
+        return event_id
+    return unit
+
+
+def test_writes_committed_together_each_get_their_own_outcome(engine):
+    commits = GroupCommit(engine)
+    with engine.begin() as conn:
+        conn.execute(processed_events.insert().values(consumer="c", event_id="taken", processed_at=datetime.now(timezone.utc)))
+    ids = [f"e-{i}" for i in range(40)] + ["taken"]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        outcomes = list(pool.map(lambda i: _outcome(commits, i), ids))
+    assert outcomes[:40] == ids[:40]  # every thread its own unit's result
+    assert isinstance(outcomes[40], IntegrityError)  # and the one that failed its own error
+    with engine.connect() as conn:
+        stored = conn.execute(select(processed_events.c.event_id)).scalars().all()
+    assert sorted(stored) == sorted(ids)  # the failure took nothing of the others with it
+
+
+def _outcome(commits: GroupCommit, event_id: str):
+    try:
+        return commits.run(_processed(event_id))
+    except IntegrityError as exc:
+        return exc
+
+
+def test_writers_who_queue_while_the_lock_is_taken_share_one_commit(engine):
+    lock = getattr(engine, "info_write_lock", None)
+    if lock is None:
+        pytest.skip("PostgreSQL commits concurrently: each unit is its own transaction")
+    commits, count = GroupCommit(engine), []
+    event.listen(engine, "commit", lambda conn: count.append(1))
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        with lock.held():  # another writer holds the database: ten submits arrive meanwhile
+            futures = [pool.submit(commits.run, _processed(f"q-{i}")) for i in range(10)]
+            _wait_for(lambda: len(commits._queue) == 10)
+        assert sorted(f.result(timeout=30) for f in futures) == sorted(f"q-{i}" for i in range(10))
+    assert len(count) == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(processed_events)).scalar() == 10
+
+
+def _wait_for(condition, timeout_s: float = 10) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)

@@ -1,20 +1,24 @@
 """SQLAlchemy engines (SQLite with WAL, or PostgreSQL) and dialect-neutral helpers."""
 from __future__ import annotations
 
+import collections
 import contextlib
+import dataclasses
 import fcntl
 import functools
+import itertools
 import os
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from sqlalchemy import DateTime, Engine, Table, TypeDecorator, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+T = TypeVar("T")
 
 
 def make_engine(url: str, *, pool_size: int = 5,
@@ -104,6 +108,82 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         return
     with lock.held(), engine.begin() as conn:
         yield conn
+
+
+class GroupCommit:
+    """Commits small writes of many threads together: one write lock, one transaction, one commit.
+
+    SQLite commits one writer at a time, and taking the lock and committing cost more than the
+    few statements of a registration or a scan. A thread with a unit of work (a function of the
+    connection, returning its result) joins a queue; the first in line takes the write lock, then
+    everyone who queued meanwhile (up to `max_units`), runs their units in one transaction in
+    queue order, and commits. Each thread gets its own unit's result only after the commit. If a
+    unit raises, that transaction is rolled back and the batch runs again one unit per
+    transaction, so that each gets exactly its own outcome: units must do database work only.
+
+    Other databases (PostgreSQL commits concurrently) run each unit in its own transaction.
+    """
+
+    def __init__(self, engine: Engine, max_units: int = 32):
+        self.engine = engine
+        self.max_units = max_units
+        self._queue: collections.deque[_Unit] = collections.deque()
+        self._turn = threading.Condition()
+
+    def run(self, work: Callable[[Connection], T]) -> T:
+        if getattr(self.engine, "info_write_lock", None) is None:
+            with self.engine.begin() as conn:
+                return work(conn)
+        unit = _Unit(work)
+        with self._turn:
+            self._queue.append(unit)
+            while not unit.done and self._queue[0] is not unit:
+                self._turn.wait()
+        if not unit.done:
+            self._lead(unit)
+        return unit.outcome()
+
+    def _lead(self, own: _Unit) -> None:
+        batch: list[_Unit] = []
+        try:
+            with write_transaction(self.engine) as conn:
+                with self._turn:
+                    batch = list(itertools.islice(self._queue, self.max_units))
+                for unit in batch:
+                    unit.value = unit.work(conn)
+        except Exception as exc:  # noqa: BLE001 - handed to the unit it belongs to
+            batch = batch or [own]
+            if len(batch) == 1:
+                batch[0].error = exc
+            else:
+                for unit in batch:
+                    unit.run_alone(self.engine)
+        finally:
+            with self._turn:
+                for unit in batch or [own]:
+                    unit.done = True
+                    self._queue.popleft()
+                self._turn.notify_all()
+
+
+@dataclasses.dataclass(eq=False)
+class _Unit:
+    work: Callable[[Connection], object]
+    value: object = None
+    error: Exception | None = None
+    done: bool = False
+
+    def run_alone(self, engine: Engine) -> None:
+        try:
+            with write_transaction(engine) as conn:
+                self.value, self.error = self.work(conn), None
+        except Exception as exc:  # noqa: BLE001 - handed to the unit's own thread
+            self.error = exc
+
+    def outcome(self):
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 def readonly(engine: Engine) -> Engine:

@@ -14,6 +14,7 @@ SERVICE = "registration"
 
 def create_app(settings: ServiceSettings | None = None) -> Flask:
     """Create the registration app; settings come from the environment unless given."""
+    from forumops_shared.db import GroupCommit
     from forumops_shared.ratelimit import RateLimit
     from forumops_shared.signing_keys import KeyRing
 
@@ -31,6 +32,6 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.import_body_limit
     engine = app.extensions["forumops"]["engine"]
     app.extensions[SERVICE] = Context(engine, config, KeyRing(engine, ticket_keys, config.ticket_private_key),
-                                      RateLimit(config.rate_limit), ForumCache(engine))
+                                      RateLimit(config.rate_limit), ForumCache(engine), GroupCommit(engine))
     install_refusals(app, REASONS)
     return app

@@ -8,7 +8,7 @@ from cachetools import TTLCache
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.db import readonly, write_transaction
+from forumops_shared.db import GroupCommit, readonly, write_transaction
 from forumops_shared.http import bearer_token, json_body, query_args, require_token, uploaded_file
 from forumops_shared.ratelimit import RateLimit
 
@@ -31,6 +31,7 @@ def install(app, config: CheckinConfig) -> None:
     app.extensions["checkin"] = config
     app.extensions["checkin.limits"] = Limits(RateLimit(config.join_rate_limit), RateLimit(config.device_rate_limit))
     app.extensions["checkin.stats"] = (TTLCache(maxsize=256, ttl=config.stats_max_age_s), threading.Lock())
+    app.extensions["checkin.commits"] = GroupCommit(app.extensions["forumops"]["engine"])  # single scans
     app.config["MAX_CONTENT_LENGTH"] = config.upload_body_limit
     app.register_blueprint(bp)
 
@@ -95,9 +96,10 @@ def check_in(slug: str, code: str):
     with readonly(_engine()).connect() as conn:  # device, signature and the person: no write lock
         device = _device_here(conn, slug, code)
         prepared = scans.prepare(conn, device, data["ticket"])
-    with write_transaction(_engine()) as conn:
-        body = scans.record(conn, device, prepared, scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"]))
-    return jsonify(body)
+    command = scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"])
+    # recorded in one transaction with other devices' scans arriving meanwhile (GroupCommit)
+    return jsonify(current_app.extensions["checkin.commits"].run(
+        lambda conn: scans.record(conn, device, prepared, command)))
 
 
 @bp.post("/forums/<slug>/points/<code>/checkins/batch")

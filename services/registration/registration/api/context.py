@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.db import readonly, write_transaction
+from forumops_shared.db import GroupCommit, readonly, write_transaction
 from forumops_shared.ratelimit import RateLimit
 
 from ..config import RegistrationConfig
@@ -69,6 +69,7 @@ class Context:
     keys: KeyRing
     rate_limit: RateLimit
     forums: ForumCache
+    commits: GroupCommit  # the public submit's short writes, committed together
 
     def write(self) -> contextlib.AbstractContextManager[Connection]:
         return write_transaction(self.engine)

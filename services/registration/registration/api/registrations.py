@@ -32,20 +32,24 @@ def register(slug: str):
     forum = ctx().forums.forum(slug)
     draft = cases.prepare(lambda code: ctx().forums.point(slug, code), forum, data, signing_key,
                           consent_version=ctx().config.consent_version)
+
+    def store(conn) -> tuple[int, dict]:
+        # Only what must be atomic runs while holding the write lock, with other submits' (GroupCommit).
+        if key and (stored := idempotency.claim(conn, scope, key, fingerprint)):
+            return stored.status, stored.body
+        status = cases.commit(conn, draft)
+        body = cases.registered_view(draft, forum.slug, status, conn)
+        if key:
+            idempotency.remember(conn, scope, key, draft.values["id"], idempotency.StoredAnswer(201, body))
+        return 201, body
+
     try:
-        # Only what must be atomic runs while holding the write lock.
-        with ctx().write() as conn:
-            if key and (stored := idempotency.claim(conn, scope, key, fingerprint)):
-                return jsonify(stored.body), stored.status
-            status = cases.commit(conn, draft)
-            body = cases.registered_view(draft, forum.slug, status, conn)
-            if key:
-                idempotency.remember(conn, scope, key, draft.values["id"], idempotency.StoredAnswer(201, body))
+        http_status, body = ctx().commits.run(store)
     except IntegrityError as exc:
         if cases.is_duplicate_email(exc):
             raise RegistrationError("already_registered") from exc
         raise
-    return jsonify(body), 201
+    return jsonify(body), http_status
 
 
 @bp.post("/forums/<slug>/registrations/import")

@@ -166,10 +166,13 @@ class GroupCommit:
                 self._turn.notify_all()
 
 
+_NOT_RUN = object()
+
+
 @dataclasses.dataclass(eq=False)
 class _Unit:
     work: Callable[[Connection], object]
-    value: object = None
+    value: object = _NOT_RUN
     error: Exception | None = None
     done: bool = False
 
@@ -183,6 +186,8 @@ class _Unit:
     def outcome(self):
         if self.error is not None:
             raise self.error
+        if self.value is _NOT_RUN:  # the leading thread was stopped (a worker's shutdown) mid-batch
+            raise RuntimeError("the write was not committed: the thread committing it stopped")
         return self.value
 
 

@@ -18,7 +18,8 @@ pin_cpus = os.environ.get("FORUMOPS_WEB_PIN_CPUS", "1") != "0"
 
 
 def pre_fork(server, worker):
-    """Give the new worker the CPU (of those this process may use) that the fewest live workers have.
+    """Give the new worker the CPU (of those this process may use) that the fewest of its live
+    sibling workers have.
 
     The threads of one worker take turns at one GIL. On one core a turn passes cheaply; spread
     over cores, every hand-over wakes a thread on the other core and the objects they share move
@@ -28,8 +29,13 @@ def pre_fork(server, worker):
     if not pin_cpus or not hasattr(os, "sched_getaffinity"):
         return
     allowed = sorted(os.sched_getaffinity(0))
+    # Ties go round from a CPU that depends on this gunicorn (its pid), so that several of them
+    # on one machine (three APIs; containers sharing a host) spread out instead of all starting
+    # at the first CPU.
+    first = server.pid % len(allowed)
+    order = allowed[first:] + allowed[:first]
     taken = [getattr(w, "forumops_cpu", None) for w in server.WORKERS.values()]
-    worker.forumops_cpu = min(allowed, key=lambda cpu: (taken.count(cpu), cpu))
+    worker.forumops_cpu = min(order, key=lambda cpu: (taken.count(cpu), order.index(cpu)))
 
 
 def post_fork(server, worker):

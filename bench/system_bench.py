@@ -181,32 +181,15 @@ def scan_file(path: Path, tickets: list[tuple[str, str]], devices: dict[str, str
     return path
 
 
-def latencies(checkin_url: str, certificates_url: str) -> tuple[list[tuple[float, float]], int, float]:
-    """(seconds into the run of each accepted scan, seconds to its certificate) in scan order; how
-    many accepted scans have no certificate; seconds from the last accepted scan to the last certificate."""
-    engine = make_engine(checkin_url)
-    with readonly(engine).connect() as conn:
-        accepted = dict(conn.execute(select(scans.c.registration_id, scans.c.recorded_at)
-                                     .where(scans.c.outcome == "accepted")).all())
-    engine.dispose()
-    engine = make_engine(certificates_url)
-    with readonly(engine).connect() as conn:
-        issued = dict(conn.execute(select(certificates.c.registration_id, certificates.c.issued_at)
-                                   .where(certificates.c.kind == "attendance")).all())
-    engine.dispose()
-    if not accepted:
-        return [], 0, float("nan")
-    first = min(accepted.values())
-    found = sorted(((at - first).total_seconds(), (issued[rid] - at).total_seconds())
-                   for rid, at in accepted.items() if rid in issued)
-    tail = (max(issued.values()) - max(accepted.values())).total_seconds() if found else float("nan")
-    return found, sum(rid not in issued for rid in accepted), tail
+@dataclass
+class Moments:
+    """When each accepted scan's person went through each step, by registration id."""
+    recorded: dict[str, datetime]  # the scan, in check-in's database
+    published: dict[str, datetime]  # its check-in event acknowledged by the broker (outbox published_at)
+    issued: dict[str, datetime]  # the certificate, in certificates' database
 
 
-def legs(checkin_url: str, certificates_url: str) -> dict[str, tuple[float, float]]:
-    """Where scan -> certificate spends its time, p50 and p99 of each leg: "relay" (the scan
-    recorded -> its check-in event acknowledged by the broker, outbox published_at) and
-    "certificates" (acknowledged -> certificate issued)."""
+def moments(checkin_url: str, certificates_url: str) -> Moments:
     engine = make_engine(checkin_url)
     with readonly(engine).connect() as conn:
         recorded = dict(conn.execute(select(scans.c.registration_id, scans.c.recorded_at)
@@ -219,9 +202,29 @@ def legs(checkin_url: str, certificates_url: str) -> dict[str, tuple[float, floa
         issued = dict(conn.execute(select(certificates.c.registration_id, certificates.c.issued_at)
                                    .where(certificates.c.kind == "attendance")).all())
     engine.dispose()
-    both = [rid for rid in recorded if published.get(rid) and rid in issued]
-    relay = sorted((published[rid] - recorded[rid]).total_seconds() for rid in both)
-    rest = sorted((issued[rid] - published[rid]).total_seconds() for rid in both)
+    return Moments(recorded, published, issued)
+
+
+def latencies(m: Moments) -> tuple[list[tuple[float, float]], int, float]:
+    """(seconds into the run of each accepted scan, seconds to its certificate) in scan order; how
+    many accepted scans have no certificate; seconds from the last accepted scan to the last certificate."""
+    accepted, issued = m.recorded, m.issued
+    if not accepted:
+        return [], 0, float("nan")
+    first = min(accepted.values())
+    found = sorted(((at - first).total_seconds(), (issued[rid] - at).total_seconds())
+                   for rid, at in accepted.items() if rid in issued)
+    tail = (max(issued.values()) - max(accepted.values())).total_seconds() if found else float("nan")
+    return found, sum(rid not in issued for rid in accepted), tail
+
+
+def legs(m: Moments) -> dict[str, tuple[float, float]]:
+    """Where scan -> certificate spends its time, p50 and p99 of each leg: "relay" (the scan
+    recorded -> its check-in event acknowledged by the broker) and "certificates" (acknowledged ->
+    certificate issued)."""
+    both = [rid for rid in m.recorded if m.published.get(rid) and rid in m.issued]
+    relay = sorted((m.published[rid] - m.recorded[rid]).total_seconds() for rid in both)
+    rest = sorted((m.issued[rid] - m.published[rid]).total_seconds() for rid in both)
     return {"relay": (percentile(relay, 0.5), percentile(relay, 0.99)),
             "certificates": (percentile(rest, 0.5), percentile(rest, 0.99))}
 
@@ -279,9 +282,9 @@ def measure(args) -> dict:
             _wait(lambda: _count(env["certificates"]["CERTIFICATES_DATABASE_URL"], certificates) >= accepted,
                   "a certificate for every accepted scan", limit_s=900)
             rss = sampler.stop()
-            found, missing, drained_s = latencies(env["checkin"]["CHECKIN_DATABASE_URL"],
-                                       env["certificates"]["CERTIFICATES_DATABASE_URL"])
-            split = legs(env["checkin"]["CHECKIN_DATABASE_URL"], env["certificates"]["CERTIFICATES_DATABASE_URL"])
+            seen = moments(env["checkin"]["CHECKIN_DATABASE_URL"], env["certificates"]["CERTIFICATES_DATABASE_URL"])
+            found, missing, drained_s = latencies(seen)
+            split = legs(seen)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     ordered = sorted(latency for _, latency in found)

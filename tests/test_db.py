@@ -12,6 +12,8 @@ from forumops_shared.outbox import Lease
 from forumops_shared.plumbing import processed_events
 from registration.migrate import upgrade
 
+from .support.waiting import wait_until
+
 
 @pytest.fixture
 def engine(settings_for):
@@ -110,15 +112,9 @@ def test_writers_who_queue_while_the_lock_is_taken_share_one_commit(engine):
     with ThreadPoolExecutor(max_workers=10) as pool:
         with lock.held():  # another writer holds the database: ten submits arrive meanwhile
             futures = [pool.submit(commits.run, _processed(f"q-{i}")) for i in range(10)]
-            _wait_for(lambda: len(commits._queue) == 10)
+            wait_until(lambda: len(commits._queue) == 10, timeout_s=10, message="ten queued writers")
         assert sorted(f.result(timeout=30) for f in futures) == sorted(f"q-{i}" for i in range(10))
     assert len(count) == 1
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(processed_events)).scalar() == 10
 
-
-def _wait_for(condition, timeout_s: float = 10) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)

@@ -1,10 +1,14 @@
 """Staff devices scanning tickets at a connection point."""
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from sqlalchemy import event
+
 from checkin.tables import checkins, scans
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
 
 from ..support.openapi_check import undescribed_routes
+from ..support.waiting import wait_until
 from .conftest import ADMIN
 
 
@@ -94,6 +98,45 @@ def test_eight_doors_scanning_one_ticket_at_once_admit_it_exactly_once(door):
     assert sorted(outcomes) == ["accepted"] + ["duplicate"] * 7
     assert door.count(checkins) == 1
     assert len([e for e in door.events() if e.type == PARTICIPANT_CHECKED_IN]) == 1
+
+
+def test_scans_arriving_together_are_recorded_in_one_commit_each_with_its_own_answer(door):
+    engine = door.app.extensions["forumops"]["engine"]
+    if getattr(engine, "info_write_lock", None) is None:
+        pytest.skip("PostgreSQL commits concurrently: each scan is its own transaction")
+    an, binh, cuong = (door.api.register(door.slug, door.api.person(point)).json
+                       for point in ("HN-01", "HN-01", "HP-01"))
+    door.deliver()
+    front, side, harbour = door.device(), door.device(), door.device("HP-01")
+    sent = [(front, an, "an-front"), (side, an, "an-side"),  # two doors, one person
+            (front, binh, "binh"), (front, binh, "binh"),  # a retry while the first is still queued
+            (harbour, cuong, "cuong"), (harbour, {"ticket": {"code": "ZZZZZ-ZZZZZ"}}, "stranger")]
+    commits, queue = [], door.app.extensions["checkin.commits"]._queue
+    event.listen(engine, "commit", lambda conn: commits.append(1))
+
+    def scan(item):
+        device, person, scan_id = item
+        ticket = person["ticket"].get("qr_payload") or person["ticket"]["code"]
+        return door.app.test_client().post(f"/api/v1/forums/{door.slug}/points/{device['point']}/checkins",
+                                           json={"ticket": ticket, "scan_id": scan_id},
+                                           headers={"Authorization": f"Bearer {device['token']}"}).json
+
+    with ThreadPoolExecutor(max_workers=len(sent)) as pool:
+        with engine.info_write_lock.held():  # another writer holds the database meanwhile
+            futures = [pool.submit(scan, item) for item in sent]
+            wait_until(lambda: len(queue) == len(sent), timeout_s=10, message="six queued scans")
+        answers = [f.result(timeout=30) for f in futures]
+    assert len(commits) == 1
+    assert sorted(a["outcome"] for a in answers[:2]) == ["accepted", "duplicate"]
+    duplicate = next(a for a in answers[:2] if a["outcome"] == "duplicate")
+    assert duplicate["first"]["point"] == "HN-01" and duplicate["registration"]["id"] == an["id"]
+    assert answers[2] == answers[3] and answers[2]["outcome"] == "accepted"
+    assert [a["outcome"] for a in answers[4:]] == ["accepted", "rejected"]
+    assert door.count(scans) == 5 and door.count(checkins) == 3
+    assert sorted(e.subject for e in door.events() if e.type == PARTICIPANT_CHECKED_IN) == sorted(
+        p["id"] for p in (an, binh, cuong))
+    kept, recounted = door.kept_and_recounted()
+    assert kept == recounted
 
 
 def test_the_openapi_document_describes_every_check_in_route(door):

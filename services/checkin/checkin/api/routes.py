@@ -31,7 +31,7 @@ def install(app, config: CheckinConfig) -> None:
     app.extensions["checkin"] = config
     app.extensions["checkin.limits"] = Limits(RateLimit(config.join_rate_limit), RateLimit(config.device_rate_limit))
     app.extensions["checkin.stats"] = (TTLCache(maxsize=256, ttl=config.stats_max_age_s), threading.Lock())
-    app.extensions["checkin.commits"] = GroupCommit(app.extensions["forumops"]["engine"])  # single scans
+    app.extensions["checkin.commits"] = GroupCommit(app.extensions["forumops"]["engine"], scans.record_all)
     app.config["MAX_CONTENT_LENGTH"] = config.upload_body_limit
     app.register_blueprint(bp)
 
@@ -97,9 +97,8 @@ def check_in(slug: str, code: str):
         device = _device_here(conn, slug, code)
         prepared = scans.prepare(conn, device, data["ticket"])
     command = scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"])
-    # recorded in one transaction with other devices' scans arriving meanwhile (GroupCommit)
-    return jsonify(current_app.extensions["checkin.commits"].run(
-        lambda conn: scans.record(conn, device, prepared, command)))
+    # recorded together with other doors' scans arriving meanwhile (GroupCommit)
+    return jsonify(current_app.extensions["checkin.commits"].run(scans.PendingScan(device, prepared, command)))
 
 
 @bp.post("/forums/<slug>/points/<code>/checkins/batch")

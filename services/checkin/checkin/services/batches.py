@@ -20,7 +20,7 @@ from forumops_shared.tickets import PREFIX, TicketClaims, TicketError, normalise
 
 from ..domain import FirstCheckin, ForumView, ScanDecision, decide_scan, judge_offline
 from ..tables import conflicts, scans
-from .scans import admit, first_checkins, forum_view, registrations_of
+from .scans import Admission, admit, first_checkins, forum_view, registrations_of
 
 _VERIFIERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ticket-verify")  # signatures run outside the GIL
 
@@ -117,12 +117,13 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
              "reason": r.decision.reason, "known_to_checkin": r.decision.known_to_checkin,
              "scanned_at": r.scan.scanned_at, "recorded_at": now, "offline": True, "forced": r.forced}
             for r in results]
-    conn.execute(scans.insert(), rows)
-    pks = _scan_pks(conn, device, [r.scan.scan_id for r in results])
-    admissions = [(r.decision.registration_id, pk, r.scan.scanned_at, r.forced)
-                  for r, pk in zip(results, pks) if r.admits]
-    admitted = admit(conn, device, admissions, "offline_batch")
-    late = [(r, pk) for r, pk in zip(results, pks) if r.admits and r.decision.registration_id not in admitted]
+    # All new: upload() left out the scan_ids stored before. A concurrent upload of the same scans
+    # breaks the unique key instead, and the route tries again (then finds them stored).
+    new = dict(conn.execute(_INSERT, rows).all())
+    pks = [new[r.scan.scan_id] for r in results]
+    admitted = admit(conn, [Admission(device, r.decision.registration_id, pk, r.scan.scanned_at, r.forced)
+                            for r, pk in zip(results, pks) if r.admits], "offline_batch")
+    late = [(r, pk) for r, pk in zip(results, pks) if r.admits and pk not in admitted]
     if late:  # another door admitted them while this batch was being decided
         firsts = first_checkins(conn, [r.decision.registration_id for r, _ in late])
         for r, pk in late:
@@ -142,19 +143,12 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
         conn.execute(conflicts.insert(), found)
 
 
-_PKS = select(scans.c.scan_id, scans.c.id).where(scans.c.device_id == bindparam("device"),
-                                                 scans.c.scan_id.in_(bindparam("keys", expanding=True)))
+# with RETURNING over many rows: SQLAlchemy sends one multi-row INSERT per thousand rows
+_INSERT = scans.insert().returning(scans.c.scan_id, scans.c.id)
 _STORED = (select(scans.c.scan_id, scans.c.outcome, scans.c.reason, scans.c.registration_id, scans.c.forced,
                   conflicts.c.id.isnot(None).label("conflict"))
            .outerjoin(conflicts, conflicts.c.scan == scans.c.id)
            .where(scans.c.device_id == bindparam("device"), scans.c.scan_id.in_(bindparam("keys", expanding=True))))
-
-
-def _scan_pks(conn: Connection, device: Row, scan_ids: list[str]) -> list[int]:
-    """The primary keys of these just-recorded scans, in the same order (RETURNING with ordered
-    executemany runs row by row on SQLite)."""
-    found = dict(rows_for_keys(conn, _PKS, scan_ids, device=device.id))
-    return [found[scan_id] for scan_id in scan_ids]
 
 
 def _stored(conn: Connection, device: Row, scan_ids: list[str]) -> dict[str, dict]:

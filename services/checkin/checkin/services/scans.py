@@ -1,10 +1,11 @@
 """One scan at a door: decided (domain.decide_scan), stored whatever the outcome, admitted once.
 
 A scan reads first (`prepare`: the ticket's signature, what check-in knows of the person, their
-first check-in) without the write lock, then records in a short write transaction (`record`):
-the scan row (its (device, scan_id) key makes a retry a no-op that returns the first answer),
-and for an admission the check-in row, whose primary key lets exactly one of two simultaneous
-doors through, the live count and the event.
+first check-in) without the write lock. It is then recorded with the scans of other doors that
+arrived meanwhile, in one short write transaction (`record_all`, through GroupCommit): the scan
+rows (their (device, scan_id) key makes a retry a no-op that returns the first answer), and for
+admissions the check-in rows, whose primary key lets exactly one of two simultaneous doors
+through, the live counts and the events.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.db import as_utc, insert_ignore, rows_for_keys
+from forumops_shared.db import as_utc, rows_for_keys
 from forumops_shared.events import new_events
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
 from forumops_shared.outbox import stage_events
@@ -65,31 +66,61 @@ def prepare(conn: Connection, device: Row, ticket: str) -> Prepared:
     return Prepared(forum, claims, registration, full_name, first, None)
 
 
-def record(conn: Connection, device: Row, prepared: Prepared, command: ScanCommand) -> dict:
-    """Decide and record one scan; the same scan_id again returns the first answer, records nothing."""
+@dataclass(frozen=True)
+class PendingScan:
+    """A single scan ready to record: its device, what `prepare` read, what the device sent."""
+
+    device: Row
+    prepared: Prepared
+    command: ScanCommand
+
+
+def record_all(conn: Connection, pending: list[PendingScan]) -> list[dict]:
+    """Decide and record single scans of any devices together (GroupCommit): one statement per table.
+
+    A scan_id recorded before (or twice in `pending`) returns its first answer and records nothing.
+    Two scans admitting one person (two doors, the same instant): the first in order gets in."""
     now = datetime.now(timezone.utc)
-    p = prepared
+    decisions = [_decide(p.prepared, p.device, now) for p in pending]
+    rows = [{"device_id": p.device.id, "scan_id": p.command.scan_id, "forum": p.device.forum, "point": p.device.point,
+             "registration_id": d.registration_id, "outcome": d.outcome, "reason": d.reason,
+             "known_to_checkin": d.known_to_checkin, "scanned_at": p.command.scanned_at or now, "recorded_at": now,
+             "offline": False, "forced": False} for p, d in zip(pending, decisions)]
+    pks = store_scans(conn, rows)
+    admissions = [Admission(p.device, d.registration_id, pk, row["scanned_at"])
+                  for p, d, row, pk in zip(pending, decisions, rows, pks) if pk and d.outcome == "accepted"]
+    admitted = admit(conn, admissions, "scan")
+    # Others admitted a moment ago (another door, or earlier in this batch): the primary key let one through.
+    late = {a.scan: a.registration_id for a in admissions if a.scan not in admitted}
+    firsts = {}
+    if late:
+        conn.execute(_NOW_DUPLICATE, [{"pk": pk} for pk in late])
+        firsts = first_checkins(conn, late.values())
+    answers = []
+    for p, d, row, pk in zip(pending, decisions, rows, pks):
+        if pk is None:  # this scan_id was recorded before: its first answer, nothing new
+            stored = conn.execute(_STORED_SCAN, {"device": p.device.id, "scan_id": p.command.scan_id}).one()
+            answers.append(answer(conn, stored))
+        elif pk in late:
+            row.update(outcome="duplicate", reason="already_checked_in")
+            answers.append(_answer(row, p.prepared.full_name, firsts.get(d.registration_id)))
+        else:
+            answers.append(_answer(row, p.prepared.full_name, d.first))
+    return answers
+
+
+def _decide(p: Prepared, device: Row, now: datetime) -> ScanDecision:
     if p.refusal:
-        decision = ScanDecision("rejected", p.refusal, known_to_checkin=False)
-    else:
-        decision = decide_scan(claims=p.claims, registration=p.registration, forum=p.forum,
-                               device_point=device.point, now=now, first=p.first)
-    row = {"device_id": device.id, "scan_id": command.scan_id, "forum": device.forum, "point": device.point,
-           "registration_id": decision.registration_id, "outcome": decision.outcome, "reason": decision.reason,
-           "known_to_checkin": decision.known_to_checkin, "scanned_at": command.scanned_at or now,
-           "recorded_at": now, "offline": False, "forced": False}
-    scan_pk = insert_ignore(conn, scans, row)
-    if not scan_pk:  # this scan_id was recorded before: its first answer, nothing new
-        stored = conn.execute(_STORED_SCAN, {"device": device.id, "scan_id": command.scan_id}).one()
-        return answer(conn, stored)
-    first = decision.first
-    admission = (decision.registration_id, scan_pk, row["scanned_at"], False)
-    if decision.outcome == "accepted" and not admit(conn, device, [admission], "scan"):
-        # Another door admitted this person a moment ago: the primary key let only one through.
-        conn.execute(update(scans).where(scans.c.id == scan_pk).values(outcome="duplicate", reason="already_checked_in"))
-        row.update(outcome="duplicate", reason="already_checked_in")
-        first = first_checkins(conn, [decision.registration_id]).get(decision.registration_id)
-    return _answer(row, p.full_name, first)
+        return ScanDecision("rejected", p.refusal, known_to_checkin=False)
+    return decide_scan(claims=p.claims, registration=p.registration, forum=p.forum, device_point=device.point,
+                       now=now, first=p.first)
+
+
+def store_scans(conn: Connection, rows: list[dict]) -> list[int | None]:
+    """Insert scan rows; per row, in order, its new primary key, or None when its (device, scan_id)
+    was stored already (or earlier in `rows`)."""
+    new = {(device, scan_id): pk for device, scan_id, pk in conn.execute(_insert_scans(conn.dialect.name), rows)}
+    return [new.pop((row["device_id"], row["scan_id"]), None) for row in rows]
 
 
 def answer(conn: Connection, stored: Row) -> dict:
@@ -113,47 +144,53 @@ def _answer(row, full_name: str | None, first: FirstCheckin | None) -> dict:
 
 
 _STORED_SCAN = select(scans).where(scans.c.device_id == bindparam("device"), scans.c.scan_id == bindparam("scan_id"))
+_NOW_DUPLICATE = update(scans).where(scans.c.id == bindparam("pk")).values(outcome="duplicate",
+                                                                           reason="already_checked_in")
 
 
-def admit(conn: Connection, device: Row, admissions: list[tuple[str, int, datetime, bool]], source: str) -> set[str]:
-    """Check in (registration id, scan pk, time, forced) at the device's point, each person once.
+@dataclass(frozen=True)
+class Admission:
+    """A check-in to make: who, at the device's point, by which stored scan, when, forced or not."""
 
-    Returns the registration ids admitted now; the others were admitted already (a moment ago,
-    by another door: the primary key lets one through). Counts and events go with them."""
+    device: Row
+    registration_id: str
+    scan: int
+    at: datetime
+    forced: bool = False
+
+
+def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int]:
+    """Check people in, each once: returns the scans (primary keys) that admitted someone now.
+
+    The others' person was admitted already (a moment ago by another door, or by an earlier
+    admission in this list): the check-in's primary key lets one through. Counts and events go
+    with the admitted."""
     if not admissions:
         return set()
-    rows = [{"registration_id": rid, "forum": device.forum, "mode": "onsite", "point": device.point,
-             "device_id": device.id, "scan": scan_pk, "forced": forced, "checked_in_at": at}
-            for rid, scan_pk, at, forced in admissions]
-    if len(rows) == 1:
-        admitted = set(conn.execute(_insert_checkins_returning(conn.dialect.name), rows).scalars().all())
-    else:  # a plain executemany, then who got in: far quicker than RETURNING row by row
-        conn.execute(_insert_checkins(conn.dialect.name), rows)
-        ours = {row["scan"] for row in rows}
-        admitted = {rid for rid, scan_pk in rows_for_keys(conn, _ADMITTED, [row["registration_id"] for row in rows])
-                    if scan_pk in ours}
-    counts.add(conn, [(device.forum, device.point, "arrived", len(admitted))])
+    rows = [{"registration_id": a.registration_id, "forum": a.device.forum, "mode": "onsite", "point": a.device.point,
+             "device_id": a.device.id, "scan": a.scan, "forced": a.forced, "checked_in_at": a.at} for a in admissions]
+    admitted = set(conn.execute(_insert_checkins(conn.dialect.name), rows).scalars())
+    rows = [row for row in rows if row["scan"] in admitted]
+    counts.add(conn, [(row["forum"], row["point"], "arrived", 1) for row in rows])
     stage_events(conn, new_events(PARTICIPANT_CHECKED_IN, [(row["registration_id"], {
-        "checkin_id": secrets.token_hex(16), "registration_id": row["registration_id"], "forum": device.forum,
-        "mode": "onsite", "point": device.point, "checked_in_at": row["checked_in_at"].isoformat(),
-        "forced": row["forced"], "source": source}) for row in rows if row["registration_id"] in admitted],
+        "checkin_id": secrets.token_hex(16), "registration_id": row["registration_id"], "forum": row["forum"],
+        "mode": "onsite", "point": row["point"], "checked_in_at": row["checked_in_at"].isoformat(),
+        "forced": row["forced"], "source": source}) for row in rows],
         source=SOURCE, shape="checkin.services.scans.admit"))
     return admitted
+
+
+# Both with RETURNING over many rows: SQLAlchemy sends them as one multi-row INSERT ("insertmanyvalues").
+@functools.cache
+def _insert_scans(dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(scans).on_conflict_do_nothing().returning(scans.c.device_id, scans.c.scan_id, scans.c.id)
 
 
 @functools.cache
 def _insert_checkins(dialect_name: str):
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(checkins).on_conflict_do_nothing()
-
-
-@functools.cache
-def _insert_checkins_returning(dialect_name: str):
-    return _insert_checkins(dialect_name).returning(checkins.c.registration_id)
-
-
-_ADMITTED = select(checkins.c.registration_id, checkins.c.scan).where(
-    checkins.c.registration_id.in_(bindparam("keys", expanding=True)))
+    return dialect.insert(checkins).on_conflict_do_nothing().returning(checkins.c.scan)
 
 
 class _ForumViews:

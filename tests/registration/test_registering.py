@@ -1,12 +1,16 @@
 """The public registration: what is stored, what is refused and why, retries, tickets."""
 import unicodedata
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from sqlalchemy import event
 
 from forumops_shared.events.registry import PARTICIPANT_REGISTERED
 from forumops_shared.tickets import TicketError, b64, unb64, verify
 
 from ..support.openapi_check import undescribed_routes
+from ..support.waiting import wait_until
 
 
 @pytest.fixture
@@ -115,6 +119,49 @@ def test_an_idempotency_key_reused_for_another_body_is_refused(api, forum):
     api.register(forum, api.person(), headers={"Idempotency-Key": "k-1"})
     response = api.register(forum, api.person(), headers={"Idempotency-Key": "k-1"})
     assert response.status_code == 422 and response.json["reason"] == "idempotency_key_reused"
+
+
+def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_answer(api, forum):
+    engine = api.app.extensions["forumops"]["engine"]
+    if getattr(engine, "info_write_lock", None) is None:
+        pytest.skip("PostgreSQL commits concurrently: each submit is its own transaction")
+    api.put_point(forum, "DN-01", capacity=1, province="Đà Nẵng")
+    retried, taken = api.person("HN-01"), api.person("HN-01")
+    api.register(forum, taken)
+    sent = [(api.person("DN-01"), None), (api.person("DN-01"), None), (api.person("DN-01"), None),  # one place
+            (retried, "retry-1"), (retried, "retry-1"),  # a retry while the first is still queued
+            (api.person(), None),  # online
+            ({**api.person("HN-01"), "email": taken["email"].upper()}, None)]  # already registered
+    commits, queue = [], api.app.extensions["registration"].commits._queue
+    event.listen(engine, "commit", lambda conn: commits.append(1))
+
+    def submit(item):
+        body, key = item
+        return api.app.test_client().post(f"/api/v1/forums/{forum}/registrations", json=body,
+                                          headers={"Idempotency-Key": key} if key else {})
+
+    with ThreadPoolExecutor(max_workers=len(sent)) as pool:
+        with engine.info_write_lock.held():  # another writer holds the database meanwhile
+            futures = [pool.submit(submit, item) for item in sent]
+            wait_until(lambda: len(queue) == len(sent), timeout_s=10, message="seven queued submits")
+        answers = [f.result(timeout=30) for f in futures]
+    # The duplicate email failed the shared transaction: each was then stored alone, with its own outcome.
+    assert [a.status_code for a in answers] == [201] * 6 + [409]
+    assert answers[6].json["reason"] == "already_registered"
+    da_nang = sorted((a.json["status"], a.json["waitlist_position"]) for a in answers[:3])
+    assert da_nang == [("confirmed", None), ("waitlisted", 1), ("waitlisted", 2)]
+    assert answers[3].json == answers[4].json and answers[5].json["status"] == "confirmed"
+    assert len(api.events(PARTICIPANT_REGISTERED)) == 1 + 5
+    commits.clear()
+    more = [(api.person("DN-01"), None), (api.person("DN-01"), None), (api.person(), None), (retried, "retry-1")]
+    with ThreadPoolExecutor(max_workers=len(more)) as pool:  # and without a failure: one commit for all
+        with engine.info_write_lock.held():
+            futures = [pool.submit(submit, item) for item in more]
+            wait_until(lambda: len(queue) == len(more), timeout_s=10, message="four queued submits")
+        again = [f.result(timeout=30) for f in futures]
+    assert len(commits) == 1 and [a.status_code for a in again] == [201] * 4
+    assert sorted(a.json["waitlist_position"] for a in again[:2]) == [3, 4]
+    assert again[3].json == answers[3].json  # the key's first answer, still
 
 
 def test_the_ticket_verifies_with_the_published_key_and_fails_when_one_byte_changes(api, forum):

@@ -23,6 +23,7 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     from .api import forums, openapi, pages, registrations
     from .api.context import Context, ForumCache
     from .reasons import REASONS
+    from .services.registrations import store_all
     from .tables import ticket_keys
 
     settings = settings or load_settings(SERVICE)
@@ -32,6 +33,7 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.import_body_limit
     engine = app.extensions["forumops"]["engine"]
     app.extensions[SERVICE] = Context(engine, config, KeyRing(engine, ticket_keys, config.ticket_private_key),
-                                      RateLimit(config.rate_limit), ForumCache(engine), GroupCommit(engine))
+                                      RateLimit(config.rate_limit), ForumCache(engine),
+                                      GroupCommit(engine, store_all))
     install_refusals(app, REASONS)
     return app

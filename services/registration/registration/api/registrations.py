@@ -32,19 +32,9 @@ def register(slug: str):
     forum = ctx().forums.forum(slug)
     draft = cases.prepare(lambda code: ctx().forums.point(slug, code), forum, data, signing_key,
                           consent_version=ctx().config.consent_version)
-
-    def store(conn) -> tuple[int, dict]:
-        # Only what must be atomic runs while holding the write lock, with other submits' (GroupCommit).
-        if key and (stored := idempotency.claim(conn, scope, key, fingerprint)):
-            return stored.status, stored.body
-        status = cases.commit(conn, draft)
-        body = cases.registered_view(draft, forum.slug, status, conn)
-        if key:
-            idempotency.remember(conn, scope, key, draft.values["id"], idempotency.StoredAnswer(201, body))
-        return 201, body
-
-    try:
-        http_status, body = ctx().commits.run(store)
+    submit = cases.Submit(draft, forum.slug, (scope, key, fingerprint) if key else None)
+    try:  # stored with the other submits arriving meanwhile, in one short transaction (GroupCommit)
+        http_status, body = ctx().commits.run(submit)
     except IntegrityError as exc:
         if cases.is_duplicate_email(exc):
             raise RegistrationError("already_registered") from exc

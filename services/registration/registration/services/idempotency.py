@@ -1,12 +1,14 @@
 """Idempotency-Key: a retried submit gets the first answer, whatever happened in between."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import as_utc, insert_ignore
@@ -56,6 +58,24 @@ def claim(conn: Connection, scope: str, key: str, fingerprint: str) -> StoredAns
     return StoredAnswer(existing.status_code, json.loads(existing.response_body))
 
 
+def claim_all(conn: Connection, claims: list[tuple[str, str, str]]) -> set[tuple[str, str]]:
+    """Claim (scope, key, fingerprint)s with one statement; returns the (scope, key)s claimed now.
+
+    The others were claimed before (or earlier in the list): `claim` each of them, once the
+    answers of the ones claimed now are remembered, to get the answer given then."""
+    now = datetime.now(timezone.utc)
+    rows = [{"scope": scope, "key": key, "request_hash": fingerprint, "created_at": now}
+            for scope, key, fingerprint in claims]
+    return {(scope, key) for scope, key in conn.execute(_insert_claims(conn.dialect.name), rows)}
+
+
+@functools.cache
+def _insert_claims(dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (dialect.insert(idempotency_keys).on_conflict_do_nothing()
+            .returning(idempotency_keys.c.scope, idempotency_keys.c.key))
+
+
 def _expired(row) -> bool:
     return as_utc(row.created_at) < datetime.now(timezone.utc) - KEEP_FOR
 
@@ -64,6 +84,14 @@ def remember(conn: Connection, scope: str, key: str, registration_id: str, answe
     conn.execute(_REMEMBER, {"b_scope": scope, "b_key": key, "b_registration_id": registration_id,
                              "b_status_code": answer.status,
                              "b_response_body": json.dumps(answer.body, ensure_ascii=False)})
+
+
+def remember_all(conn: Connection, answers: list[tuple[str, str, str, int, dict]]) -> None:
+    """(scope, key, registration id, status, body) of keys claimed in this transaction."""
+    if answers:
+        conn.execute(_REMEMBER, [{"b_scope": scope, "b_key": key, "b_registration_id": rid, "b_status_code": status,
+                                  "b_response_body": json.dumps(body, ensure_ascii=False)}
+                                 for scope, key, rid, status, body in answers])
 
 
 def purge_expired(conn: Connection) -> int:

@@ -1,8 +1,9 @@
 """Places at a connection point: taking one, giving one back, promoting the waiting list.
 
-Every change goes through a conditional UPDATE of the point's row, so the row lock orders
-concurrent registrations at one point on PostgreSQL (SQLite serialises writers anyway): the last
-place goes to exactly one person, and a freed place to exactly the next in line.
+Every change goes through the point's row: a conditional UPDATE, or a read FOR UPDATE and then
+an UPDATE. The row lock orders concurrent registrations at one point on PostgreSQL (SQLite
+serialises writers anyway): the last place goes to exactly one person, and a freed place to
+exactly the next in line.
 """
 from __future__ import annotations
 
@@ -25,6 +26,32 @@ def take_place(conn: Connection, point_id: int) -> str:
         return "confirmed"
     conn.execute(_WAIT, {"pid": point_id})
     return "waitlisted"
+
+
+_COUNTERS = (select(points.c.id, points.c.capacity, points.c.confirmed, points.c.waitlisted)
+             .where(points.c.id.in_(bindparam("ids", expanding=True))).with_for_update())
+_ADD = update(points).where(points.c.id == bindparam("pid")).values(
+    confirmed=points.c.confirmed + bindparam("n_confirmed"), waitlisted=points.c.waitlisted + bindparam("n_waitlisted"))
+
+
+def take_places(conn: Connection, point_ids: list[int]) -> list[tuple[str, int | None]]:
+    """Places for several registrations, in order: ('confirmed', None) while their point has a
+    free place, then ('waitlisted', their place in line). Two statements however many there are."""
+    if not point_ids:
+        return []
+    free = {row.id: [max(0, row.capacity - row.confirmed), row.waitlisted]
+            for row in conn.execute(_COUNTERS, {"ids": sorted(set(point_ids))})}
+    taken = {pid: [0, 0] for pid in free}
+    places = []
+    for pid in point_ids:
+        if taken[pid][0] < free[pid][0]:
+            taken[pid][0] += 1
+            places.append(("confirmed", None))
+        else:
+            taken[pid][1] += 1
+            places.append(("waitlisted", free[pid][1] + taken[pid][1]))
+    conn.execute(_ADD, [{"pid": pid, "n_confirmed": c, "n_waitlisted": w} for pid, (c, w) in sorted(taken.items())])
+    return places
 
 
 def give_back(conn: Connection, point_id: int, status: str) -> list[str]:

@@ -16,12 +16,13 @@ from forumops_shared.events import Event, new_event
 from forumops_shared.http import hash_token
 from forumops_shared.normalise import email_key
 from forumops_shared.events import registry as types
-from forumops_shared.outbox import stage_event
+from forumops_shared.outbox import stage_event, stage_events
 from forumops_shared.tickets import SigningKey, TicketClaims, new_ticket_code
 
 from ..reasons import RegistrationError
 from ..tables import forums, points, registrations
-from .places import take_place
+from . import idempotency
+from .places import take_place, take_places
 
 SOURCE = "/forumops/registration"
 ACTIVE = ("confirmed", "waitlisted")
@@ -112,6 +113,53 @@ def commit(conn: Connection, draft: Draft) -> str:
     return status
 
 
+@dataclass(frozen=True)
+class Submit:
+    """A public submit ready to store: its draft, and its Idempotency-Key (scope, key, request fingerprint)."""
+
+    draft: Draft
+    forum_slug: str
+    idempotency: tuple[str, str, str] | None = None
+
+
+def store_all(conn: Connection, submits: list[Submit]) -> list[tuple[int, dict]]:
+    """Store submits that arrived together (GroupCommit) with one statement per table; per submit,
+    in order, its HTTP status and answer.
+
+    A submit whose Idempotency-Key was used before (or earlier in `submits`) gets the answer
+    given then, or idempotency_key_reused, and stores nothing."""
+    keyed = [s.idempotency for s in submits if s.idempotency]
+    claimed = idempotency.claim_all(conn, keyed) if keyed else set()
+    fresh = [s for s in submits if s.idempotency is None or s.idempotency[:2] in claimed]
+    with_points = [s for s in fresh if s.draft.point_id]
+    places = dict(zip(map(id, with_points), take_places(conn, [s.draft.point_id for s in with_points])))
+    answers: dict[int, tuple[int, dict]] = {}
+    rows, events = [], []
+    for submit in fresh:
+        draft = submit.draft
+        status, position = places.get(id(submit), ("confirmed", None))
+        rows.append({**draft.values, "status": status,
+                     "waitlisted_at": draft.values["created_at"] if status == "waitlisted" else None})
+        events.append(replace(draft.event, data={**draft.event.data, "status": status}))
+        answers[id(submit)] = (201, registered_view(draft, submit.forum_slug, status, position))
+    if rows:
+        conn.execute(_INSERT, rows)
+        stage_events(conn, events)
+        idempotency.remember_all(conn, [(*s.idempotency[:2], s.draft.values["id"], *answers[id(s)])
+                                        for s in fresh if s.idempotency])
+    for submit in submits:
+        if id(submit) not in answers:  # its key was claimed before: the answer given then
+            scope, key, fingerprint = submit.idempotency
+            stored = idempotency.claim(conn, scope, key, fingerprint)
+            if stored is None:  # the key had expired: claimed afresh, so stored as new
+                answers[id(submit)] = store_all(conn, [replace(submit, idempotency=None)])[0]
+                idempotency.remember(conn, scope, key, submit.draft.values["id"],
+                                     idempotency.StoredAnswer(*answers[id(submit)]))
+            else:
+                answers[id(submit)] = (stored.status, stored.body)
+    return [answers[id(s)] for s in submits]
+
+
 def register(conn: Connection, forum: Row, data: dict, key: SigningKey, *, consent_version: str,
              consent_source: str = "participant") -> tuple[Row, str]:
     """Both phases in the caller's transaction (imports); returns the stored row and the token."""
@@ -184,7 +232,7 @@ def view(conn: Connection, row: Row, key: SigningKey) -> dict:
     }
 
 
-def registered_view(draft: Draft, forum_slug: str, status: str, conn: Connection) -> dict:
+def registered_view(draft: Draft, forum_slug: str, status: str, position: int | None) -> dict:
     """The answer to a new registration, from the draft: no re-reading of what was just written."""
     v = draft.values
     return {
@@ -192,15 +240,10 @@ def registered_view(draft: Draft, forum_slug: str, status: str, conn: Connection
         "point": draft.event.data["point"], "language": v["language"], "full_name": v["full_name"],
         "email": v["email"], "phone": v["phone"], "organisation": v["organisation"], "role": v["role"],
         "ticket": {"code": v["ticket_code"], "qr_payload": draft.qr_payload} if status == "confirmed" else None,
-        "waitlist_position": _position_of_newest(conn, draft.point_id) if status == "waitlisted" else None,
+        "waitlist_position": position,
         "created_at": v["created_at"].isoformat(),
         "manage_token": draft.token,
     }
-
-
-def _position_of_newest(conn: Connection, point_id: int) -> int:
-    """The place in line of the person just added to the end of it."""
-    return conn.execute(select(points.c.waitlisted).where(points.c.id == point_id)).scalar_one()
 
 
 def waitlist_position(conn: Connection, row: Row) -> int | None:

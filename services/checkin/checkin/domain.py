@@ -59,15 +59,24 @@ class ScanDecision:
     first: FirstCheckin | None = None
 
 
+def read_scanned(scanned: str, forum: ForumView) -> tuple[TicketClaims | None, str | None, str | None]:
+    """What the scanned text is, without a database: (claims of a QR that verifies, a typed code
+    to look up, refusal reason)."""
+    text = scanned.strip()
+    if not text.startswith(PREFIX + "."):
+        return None, normalise_ticket_code(text), None
+    try:
+        return verify(text, forum.public_keys), None, None
+    except TicketError as exc:
+        return None, None, exc.reason
+
+
 def read_ticket(scanned: str, forum: ForumView, by_code) -> tuple[TicketClaims | None, RegistrationView | None, str | None]:
     """What the scanned text names: (claims, registration, refusal reason)."""
-    text = scanned.strip()
-    if text.startswith(PREFIX + "."):
-        try:
-            return verify(text, forum.public_keys), None, None
-        except TicketError as exc:
-            return None, None, exc.reason
-    registration = by_code(normalise_ticket_code(text))
+    claims, code, refusal = read_scanned(scanned, forum)
+    if code is None:
+        return claims, None, refusal
+    registration = by_code(code)
     return (None, registration, None) if registration else (None, None, "unknown_ticket")
 
 

@@ -1,6 +1,7 @@
 """The check-in API: devices, scans, offline batches, online attendance, stats and conflicts."""
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.db import GroupCommit, readonly, write_transaction
-from forumops_shared.http import bearer_token, json_body, query_args, require_token, uploaded_file
+from forumops_shared.http import Refusal, bearer_token, hash_token, json_body, query_args, require_token, uploaded_file
 from forumops_shared.ratelimit import RateLimit
 
 from .. import schemas as s
@@ -29,9 +30,11 @@ class Limits:
 
 def install(app, config: CheckinConfig) -> None:
     app.extensions["checkin"] = config
-    app.extensions["checkin.limits"] = Limits(RateLimit(config.join_rate_limit), RateLimit(config.device_rate_limit))
+    limits = app.extensions["checkin.limits"] = Limits(RateLimit(config.join_rate_limit),
+                                                       RateLimit(config.device_rate_limit))
     app.extensions["checkin.stats"] = (TTLCache(maxsize=256, ttl=config.stats_max_age_s), threading.Lock())
-    app.extensions["checkin.commits"] = GroupCommit(app.extensions["forumops"]["engine"], scans.record_all)
+    app.extensions["checkin.commits"] = GroupCommit(  # single scans
+        app.extensions["forumops"]["engine"], functools.partial(scans.record_all, device_limit=limits.device))
     app.config["MAX_CONTENT_LENGTH"] = config.upload_body_limit
     app.register_blueprint(bp)
 
@@ -93,12 +96,17 @@ def device_kit(slug: str, code: str):
 def check_in(slug: str, code: str):
     """Device: one scan (QR payload or typed code); the outcome is in the answer."""
     data = json_body(_scan, limit=_config().json_body_limit)
-    with readonly(_engine()).connect() as conn:  # device, signature and the person: no write lock
-        device = _device_here(conn, slug, code)
-        prepared = scans.prepare(conn, device, data["ticket"])
+    token = bearer_token()
+    if token is None:
+        raise Refusal("unauthenticated")
     command = scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"])
-    # recorded together with other doors' scans arriving meanwhile (GroupCommit)
-    return jsonify(current_app.extensions["checkin.commits"].run(scans.PendingScan(device, prepared, command)))
+    request = scans.ScanRequest(hash_token(token), slug, code, command, scans.read_ahead(slug, data["ticket"]))
+    # The device checked, the person read and the scan recorded together with other doors' scans
+    # arriving meanwhile: one short transaction of a few statements (GroupCommit).
+    outcome = current_app.extensions["checkin.commits"].run(request)
+    if isinstance(outcome, Refusal):
+        raise outcome
+    return jsonify(outcome)
 
 
 @bp.post("/forums/<slug>/points/<code>/checkins/batch")

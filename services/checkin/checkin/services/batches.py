@@ -16,9 +16,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import KEYS_PER_QUERY, rows_for_keys
-from forumops_shared.tickets import PREFIX, TicketClaims, TicketError, normalise_ticket_code, verify
+from forumops_shared.tickets import TicketClaims
 
-from ..domain import FirstCheckin, ForumView, ScanDecision, decide_scan, judge_offline
+from ..domain import FirstCheckin, ForumView, ScanDecision, decide_scan, judge_offline, read_scanned
 from ..tables import conflicts, scans
 from .scans import Admission, admit, first_checkins, forum_view, registrations_of
 
@@ -92,17 +92,8 @@ def _decide_all(conn: Connection, device: Row, fresh: list[OfflineScan]) -> list
 
 def _read_all(forum: ForumView, tickets: list[str]) -> list[tuple[TicketClaims | None, str | None, str | None]]:
     """(claims, typed code, refusal) per ticket; signatures are checked on two threads."""
-    def read(text: str):
-        text = text.strip()
-        if not text.startswith(PREFIX + "."):
-            return None, normalise_ticket_code(text), None
-        try:
-            return verify(text, forum.public_keys), None, None
-        except TicketError as exc:
-            return None, None, exc.reason
-
     def read_chunk(chunk: list[str]):
-        return [read(t) for t in chunk]
+        return [read_scanned(t, forum) for t in chunk]
 
     chunks = [tickets[i:i + KEYS_PER_QUERY] for i in range(0, len(tickets), KEYS_PER_QUERY)]
     return [reading for part in _VERIFIERS.map(read_chunk, chunks) for reading in part]

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timezone
+from typing import Iterable
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Row
 
+from forumops_shared.db import rows_for_keys
 from forumops_shared.http import Refusal, hash_token
 
 from ..tables import devices, forums, points
@@ -31,15 +33,26 @@ def revoke(conn: Connection, device_id: str) -> None:
 
 
 # The forum's publication time comes along: scans use it to know their cached forum view is current.
-_BY_TOKEN = (select(devices, forums.c.published_at.label("forum_published_at"))
-             .outerjoin(forums, forums.c.slug == devices.c.forum)
-             .where(devices.c.token_hash == bindparam("token_hash")))
+_DEVICES = (select(devices, forums.c.published_at.label("forum_published_at"))
+            .outerjoin(forums, forums.c.slug == devices.c.forum))
+_BY_TOKEN = _DEVICES.where(devices.c.token_hash == bindparam("token_hash"))
+_BY_TOKENS = _DEVICES.where(devices.c.token_hash.in_(bindparam("keys", expanding=True)))
 
 
 def device_for(conn: Connection, token: str | None, forum: str, point: str) -> Row:
     """The device behind `token`, allowed here; 401 unknown or revoked, 403 another point."""
-    device = conn.execute(_BY_TOKEN, {"token_hash": hash_token(token or "")}).first()
-    if token is None or device is None:
+    device = conn.execute(_BY_TOKEN, {"token_hash": hash_token(token)}).first() if token else None
+    return allowed(device, forum, point)
+
+
+def by_token_hashes(conn: Connection, token_hashes: Iterable[str]) -> dict[str, Row]:
+    """Devices by the hashes of their tokens, revoked ones included (`allowed` tells)."""
+    return {row.token_hash: row for row in rows_for_keys(conn, _BY_TOKENS, token_hashes)}
+
+
+def allowed(device: Row | None, forum: str, point: str) -> Row:
+    """`device` if it may act at this point; 401 unknown or revoked, 403 another point."""
+    if device is None:
         raise Refusal("unauthenticated")
     if device.revoked_at is not None:
         raise Refusal("device_revoked")

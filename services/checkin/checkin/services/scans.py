@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Iterable
 
@@ -23,13 +23,16 @@ from sqlalchemy.engine import Connection, Row
 from forumops_shared.db import as_utc, rows_for_keys
 from forumops_shared.events import new_events
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
+from forumops_shared.http import Refusal
 from forumops_shared.outbox import stage_events
+from forumops_shared.ratelimit import RateLimit
 from forumops_shared.tickets import TicketClaims, unb64
 
 from .. import counts
-from ..domain import FirstCheckin, ForumView, RegistrationView, ScanDecision, decide_scan, read_ticket
+from ..domain import FirstCheckin, ForumView, RegistrationView, ScanDecision, decide_scan, read_scanned
 from ..reasons import SCAN_REASONS
 from ..tables import checkins, forums, registrations, scans, ticket_keys
+from . import devices
 
 SOURCE = "/forumops/checkin"
 
@@ -53,33 +56,107 @@ class Prepared:
     refusal: str | None
 
 
-def prepare(conn: Connection, device: Row, ticket: str) -> Prepared:
-    forum = forum_view(conn, device.forum, device.forum_published_at)
-    claims, by_code, refusal = read_ticket(ticket, forum, lambda code: _person(conn, device.forum, code=code))
-    if refusal:
-        return Prepared(forum, None, None, None, None, refusal)
-    found = by_code or _person(conn, device.forum, registration_id=claims.registration_id)
-    if found is None:  # the registration's event has not arrived; an admission may have
-        first = first_checkins(conn, [claims.registration_id]).get(claims.registration_id)
-        return Prepared(forum, claims, None, None, first, None)
-    registration, full_name, first = found
-    return Prepared(forum, claims, registration, full_name, first, None)
+@dataclass(frozen=True)
+class Reading:
+    """A scanned ticket read with the keys of one version of its forum (published_at)."""
+
+    published_at: datetime | None
+    claims: TicketClaims | None
+    code: str | None
+    refusal: str | None
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """A single scan as its door sent it: checked and recorded with other doors' (GroupCommit)."""
+
+    token_hash: str
+    forum: str  # the forum and point of the URL
+    point: str
+    command: ScanCommand
+    reading: Reading | None  # read ahead, before queuing: see read_ahead
+
+
+def read_ahead(forum: str, ticket: str) -> Reading | None:
+    """The ticket read with this process's cached view of `forum`, before the scan queues for the
+    write lock: a signature is the costly part of a scan and needs no lock. None without a view.
+    record_all reads the ticket again if the forum has been published anew since."""
+    cached = _forum_views.cached(forum)
+    return Reading(cached[0], *read_scanned(ticket, cached[1])) if cached else None
+
+
+def record_all(conn: Connection, requests: list[ScanRequest], device_limit: RateLimit | None = None) -> list:
+    """Check, decide and record single scans of any doors together, in one transaction with a
+    few statements in all (GroupCommit). Per request, in order: the answer, or the Refusal
+    (unknown, revoked or out-of-scope device; over its rate limit) to answer with instead.
+
+    The devices are read in this transaction too: a revocation stops the next scan."""
+    found = devices.by_token_hashes(conn, {r.token_hash for r in requests})
+    outcomes: dict[int, object] = {}
+    allowed: list[tuple[int, ScanRequest, Row]] = []
+    for i, r in enumerate(requests):
+        try:
+            device = devices.allowed(found.get(r.token_hash), r.forum, r.point)
+            if device_limit is not None:
+                device_limit.check(device.id)
+            allowed.append((i, r, device))
+        except Refusal as refusal:
+            outcomes[i] = refusal
+    prepared = _prepare_all(conn, [(r, device) for _, r, device in allowed])
+    pending = [PendingScan(device, p, r.command) for (_, r, device), p in zip(allowed, prepared)]
+    for (i, _, _), answer_ in zip(allowed, _record(conn, pending)):
+        outcomes[i] = answer_
+    return [outcomes[i] for i in range(len(requests))]
+
+
+def _prepare_all(conn: Connection, items: list[tuple[ScanRequest, Row]]) -> list[Prepared]:
+    """What each scan's decision needs: its forum, its ticket read, the person and their first check-in."""
+    readings = []
+    for r, device in items:
+        view = forum_view(conn, device.forum, device.forum_published_at)
+        reading = r.reading
+        if reading is None or reading.published_at is None or reading.published_at != device.forum_published_at:
+            reading = Reading(device.forum_published_at, *read_scanned(r.command.ticket, view))
+        readings.append((view, reading))
+    people = _people(conn, ids=[rd.claims.registration_id for _, rd in readings if rd.claims],
+                     codes=[(device.forum, rd.code) for (_, device), (_, rd) in zip(items, readings) if rd.code])
+    prepared = []
+    for (r, device), (view, rd) in zip(items, readings):
+        person = people.get((device.forum, rd.code)) if rd.code else people.get(rd.claims.registration_id) \
+            if rd.claims else None
+        if person is not None and person[0].forum != device.forum:
+            person = None  # another forum's registration: the claims decide (wrong_forum)
+        if rd.refusal or (rd.code and person is None):
+            prepared.append(Prepared(view, None, None, None, None, rd.refusal or "unknown_ticket"))
+        elif person is None:  # the registration's event has not arrived; an admission may have
+            prepared.append(Prepared(view, rd.claims, None, None, None, None))
+        else:
+            registration, full_name, first = person
+            prepared.append(Prepared(view, rd.claims, registration, full_name, first, None))
+    unknown = [p.claims.registration_id for p in prepared if p.claims and p.registration is None]
+    if unknown:
+        firsts = first_checkins(conn, unknown)
+        prepared = [replace(p, first=firsts.get(p.claims.registration_id))
+                    if p.claims and p.registration is None else p for p in prepared]
+    return prepared
 
 
 @dataclass(frozen=True)
 class PendingScan:
-    """A single scan ready to record: its device, what `prepare` read, what the device sent."""
+    """A single scan ready to record: its device, what was read for it, what the device sent."""
 
     device: Row
     prepared: Prepared
     command: ScanCommand
 
 
-def record_all(conn: Connection, pending: list[PendingScan]) -> list[dict]:
-    """Decide and record single scans of any devices together (GroupCommit): one statement per table.
+def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
+    """Decide and record single scans of any devices together: one statement per table.
 
     A scan_id recorded before (or twice in `pending`) returns its first answer and records nothing.
     Two scans admitting one person (two doors, the same instant): the first in order gets in."""
+    if not pending:
+        return []
     now = datetime.now(timezone.utc)
     decisions = [_decide(p.prepared, p.device, now) for p in pending]
     rows = [{"device_id": p.device.id, "scan_id": p.command.scan_id, "forum": p.device.forum, "point": p.device.point,
@@ -200,6 +277,10 @@ class _ForumViews:
         self._views: dict[str, tuple[datetime | None, ForumView]] = {}
         self._lock = threading.Lock()
 
+    def cached(self, slug: str) -> tuple[datetime | None, ForumView] | None:
+        """(published_at, view) as last loaded, without asking the database whether it is current."""
+        return self._views.get(slug)
+
     def get(self, conn: Connection, slug: str, published_at: datetime | None) -> ForumView:
         cached = self._views.get(slug)
         if cached is not None and published_at is not None and cached[0] == published_at:
@@ -249,18 +330,22 @@ def registrations_of(conn: Connection, forum: str, *, ids: Iterable[str] = (),
 _PERSON = (select(*_VIEW_COLUMNS, registrations.c.full_name, checkins.c.point.label("first_point"),
                   checkins.c.checked_in_at.label("first_at"))
            .outerjoin(checkins, checkins.c.registration_id == registrations.c.id))
-_PERSON_BY_ID = _PERSON.where(registrations.c.id == bindparam("key"))
-_PERSON_BY_CODE = _PERSON.where(registrations.c.forum == bindparam("forum"), registrations.c.ticket_code == bindparam("key"))
+_PEOPLE_BY_ID = _PERSON.where(registrations.c.id.in_(bindparam("keys", expanding=True)))
+_PEOPLE_BY_CODE = _PERSON.where(registrations.c.forum == bindparam("forum"),
+                                registrations.c.ticket_code.in_(bindparam("keys", expanding=True)))
 
 
-def _person(conn: Connection, forum: str, *, code: str | None = None, registration_id: str | None = None):
-    """(registration, full name, first check-in) of one person of `forum` in one query, or None."""
-    stmt, key = (_PERSON_BY_CODE, code) if code else (_PERSON_BY_ID, registration_id)
-    row = conn.execute(stmt, {"forum": forum, "key": key}).first()
-    if row is None or row.forum != forum:
-        return None
-    first = FirstCheckin(row.first_point, as_utc(row.first_at)) if row.first_at else None
-    return RegistrationView(*row[:7]), row.full_name, first
+def _people(conn: Connection, *, ids: list[str], codes: list[tuple[str, str]]) -> dict:
+    """(registration, full name, first check-in) per registration id, and per (forum, ticket code)."""
+    rows = rows_for_keys(conn, _PEOPLE_BY_ID, ids) if ids else []
+    for forum in {forum for forum, _ in codes}:
+        rows += rows_for_keys(conn, _PEOPLE_BY_CODE, [code for f, code in codes if f == forum], forum=forum)
+    found = {}
+    for row in rows:
+        first = FirstCheckin(row.first_point, as_utc(row.first_at)) if row.first_at else None
+        person = (RegistrationView(*row[:7]), row.full_name, first)
+        found[row.id] = found[(row.forum, row.ticket_code)] = person
+    return found
 
 
 def first_checkins(conn: Connection, registration_ids: Iterable[str | None]) -> dict[str, FirstCheckin]:

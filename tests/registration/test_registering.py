@@ -204,6 +204,18 @@ def test_registering_emits_exactly_one_event_with_the_documented_schema(api, for
     assert event.data["ticket_code"] == body["ticket"]["code"] and event.data["ticket_version"] == 1
 
 
+def test_the_longest_values_a_submit_accepts_make_an_event_consumers_accept(api, forum):
+    """The event's schema is checked once per process (new_events): what people write must never
+    pass the request's schema and then fail the event's, or consumers would dead-letter it."""
+    longest = api.person("HN-01", full_name="Ậ" * 200, organisation="Trường " + "Ữ" * 293, role="Ổ" * 200,
+                         phone="+84 " + "9" * 21, email="a" * 64 + "@" + ".".join(["b" * 63] * 3) + ".vn")
+    assert api.register(forum, longest).status_code == 201
+    for field, value in (("full_name", "Ậ" * 201), ("organisation", "Ữ" * 301), ("role", "Ổ" * 201)):
+        assert api.register(forum, {**api.person("HN-01"), field: value}).json["errors"][field]
+    [event] = api.events(PARTICIPANT_REGISTERED)  # decoded and validated as a consumer does
+    assert event.data["full_name"] == longest["full_name"] and event.data["email"] == longest["email"]
+
+
 def test_the_public_registration_is_rate_limited_per_client(reg_settings):
     from forumops_shared.service_app import close_service_app
     from registration.app import create_app

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.db import as_utc
-from forumops_shared.events import Event, new_event
+from forumops_shared.events import Event, new_events
 from forumops_shared.http import hash_token
 from forumops_shared.normalise import email_key
 from forumops_shared.events import registry as types
@@ -96,8 +96,12 @@ def prepare(find_point: PointFinder, forum: Row, data: dict, key: SigningKey, *,
         consent_version=consent_version, consent_source=consent_source, manage_token_hash=hash_token(token),
         ticket_code=code, ticket_version=1, created_at=now, updated_at=now)
     shape = SimpleNamespace(**values, forum_slug=forum.slug, point_code=point.code if point else None)
-    # Validated now with status "confirmed"; commit() may only switch it to "waitlisted".
-    event = new_event(types.PARTICIPANT_REGISTERED, registration_id, event_data(shape), source=SOURCE)
+    # Its shape is checked against the event's schema once per process (commit() may only switch
+    # its status to "waitlisted"). What a person wrote passed RegistrationSchema (the API's and the
+    # CSV import's), stricter than the event's schema on every such field: test_registering sends
+    # the longest values it accepts and decodes the event as a consumer would.
+    event = new_events(types.PARTICIPANT_REGISTERED, [(registration_id, event_data(shape))], source=SOURCE,
+                       shape="registration.services.registrations.prepare")[0]
     claims = TicketClaims(forum.slug, registration_id, data["attendance"], shape.point_code, code, 1)
     return Draft(values, event, token, values["point_id"], key.sign(claims))
 

@@ -1,11 +1,11 @@
 """One scan at a door: decided (domain.decide_scan), stored whatever the outcome, admitted once.
 
-A scan reads first (`prepare`: the ticket's signature, what check-in knows of the person, their
-first check-in) without the write lock. It is then recorded with the scans of other doors that
-arrived meanwhile, in one short write transaction (`record_all`, through GroupCommit): the scan
-rows (their (device, scan_id) key makes a retry a no-op that returns the first answer), and for
-admissions the check-in rows, whose primary key lets exactly one of two simultaneous doors
-through, the live counts and the events.
+A scan's ticket is read ahead (`read_ahead`: its signature, with the forum's cached keys) without
+any lock. The scan then joins the scans of other doors arriving meanwhile (GroupCommit): in one
+short write transaction `record_all` reads their devices, people and first check-ins with a
+query each, and records them: the scan rows (their (device, scan_id) key makes a retry a no-op
+that returns the first answer), and for admissions the check-in rows, whose primary key lets
+exactly one of two simultaneous doors through, the live counts and the events.
 """
 from __future__ import annotations
 
@@ -122,8 +122,10 @@ def _prepare_all(conn: Connection, items: list[tuple[ScanRequest, Row]]) -> list
                      codes=[(device.forum, rd.code) for (_, device), (_, rd) in zip(items, readings) if rd.code])
     prepared = []
     for (r, device), (view, rd) in zip(items, readings):
-        person = people.get((device.forum, rd.code)) if rd.code else people.get(rd.claims.registration_id) \
-            if rd.claims else None
+        if rd.code:
+            person = people.get((device.forum, rd.code))
+        else:
+            person = people.get(rd.claims.registration_id) if rd.claims else None
         if person is not None and person[0].forum != device.forum:
             person = None  # another forum's registration: the claims decide (wrong_forum)
         if rd.refusal or (rd.code and person is None):

@@ -131,7 +131,8 @@ def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_an
     sent = [(api.person("DN-01"), None), (api.person("DN-01"), None), (api.person("DN-01"), None),  # one place
             (retried, "retry-1"), (retried, "retry-1"),  # a retry while the first is still queued
             (api.person(), None),  # online
-            ({**api.person("HN-01"), "email": taken["email"].upper()}, None)]  # already registered
+            ({**api.person("HN-01"), "email": taken["email"].upper()}, None),  # already registered
+            (api.person(), "reused"), (api.person(), "reused")]  # one key, two different people
     commits, queue = [], api.app.extensions["registration"].commits._queue
     event.listen(engine, "commit", lambda conn: commits.append(1))
 
@@ -143,25 +144,30 @@ def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_an
     with ThreadPoolExecutor(max_workers=len(sent)) as pool:
         with engine.info_write_lock.held():  # another writer holds the database meanwhile
             futures = [pool.submit(submit, item) for item in sent]
-            wait_until(lambda: len(queue) == len(sent), timeout_s=10, message="seven queued submits")
+            wait_until(lambda: len(queue) == len(sent), timeout_s=10, message="nine queued submits")
         answers = [f.result(timeout=30) for f in futures]
     # The duplicate email failed the shared transaction: each was then stored alone, with its own outcome.
-    assert [a.status_code for a in answers] == [201] * 6 + [409]
+    assert [a.status_code for a in answers[:7]] == [201] * 6 + [409]
     assert answers[6].json["reason"] == "already_registered"
+    assert sorted((a.status_code, a.json.get("reason")) for a in answers[7:]) == [
+        (201, None), (422, "idempotency_key_reused")]
     da_nang = sorted((a.json["status"], a.json["waitlist_position"]) for a in answers[:3])
     assert da_nang == [("confirmed", None), ("waitlisted", 1), ("waitlisted", 2)]
     assert answers[3].json == answers[4].json and answers[5].json["status"] == "confirmed"
-    assert len(api.events(PARTICIPANT_REGISTERED)) == 1 + 5
+    assert len(api.events(PARTICIPANT_REGISTERED)) == 1 + 5 + 1
     commits.clear()
-    more = [(api.person("DN-01"), None), (api.person("DN-01"), None), (api.person(), None), (retried, "retry-1")]
+    twice = api.person("HN-01")
+    more = [(api.person("DN-01"), None), (api.person("DN-01"), None), (api.person(), None), (retried, "retry-1"),
+            (twice, "twice"), (twice, "twice")]  # a key claimed and sent again within one batch
     with ThreadPoolExecutor(max_workers=len(more)) as pool:  # and without a failure: one commit for all
         with engine.info_write_lock.held():
             futures = [pool.submit(submit, item) for item in more]
-            wait_until(lambda: len(queue) == len(more), timeout_s=10, message="four queued submits")
+            wait_until(lambda: len(queue) == len(more), timeout_s=10, message="six queued submits")
         again = [f.result(timeout=30) for f in futures]
-    assert len(commits) == 1 and [a.status_code for a in again] == [201] * 4
+    assert len(commits) == 1 and [a.status_code for a in again] == [201] * 6
     assert sorted(a.json["waitlist_position"] for a in again[:2]) == [3, 4]
     assert again[3].json == answers[3].json  # the key's first answer, still
+    assert again[4].json == again[5].json and len(api.events(PARTICIPANT_REGISTERED)) == 7 + 4
 
 
 def test_the_ticket_verifies_with_the_published_key_and_fails_when_one_byte_changes(api, forum):

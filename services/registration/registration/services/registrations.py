@@ -134,7 +134,11 @@ def store_all(conn: Connection, submits: list[Submit]) -> list[tuple[int, dict]]
     given then, or idempotency_key_reused, and stores nothing."""
     keyed = [s.idempotency for s in submits if s.idempotency]
     claimed = idempotency.claim_all(conn, keyed) if keyed else set()
-    fresh = [s for s in submits if s.idempotency is None or s.idempotency[:2] in claimed]
+    fresh = []
+    for submit in submits:  # a key sent twice in one batch was claimed by the first of the two
+        if submit.idempotency is None or submit.idempotency[:2] in claimed:
+            fresh.append(submit)
+            claimed.discard(submit.idempotency[:2] if submit.idempotency else None)
     with_points = [s for s in fresh if s.draft.point_id]
     places = dict(zip(map(id, with_points), take_places(conn, [s.draft.point_id for s in with_points])))
     answers: dict[int, tuple[int, dict]] = {}

@@ -227,7 +227,15 @@ def readonly(engine: Engine) -> Engine:
 
 def insert_ignore(conn: Connection, table: Table, values: dict):
     """Insert a row unless one with the same key exists: the new row's primary key, else None."""
-    return conn.execute(_insert_ignore_statement(conn.dialect.name, table), values).scalar()
+    key = next(iter(table.primary_key.columns)).name
+    return conn.execute(_insert_ignore_statement(conn.dialect.name, table, (key,)), values).scalar()
+
+
+def insert_ignore_all(conn: Connection, table: Table, rows: list[dict], returning: tuple[str, ...]) -> list[Row]:
+    """Insert rows, skipping each whose key (any unique one) exists or comes earlier in `rows`:
+    the `returning` columns of the rows inserted, in no particular order. One multi-row INSERT
+    (SQLAlchemy's "insertmanyvalues") rather than a statement per row."""
+    return conn.execute(_insert_ignore_statement(conn.dialect.name, table, returning), rows).all()
 
 
 def upsert(conn: Connection, table: Table, values: dict) -> None:
@@ -240,11 +248,10 @@ def upsert(conn: Connection, table: Table, values: dict) -> None:
 
 
 @functools.cache
-def _insert_ignore_statement(dialect_name: str, table: Table):
+def _insert_ignore_statement(dialect_name: str, table: Table, returning: tuple[str, ...]):
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    key = next(iter(table.primary_key.columns))
     # RETURNING, not rowcount: psycopg reports -1 as the rowcount of this statement.
-    return dialect.insert(table).on_conflict_do_nothing().returning(key)
+    return dialect.insert(table).on_conflict_do_nothing().returning(*(table.c[name] for name in returning))
 
 
 KEYS_PER_QUERY = 500  # values per IN (...): well under every database's limit on bound parameters

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import KEYS_PER_QUERY, rows_for_keys
@@ -20,7 +20,7 @@ from forumops_shared.tickets import TicketClaims
 
 from ..domain import FirstCheckin, ForumView, ScanDecision, decide_scan, judge_offline, read_scanned
 from ..tables import conflicts, scans
-from .scans import Admission, admit, first_checkins, forum_view, registrations_of
+from .scans import Admission, admit, first_checkins, forum_view, mark_duplicates, registrations_of
 
 _VERIFIERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ticket-verify")  # signatures run outside the GIL
 
@@ -117,13 +117,12 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
     late = [(r, pk) for r, pk in zip(results, pks) if r.admits and pk not in admitted]
     if late:  # another door admitted them while this batch was being decided
         firsts = first_checkins(conn, [r.decision.registration_id for r, _ in late])
+        mark_duplicates(conn, [pk for r, pk in late if not r.forced])
         for r, pk in late:
             r.admits, first = False, firsts[r.decision.registration_id]
             if not r.forced:
                 r.decision = ScanDecision("duplicate", "already_checked_in", r.decision.registration_id,
                                           r.decision.known_to_checkin, first)
-                conn.execute(update(scans).where(scans.c.id == pk).values(outcome="duplicate",
-                                                                          reason="already_checked_in"))
             if first.point is not None and first.point != device.point:
                 r.conflict_with = first
     found = [{"forum": device.forum, "registration_id": r.decision.registration_id, "scan": pk,

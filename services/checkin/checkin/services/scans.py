@@ -9,7 +9,6 @@ exactly one of two simultaneous doors through, the live counts and the events.
 """
 from __future__ import annotations
 
-import functools
 import secrets
 import threading
 from dataclasses import dataclass, replace
@@ -17,10 +16,9 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.db import as_utc, rows_for_keys
+from forumops_shared.db import as_utc, insert_ignore_all, rows_for_keys
 from forumops_shared.events import new_events
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
 from forumops_shared.http import Refusal
@@ -173,7 +171,7 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
     late = {a.scan: a.registration_id for a in admissions if a.scan not in admitted}
     firsts = {}
     if late:
-        conn.execute(_NOW_DUPLICATE, [{"pk": pk} for pk in late])
+        mark_duplicates(conn, late)
         firsts = first_checkins(conn, late.values())
     answers = []
     for p, d, row, pk in zip(pending, decisions, rows, pks):
@@ -198,7 +196,8 @@ def _decide(p: Prepared, device: Row, now: datetime) -> ScanDecision:
 def store_scans(conn: Connection, rows: list[dict]) -> list[int | None]:
     """Insert scan rows; per row, in order, its new primary key, or None when its (device, scan_id)
     was stored already (or earlier in `rows`)."""
-    new = {(device, scan_id): pk for device, scan_id, pk in conn.execute(_insert_scans(conn.dialect.name), rows)}
+    inserted = insert_ignore_all(conn, scans, rows, ("device_id", "scan_id", "id"))
+    new = {(device, scan_id): pk for device, scan_id, pk in inserted}
     return [new.pop((row["device_id"], row["scan_id"]), None) for row in rows]
 
 
@@ -227,6 +226,13 @@ _NOW_DUPLICATE = update(scans).where(scans.c.id == bindparam("pk")).values(outco
                                                                            reason="already_checked_in")
 
 
+def mark_duplicates(conn: Connection, scan_pks: Iterable[int]) -> None:
+    """These accepted scans came too late: another admitted their person first."""
+    params = [{"pk": pk} for pk in scan_pks]
+    if params:
+        conn.execute(_NOW_DUPLICATE, params)
+
+
 @dataclass(frozen=True)
 class Admission:
     """A check-in to make: who, at the device's point, by which stored scan, when, forced or not."""
@@ -248,7 +254,7 @@ def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int
         return set()
     rows = [{"registration_id": a.registration_id, "forum": a.device.forum, "mode": "onsite", "point": a.device.point,
              "device_id": a.device.id, "scan": a.scan, "forced": a.forced, "checked_in_at": a.at} for a in admissions]
-    admitted = set(conn.execute(_insert_checkins(conn.dialect.name), rows).scalars())
+    admitted = {scan for scan, in insert_ignore_all(conn, checkins, rows, ("scan",))}
     rows = [row for row in rows if row["scan"] in admitted]
     counts.add(conn, [(row["forum"], row["point"], "arrived", 1) for row in rows])
     stage_events(conn, new_events(PARTICIPANT_CHECKED_IN, [(row["registration_id"], {
@@ -257,19 +263,6 @@ def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int
         "forced": row["forced"], "source": source}) for row in rows],
         source=SOURCE, shape="checkin.services.scans.admit"))
     return admitted
-
-
-# Both with RETURNING over many rows: SQLAlchemy sends them as one multi-row INSERT ("insertmanyvalues").
-@functools.cache
-def _insert_scans(dialect_name: str):
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(scans).on_conflict_do_nothing().returning(scans.c.device_id, scans.c.scan_id, scans.c.id)
-
-
-@functools.cache
-def _insert_checkins(dialect_name: str):
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(checkins).on_conflict_do_nothing().returning(checkins.c.scan)
 
 
 class _ForumViews:

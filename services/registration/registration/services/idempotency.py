@@ -1,17 +1,15 @@
 """Idempotency-Key: a retried submit gets the first answer, whatever happened in between."""
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from forumops_shared.db import as_utc, insert_ignore
+from forumops_shared.db import as_utc, insert_ignore, insert_ignore_all
 
 from ..reasons import RegistrationError
 from ..tables import idempotency_keys
@@ -66,24 +64,11 @@ def claim_all(conn: Connection, claims: list[tuple[str, str, str]]) -> set[tuple
     now = datetime.now(timezone.utc)
     rows = [{"scope": scope, "key": key, "request_hash": fingerprint, "created_at": now}
             for scope, key, fingerprint in claims]
-    return {(scope, key) for scope, key in conn.execute(_insert_claims(conn.dialect.name), rows)}
-
-
-@functools.cache
-def _insert_claims(dialect_name: str):
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (dialect.insert(idempotency_keys).on_conflict_do_nothing()
-            .returning(idempotency_keys.c.scope, idempotency_keys.c.key))
+    return {(scope, key) for scope, key in insert_ignore_all(conn, idempotency_keys, rows, ("scope", "key"))}
 
 
 def _expired(row) -> bool:
     return as_utc(row.created_at) < datetime.now(timezone.utc) - KEEP_FOR
-
-
-def remember(conn: Connection, scope: str, key: str, registration_id: str, answer: StoredAnswer) -> None:
-    conn.execute(_REMEMBER, {"b_scope": scope, "b_key": key, "b_registration_id": registration_id,
-                             "b_status_code": answer.status,
-                             "b_response_body": json.dumps(answer.body, ensure_ascii=False)})
 
 
 def remember_all(conn: Connection, answers: list[tuple[str, str, str, int, dict]]) -> None:

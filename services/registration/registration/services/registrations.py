@@ -16,13 +16,13 @@ from forumops_shared.events import Event, new_events
 from forumops_shared.http import hash_token
 from forumops_shared.normalise import email_key
 from forumops_shared.events import registry as types
-from forumops_shared.outbox import stage_event, stage_events
+from forumops_shared.outbox import stage_events
 from forumops_shared.tickets import SigningKey, TicketClaims, new_ticket_code
 
 from ..reasons import RegistrationError
 from ..tables import forums, points, registrations
 from . import idempotency
-from .places import take_place, take_places
+from .places import take_places
 
 SOURCE = "/forumops/registration"
 ACTIVE = ("confirmed", "waitlisted")
@@ -108,13 +108,21 @@ def prepare(find_point: PointFinder, forum: Row, data: dict, key: SigningKey, *,
 
 def commit(conn: Connection, draft: Draft) -> str:
     """Take a place (or a place in line), store the registration and its event; returns the status."""
-    status = take_place(conn, draft.point_id) if draft.point_id else "confirmed"
-    values = {**draft.values, "status": status,
-              "waitlisted_at": draft.values["created_at"] if status == "waitlisted" else None}
-    conn.execute(_INSERT, values)
-    event = replace(draft.event, data={**draft.event.data, "status": status})
-    stage_event(conn, event)
-    return status
+    return store_drafts(conn, [draft])[0][0]
+
+
+def store_drafts(conn: Connection, drafts: list[Draft]) -> list[tuple[str, int | None]]:
+    """Take places (in order; or places in line) and store the registrations and their events with
+    one statement per table; per draft, its status and its place in line (None when confirmed)."""
+    with_points = [d for d in drafts if d.point_id]
+    places = dict(zip(map(id, with_points), take_places(conn, [d.point_id for d in with_points])))
+    placed = [places.get(id(d), ("confirmed", None)) for d in drafts]
+    conn.execute(_INSERT, [{**d.values, "status": status,
+                            "waitlisted_at": d.values["created_at"] if status == "waitlisted" else None}
+                           for d, (status, _) in zip(drafts, placed)])
+    stage_events(conn, [replace(d.event, data={**d.event.data, "status": status})
+                        for d, (status, _) in zip(drafts, placed)])
+    return placed
 
 
 @dataclass(frozen=True)
@@ -139,20 +147,10 @@ def store_all(conn: Connection, submits: list[Submit]) -> list[tuple[int, dict]]
         if submit.idempotency is None or submit.idempotency[:2] in claimed:
             fresh.append(submit)
             claimed.discard(submit.idempotency[:2] if submit.idempotency else None)
-    with_points = [s for s in fresh if s.draft.point_id]
-    places = dict(zip(map(id, with_points), take_places(conn, [s.draft.point_id for s in with_points])))
     answers: dict[int, tuple[int, dict]] = {}
-    rows, events = [], []
-    for submit in fresh:
-        draft = submit.draft
-        status, position = places.get(id(submit), ("confirmed", None))
-        rows.append({**draft.values, "status": status,
-                     "waitlisted_at": draft.values["created_at"] if status == "waitlisted" else None})
-        events.append(replace(draft.event, data={**draft.event.data, "status": status}))
-        answers[id(submit)] = (201, registered_view(draft, submit.forum_slug, status, position))
-    if rows:
-        conn.execute(_INSERT, rows)
-        stage_events(conn, events)
+    if fresh:
+        for submit, (status, position) in zip(fresh, store_drafts(conn, [s.draft for s in fresh])):
+            answers[id(submit)] = (201, registered_view(submit.draft, submit.forum_slug, status, position))
         idempotency.remember_all(conn, [(*s.idempotency[:2], s.draft.values["id"], *answers[id(s)])
                                         for s in fresh if s.idempotency])
     for submit in submits:
@@ -161,8 +159,7 @@ def store_all(conn: Connection, submits: list[Submit]) -> list[tuple[int, dict]]
             stored = idempotency.claim(conn, scope, key, fingerprint)
             if stored is None:  # the key had expired: claimed afresh, so stored as new
                 answers[id(submit)] = store_all(conn, [replace(submit, idempotency=None)])[0]
-                idempotency.remember(conn, scope, key, submit.draft.values["id"],
-                                     idempotency.StoredAnswer(*answers[id(submit)]))
+                idempotency.remember_all(conn, [(scope, key, submit.draft.values["id"], *answers[id(submit)])])
             else:
                 answers[id(submit)] = (stored.status, stored.body)
     return [answers[id(s)] for s in submits]

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     test.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     test.set_defaults(fn=cmd_test)  # any further arguments go to pytest
     bench = sub.add_parser("bench", help="run a benchmark from bench/")
-    bench.add_argument("name", choices=("registration", "checkin", "certificates", "system", "all"))
+    bench.add_argument("name", choices=("registration", "checkin", "certificates", "system", "broker", "all"))
     bench.set_defaults(fn=cmd_bench)  # further arguments go to the benchmark
     kafka = sub.add_parser("kafka", help="the local broker alone")
     kafka.add_argument("action", choices=("fetch", "start", "stop", "path"))

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.db import GroupCommit, insert_ignore, make_engine
 from forumops_shared.outbox import Lease
-from forumops_shared.plumbing import processed_events
+from forumops_shared.plumbing import leases, processed_events
 from registration.migrate import upgrade
 
 from .support.waiting import wait_until
@@ -53,6 +53,22 @@ def test_only_one_holder_of_a_lease_until_it_expires(engine):
     time.sleep(0.6)
     assert second.acquire()
     assert not first.acquire()
+
+
+def test_a_held_lease_is_renewed_in_the_database_only_after_half_its_time(engine):
+    first, second = Lease(engine, "relay", "first", 1.0), Lease(engine, "relay", "second", 1.0)
+
+    def expiry() -> float:
+        with engine.connect() as conn:
+            return conn.execute(select(leases.c.expires_at).where(leases.c.name == "relay")).scalar_one()
+
+    assert first.acquire()
+    taken = expiry()
+    time.sleep(0.2)
+    assert first.acquire() and expiry() == taken  # still fresh: nothing written
+    time.sleep(0.4)
+    assert first.acquire() and expiry() > taken + 0.5  # past half its time: renewed
+    assert not second.acquire()
 
 
 def test_a_released_lease_is_free_at_once(engine):

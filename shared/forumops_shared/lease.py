@@ -15,25 +15,36 @@ class Lease:
     Two relays publishing the same rows would double them and could reorder a key's events.
     A lease (not a lock held by a connection) works on SQLite and PostgreSQL alike and expires
     by itself when its holder dies.
+
+    The holder renews it (a write transaction) only once half its time has gone: until then no
+    one else can take it, and a relay asking before each pass would otherwise write twenty
+    times a second while idle, queueing behind the API's writers.
     """
 
     def __init__(self, engine: Engine, name: str, owner: str, ttl_seconds: float):
         self.engine, self.name, self.owner, self.ttl = engine, name, owner, ttl_seconds
+        self._renew_after = float("-inf")  # time.monotonic() after which to renew; never held yet
 
     def acquire(self) -> bool:
-        now = time.time()
+        """Take or renew the lease; True while this owner holds it."""
+        if time.monotonic() < self._renew_after:
+            return True
+        started, now = time.monotonic(), time.time()
         with write_transaction(self.engine) as conn:
-            if insert_ignore(conn, leases, {"name": self.name, "owner": self.owner,
-                                            "expires_at": now + self.ttl}):
-                return True
-            result = conn.execute(
-                update(leases)
-                .where(leases.c.name == self.name)
-                .where((leases.c.owner == self.owner) | (leases.c.expires_at < now))
-                .values(owner=self.owner, expires_at=now + self.ttl))
-            return result.rowcount == 1
+            held = bool(insert_ignore(conn, leases, {"name": self.name, "owner": self.owner,
+                                                     "expires_at": now + self.ttl}))
+            if not held:
+                held = conn.execute(
+                    update(leases)
+                    .where(leases.c.name == self.name)
+                    .where((leases.c.owner == self.owner) | (leases.c.expires_at < now))
+                    .values(owner=self.owner, expires_at=now + self.ttl)).rowcount == 1
+        # Counted from before the write: the lease cannot have been written earlier than that.
+        self._renew_after = started + self.ttl / 2 if held else float("-inf")
+        return held
 
     def release(self) -> None:
+        self._renew_after = float("-inf")
         with write_transaction(self.engine) as conn:
             conn.execute(delete(leases).where(leases.c.name == self.name)
                          .where(leases.c.owner == self.owner))

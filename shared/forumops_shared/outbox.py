@@ -9,7 +9,7 @@ from typing import Callable
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError, KafkaTimeoutError
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from .db import readonly, write_transaction
@@ -20,7 +20,12 @@ from .plumbing import outbox
 log = logging.getLogger(__name__)
 
 
-_INSERT = outbox.insert()  # built once: on hot paths building statements costs more than running them
+# Built once: on hot paths building statements costs more than running them.
+_INSERT = outbox.insert()
+_PENDING = (select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event_id, outbox.c.event_type, outbox.c.payload)
+            .where(outbox.c.published_at.is_(None)).order_by(outbox.c.id).limit(bindparam("limit")))
+_MARK_SENT = update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True))).values(
+    published_at=bindparam("now"))
 
 
 def stage_event(conn: Connection, event: Event) -> None:
@@ -69,11 +74,7 @@ class OutboxRelay:
         if not self.lease.acquire():
             return 0
         with readonly(self.engine).connect() as conn:
-            rows = conn.execute(
-                select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event_id,
-                       outbox.c.event_type, outbox.c.payload)
-                .where(outbox.c.published_at.is_(None))
-                .order_by(outbox.c.id).limit(self.batch_size)).all()
+            rows = conn.execute(_PENDING, {"limit": self.batch_size}).all()
             conn.rollback()
         if rows:
             self._send(rows)
@@ -117,7 +118,7 @@ class OutboxRelay:
         now = datetime.now(timezone.utc)
         with write_transaction(self.engine) as conn:
             if acked:
-                conn.execute(update(outbox).where(outbox.c.id.in_(acked)).values(published_at=now))
+                conn.execute(_MARK_SENT, {"ids": acked, "now": now})
             for row_id, error in errors.items():
                 conn.execute(update(outbox).where(outbox.c.id == row_id)
                              .values(attempts=outbox.c.attempts + 1, last_error=error[:2000]))

@@ -1,8 +1,13 @@
 """Scans made offline and uploaded later: facts kept with their time, conflicts listed, never doubled."""
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 
+from checkin.services import batches
 from checkin.tables import checkins, conflicts, scans
 from forumops_shared.db import readonly
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
@@ -171,3 +176,21 @@ def test_the_fast_batch_loader_answers_as_marshmallow_does():
 
     for item in items:
         assert load(BatchSchema(), item) == load(Nested(), item), item
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+def test_a_workers_pin_to_one_cpu_does_not_keep_the_signature_checkers_on_it():
+    # gunicorn keeps each worker's threads to one CPU (deploy/gunicorn.conf.py); the batch's
+    # signature checkers, started from such a thread, must still use every CPU.
+    seen = {}
+
+    def in_a_pinned_worker():
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        checkers = ThreadPoolExecutor(2, initializer=batches._any_cpu)  # as batches._VERIFIERS is made
+        seen["cpus"] = checkers.submit(os.sched_getaffinity, 0).result()
+        checkers.shutdown()
+
+    worker = threading.Thread(target=in_a_pinned_worker)
+    worker.start()
+    worker.join()
+    assert seen["cpus"] == os.sched_getaffinity(0)

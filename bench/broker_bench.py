@@ -26,7 +26,7 @@ from forumops_shared.topic_admin import ensure_topics
 from forumops_shared.topics import ATTENDANCE
 from forumops_stack.brokers import free_port
 from forumops_stack.kafka import C1_ONLY, TIERED, LocalKafka
-from harness import arguments
+from harness import arguments, stat_cpu_seconds
 
 PASS_S = 0.05  # a relay's pass when it keeps up
 EVENT = b'{"specversion": "1.0", "type": "checkin.participant-checked-in.v1", "data": {' + b'"x": 1, ' * 60 + b'"y": 2}}'
@@ -35,17 +35,15 @@ EVENT = b'{"specversion": "1.0", "type": "checkin.participant-checked-in.v1", "d
 def thread_cpu(pid: int) -> collections.Counter:
     """CPU seconds so far of a JVM ("all", ended threads included) and of its live threads, by
     thread name without its number."""
-    tick, used = os.sysconf("SC_CLK_TCK"), collections.Counter()
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    used["all"] = (int(fields[11]) + int(fields[12])) / tick
+    used = collections.Counter({"all": stat_cpu_seconds(Path(f"/proc/{pid}/stat"))})
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             name = (task / "comm").read_text().strip()
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            spent = stat_cpu_seconds(task / "stat")
+        except OSError:  # the thread ended meanwhile
             continue
         part = "JIT compiler" if "CompilerThre" in name else name.rstrip("0123456789-") or name
-        used[part] += (int(fields[11]) + int(fields[12])) / tick
+        used[part] += spent
     return used
 
 

@@ -143,7 +143,6 @@ def children(pid: int) -> list[int]:
 def cpu_seconds() -> dict[str, float]:
     """CPU seconds (user + system) used so far by each part of the system this process started,
     by what each process runs; wrk's, once it has ended, as this process's children's time."""
-    tick = os.sysconf("SC_CLK_TCK")
     used: dict[str, float] = {}
     pending, seen = [os.getpid()], set()
     while pending:
@@ -153,16 +152,22 @@ def cpu_seconds() -> dict[str, float]:
         seen.add(pid)
         pending.extend(children(pid))
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            spent = stat_cpu_seconds(Path(f"/proc/{pid}/stat"))
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         part = _part(command) if pid != os.getpid() else None
         if part:
-            used[part] = used.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+            used[part] = used.get(part, 0.0) + spent
     own = os.times()
     used["wrk"] = own.children_user + own.children_system
     return used
+
+
+def stat_cpu_seconds(stat: Path) -> float:
+    """CPU seconds (user + system) in a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_summary(cpu_s: dict[str, float]) -> str:

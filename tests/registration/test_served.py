@@ -1,5 +1,6 @@
 """The registration service as production runs it: gunicorn workers, its worker, a real broker."""
 import csv
+import http.client
 import os
 import signal
 import subprocess
@@ -131,3 +132,71 @@ def test_each_worker_keeps_to_one_cpu_and_a_replacement_takes_the_least_used(reg
         assert set(free.values()) == {_allowed_cpus("self")}
     finally:
         roaming.stop()
+
+
+LISTEN, ESTABLISHED = "0A", "01"  # TCP states as /proc/net/tcp writes them
+
+
+def _sockets_by_worker(workers: list[int], port: int, state: str) -> Counter:
+    """How many TCP sockets in `state` on our side of `port` each of `workers` holds."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                inodes.add(f"socket:[{fields[9]}]")
+    held = Counter()
+    for pid in workers:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                held[pid] += os.readlink(fd) in inodes
+            except OSError:  # closed meanwhile
+                pass
+    return held
+
+
+def test_kept_alive_connections_are_dealt_out_among_the_workers(reg_settings, tmp_path):
+    """A proxy's pool or the scanners keep their connections: on one shared socket they stayed
+    with whichever worker was awake to take them (64/0 was seen), leaving a CPU idle."""
+    settings = reg_settings()
+    port = free_port()
+    api = Child.gunicorn_api("registration", port, {**settings_env(settings), "FORUMOPS_WEB_WORKERS": "2"},
+                             tmp_path / "api.log")
+    clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(64)]
+    try:
+        workers = wait_until(lambda: len(w := _worker_cpus(api.pid)) == 2 and list(w), message="2 workers")
+        wait_until(lambda: _sockets_by_worker(workers, port, LISTEN) == Counter(dict.fromkeys(workers, 1)),
+                   timeout_s=30, message="each worker listening")
+        for client in clients:
+            client.connect()
+        for client in clients:
+            client.request("GET", "/healthz")
+            answer = client.getresponse()
+            answer.read()
+            assert answer.status == 200
+        held = _sockets_by_worker(workers, port, ESTABLISHED)
+        assert sum(held.values()) == 64
+        assert min(held[pid] for pid in workers) >= 16, held  # dealt out at random: 32 +- 4 typically
+    finally:
+        for client in clients:
+            client.close()
+        api.stop()
+
+
+def test_a_second_server_on_a_port_in_use_does_not_start(reg_settings, tmp_path):
+    """Each worker binds its port with SO_REUSEPORT, which would let a forgotten server of the
+    same user share the port and quietly take half the connections."""
+    env = settings_env(reg_settings())
+    port = free_port()
+    first = Child.gunicorn_api("registration", port, env, tmp_path / "first.log")
+    second = None
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", timeout_s=30)
+        second = Child.gunicorn_api("registration", port, env, tmp_path / "second.log")
+        assert second.wait(timeout_s=30) != 0
+        assert f"cannot listen at 127.0.0.1:{port}: Address already in use" in second.log()
+        assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()

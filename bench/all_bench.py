@@ -30,7 +30,7 @@ import checkin_bench
 import registration_bench
 import system_bench
 from forumops_stack.kafka import kafka_version
-from harness import BENCH, ROOT, ensure_wrk, percentile, run_ceiling
+from harness import BENCH, ROOT, ensure_wrk, gunicorn_settings, percentile, run_ceiling
 
 # The system kept up with the people arriving when it answered this share of them in the time.
 KEPT_UP = 0.98
@@ -150,9 +150,8 @@ def document(args, results: dict, elapsed_s: float) -> str:
         "",
         f"Written by `./forumops bench all` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, revision "
         f"{revision()}, in {elapsed_s / 60:.0f} min. Machine: {machine()}. Every server under "
-        f"`deploy/gunicorn.conf.py` ({os.environ.get('FORUMOPS_WEB_WORKERS', '2')} workers × "
-        f"{os.environ.get('FORUMOPS_WEB_THREADS', '8')} threads), SQLite, loopback only; the load generator "
-        f"(wrk) runs on the same cores. HTTP runs last {args.seconds} s after a short warm-up.",
+        f"`deploy/gunicorn.conf.py` ({gunicorn_settings().replace(' x ', ' × ')}), SQLite, loopback only; "
+        f"the load generator (wrk) runs on the same cores. HTTP runs last {args.seconds} s after a short warm-up.",
         "",
         *table,
         "",

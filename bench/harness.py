@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -205,7 +206,12 @@ def table_head() -> str:
             f"|{'-' * 40}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
 
 
+def gunicorn_settings() -> str:
+    """"W workers x T threads", as deploy/gunicorn.conf.py settles them in this environment."""
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    return f"{settings['workers']} workers x {settings['threads']} threads"
+
+
 def setting_line(args) -> str:
-    return (f"{args.connections} connections, {args.seconds} s each, gunicorn "
-            f"{os.environ.get('FORUMOPS_WEB_WORKERS', '2')} workers x {os.environ.get('FORUMOPS_WEB_THREADS', '8')} "
-            f"threads, SQLite, {os.cpu_count()} cores")
+    return (f"{args.connections} connections, {args.seconds} s each, gunicorn {gunicorn_settings()}, SQLite, "
+            f"{os.cpu_count()} cores")

@@ -6,7 +6,13 @@ import time
 
 workers = int(os.environ.get("FORUMOPS_WEB_WORKERS", "2"))
 worker_class = "gthread"
-threads = int(os.environ.get("FORUMOPS_WEB_THREADS", "8"))
+# Threads: the services store the writes of requests in flight together (GroupCommit: one SQLite
+# transaction for every scan or registration that queued meanwhile), so more requests in flight
+# per worker make larger, cheaper batches, and a worker keeps reading requests while its others
+# wait for the other worker's commit. On 2 cores at 64 connections, 8 → 16 → 32 threads took
+# scans 1,344 → 1,454 → 1,524/s and registrations 1,253 → 1,366 → 1,465/s (batches of 5 → 10 →
+# 13), while the bare one-insert endpoint stayed at ~2,300 req/s (its p99 rose, 45 → 86 ms).
+threads = int(os.environ.get("FORUMOPS_WEB_THREADS", "32"))
 # Never preload: Kafka clients and database pools must be created in each worker after the fork.
 preload_app = False
 timeout = 30

@@ -4,12 +4,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.db import GroupCommit, insert_ignore, make_engine
+from forumops_shared.db import GroupCommit, insert_ignore, insert_rows, make_engine
 from forumops_shared.outbox import Lease
-from forumops_shared.plumbing import leases, processed_events
+from forumops_shared.plumbing import leases, outbox, processed_events
 from registration.migrate import upgrade
 
 from .support.waiting import wait_until
@@ -44,6 +44,47 @@ def test_a_moment_with_an_offset_is_stored_as_the_same_moment(engine):
     assert stored == hanoi and stored.tzinfo is not None
     assert stored.astimezone(timezone.utc).hour == 1
     assert [r.event_id for r in later] == ["e-tz"]
+
+
+def _outbox_rows(tag: str, n: int, at: datetime) -> list[dict]:
+    return [{"event_id": f"{tag}-{i}", "topic": "t", "key": f"k{i}", "event_type": "x.v1", "payload": "{}",
+             "created_at": at + timedelta(seconds=i)} for i in range(n)]
+
+
+def test_rows_inserted_through_the_driver_read_back_as_sqlalchemy_stores_them(engine):
+    """insert_rows converts each value as SQLAlchemy would: a moment with an offset, server
+    defaults for the columns left out; 2,500 rows take three statements."""
+    hanoi = datetime(2026, 12, 10, 8, 0, tzinfo=timezone(timedelta(hours=7)))
+    with engine.begin() as conn:
+        conn.execute(insert(outbox), _outbox_rows("orm", 2500, hanoi))
+        ids = insert_rows(conn, outbox, _outbox_rows("raw", 2500, hanoi), returning=("id",))
+        stored = {row.event_id: row for row in conn.execute(select(outbox)).all()}
+        after = conn.execute(select(func.count()).select_from(outbox)
+                             .where(outbox.c.created_at >= datetime(2026, 12, 10, 1, 30, tzinfo=timezone.utc))).scalar()
+    assert len(ids) == len({i for i, in ids}) == 2500
+    assert {i for i, in ids} == {row.id for key, row in stored.items() if key.startswith("raw-")}
+    for i in (0, 999, 1000, 2499):
+        orm, raw = stored[f"orm-{i}"], stored[f"raw-{i}"]
+        assert raw.created_at == orm.created_at == hanoi + timedelta(seconds=i)
+        assert (raw.attempts, raw.published_at, raw.key) == (orm.attempts, orm.published_at, orm.key) == (0, None, f"k{i}")
+    assert after == 2 * (2500 - 1800)  # compared as moments in SQL too, both ways of inserting alike
+
+
+def test_rows_inserted_ignoring_conflicts_skip_keys_stored_or_earlier_in_the_list(engine):
+    at = datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)
+    with engine.begin() as conn:
+        insert_rows(conn, outbox, _outbox_rows("e", 2, at))
+        rows = _outbox_rows("e", 4, at)  # e-0 and e-1 stored already
+        inserted = insert_rows(conn, outbox, rows + rows[3:], returning=("event_id",), ignore_conflicts=True)
+        count = conn.execute(select(func.count()).select_from(outbox)).scalar()
+    assert sorted(inserted) == [("e-2",), ("e-3",)] and count == 4
+
+
+def test_a_table_with_python_side_defaults_is_refused_rather_than_left_without_them(engine):
+    table = Table("with_default", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("state", String(10), default="new"))
+    with engine.begin() as conn, pytest.raises(ValueError, match="Python-side defaults"):
+        insert_rows(conn, table, [{"id": 1}])
 
 
 def test_only_one_holder_of_a_lease_until_it_expires(engine):

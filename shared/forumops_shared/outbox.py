@@ -12,7 +12,7 @@ from kafka.errors import KafkaError, KafkaTimeoutError
 from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from .db import readonly, write_transaction
+from .db import insert_rows, readonly, write_transaction
 from .events import Event, encode_event
 from .lease import Lease
 from .plumbing import outbox
@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 
 
 # Built once: on hot paths building statements costs more than running them.
-_INSERT = outbox.insert()
 _PENDING = (select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event_id, outbox.c.event_type, outbox.c.payload)
             .where(outbox.c.published_at.is_(None)).order_by(outbox.c.id).limit(bindparam("limit")))
 _MARK_SENT = update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True))).values(
@@ -38,7 +37,7 @@ def stage_events(conn: Connection, events: list[Event]) -> None:
     if not events:
         return
     now = datetime.now(timezone.utc)
-    conn.execute(_INSERT, [{
+    insert_rows(conn, outbox, [{
         "event_id": event.id, "topic": event.topic, "key": event.subject, "event_type": event.type,
         "payload": encode_event(event).decode(), "created_at": now} for event in events])
 

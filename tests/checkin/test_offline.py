@@ -42,6 +42,31 @@ def test_a_batch_checks_people_in_at_the_time_they_were_scanned(door):
     assert first.data["source"] == "offline_batch" and first.data["checked_in_at"] == datetime.fromisoformat(sent[0]["scanned_at"])
 
 
+def test_a_batch_longer_than_a_chunk_is_decided_in_time_order_across_chunks(door, monkeypatch):
+    monkeypatch.setattr(batches, "CHUNK", 2)  # 10,000 scans go a thousand at a time; here two
+    people = [door.api.register(door.slug, door.api.person("HN-01")).json for _ in range(3)]
+    door.deliver()
+    device = door.device()
+    qr = [p["ticket"]["qr_payload"] for p in people]
+    # Sent out of order: decided by their time, so the first scan of each person is the earliest.
+    sent = [offline(qr[0], "late-0", 5), offline(qr[1], "mid-1", 20), offline(qr[0], "early-0", 50),
+            offline("FO1.forged.ticket", "forged", 40), offline(qr[2], "only-2", 30),
+            offline(qr[1], "later-1", 10, admitted=False)]
+    answer = door.batch(device, sent).json
+    outcomes = {r["scan_id"]: (r["outcome"], r["reason"]) for r in answer["results"]}
+    assert [r["scan_id"] for r in answer["results"]] == [s["scan_id"] for s in sent]
+    assert outcomes == {"early-0": ("accepted", "accepted"), "late-0": ("duplicate", "already_checked_in"),
+                        "mid-1": ("accepted", "accepted"), "later-1": ("duplicate", "already_checked_in"),
+                        "only-2": ("accepted", "accepted"), "forged": ("rejected", "malformed_ticket")}
+    assert (answer["recorded"], answer["accepted"], answer["duplicate"], answer["rejected"]) == (6, 3, 2, 1)
+    events = checked_in_events(door)
+    assert sorted(e.subject for e in events) == sorted(p["id"] for p in people)
+    assert next(e for e in events if e.subject == people[0]["id"]).data["checked_in_at"] == \
+        datetime.fromisoformat(sent[2]["scanned_at"])
+    assert door.batch(device, sent).json["results"] == answer["results"]  # and a re-upload changes nothing
+    assert door.count(scans) == 6 and len(checked_in_events(door)) == 3
+
+
 def test_re_uploading_a_batch_changes_nothing_and_answers_the_same(door):
     people = [door.api.register(door.slug, door.api.person("HN-01")).json for _ in range(2)]
     door.deliver()

@@ -2,8 +2,8 @@
 
 Each scan is decided as it would have been online at its `scanned_at`, in time order, and then
 weighed against what the door did (domain.judge_offline): check-ins, forced check-ins and
-conflicts follow. Everything is read and written in bulk (one query per 500 keys), so 10,000
-scans take one transaction of a few statements; re-uploading the same batch finds every
+conflicts follow. Everything is read and written in bulk, a thousand scans at a time, so 10,000
+scans take one transaction of a few statements per thousand; re-uploading the same batch finds every
 scan_id stored and changes nothing.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.db import KEYS_PER_QUERY, rows_for_keys
+from forumops_shared.db import insert_rows, rows_for_keys
 from forumops_shared.tickets import TicketClaims
 
 from ..domain import FirstCheckin, ForumView, ScanDecision, decide_scan, judge_offline, read_scanned
@@ -33,7 +33,8 @@ def _any_cpu() -> None:
         pass
 
 
-# libsodium checks signatures without the GIL: a batch's 10,000 take half the time on two CPUs.
+# libsodium checks signatures without the GIL: a batch's 10,000 take half the time on two CPUs,
+# and they are checked while the batch's thread stores what was checked before (_decide_and_record).
 _VERIFIERS = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2), thread_name_prefix="ticket-verify",
                                 initializer=_any_cpu)
 
@@ -64,8 +65,7 @@ def upload(conn: Connection, device: Row, batch: list[OfflineScan]) -> dict:
             sent.add(item.scan_id)
             fresh.append(item)
     fresh.sort(key=lambda s: s.scanned_at)
-    results = _decide_all(conn, device, fresh)
-    _record(conn, device, results)
+    results = _decide_and_record(conn, device, fresh)
     for r in results:
         stored[r.scan.scan_id] = {"scan_id": r.scan.scan_id, "outcome": r.decision.outcome,
                                   "reason": r.decision.reason, "registration_id": r.decision.registration_id,
@@ -79,9 +79,32 @@ def upload(conn: Connection, device: Row, batch: list[OfflineScan]) -> dict:
     return {**totals, "results": answers}
 
 
-def _decide_all(conn: Connection, device: Row, fresh: list[OfflineScan]) -> list[_Result]:
+CHUNK = 1000  # scans decided and recorded together, while the signatures of the next are checked
+
+
+def _decide_and_record(conn: Connection, device: Row, fresh: list[OfflineScan]) -> list[_Result]:
+    """Decide and record `fresh` (in time order) a chunk at a time. Every chunk's signatures are
+    handed to the checkers at once, so while this thread decides and stores one chunk, the
+    checkers work through the next ones on the other CPU. A later chunk reads the check-ins the
+    earlier ones made: they are in this transaction."""
     forum = forum_view(conn, device.forum, device.forum_published_at)
-    readings = _read_all(forum, [s.ticket for s in fresh])
+    chunks = [fresh[i:i + CHUNK] for i in range(0, len(fresh), CHUNK)]
+    readings = [_VERIFIERS.submit(_read_chunk, forum, [s.ticket for s in chunk]) for chunk in chunks]
+    results = []
+    for chunk, read in zip(chunks, readings):
+        part = _decide(conn, device, forum, chunk, read.result())
+        _record(conn, device, part)
+        results += part
+    return results
+
+
+def _read_chunk(forum: ForumView, tickets: list[str]) -> list[tuple[TicketClaims | None, str | None, str | None]]:
+    """(claims, typed code, refusal) per ticket: signatures checked on a checker thread."""
+    return [read_scanned(t, forum) for t in tickets]
+
+
+def _decide(conn: Connection, device: Row, forum: ForumView, fresh: list[OfflineScan],
+            readings: list[tuple[TicketClaims | None, str | None, str | None]]) -> list[_Result]:
     known = registrations_of(conn, device.forum,
                              ids=[c.registration_id for c, _, _ in readings if c],
                              codes=[code for _, code, _ in readings if code])
@@ -103,15 +126,6 @@ def _decide_all(conn: Connection, device: Row, fresh: list[OfflineScan]) -> list
     return results
 
 
-def _read_all(forum: ForumView, tickets: list[str]) -> list[tuple[TicketClaims | None, str | None, str | None]]:
-    """(claims, typed code, refusal) per ticket; signatures are checked on two threads."""
-    def read_chunk(chunk: list[str]):
-        return [read_scanned(t, forum) for t in chunk]
-
-    chunks = [tickets[i:i + KEYS_PER_QUERY] for i in range(0, len(tickets), KEYS_PER_QUERY)]
-    return [reading for part in _VERIFIERS.map(read_chunk, chunks) for reading in part]
-
-
 def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
     if not results:
         return
@@ -123,7 +137,7 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
             for r in results]
     # All new: upload() left out the scan_ids stored before. A concurrent upload of the same scans
     # breaks the unique key instead, and the route tries again (then finds them stored).
-    new = dict(conn.execute(_INSERT, rows).all())
+    new = dict(insert_rows(conn, scans, rows, returning=("scan_id", "id")))
     pks = [new[r.scan.scan_id] for r in results]
     admitted = admit(conn, [Admission(device, r.decision.registration_id, pk, r.scan.scanned_at, r.forced)
                             for r, pk in zip(results, pks) if r.admits], "offline_batch")
@@ -146,8 +160,6 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
         conn.execute(conflicts.insert(), found)
 
 
-# with RETURNING over many rows: SQLAlchemy sends one multi-row INSERT per thousand rows
-_INSERT = scans.insert().returning(scans.c.scan_id, scans.c.id)
 _STORED = (select(scans.c.scan_id, scans.c.outcome, scans.c.reason, scans.c.registration_id, scans.c.forced,
                   conflicts.c.id.isnot(None).label("conflict"))
            .outerjoin(conflicts, conflicts.c.scan == scans.c.id)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.db import as_utc
+from forumops_shared.db import as_utc, insert_rows
 from forumops_shared.events import Event, new_events
 from forumops_shared.http import hash_token
 from forumops_shared.normalise import email_key
@@ -54,7 +54,6 @@ def check_language(forum: Row, language: str) -> None:
         raise RegistrationError("language_not_offered", {"language": [f"Offered: {forum.languages}."]})
 
 
-_INSERT = registrations.insert()
 _POINT = select(points.c.id, points.c.code).where(points.c.forum_id == bindparam("forum_id"),
                                                   points.c.code == bindparam("code"))
 
@@ -117,7 +116,7 @@ def store_drafts(conn: Connection, drafts: list[Draft]) -> list[tuple[str, int |
     with_points = [d for d in drafts if d.point_id]
     places = dict(zip(map(id, with_points), take_places(conn, [d.point_id for d in with_points])))
     placed = [places.get(id(d), ("confirmed", None)) for d in drafts]
-    conn.execute(_INSERT, [{**d.values, "status": status,
+    insert_rows(conn, registrations, [{**d.values, "status": status,
                             "waitlisted_at": d.values["created_at"] if status == "waitlisted" else None}
                            for d, (status, _) in zip(drafts, placed)])
     stage_events(conn, [replace(d.event, data={**d.event.data, "status": status})

@@ -1,4 +1,5 @@
 """Production gunicorn settings for every ForumOps API: `gunicorn -c deploy/gunicorn.conf.py 'svc.app:create_app()'`."""
+import gc
 import os
 import socket
 import sys
@@ -59,6 +60,15 @@ def post_fork(server, worker):
     cpu = getattr(worker, "forumops_cpu", None)
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})
+
+
+def post_worker_init(worker):
+    """The app is loaded: what it made at start (modules, schemas, statements, the Kafka clients)
+    lives as long as the worker, so keep it out of the garbage collector's passes. A full pass
+    stops every thread of the worker: under 64 connections of registrations it took 40–60 ms
+    five times in 45 s, each time adding that to every request in flight (the p99), and 14–18 ms
+    after the freeze."""
+    gc.freeze()
 
 
 def on_starting(server):

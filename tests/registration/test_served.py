@@ -106,6 +106,12 @@ def _worker_cpus(master: int) -> dict[int, str]:
     return {int(pid): _allowed_cpus(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()}
 
 
+def _pinned_workers(master: int, count: int) -> dict[int, str] | None:
+    """`count` workers of `master`, each kept to one CPU (its number); None until then."""
+    workers = _worker_cpus(master)
+    return workers if len(workers) == count and all(cpu.isdigit() for cpu in workers.values()) else None
+
+
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="spreading workers needs two CPUs")
 def test_each_worker_keeps_to_one_cpu_and_a_replacement_takes_the_least_used(reg_settings, tmp_path):
     settings = reg_settings()
@@ -113,14 +119,15 @@ def test_each_worker_keeps_to_one_cpu_and_a_replacement_takes_the_least_used(reg
     api = Child.gunicorn_api("registration", free_port(), env, tmp_path / "pinned.log")
     cpus = sorted(os.sched_getaffinity(0))
     try:
-        placed = wait_until(lambda: len(_worker_cpus(api.pid)) == 3 and _worker_cpus(api.pid), message="3 workers")
+        # A worker is listed once forked, and kept to its CPU a moment later (post_fork).
+        placed = wait_until(lambda: _pinned_workers(api.pid, 3), message="3 workers, each kept to one CPU")
         # One CPU each, spread: with 2 CPUs two workers share one, with 3 or more none do.
-        assert all(cpu.isdigit() and int(cpu) in cpus for cpu in placed.values())
+        assert all(int(cpu) in cpus for cpu in placed.values())
         assert len(set(placed.values())) == min(3, len(cpus))
         lone = Counter(placed.values()).most_common()[-1][0]  # a CPU that only one worker has
         os.kill(next(pid for pid, cpu in placed.items() if cpu == lone), signal.SIGKILL)
-        again = wait_until(lambda: len(w := _worker_cpus(api.pid)) == 3 and set(w) != set(placed) and w,
-                           message="the replacement worker")
+        again = wait_until(lambda: (w := _pinned_workers(api.pid, 3)) and set(w) != set(placed) and w,
+                           message="the replacement worker, kept to one CPU")
         assert sorted(again.values()) == sorted(placed.values())
     finally:
         api.stop()

@@ -270,16 +270,13 @@ class _InsertPlan:
     tail: str  # ON CONFLICT DO NOTHING RETURNING ...
     columns: tuple[tuple[str, Callable | None], ...]  # name, converter
     rows_per_statement: int
+    full: str = ""  # the statement for rows_per_statement rows, built once
 
     def statement(self, n: int) -> str:
-        return self._full if n == self.rows_per_statement else self._build(n)
+        return self.full if n == self.rows_per_statement else self.build(n)
 
-    def _build(self, n: int) -> str:
+    def build(self, n: int) -> str:
         return f"{self.head} VALUES {', '.join([self.row] * n)}{self.tail}"
-
-    @functools.cached_property
-    def _full(self) -> str:
-        return self._build(self.rows_per_statement)
 
 
 @functools.cache
@@ -294,11 +291,12 @@ def _insert_plan(dialect, table: Table, names: tuple[str, ...], returning: tuple
     if returning:
         tail += " RETURNING " + ", ".join(quote(name) for name in returning)
     columns = tuple((name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names)
-    return _InsertPlan(head=f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+    plan = _InsertPlan(head=f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
                             f"({', '.join(quote(name) for name in names)})",
                        row=f"({', '.join([mark] * len(names))})", tail=tail, columns=columns,
                        # well under SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement
                        rows_per_statement=max(1, min(1000, 30_000 // len(names))))
+    return dataclasses.replace(plan, full=plan.build(plan.rows_per_statement))
 
 
 def upsert(conn: Connection, table: Table, values: dict) -> None:

@@ -117,8 +117,8 @@ def store_drafts(conn: Connection, drafts: list[Draft]) -> list[tuple[str, int |
     places = dict(zip(map(id, with_points), take_places(conn, [d.point_id for d in with_points])))
     placed = [places.get(id(d), ("confirmed", None)) for d in drafts]
     insert_rows(conn, registrations, [{**d.values, "status": status,
-                            "waitlisted_at": d.values["created_at"] if status == "waitlisted" else None}
-                           for d, (status, _) in zip(drafts, placed)])
+                                       "waitlisted_at": d.values["created_at"] if status == "waitlisted" else None}
+                                      for d, (status, _) in zip(drafts, placed)])
     stage_events(conn, [replace(d.event, data={**d.event.data, "status": status})
                         for d, (status, _) in zip(drafts, placed)])
     return placed

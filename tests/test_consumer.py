@@ -18,7 +18,8 @@ from .support import events
 from .support.background import in_background
 from .support.kafka_io import committed_total, produce_events, produce_raw, read_all
 from .support.processes import Child
-from .support.sink import prepare_sink, effect_count, effect_rows, sink_runner
+from .support.sink import effect_count, effect_rows, prepare_sink, sink_runner
+from .support.tiers import settings_on_kafka  # noqa: F401 - these tests run on the broker
 from .support.waiting import wait_until
 
 

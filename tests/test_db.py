@@ -1,5 +1,4 @@
 """Database primitives the plumbing stands on, on SQLite and on PostgreSQL."""
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
@@ -12,6 +11,7 @@ from forumops_shared.outbox import Lease
 from forumops_shared.plumbing import leases, outbox, processed_events
 from registration.migrate import upgrade
 
+from .support.clock import FakeClock
 from .support.waiting import wait_until
 
 
@@ -88,16 +88,20 @@ def test_a_table_with_python_side_defaults_is_refused_rather_than_left_without_t
 
 
 def test_only_one_holder_of_a_lease_until_it_expires(engine):
-    first, second = Lease(engine, "relay", "first", 0.5), Lease(engine, "relay", "second", 0.5)
+    clock = FakeClock()
+    first, second = Lease(engine, "relay", "first", 10, clock), Lease(engine, "relay", "second", 10, clock)
     assert first.acquire() and first.acquire()  # renewing is acquiring again
     assert not second.acquire()
-    time.sleep(0.6)
+    clock.advance(9.9)
+    assert not second.acquire()
+    clock.advance(0.2)
     assert second.acquire()
     assert not first.acquire()
 
 
 def test_a_held_lease_is_renewed_in_the_database_only_after_half_its_time(engine):
-    first, second = Lease(engine, "relay", "first", 1.0), Lease(engine, "relay", "second", 1.0)
+    clock = FakeClock()
+    first, second = Lease(engine, "relay", "first", 10, clock), Lease(engine, "relay", "second", 10, clock)
 
     def expiry() -> float:
         with engine.connect() as conn:
@@ -105,10 +109,11 @@ def test_a_held_lease_is_renewed_in_the_database_only_after_half_its_time(engine
 
     assert first.acquire()
     taken = expiry()
-    time.sleep(0.2)
+    clock.advance(4.9)
     assert first.acquire() and expiry() == taken  # still fresh: nothing written
-    time.sleep(0.4)
-    assert first.acquire() and expiry() > taken + 0.5  # past half its time: renewed
+    clock.advance(0.2)
+    assert first.acquire() and expiry() == pytest.approx(taken + 5.1)  # past half its time: renewed from now
+    clock.advance(9.9)
     assert not second.acquire()
 
 

@@ -14,7 +14,8 @@ from registration.migrate import upgrade
 from .support import events
 from .support.processes import Child
 from .support.relaying import relaying
-from .support.sink import prepare_sink, effect_count, effect_rows
+from .support.sink import effect_count, effect_rows, prepare_sink
+from .support.tiers import settings_on_kafka  # noqa: F401 - these tests run on the broker
 from .support.waiting import wait_until
 
 notes_md = MetaData()

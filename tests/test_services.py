@@ -3,7 +3,6 @@ import importlib
 import signal
 
 import pytest
-
 from kafka import TopicPartition
 from kafka.structs import OffsetAndMetadata
 
@@ -35,15 +34,25 @@ class AppFactory:
         return self.apps[-1]
 
 
-@pytest.fixture(params=SERVICES)
-def service(request, settings_for):
-    app_module, migrate = _service(request.param)
-    settings = settings_for(request.param)
+def _migrated(name, make_settings):
+    app_module, migrate = _service(name)
+    settings = make_settings(name)
     migrate.upgrade(settings)
     factory = AppFactory(app_module)
-    yield request.param, settings, factory
+    yield name, settings, factory
     for app in factory.apps:
         close_service_app(app)
+
+
+@pytest.fixture(params=SERVICES)
+def service(request, settings_for):
+    """The service's app on a migrated database, with no broker."""
+    yield from _migrated(request.param, settings_for)
+
+
+@pytest.fixture(params=SERVICES)
+def service_on_kafka(request, kafka_settings_for):
+    yield from _migrated(request.param, kafka_settings_for)
 
 
 def test_health_answers_ok(service):
@@ -52,8 +61,8 @@ def test_health_answers_ok(service):
     assert response.status_code == 200 and response.json == {"status": "ok"}
 
 
-def test_ready_when_the_database_and_kafka_answer(service):
-    _, settings, app_module = service
+def test_ready_when_the_database_and_kafka_answer(service_on_kafka):
+    _, settings, app_module = service_on_kafka
     response = app_module.create_app(settings).test_client().get("/readyz")
     assert response.status_code == 200, response.json
     assert response.json["checks"]["database"]["ok"] and response.json["checks"]["kafka"]["ok"]
@@ -97,9 +106,9 @@ def _lag(figures, topic: str) -> dict[int, float]:
 
 
 @pytest.mark.parametrize("name", ("checkin", "certificates"))
-def test_metrics_report_the_consumer_lag_per_partition_and_the_dead_letters(name, settings_for):
+def test_metrics_report_the_consumer_lag_per_partition_and_the_dead_letters(name, kafka_settings_for):
     app_module, migrate = _service(name)
-    settings = settings_for(name)
+    settings = kafka_settings_for(name)
     migrate.upgrade(settings)
     app = app_module.create_app(settings)
     client, registrations = app.test_client(), settings.topic_prefix + topics.REGISTRATIONS
@@ -174,9 +183,9 @@ def test_creating_the_app_connects_to_nothing(name, tmp_path):
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_the_worker_stops_cleanly_on_sigterm(name, settings_for, tmp_path):
+def test_the_worker_stops_cleanly_on_sigterm(name, kafka_settings_for, tmp_path):
     _, migrate = _service(name)
-    settings = settings_for(name)
+    settings = kafka_settings_for(name)
     migrate.upgrade(settings)
     worker = Child.python_module(f"{name}.worker", settings_env(settings), tmp_path / "worker.log")
     try:

@@ -3,11 +3,14 @@ import os
 import subprocess
 import sys
 
+import pytest
 import requests
 
 from forumops_stack.testing import free_port, free_port_pair
 
 from .support.processes import ROOT
+
+pytestmark = pytest.mark.kafka  # `up` starts a broker of its own
 
 
 def _children(pid: int) -> list[int]:

@@ -9,7 +9,8 @@ from urllib.parse import quote
 from flask import Response, stream_with_context
 from werkzeug.utils import secure_filename
 
-from .http import Refusal, uploaded_file
+from .http import uploaded_file
+from .refusals import Refusal
 
 
 def uploaded_text(*, limit: int) -> str:

@@ -1,34 +1,15 @@
-"""The HTTP edge every service shares: refusals with stable reasons (vi and en), JSON bodies
-through a schema, bearer tokens. Each service adds its own reasons to COMMON_REASONS."""
+"""The HTTP edge every service shares: refusals answered with their reason (vi and en), JSON
+bodies through a strict schema, uploads, bearer tokens."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-from dataclasses import dataclass
 from typing import Mapping
 
 from flask import Flask, jsonify, request
 from marshmallow import RAISE, Schema, ValidationError, pre_load
 
 from .normalise import clean_text
-
-
-@dataclass(frozen=True)
-class Reason:
-    status: int
-    vi: str
-    en: str
-
-
-COMMON_REASONS: dict[str, Reason] = {
-    "validation_failed": Reason(422, "Một số trường chưa hợp lệ.", "Some fields are not valid."),
-    "unauthenticated": Reason(401, "Cần đăng nhập bằng mã truy cập.", "A bearer token is required."),
-    "forbidden": Reason(403, "Mã truy cập không có quyền này.", "This token may not do that."),
-    "body_too_large": Reason(413, "Dữ liệu gửi lên quá lớn.", "The request body is too large."),
-    "invalid_csv": Reason(422, "Tệp CSV không đọc được.", "The CSV file cannot be read."),
-    "unsupported_media_type": Reason(415, "Định dạng dữ liệu không được hỗ trợ.", "Unsupported content type."),
-    "rate_limited": Reason(429, "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests; try again later."),
-}
+from .refusals import Reason, Refusal
+from .tokens import tokens_equal
 
 
 class StrictSchema(Schema):
@@ -59,15 +40,6 @@ def _holds_nul(value) -> bool:
     if isinstance(value, list):
         return any(_holds_nul(v) for v in value)
     return False
-
-
-class Refusal(Exception):
-    """A refusal with a stable reason code; `errors` maps fields to messages."""
-
-    def __init__(self, reason: str, errors: dict | None = None, message: str | None = None,
-                 headers: dict[str, str] | None = None):
-        super().__init__(reason)
-        self.reason, self.errors, self.message, self.headers = reason, errors, message, headers or {}
 
 
 def install_refusals(app: Flask, reasons: Mapping[str, Reason]) -> None:
@@ -138,13 +110,3 @@ def require_token(expected: str | None) -> None:
         raise Refusal("unauthenticated")
     if not tokens_equal(token, expected):
         raise Refusal("forbidden")
-
-
-def hash_token(token: str) -> str:
-    """How bearer secrets are stored: never the token, its SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def tokens_equal(given: str | None, expected: str | None) -> bool:
-    """Constant-time comparison; nothing equals a missing token."""
-    return bool(given and expected and hmac.compare_digest(given.encode(), expected.encode()))

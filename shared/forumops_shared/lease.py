@@ -1,10 +1,9 @@
 """Leadership leases kept in a service's own database."""
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import Engine, delete, update
 
+from .clock import SYSTEM_CLOCK, Clock
 from .db import insert_ignore, write_transaction
 from .plumbing import leases
 
@@ -21,15 +20,15 @@ class Lease:
     times a second while idle, queueing behind the API's writers.
     """
 
-    def __init__(self, engine: Engine, name: str, owner: str, ttl_seconds: float):
-        self.engine, self.name, self.owner, self.ttl = engine, name, owner, ttl_seconds
-        self._renew_after = float("-inf")  # time.monotonic() after which to renew; never held yet
+    def __init__(self, engine: Engine, name: str, owner: str, ttl_seconds: float, clock: Clock = SYSTEM_CLOCK):
+        self.engine, self.name, self.owner, self.ttl, self.clock = engine, name, owner, ttl_seconds, clock
+        self._renew_after = float("-inf")  # clock.monotonic() after which to renew; never held yet
 
     def acquire(self) -> bool:
         """Take or renew the lease; True while this owner holds it."""
-        if time.monotonic() < self._renew_after:
+        if self.clock.monotonic() < self._renew_after:
             return True
-        started, now = time.monotonic(), time.time()
+        started, now = self.clock.monotonic(), self.clock.now().timestamp()
         with write_transaction(self.engine) as conn:
             held = bool(insert_ignore(conn, leases, {"name": self.name, "owner": self.owner,
                                                      "expires_at": now + self.ttl}))

@@ -15,7 +15,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, jsonify
 from marshmallow import Schema, fields
 
-from .http import Reason
+from .refusals import Reason
 
 
 @dataclass(frozen=True)

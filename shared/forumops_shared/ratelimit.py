@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import math
 import threading
-import time
-from typing import Callable
 
 from flask import request
 from limits import parse
 
-from .http import Refusal
+from .clock import SYSTEM_CLOCK, Clock
+from .refusals import Refusal
 
 
 class RateLimit:
-    def __init__(self, spec: str, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, spec: str, clock: Clock = SYSTEM_CLOCK):
         item = parse(spec)
         self.amount, self.window = item.amount, float(item.get_expiry())
         self._clock = clock
@@ -40,7 +39,7 @@ class RateLimit:
 
     def hit(self, client: str) -> float:
         """0 when the hit is allowed (and counted); else the seconds until it would be (not counted)."""
-        number, into = divmod(self._clock(), self.window)
+        number, into = divmod(self._clock.monotonic(), self.window)
         number = int(number)
         with self._lock:
             if number != self._window_now:  # a new window: clients idle for two windows count nothing

@@ -12,6 +12,7 @@ from ..registration.conftest import ADMIN_TOKEN
 from ..support.processes import service_worker
 from ..support.relaying import relaying
 from ..support.staged import staged_events
+from ..support.tiers import settings_on_kafka  # noqa: F401 - these tests run on the broker
 from ..support.waiting import wait_until
 
 

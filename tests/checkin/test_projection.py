@@ -9,6 +9,7 @@ from forumops_shared.db import readonly
 
 from ..support.processes import service_worker
 from ..support.relaying import relaying
+from ..support.tiers import settings_on_kafka  # noqa: F401 - these tests run on the broker
 from ..support.waiting import wait_until
 
 

@@ -19,6 +19,7 @@ from forumops_stack.testing import free_port, settings_env
 
 from ..support.kafka_io import read_all
 from ..support.processes import Child, wait_until_serving
+from ..support.tiers import settings_on_kafka  # noqa: F401 - these tests run on the broker
 from ..support.waiting import wait_until
 from .conftest import ADMIN_TOKEN
 

@@ -7,6 +7,10 @@ from typing import Callable
 
 from .kafka import LocalKafka, ensure_jars, jar_dir, kafka_version, wait_until_ready
 
+# Where settings without a broker point: nothing listens on port 1, so a stray connection is
+# refused at once instead of reaching some other test's broker.
+NO_BROKER = "127.0.0.1:1"
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -9,6 +9,7 @@ import sys
 import time
 
 from . import stack
+from .brokers import NO_BROKER
 from .kafka import ensure_jars, jar_dir, kafka_version
 from .paths import ROOT
 
@@ -41,10 +42,16 @@ def cmd_status(_args) -> int:
 
 
 def cmd_test(args) -> int:
-    """Run pytest on SQLite (default) or on a PostgreSQL server this command starts itself."""
+    """Run pytest on SQLite (default) or on a PostgreSQL server this command starts itself.
+    `--fast` runs the tier that needs no broker and no browser: no JVM is started."""
     started = time.monotonic()
-    ensure_jars()
     env = {**os.environ, "FORUMOPS_TEST_DATABASE": args.db}
+    tier = []
+    if args.fast:
+        env.update(FORUMOPS_TEST_TIER="fast", KAFKA_BOOTSTRAP_SERVERS=NO_BROKER)
+        tier = ["-m", "not kafka and not browser"]
+    else:
+        ensure_jars()
     postgres = None
     if args.db == "postgresql" and "FORUMOPS_TEST_POSTGRES_URL" not in env:
         from .postgres import LocalPostgres
@@ -52,11 +59,12 @@ def cmd_test(args) -> int:
         postgres = LocalPostgres()
         env["FORUMOPS_TEST_POSTGRES_URL"] = postgres.start()
     try:
-        code = subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
+        code = subprocess.call([sys.executable, "-m", "pytest", *tier, *args.pytest_args], cwd=ROOT, env=env)
     finally:
         if postgres:
             postgres.stop()
-    print(f"forumops test --db {args.db}: exit {code} in {time.monotonic() - started:.0f}s")
+    print(f"forumops test{' --fast' if args.fast else ''} --db {args.db}: exit {code} in "
+          f"{time.monotonic() - started:.0f}s")
     return 1 if code == 5 else code  # pytest's 5 means no test ran: that is a failure here
 
 
@@ -92,6 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("status", help="what is running").set_defaults(fn=cmd_status)
     test = sub.add_parser("test", help="run the test suite on a real broker and database")
     test.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    test.add_argument("--fast", action="store_true",
+                      help="only the tests that need no broker and no browser (rules, use cases, APIs; under a minute)")
     test.set_defaults(fn=cmd_test)  # any further arguments go to pytest
     bench = sub.add_parser("bench", help="run a benchmark from bench/")
     bench.add_argument("name", choices=("registration", "checkin", "certificates", "system", "broker", "all"))

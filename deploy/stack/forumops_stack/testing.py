@@ -1,4 +1,11 @@
-"""pytest plugin: a real Kafka broker and a real database for every test that asks.
+"""pytest plugin: a real database for every test that asks, and a real Kafka broker for those
+that need one.
+
+Tests come in two tiers. A test whose fixtures reach `kafka_broker` (directly or through
+`kafka_settings_for`, `topic_prefix` and the like) is marked `kafka`; one that drives Chromium is
+marked `browser`. `./forumops test --fast` runs the others: rules, use cases and the services'
+HTTP APIs on a real database, with no JVM and no broker (FORUMOPS_TEST_TIER=fast makes
+`kafka_broker` fail at once should such a test reach for it).
 
 Broker, in order: KAFKA_BOOTSTRAP_SERVERS if set; else the project's own local broker (jars
 from Maven Central); else the official apache/kafka image through testcontainers where a Docker
@@ -19,17 +26,50 @@ import pytest
 from forumops_shared.config import ServiceSettings
 from forumops_shared.topic_admin import ensure_topics
 
-from .brokers import Broker, container_broker, docker_available, free_port, free_port_pair, jars_present, local_broker
+from .brokers import (
+    NO_BROKER,
+    Broker,
+    container_broker,
+    docker_available,
+    free_port,
+    free_port_pair,
+    jars_present,
+    local_broker,
+)
 from .databases import Databases
 from .kafka import wait_until_ready
 
-__all__ = ["Broker", "Databases", "free_port", "free_port_pair", "settings_env"]
+__all__ = ["Broker", "Databases", "NO_BROKER", "free_port", "free_port_pair", "settings_env"]
 
 TEST_PARTITIONS = 3
+BROKER_FIXTURES = frozenset({"kafka_broker"})
+BROWSER_FIXTURES = frozenset({"browser"})
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "kafka: reaches a real Kafka broker (added by fixture; not in --fast)")
+    config.addinivalue_line("markers", "browser: drives headless Chromium (added by fixture; not in --fast)")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark each test by what its fixtures reach, so that a tier is chosen with -m."""
+    for item in items:
+        reached = set(getattr(item, "fixturenames", ()))
+        if reached & BROKER_FIXTURES:
+            item.add_marker(pytest.mark.kafka)
+        if reached & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+
+
+def fast_tier() -> bool:
+    return os.environ.get("FORUMOPS_TEST_TIER") == "fast"
 
 
 @pytest.fixture(scope="session")
 def kafka_broker(tmp_path_factory) -> Iterator[Broker]:
+    if fast_tier():
+        pytest.fail("the fast tier reached for a Kafka broker: this test belongs to the full suite "
+                    "(its fixtures should reach kafka_broker, so that it is marked `kafka`)", pytrace=False)
     external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if external:
         wait_until_ready(external, 30)
@@ -76,15 +116,27 @@ def databases(tmp_path) -> Iterator[Databases]:
     dbs.drop_all()
 
 
-@pytest.fixture
-def settings_for(kafka_broker, topic_prefix, databases, tmp_path) -> Callable[..., ServiceSettings]:
-    """Settings for one service on the test broker, topics and a fresh database."""
+def _settings_maker(databases: Databases, tmp_path, bootstrap: str, prefix: str) -> Callable[..., ServiceSettings]:
     def make(service: str, database_url: str | None = None, **overrides) -> ServiceSettings:
         return ServiceSettings(
             service=service, database_url=database_url or databases.new(service),
-            kafka_bootstrap_servers=kafka_broker.bootstrap, topic_prefix=topic_prefix,
+            kafka_bootstrap_servers=bootstrap, topic_prefix=prefix,
             var_dir=tmp_path / "var", relay_lease_seconds=2.0, **overrides)
     return make
+
+
+@pytest.fixture
+def settings_for(databases, tmp_path) -> Callable[..., ServiceSettings]:
+    """Settings for one service on a fresh database, with no broker: for tests of rules, use
+    cases and HTTP APIs. A test module that needs Kafka overrides this fixture with
+    `kafka_settings_for` (so that the services' own fixtures built on it get the broker too)."""
+    return _settings_maker(databases, tmp_path, NO_BROKER, f"t{uuid.uuid4().hex[:10]}.")
+
+
+@pytest.fixture
+def kafka_settings_for(kafka_broker, topic_prefix, databases, tmp_path) -> Callable[..., ServiceSettings]:
+    """Settings for one service on the test broker, this test's own topics and a fresh database."""
+    return _settings_maker(databases, tmp_path, kafka_broker.bootstrap, topic_prefix)
 
 
 def settings_env(settings: ServiceSettings) -> dict[str, str]:
@@ -98,5 +150,6 @@ def settings_env(settings: ServiceSettings) -> dict[str, str]:
 
 
 def pytest_report_header(config) -> list[str]:
-    return [f"forumops database: {database_kind()}",
-            f"forumops kafka: {os.environ.get('KAFKA_BOOTSTRAP_SERVERS') or 'local broker from Maven Central jars'}"]
+    broker = ("none (the fast tier)" if fast_tier() else
+              os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or "local broker from Maven Central jars")
+    return [f"forumops database: {database_kind()}", f"forumops kafka: {broker}"]

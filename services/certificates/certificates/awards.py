@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from forumops_shared.csvfiles import csv_rows
-from forumops_shared.http import Refusal
+from forumops_shared.refusals import Refusal
 
 from . import issuing
 from .schemas import MAX_RECIPIENTS, RecipientSchema

@@ -1,7 +1,7 @@
 """Refusals of the certificates API, with their Vietnamese and English texts."""
 from __future__ import annotations
 
-from forumops_shared.http import COMMON_REASONS, Reason
+from forumops_shared.refusals import COMMON_REASONS, Reason
 
 REASONS: dict[str, Reason] = {
     **COMMON_REASONS,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forumops_shared.http import COMMON_REASONS, Reason
+from forumops_shared.refusals import COMMON_REASONS, Reason
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,7 @@ Reasons are data: clients and tests match the code, people read the text.
 """
 from __future__ import annotations
 
-from forumops_shared.http import COMMON_REASONS, Reason, Refusal
-
+from forumops_shared.refusals import COMMON_REASONS, Reason
 
 REASONS: dict[str, Reason] = {
     **COMMON_REASONS,
@@ -23,6 +22,3 @@ REASONS: dict[str, Reason] = {
     "no_ticket": Reason(409, "Chỉ đăng ký đã xác nhận mới có vé.", "Only a confirmed registration has a ticket."),
     "registration_not_found": Reason(404, "Không tìm thấy đăng ký.", "Registration not found."),
 }
-
-# Registration's refusals are the shared kind; the name reads better in use cases.
-RegistrationError = Refusal

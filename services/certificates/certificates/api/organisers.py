@@ -7,7 +7,8 @@ from marshmallow import ValidationError
 
 from forumops_shared.csvfiles import csv_download, uploaded_text
 from forumops_shared.db import readonly, write_transaction
-from forumops_shared.http import Refusal, json_body, query_args, require_token
+from forumops_shared.http import json_body, query_args, require_token
+from forumops_shared.refusals import Refusal
 
 from .. import awards, issuing
 from ..schemas import AwardsCsvSchema, AwardsSchema, FilterSchema, ListQuerySchema, RevokeSchema

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from forumops_shared.db import readonly, write_transaction
-from forumops_shared.http import Refusal, bearer_token, hash_token, tokens_equal
+from forumops_shared.http import bearer_token
 from forumops_shared.pages import render_page
 from forumops_shared.ratelimit import RateLimit
+from forumops_shared.refusals import Refusal
 from forumops_shared.signing_keys import KeyRing, published_keys
+from forumops_shared.tokens import hash_token, tokens_equal
 
 from ..config import CertificatesConfig
 from ..printing import render

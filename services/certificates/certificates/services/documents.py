@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import as_utc, readonly
-from forumops_shared.http import Refusal
+from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import SigningKey, b64
 
 from ..tables import certificates, forums, registrations

@@ -10,8 +10,10 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.db import GroupCommit, readonly, write_transaction
-from forumops_shared.http import Refusal, bearer_token, hash_token, json_body, query_args, require_token, uploaded_file
+from forumops_shared.http import bearer_token, json_body, query_args, require_token, uploaded_file
 from forumops_shared.ratelimit import RateLimit
+from forumops_shared.refusals import Refusal
+from forumops_shared.tokens import hash_token
 
 from .. import schemas as s
 from ..config import CheckinConfig

@@ -9,7 +9,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import rows_for_keys
-from forumops_shared.http import Refusal, hash_token
+from forumops_shared.refusals import Refusal
+from forumops_shared.tokens import hash_token
 
 from ..tables import devices, forums, points
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.http import Refusal
+from forumops_shared.refusals import Refusal
 
 from ..domain import DOORS_OPEN_BEFORE_START
 from ..reasons import SCAN_REASONS

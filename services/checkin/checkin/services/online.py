@@ -18,8 +18,9 @@ from sqlalchemy.engine import Connection
 from forumops_shared.db import as_utc, insert_ignore, rows_for_keys, upsert
 from forumops_shared.events import new_event, new_events
 from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
-from forumops_shared.http import Refusal, hash_token
 from forumops_shared.outbox import stage_event, stage_events
+from forumops_shared.refusals import Refusal
+from forumops_shared.tokens import hash_token
 
 from .. import counts
 from ..domain import DOORS_OPEN_BEFORE_START

@@ -7,7 +7,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import as_utc
-from forumops_shared.http import Refusal
+from forumops_shared.refusals import Refusal
 
 from ..tables import ONLINE, conflicts, forums, point_counts, points, registrations
 

@@ -21,9 +21,9 @@ from sqlalchemy.engine import Connection, Row
 from forumops_shared.db import as_utc, insert_ignore_all, rows_for_keys
 from forumops_shared.events import new_events
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
-from forumops_shared.http import Refusal
 from forumops_shared.outbox import stage_events
 from forumops_shared.ratelimit import RateLimit
+from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import TicketClaims, unb64
 
 from .. import counts

@@ -8,11 +8,10 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.csvfiles import csv_download
+from forumops_shared.refusals import Refusal
 
-from ..reasons import RegistrationError
 from ..schemas import ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
-from ..services import idempotency, imports, lifecycle, tickets
-from ..services import registrations as cases
+from ..services import idempotency, imports, lifecycle, registrations as cases, tickets
 from ..services.forums import get_forum
 from .context import ctx
 from .requests import authorised_registration, csv_body, json_body, require_admin
@@ -37,7 +36,7 @@ def register(slug: str):
         http_status, body = ctx().commits.run(submit)
     except IntegrityError as exc:
         if cases.is_duplicate_email(exc):
-            raise RegistrationError("already_registered") from exc
+            raise Refusal("already_registered") from exc
         raise
     return jsonify(body), http_status
 
@@ -73,7 +72,7 @@ def ticket_image(registration_id: str):
     with ctx().read() as conn:
         ticket = cases.view(conn, authorised_registration(conn, registration_id), signing_key)["ticket"]
     if ticket is None:
-        raise RegistrationError("no_ticket")
+        raise Refusal("no_ticket")
     return Response(tickets.qr_svg(ticket["qr_payload"]), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, no-store"})
 
@@ -155,12 +154,12 @@ def _load_query() -> dict:
     try:
         query = _list_schema.load(request.args.to_dict())
     except ValidationError as exc:
-        raise RegistrationError("validation_failed", exc.messages) from exc
+        raise Refusal("validation_failed", exc.messages) from exc
     if "cursor" in query:
         try:
             query["after"] = int(base64.urlsafe_b64decode(query["cursor"].encode()).decode())
         except (ValueError, UnicodeDecodeError) as exc:
-            raise RegistrationError("invalid_cursor") from exc
+            raise Refusal("invalid_cursor") from exc
     return query
 
 

@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from forumops_shared import http
 from forumops_shared.csvfiles import uploaded_text
-from forumops_shared.http import bearer_token, hash_token, tokens_equal
+from forumops_shared.http import bearer_token
+from forumops_shared.refusals import Refusal
+from forumops_shared.tokens import hash_token, tokens_equal
 
-from ..reasons import RegistrationError
 from ..services.registrations import load_registration
 from ..tables import registrations
 from .context import ctx
@@ -24,15 +25,15 @@ def csv_body() -> str:
 
 
 def is_admin(token: str | None) -> bool:
-    return http.tokens_equal(token, ctx().config.admin_token)
+    return tokens_equal(token, ctx().config.admin_token)
 
 
 def require_admin() -> None:
     token = bearer_token()
     if token is None:
-        raise RegistrationError("unauthenticated")
+        raise Refusal("unauthenticated")
     if not is_admin(token):
-        raise RegistrationError("forbidden" if _is_manage_token(token) else "unauthenticated")
+        raise Refusal("forbidden" if _is_manage_token(token) else "unauthenticated")
 
 
 def _is_manage_token(token: str) -> bool:
@@ -45,8 +46,8 @@ def authorised_registration(conn, registration_id: str):
     """The registration, if the caller is an organiser or holds its manage token."""
     token = bearer_token()
     if token is None:
-        raise RegistrationError("unauthenticated")
+        raise Refusal("unauthenticated")
     row = load_registration(conn, registration_id)
     if is_admin(token) or tokens_equal(hash_token(token), row.manage_token_hash):
         return row
-    raise RegistrationError("registration_not_found")  # the same answer as for an unknown id
+    raise Refusal("registration_not_found")  # the same answer as for an unknown id

@@ -11,9 +11,9 @@ from forumops_shared.db import as_utc
 from forumops_shared.events import new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED
 from forumops_shared.outbox import stage_event
-
+from forumops_shared.refusals import Refusal
 from forumops_shared.signing_keys import published_keys
-from ..reasons import RegistrationError
+
 from ..tables import forums, points, ticket_keys
 
 SOURCE = "/forumops/registration"
@@ -22,7 +22,7 @@ SOURCE = "/forumops/registration"
 def get_forum(conn: Connection, slug: str) -> Row:
     row = conn.execute(select(forums).where(forums.c.slug == slug)).first()
     if row is None:
-        raise RegistrationError("forum_not_found")
+        raise Refusal("forum_not_found")
     return row
 
 
@@ -41,7 +41,7 @@ def _columns(data: dict) -> dict:
 
 def create_forum(conn: Connection, data: dict) -> Row:
     if conn.execute(select(forums.c.id).where(forums.c.slug == data["slug"])).first():
-        raise RegistrationError("forum_exists")
+        raise Refusal("forum_exists")
     now = datetime.now(timezone.utc)
     conn.execute(forums.insert().values(slug=data["slug"], created_at=now, updated_at=now, **_columns(data)))
     forum = get_forum(conn, data["slug"])
@@ -53,7 +53,7 @@ def change_forum(conn: Connection, slug: str, data: dict) -> Row:
     forum = get_forum(conn, slug)
     merged = {**forum_view(conn, forum, with_points=False), **data}
     if merged["ends_at"] <= merged["starts_at"]:
-        raise RegistrationError("validation_failed", {"ends_at": ["Must be after starts_at."]})
+        raise Refusal("validation_failed", {"ends_at": ["Must be after starts_at."]})
     conn.execute(update(forums).where(forums.c.id == forum.id)
                  .values(updated_at=datetime.now(timezone.utc), **_columns(data)))
     forum = get_forum(conn, slug)

@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import as_utc, insert_ignore, insert_ignore_all
+from forumops_shared.refusals import Refusal
 
-from ..reasons import RegistrationError
 from ..tables import idempotency_keys
 
 # The stored answer holds the manage token, so it is kept only as long as a client retries.
@@ -52,7 +52,7 @@ def claim(conn: Connection, scope: str, key: str, fingerprint: str) -> StoredAns
         insert_ignore(conn, idempotency_keys, row)
         return None
     if existing.request_hash != fingerprint or existing.response_body is None:
-        raise RegistrationError("idempotency_key_reused")
+        raise Refusal("idempotency_key_reused")
     return StoredAnswer(existing.status_code, json.loads(existing.response_body))
 
 

@@ -6,9 +6,9 @@ from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.csvfiles import csv_rows
 from forumops_shared.normalise import email_key
+from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import SigningKey
 
-from ..reasons import RegistrationError
 from ..schemas import RegistrationSchema
 from .registrations import find_active_by_email, load_registration, register
 
@@ -45,7 +45,7 @@ def _one(conn: Connection, forum: Row, values: dict, key: SigningKey, consent_ve
     try:
         row, _token = register(conn, forum, data, key, consent_version=consent_version,
                                consent_source="organiser_import")
-    except RegistrationError as exc:
+    except Refusal as exc:
         savepoint.rollback()
         return {"outcome": "refused", "reason": exc.reason, "errors": exc.errors}
     savepoint.commit()

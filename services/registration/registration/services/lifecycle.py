@@ -6,13 +6,12 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.events import new_event
-from forumops_shared.events import registry as types
+from forumops_shared.events import new_event, registry as types
 from forumops_shared.outbox import stage_event
 from forumops_shared.plumbing import outbox
+from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import new_ticket_code
 
-from ..reasons import RegistrationError
 from ..tables import idempotency_keys, registrations
 from .places import give_back, take_place
 from .registrations import ACTIVE, SOURCE, check_language, event_data, load_registration, point_for, points_of
@@ -38,7 +37,7 @@ def announce_promotions(conn: Connection, forum: Row, promoted: list[str]) -> No
 
 def _require_active(row: Row) -> None:
     if row.status not in ACTIVE:
-        raise RegistrationError("registration_cancelled")
+        raise Refusal("registration_cancelled")
 
 
 def change(conn: Connection, forum: Row, row: Row, data: dict) -> Row:

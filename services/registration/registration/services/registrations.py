@@ -12,14 +12,13 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.db import as_utc, insert_rows
-from forumops_shared.events import Event, new_events
-from forumops_shared.http import hash_token
+from forumops_shared.events import Event, new_events, registry as types
 from forumops_shared.normalise import email_key
-from forumops_shared.events import registry as types
 from forumops_shared.outbox import stage_events
+from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import SigningKey, TicketClaims, new_ticket_code
+from forumops_shared.tokens import hash_token
 
-from ..reasons import RegistrationError
 from ..tables import forums, points, registrations
 from . import idempotency
 from .places import take_places
@@ -39,19 +38,19 @@ def points_of(conn: Connection, forum: Row) -> PointFinder:
 def point_for(find_point: PointFinder, attendance: str, code: str | None) -> Row | None:
     if attendance == "online":
         if code:
-            raise RegistrationError("point_not_allowed", {"point": ["Online attendance takes no point."]})
+            raise Refusal("point_not_allowed", {"point": ["Online attendance takes no point."]})
         return None
     if not code:
-        raise RegistrationError("point_required", {"point": ["Required for in-person attendance."]})
+        raise Refusal("point_required", {"point": ["Required for in-person attendance."]})
     point = find_point(code)
     if point is None:
-        raise RegistrationError("unknown_point", {"point": [f"No connection point {code!r} in this forum."]})
+        raise Refusal("unknown_point", {"point": [f"No connection point {code!r} in this forum."]})
     return point
 
 
 def check_language(forum: Row, language: str) -> None:
     if language not in forum.languages.split(","):
-        raise RegistrationError("language_not_offered", {"language": [f"Offered: {forum.languages}."]})
+        raise Refusal("language_not_offered", {"language": [f"Offered: {forum.languages}."]})
 
 
 _POINT = select(points.c.id, points.c.code).where(points.c.forum_id == bindparam("forum_id"),
@@ -79,7 +78,7 @@ def prepare(find_point: PointFinder, forum: Row, data: dict, key: SigningKey, *,
             consent_source: str = "participant") -> Draft:
     """Every check and every costly step that needs no write lock: lookups, codes, signature."""
     if data.get("consent") is not True:
-        raise RegistrationError("consent_required", {"consent": ["Must be true."]})
+        raise Refusal("consent_required", {"consent": ["Must be true."]})
     check_language(forum, data["language"])
     point = point_for(find_point, data["attendance"], data.get("point"))
     email = email_key(data["email"])
@@ -202,7 +201,7 @@ def listing(forum_id: int, *, after: int = 0, status: str | None = None, point: 
 def load_registration(conn: Connection, registration_id: str) -> Row:
     row = conn.execute(registration_rows().where(registrations.c.id == registration_id)).first()
     if row is None:
-        raise RegistrationError("registration_not_found")
+        raise Refusal("registration_not_found")
     return row
 
 

@@ -12,12 +12,12 @@ from forumops_shared.events import encode_event, new_event
 from forumops_shared.events.registry import REGISTRATION_CHANGED
 from forumops_shared.outbox import pending_count, stage_event
 from forumops_stack.testing import settings_env
-from registration.migrate import upgrade
 
 from .support import events
 from .support.background import in_background
 from .support.kafka_io import committed_total, produce_events, produce_raw, read_all
 from .support.processes import Child
+from .support.services import migrate
 from .support.sink import effect_count, effect_rows, prepare_sink, sink_runner
 from .support.tiers import settings_on_kafka  # noqa: F401 - these tests run on the broker
 from .support.waiting import wait_until
@@ -204,7 +204,7 @@ def test_sigterm_finishes_the_message_in_hand_commits_and_exits_cleanly(sink, tm
 
 def test_a_relay_worker_killed_mid_stream_and_restarted_delivers_every_event_once(settings_for, sink, tmp_path):
     settings = settings_for("registration")
-    upgrade(settings)
+    migrate(settings)
     engine = make_engine(settings.database_url)
     sent = [events.registered(n=i) for i in range(4000)]
     with engine.begin() as conn:
@@ -217,7 +217,7 @@ def test_a_relay_worker_killed_mid_stream_and_restarted_delivers_every_event_onc
             return pending_count(conn)
 
     with running(sink_runner(sink_settings, sink_engine)):
-        first = Child.python_module("registration.worker", settings_env(settings), tmp_path / "relay1.log")
+        first = Child.worker("registration", settings_env(settings), tmp_path / "relay1.log")
         try:
             wait_until(lambda: pending() < 3900, interval_s=0.02, message="the relay under way")
             first.signal(signal.SIGKILL)
@@ -225,7 +225,7 @@ def test_a_relay_worker_killed_mid_stream_and_restarted_delivers_every_event_onc
         finally:
             first.stop()
         assert pending() > 0, "the relay finished before it could be killed"
-        second = Child.python_module("registration.worker", settings_env(settings), tmp_path / "relay2.log")
+        second = Child.worker("registration", settings_env(settings), tmp_path / "relay2.log")
         try:
             wait_until(lambda: pending() == 0, timeout_s=90, message="the outbox drained")
             wait_until(lambda: effect_count(sink_engine) >= 4000, timeout_s=90, message="all events consumed")

@@ -9,16 +9,16 @@ from sqlalchemy.exc import IntegrityError
 from forumops_shared.db import GroupCommit, insert_ignore, insert_rows, make_engine
 from forumops_shared.outbox import Lease
 from forumops_shared.plumbing import leases, outbox, processed_events
-from registration.migrate import upgrade
 
 from .support.clock import FakeClock
+from .support.services import migrate
 from .support.waiting import wait_until
 
 
 @pytest.fixture
 def engine(settings_for):
     settings = settings_for("registration")
-    upgrade(settings)
+    migrate(settings)
     engine = make_engine(settings.database_url)
     yield engine
     engine.dispose()
@@ -126,10 +126,9 @@ def test_a_released_lease_is_free_at_once(engine):
 
 def test_migrating_twice_changes_nothing(settings_for):
     settings = settings_for("checkin")
-    from checkin.migrate import upgrade as upgrade_checkin
 
-    upgrade_checkin(settings)
-    upgrade_checkin(settings)
+    migrate(settings)
+    migrate(settings)
     engine = make_engine(settings.database_url)
     assert {"outbox", "processed_events", "leases", "alembic_version"} <= set(inspect(engine).get_table_names())
     engine.dispose()

@@ -9,11 +9,11 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 from forumops_shared.db import make_engine, readonly
 from forumops_shared.outbox import pending_count, stage_event
 from forumops_stack.testing import settings_env
-from registration.migrate import upgrade
 
 from .support import events
 from .support.processes import Child
 from .support.relaying import relaying
+from .support.services import migrate
 from .support.sink import effect_count, effect_rows, prepare_sink
 from .support.tiers import settings_on_kafka  # noqa: F401 - these tests run on the broker
 from .support.waiting import wait_until
@@ -26,7 +26,7 @@ notes = Table("notes", notes_md, Column("id", Integer, primary_key=True), Column
 def producer_side(settings_for):
     """The registration service's database, migrated, with a business table for the test."""
     settings = settings_for("registration")
-    upgrade(settings)
+    migrate(settings)
     engine = make_engine(settings.database_url)
     notes_md.create_all(engine)
     yield settings, engine

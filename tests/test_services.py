@@ -14,13 +14,14 @@ from forumops_stack.testing import TEST_PARTITIONS, free_port, settings_env
 from .support.kafka_io import produce_raw
 from .support.metrics import Figures, read_figures
 from .support.processes import Child
+from .support.services import migrate
 from .support.waiting import wait_until
 
 SERVICES = ("registration", "checkin", "certificates")
 
 
 def _service(name: str):
-    return importlib.import_module(f"{name}.app"), importlib.import_module(f"{name}.migrate")
+    return importlib.import_module(f"{name}.app")
 
 
 class AppFactory:
@@ -35,9 +36,9 @@ class AppFactory:
 
 
 def _migrated(name, make_settings):
-    app_module, migrate = _service(name)
+    app_module = _service(name)
     settings = make_settings(name)
-    migrate.upgrade(settings)
+    migrate(settings)
     factory = AppFactory(app_module)
     yield name, settings, factory
     for app in factory.apps:
@@ -107,9 +108,9 @@ def _lag(figures, topic: str) -> dict[int, float]:
 
 @pytest.mark.parametrize("name", ("checkin", "certificates"))
 def test_metrics_report_the_consumer_lag_per_partition_and_the_dead_letters(name, kafka_settings_for):
-    app_module, migrate = _service(name)
+    app_module = _service(name)
     settings = kafka_settings_for(name)
-    migrate.upgrade(settings)
+    migrate(settings)
     app = app_module.create_app(settings)
     client, registrations = app.test_client(), settings.topic_prefix + topics.REGISTRATIONS
     produce_raw(settings.kafka_bootstrap_servers, registrations, [(f"r{i}".encode(), b"{}") for i in range(40)])
@@ -138,9 +139,9 @@ def test_metrics_report_the_consumer_lag_per_partition_and_the_dead_letters(name
 
 
 def test_a_scrape_with_the_broker_away_still_answers_and_says_the_figures_are_not_current(settings_for):
-    app_module, migrate = _service("checkin")
+    app_module = _service("checkin")
     settings = settings_for("checkin")
-    migrate.upgrade(settings)
+    migrate(settings)
     away = type(settings)(**{**settings.__dict__, "kafka_bootstrap_servers": f"127.0.0.1:{free_port()}"})
     app = app_module.create_app(away)
     try:
@@ -172,7 +173,7 @@ def test_an_unknown_route_answers_a_json_error_with_a_reason(service):
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_creating_the_app_connects_to_nothing(name, tmp_path):
-    app_module, _ = _service(name)
+    app_module = _service(name)
     from forumops_shared.config import ServiceSettings
 
     db_file = tmp_path / "untouched.db"
@@ -184,10 +185,9 @@ def test_creating_the_app_connects_to_nothing(name, tmp_path):
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_the_worker_stops_cleanly_on_sigterm(name, kafka_settings_for, tmp_path):
-    _, migrate = _service(name)
     settings = kafka_settings_for(name)
-    migrate.upgrade(settings)
-    worker = Child.python_module(f"{name}.worker", settings_env(settings), tmp_path / "worker.log")
+    migrate(settings)
+    worker = Child.worker(name, settings_env(settings), tmp_path / "worker.log")
     try:
         wait_until(lambda: "worker started" in worker.log(), timeout_s=30, message="the worker to start")
         worker.signal(signal.SIGTERM)

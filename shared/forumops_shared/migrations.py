@@ -1,51 +1,51 @@
-"""Alembic, driven from code: each service keeps its revisions in `<package>/migrations`."""
+"""Alembic, driven from code: one environment (migrations_env/) for every service; the revision
+of the plumbing tables is shared (migrations_env/versions/0001_plumbing.py), the service's own
+revisions follow it.
+
+`<service>-migrate` (or `python -m forumops_shared.migrations <service>`) brings the service's
+database, from its settings, to the latest revision.
+"""
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
-from alembic import command, context
+from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData
 
-from .db import make_engine
+from .config import load_settings
+from .service import Service, load_service
 
-
-def alembic_config(script_location: Path, database_url: str) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(script_location))
-    cfg.attributes["database_url"] = database_url
-    return cfg
-
-
-def upgrade(script_location: Path, database_url: str, revision: str = "head") -> None:
-    """Bring the database at `database_url` to `revision`."""
-    command.upgrade(alembic_config(script_location, database_url), revision)
-
-
+ENVIRONMENT = Path(__file__).parent / "migrations_env"
 PLUMBING_TABLES = frozenset({"outbox", "processed_events", "leases"})
 
 
-def run_env(target_metadata: MetaData | None = None) -> None:
-    """Body of every service's migrations/env.py (online mode only).
-
-    Autogenerate compares only the service's own tables; the plumbing tables come from
-    forumops_shared and are created by their own step.
-    """
-    url = context.config.attributes.get("database_url")
-    if url is None:
-        raise RuntimeError("run migrations through forumops_shared.migrations.upgrade()")
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            context.configure(connection=conn, target_metadata=target_metadata,
-                              render_as_batch=conn.dialect.name == "sqlite",
-                              include_name=_service_tables_only)
-            with context.begin_transaction():
-                context.run_migrations()
-            conn.commit()
-    finally:
-        engine.dispose()
+def alembic_config(service: Service, database_url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ENVIRONMENT))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join([str(ENVIRONMENT / "versions"), str(service.migrations)]))
+    cfg.attributes.update(database_url=database_url, target_metadata=service.metadata)
+    return cfg
 
 
-def _service_tables_only(name, type_, _parent_names) -> bool:
-    return not (type_ == "table" and name in PLUMBING_TABLES)
+def upgrade(service: Service, database_url: str, revision: str = "head") -> None:
+    """Bring the service's database at `database_url` to `revision`."""
+    command.upgrade(alembic_config(service, database_url), revision)
+
+
+def run_migrations(service: Service) -> None:
+    upgrade(service, load_settings(service.name).database_url)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        raise SystemExit(f"usage: python -m forumops_shared.migrations <service>")
+    name = args[0]
+    run_migrations(load_service(name))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,21 +1,38 @@
-"""The Flask app factory every service builds on."""
+"""The Flask app every service builds on, and the one way its views reach what they work with.
+
+`create_service_app` makes the app of a `Service`: JSON answers, errors with reason codes,
+health, readiness and metrics, the pages' layout, and the service's context. The context holds
+the engine, the settings, the readiness probe and the clock, plus whatever the service adds (its
+configuration, caches, rate limits, key rings) in its own `api/context.py`; views reach it with
+that module's `ctx()`. Nothing connects here: the engine and the probe open connections on first
+use, so this runs safely in each gunicorn worker after the fork.
+"""
 from __future__ import annotations
 
 import atexit
+import contextlib
+import dataclasses
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, TypeVar
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app
 from flask.json.provider import DefaultJSONProvider
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
-from .config import ServiceSettings
-from .db import make_engine
+from .clock import SYSTEM_CLOCK, Clock
+from .config import ServiceSettings, load_settings
+from .db import make_engine, readonly, write_transaction
+from .http import install_refusals
 from .kafka_clients import KafkaProbe
 from .logs import configure_logging
 from .metrics import StreamCollector, StreamWatch
+from .pages import install_pages
+from .service import Service
 from .web import install_common
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+C = TypeVar("C", bound="ServiceContext")
 
 
 class JsonAnswers(DefaultJSONProvider):
@@ -31,34 +48,59 @@ class JsonAnswers(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
-def create_service_app(settings: ServiceSettings, blueprints: Iterable[Blueprint] = (),
-                       consumes: Sequence[str] = ()) -> Flask:
-    """A Flask app with the service's engine, readiness probe and common endpoints. `consumes`
-    names the topics the service's worker reads: /metrics then reports their lag and dead letters.
+@dataclasses.dataclass
+class ServiceContext:
+    """What every service's views work with; each service extends it (its `api/context.py`)."""
 
-    Nothing connects here: the engine and the Kafka probe open connections on first use, so this
-    runs safely in each gunicorn worker after the fork.
-    """
-    configure_logging(settings.service, settings.log_level)
-    app = Flask(settings.service)
+    settings: ServiceSettings
+    engine: Engine
+    probe: KafkaProbe
+    clock: Clock
+
+    def read(self) -> contextlib.AbstractContextManager[Connection]:
+        return readonly(self.engine).connect()
+
+    def write(self) -> contextlib.AbstractContextManager[Connection]:
+        return write_transaction(self.engine)
+
+    def common(self) -> dict[str, Any]:
+        """These shared parts, to build a service's own context from."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(ServiceContext)}
+
+
+def create_service_app(service: Service, settings: ServiceSettings | None, *,
+                       context: Callable[[ServiceContext], ServiceContext],
+                       blueprints: Iterable[Blueprint] = (), clock: Clock = SYSTEM_CLOCK) -> Flask:
+    """The app of `service`; settings come from the environment unless given. `context` builds
+    the service's context from the shared parts."""
+    settings = settings or load_settings(service.name)
+    configure_logging(service.name, settings.log_level)
+    app = Flask(service.name)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json = JsonAnswers(app)
-    engine = make_engine(settings.database_url)
     probe = KafkaProbe(settings.kafka_bootstrap_servers)
-    app.extensions["forumops"] = {"settings": settings, "engine": engine, "kafka_probe": probe}
+    built = context(ServiceContext(settings, make_engine(settings.database_url), probe, clock))
+    app.extensions["forumops"] = built
     streams = None
-    if consumes:
+    if service.consumes:  # /metrics then reports the worker's lag and dead letters
         streams = StreamCollector(probe, StreamWatch(
-            settings.consumer_group, tuple(settings.topic_prefix + t for t in consumes), settings.dlq_topic))
-    install_common(app, engine, probe, streams)
+            settings.consumer_group, tuple(settings.topic_prefix + t for t in service.consumes), settings.dlq_topic))
+    install_common(app, built.engine, probe, streams)
+    install_pages(app)
+    install_refusals(app, service.reasons)
     for bp in blueprints:
         app.register_blueprint(bp)
     atexit.register(probe.close)
     return app
 
 
+def context_of(app: Flask | None = None) -> ServiceContext:
+    """The context of `app` (the current app by default)."""
+    return (app or current_app).extensions["forumops"]
+
+
 def close_service_app(app: Flask) -> None:
     """Release what the app opened (Kafka probe, database pool); for tests and embedders."""
-    parts = app.extensions["forumops"]
-    parts["kafka_probe"].close()
-    parts["engine"].dispose()
+    built = context_of(app)
+    built.probe.close()
+    built.engine.dispose()

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import select
 
 from certificates.app import create_app
-from certificates.migrate import upgrade as upgrade_certificates
 from certificates.projection import HANDLERS
 from certificates.tables import certificates
 from forumops_shared.db import make_engine, readonly
@@ -16,6 +15,7 @@ from forumops_shared.service_app import close_service_app
 
 from ..registration.conftest import ADMIN_TOKEN, api, reg_settings  # noqa: F401 - fixtures shared with these tests
 from ..support.handlers import HandlerFeed
+from ..support.services import migrate
 from ..support.staged import staged_events
 
 
@@ -74,7 +74,7 @@ def _as_read(event):
 @pytest.fixture
 def office(api, settings_for):
     settings = settings_for("certificates")
-    upgrade_certificates(settings)
+    migrate(settings)
     office = Office(api, settings)
     yield office
     office.engine.dispose()

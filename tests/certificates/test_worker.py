@@ -11,6 +11,7 @@ from ..checkin.conftest import Door
 from ..registration.conftest import ADMIN_TOKEN
 from ..support.processes import service_worker
 from ..support.relaying import relaying
+from ..support.services import migrate
 from ..support.staged import staged_events
 from ..support.tiers import settings_on_kafka  # noqa: F401 - these tests run on the broker
 from ..support.waiting import wait_until
@@ -29,9 +30,8 @@ def issued(engine):
 
 
 def test_a_scan_at_the_door_becomes_a_certificate_through_the_broker(api, settings_for, certificates_db):
-    from checkin.migrate import upgrade as upgrade_checkin
     checkin_settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN, "CHECKIN_STATS_MAX_AGE": "0"})
-    upgrade_checkin(checkin_settings)
+    migrate(checkin_settings)
     door = Door(api, checkin_settings)
     person = api.register(door.slug, api.person("HN-01", full_name="Phạm Minh Đức")).json
     door.deliver()
@@ -40,7 +40,7 @@ def test_a_scan_at_the_door_becomes_a_certificate_through_the_broker(api, settin
     late = (datetime.now(timezone.utc) - timedelta(minutes=10)).isoformat()
     door.batch(door.device("HP-01"), [{"ticket": person["ticket"]["qr_payload"], "scan_id": "off-1",
                                         "scanned_at": late}])  # the same person, again, offline elsewhere
-    with relaying(api.app.extensions["forumops"]["settings"]), relaying(checkin_settings):
+    with relaying(api.context.settings), relaying(checkin_settings):
         wait_until(lambda: len(issued(certificates_db)) == 1, message="one certificate for the scanned person")
         [cert] = issued(certificates_db)
         assert (cert.registration_id, cert.recipient_name, cert.mode) == (person["id"], "Phạm Minh Đức", "onsite")

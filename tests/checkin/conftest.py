@@ -6,14 +6,14 @@ from sqlalchemy import func, select
 
 from checkin import counts
 from checkin.app import create_app as create_checkin_app
-from checkin.migrate import upgrade as upgrade_checkin
 from checkin.projection import HANDLERS
 from forumops_shared.db import make_engine, readonly
-from forumops_shared.service_app import close_service_app
+from forumops_shared.service_app import close_service_app, context_of
 
 from ..registration.conftest import ADMIN_TOKEN
 from ..registration.conftest import api, reg_settings  # noqa: F401 - fixtures shared with these tests
 from ..support.handlers import HandlerFeed
+from ..support.services import migrate
 from ..support.staged import staged_events
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -25,6 +25,7 @@ class Door:
     def __init__(self, api, settings):
         self.api, self.app = api, create_checkin_app(settings)
         self.client, self.engine = self.app.test_client(), make_engine(settings.database_url)
+        self.context = context_of(self.app)
         self.feed = HandlerFeed(self.engine, HANDLERS)
         now = datetime.now(timezone.utc)  # a forum under way: its doors are open
         self.slug = api.create_forum(starts_at=(now - timedelta(hours=1)).isoformat(),
@@ -70,7 +71,7 @@ class Door:
 @pytest.fixture
 def door(api, settings_for):
     settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN, "CHECKIN_STATS_MAX_AGE": "0"})
-    upgrade_checkin(settings)
+    migrate(settings)
     door = Door(api, settings)
     yield door
     close_service_app(door.app)

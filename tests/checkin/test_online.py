@@ -8,6 +8,7 @@ from checkin.services.attendance_reports import merged_seconds, read_report
 from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
 
 from ..support.attendance_reports import teams_report, zoom_report
+from ..support.services import migrate
 from .conftest import ADMIN
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -61,10 +62,9 @@ def test_the_join_page_keeps_the_token_out_of_the_request(door):
 
 def test_joins_are_rate_limited_per_client(api, settings_for):
     from .conftest import Door
-    from checkin.migrate import upgrade
     from ..registration.conftest import ADMIN_TOKEN
     settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN, "CHECKIN_JOIN_RATE_LIMIT": "2/minute"})
-    upgrade(settings)
+    migrate(settings)
     door = Door(api, settings)
     answers = [join(door, "not-a-token") for _ in range(3)]
     assert [a.status_code for a in answers] == [401, 401, 429]
@@ -73,10 +73,9 @@ def test_joins_are_rate_limited_per_client(api, settings_for):
 
 def test_scans_are_rate_limited_per_device(api, settings_for):
     from .conftest import Door
-    from checkin.migrate import upgrade
     from ..registration.conftest import ADMIN_TOKEN
     settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN, "CHECKIN_DEVICE_RATE_LIMIT": "2/minute"})
-    upgrade(settings)
+    migrate(settings)
     door = Door(api, settings)
     door.deliver()
     busy, calm = door.device(), door.device()

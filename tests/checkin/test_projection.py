@@ -35,7 +35,7 @@ def test_forums_points_keys_and_people_arrive_and_follow_every_change(api, reg_s
     a = api.register(slug, api.person("HN-01", full_name="Nguyễn Thị Ánh Tuyết")).json
     b = api.register(slug, api.person("HN-01", full_name="Trần Văn Đức")).json  # waits: one place
     c = api.register(slug, api.person(full_name="Lê Hoàng Phương")).json
-    settings = api.app.extensions["forumops"]["settings"]
+    settings = api.context.settings
     with relaying(settings):
         # Forums and people travel on different topics: either may arrive first, so wait for both.
         wait_until(lambda: len(rows(checkin_db, registrations)) == 3 and len(rows(checkin_db, points)) == 2,

@@ -101,7 +101,7 @@ def test_eight_doors_scanning_one_ticket_at_once_admit_it_exactly_once(door):
 
 
 def test_scans_arriving_together_are_recorded_in_one_commit_each_with_its_own_answer(door):
-    engine = door.app.extensions["forumops"]["engine"]
+    engine = door.context.engine
     if getattr(engine, "info_write_lock", None) is None:
         pytest.skip("PostgreSQL commits concurrently: each scan is its own transaction")
     an, binh, cuong = (door.api.register(door.slug, door.api.person(point)).json
@@ -111,7 +111,7 @@ def test_scans_arriving_together_are_recorded_in_one_commit_each_with_its_own_an
     sent = [(front, an, "an-front"), (side, an, "an-side"),  # two doors, one person
             (front, binh, "binh"), (front, binh, "binh"),  # a retry while the first is still queued
             (harbour, cuong, "cuong"), (harbour, {"ticket": {"code": "ZZZZZ-ZZZZZ"}}, "stranger")]
-    commits, queue = [], door.app.extensions["checkin.commits"]._queue
+    commits, queue = [], door.context.scans._queue
     event.listen(engine, "commit", lambda conn: commits.append(1))
 
     def scan(item):

@@ -2,6 +2,7 @@
 import time
 from datetime import datetime, timedelta, timezone
 
+from ..support.services import migrate
 from .conftest import ADMIN
 
 
@@ -64,12 +65,11 @@ def test_offline_batches_and_reports_count_too(door):
 
 
 def test_each_process_answers_counts_at_most_max_age_old(api, settings_for):
-    from checkin.migrate import upgrade
 
     from ..registration.conftest import ADMIN_TOKEN
     from .conftest import Door
     settings = settings_for("checkin", extra={"CHECKIN_ADMIN_TOKEN": ADMIN_TOKEN, "CHECKIN_STATS_MAX_AGE": "0.5"})
-    upgrade(settings)
+    migrate(settings)
     door = Door(api, settings)
     person = door.api.register(door.slug, door.api.person("HN-01")).json
     door.deliver()

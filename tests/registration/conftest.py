@@ -5,10 +5,10 @@ import itertools
 
 import pytest
 from forumops_shared.db import make_engine
-from forumops_shared.service_app import close_service_app
+from forumops_shared.service_app import close_service_app, context_of
 from registration.app import create_app
-from registration.migrate import upgrade
 
+from ..support.services import migrate
 from ..support.staged import staged_events
 
 ADMIN_TOKEN = "organiser-secret-token-for-tests-0123456789"
@@ -20,6 +20,7 @@ class Api:
 
     def __init__(self, app, engine):
         self.app, self.client, self.engine = app, app.test_client(), engine
+        self.context = context_of(app)  # what the API works with: settings, keys, caches
         self.admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
     def create_forum(self, slug="dien-dan-giao-duc-2026", **overrides):
@@ -63,7 +64,7 @@ def reg_settings(settings_for):
     def make(**extra):
         settings = settings_for("registration", extra={"REGISTRATION_ADMIN_TOKEN": ADMIN_TOKEN,
                                                       "REGISTRATION_RATE_LIMIT": "10000/second", **extra})
-        upgrade(settings)
+        migrate(settings)
         return settings
     return make
 

@@ -68,7 +68,7 @@ def test_a_department_imports_its_teachers_and_a_reupload_creates_nothing(api, f
 def test_rotating_the_key_republishes_forums_and_old_tickets_still_verify(api, forum):
     old = api.register(forum, api.person("CT-02")).json
     new_kid = rotate_and_republish(api.engine)
-    api.app.extensions["registration"].keys.refresh_s = 0  # this process re-reads the key now
+    api.context.keys.refresh_s = 0  # this process re-reads the key now
     new = api.register(forum, api.person("CT-02")).json
     keys = {k["kid"]: unb64(k["public_key"]) for k in api.events(FORUM_PUBLISHED)[-1].data["ticket_keys"]}
     assert len(keys) == 2 and new_kid in keys
@@ -83,14 +83,14 @@ def test_stored_idempotency_answers_are_purged_after_a_day(api, forum):
     from sqlalchemy import select, update
 
     from registration.tables import idempotency_keys
-    from registration.worker import purge_idempotency_answers
+    from registration.services.idempotency import purge_expired_answers
 
     api.register(forum, api.person(), headers={"Idempotency-Key": "old"})
     api.register(forum, api.person(), headers={"Idempotency-Key": "new"})
     with api.engine.begin() as conn:
         conn.execute(update(idempotency_keys).where(idempotency_keys.c.key == "old")
                      .values(created_at=datetime.now(timezone.utc) - timedelta(hours=25)))
-    purge_idempotency_answers(api.engine)
+    purge_expired_answers(api.engine)
     with api.engine.connect() as conn:
         keys = conn.execute(select(idempotency_keys.c.key)).scalars().all()
     assert keys == ["new"]

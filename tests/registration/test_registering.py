@@ -122,7 +122,7 @@ def test_an_idempotency_key_reused_for_another_body_is_refused(api, forum):
 
 
 def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_answer(api, forum):
-    engine = api.app.extensions["forumops"]["engine"]
+    engine = api.context.engine
     if getattr(engine, "info_write_lock", None) is None:
         pytest.skip("PostgreSQL commits concurrently: each submit is its own transaction")
     api.put_point(forum, "DN-01", capacity=1, province="Đà Nẵng")
@@ -133,7 +133,7 @@ def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_an
             (api.person(), None),  # online
             ({**api.person("HN-01"), "email": taken["email"].upper()}, None),  # already registered
             (api.person(), "reused"), (api.person(), "reused")]  # one key, two different people
-    commits, queue = [], api.app.extensions["registration"].commits._queue
+    commits, queue = [], api.context.commits._queue
     event.listen(engine, "commit", lambda conn: commits.append(1))
 
     def submit(item):

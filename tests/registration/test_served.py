@@ -32,7 +32,7 @@ def served(reg_settings, tmp_path):
     env = {**settings_env(settings), "FORUMOPS_WEB_WORKERS": "3", "FORUMOPS_WEB_THREADS": "8"}
     port = free_port()
     api = Child.gunicorn_api("registration", port, env, tmp_path / "api.log")
-    worker = Child.python_module("registration.worker", env, tmp_path / "worker.log")
+    worker = Child.worker("registration", env, tmp_path / "worker.log")
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url, timeout_s=30)

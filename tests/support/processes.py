@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import signal
 import subprocess
@@ -14,6 +13,7 @@ import requests
 from forumops_shared.db import make_engine
 from forumops_stack.testing import settings_env
 
+from .services import migrate
 from .waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +27,13 @@ class Child:
                                      stdin=subprocess.DEVNULL, start_new_session=True)
 
     @classmethod
-    def python_module(cls, module: str, env: dict[str, str], log_path: Path) -> "Child":
-        return cls([sys.executable, "-m", module], env, log_path)
+    def python_module(cls, module: str, env: dict[str, str], log_path: Path, *args: str) -> "Child":
+        return cls([sys.executable, "-m", module, *args], env, log_path)
+
+    @classmethod
+    def worker(cls, service: str, env: dict[str, str], log_path: Path) -> "Child":
+        """The service's worker, as `<service>-worker` runs it."""
+        return cls.python_module("forumops_shared.worker", env, log_path, service)
 
     @classmethod
     def gunicorn_api(cls, service: str, port: int, env: dict[str, str], log_path: Path) -> "Child":
@@ -59,11 +64,11 @@ class Child:
 
 @contextlib.contextmanager
 def service_worker(settings, log_path: Path):
-    """The service's worker (`<service>.worker`) in its own process, on its migrated database;
-    yields an engine on that database."""
-    importlib.import_module(f"{settings.service}.migrate").upgrade(settings)
+    """The service's worker in its own process, on its migrated database; yields an engine on
+    that database."""
+    migrate(settings)
     engine = make_engine(settings.database_url)
-    worker = Child.python_module(f"{settings.service}.worker", settings_env(settings), log_path)
+    worker = Child.worker(settings.service, settings_env(settings), log_path)
     try:
         yield engine
     finally:

@@ -5,7 +5,8 @@ import contextlib
 
 from forumops_shared.config import ServiceSettings
 from forumops_shared.db import make_engine
-from forumops_shared.runtime import Worker
+from forumops_shared.service import load_service
+from forumops_shared.worker import Worker
 
 from .background import in_background
 
@@ -13,7 +14,7 @@ from .background import in_background
 @contextlib.contextmanager
 def relaying(settings: ServiceSettings):
     engine = make_engine(settings.database_url)
-    relay = Worker(settings, engine).relay()
+    relay = Worker(load_service(settings.service), settings, engine).relay()
     try:
         with in_background(relay.run):
             yield relay

@@ -7,7 +7,7 @@ import threading
 from forumops_shared.config import load_settings
 from forumops_shared.db import make_engine
 from forumops_shared.logs import configure_logging
-from forumops_shared.runtime import stop_on_signals
+from forumops_shared.worker import stop_on_signals
 
 from .sink import sink_runner
 

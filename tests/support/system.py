@@ -4,7 +4,6 @@ end, faults, fuzzing). A test may kill a process and start it again."""
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.testing import TEST_PARTITIONS, Broker, Databases, database_kind, free_port, settings_env
 
 from .processes import Child, wait_until_serving
+from .services import migrate
 
 ADMIN_TOKEN = "organiser-token-for-the-system-tests-0123456789"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -54,7 +54,7 @@ class System:
             self.processes[name] = Child.gunicorn_api(service, self.ports[service], self.env[service], log)
             wait_until_serving(self.urls[service])
         else:
-            self.processes[name] = Child.python_module(f"{service}.worker", self.env[service], log)
+            self.processes[name] = Child.worker(service, self.env[service], log)
 
     def kill(self, name: str) -> None:
         """SIGKILL: no goodbye, no flush, no commit — as a crash or the OOM killer ends a process."""
@@ -83,7 +83,7 @@ def running_system(broker: Broker, home: Path, extra: dict[str, str] | None = No
                 topic_prefix=prefix, var_dir=home / "var", relay_lease_seconds=2.0, urls=urls,
                 extra={f"{key}_ADMIN_TOKEN": ADMIN_TOKEN, "REGISTRATION_RATE_LIMIT": "10000/second",
                        "CHECKIN_STATS_MAX_AGE": "0.5", **(extra or {})})
-            importlib.import_module(f"{name}.migrate").upgrade(settings)
+            migrate(settings)
             system.settings[name] = settings
             system.env[name] = {**settings_env(settings), "FORUMOPS_WEB_WORKERS": "1", "FORUMOPS_WEB_THREADS": "8"}
             system.start(f"{name}-api")

@@ -3,27 +3,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from forumops_shared import topics
-from forumops_shared.config import ServiceSettings, load_settings
-from forumops_shared.http import install_refusals
-from forumops_shared.service_app import create_service_app
+from forumops_shared.clock import SYSTEM_CLOCK, Clock
+from forumops_shared.config import ServiceSettings
+from forumops_shared.service_app import context_of, create_service_app
 
-SERVICE = "checkin"
-# What its worker reads; the API reports their lag and the dead letters on /metrics.
-CONSUMED_TOPICS: list[str] = [topics.FORUMS, topics.REGISTRATIONS]
+from .api import openapi, pages, routes
+from .api.context import build_context
+from .service import SERVICE
 
 
-def create_app(settings: ServiceSettings | None = None) -> Flask:
+def create_app(settings: ServiceSettings | None = None, *, clock: Clock = SYSTEM_CLOCK) -> Flask:
     """Create the check-in app; settings come from the environment unless given."""
-    from forumops_shared.pages import install_pages
-
-    from .api import openapi, pages, routes
-    from .config import checkin_config
-    from .reasons import REASONS
-
-    settings = settings or load_settings(SERVICE)
-    app = create_service_app(settings, [openapi.bp, pages.bp], consumes=CONSUMED_TOPICS)
-    install_pages(app)
-    routes.install(app, checkin_config(settings))
-    install_refusals(app, REASONS)
+    app = create_service_app(SERVICE, settings, context=build_context, clock=clock,
+                             blueprints=[routes.bp, openapi.bp, pages.bp])
+    app.config["MAX_CONTENT_LENGTH"] = context_of(app).config.upload_body_limit
     return app

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from forumops_shared.config import load_settings
 from forumops_shared.db import make_engine, write_transaction
 
-from .app import SERVICE
 from forumops_shared.signing_keys import rotate
+
+from .service import SERVICE
 from .services.forums import publish_forum
 from .tables import forums, ticket_keys
 
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("action", choices=("list", "rotate"))
     args = parser.parse_args(argv)
-    engine = make_engine(load_settings(SERVICE).database_url)
+    engine = make_engine(load_settings(SERVICE.name).database_url)
     if args.action == "rotate":
         print(f"new signing key {rotate_and_republish(engine)}; every forum republished")
     with engine.connect() as conn:

@@ -2,17 +2,17 @@
 award certificates in bulk."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
 from forumops_shared.csvfiles import csv_download, uploaded_text
-from forumops_shared.db import readonly, write_transaction
 from forumops_shared.http import json_body, query_args, require_token
 from forumops_shared.refusals import Refusal
 
 from .. import awards, issuing
 from ..schemas import AwardsCsvSchema, AwardsSchema, FilterSchema, ListQuerySchema, RevokeSchema
 from ..services import documents
+from .context import ctx
 
 bp = Blueprint("certificates_organisers", __name__)
 _revoke, _list, _filters = RevokeSchema(), ListQuerySchema(), FilterSchema()
@@ -21,18 +21,14 @@ _awards, _awards_csv = AwardsSchema(), AwardsCsvSchema()
 
 @bp.before_request
 def _organisers_only():
-    require_token(current_app.extensions["certificates"].admin_token)
-
-
-def _engine():
-    return current_app.extensions["forumops"]["engine"]
+    require_token(ctx().config.admin_token)
 
 
 @bp.post("/api/v1/certificates/<serial>/revoke")
 def revoke(serial: str):
     """Revoke with a reason; the verification shows it at once and the PDF is no longer served."""
-    data = json_body(_revoke, limit=current_app.extensions["certificates"].json_body_limit)
-    with write_transaction(_engine()) as conn:
+    data = json_body(_revoke, limit=ctx().config.json_body_limit)
+    with ctx().write() as conn:
         row = documents.find(conn, serial)
         if not issuing.revoke(conn, row.serial, data["reason"]):
             raise Refusal("already_revoked")
@@ -43,7 +39,7 @@ def revoke(serial: str):
 def forum_certificates(slug: str):
     """The forum's certificates by serial, a page at a time, filtered by status, kind, mode."""
     query = query_args(_list)
-    with readonly(_engine()).connect() as conn:
+    with ctx().read() as conn:
         return jsonify(documents.page(conn, slug, **query))
 
 
@@ -51,7 +47,7 @@ def forum_certificates(slug: str):
 def export_certificates(slug: str):
     """Every certificate of the forum (same filters) as CSV, with its verification link."""
     filters = query_args(_filters)
-    rows = documents.export_rows(_engine(), slug, current_app.extensions["certificates"].public_url, **filters)
+    rows = documents.export_rows(ctx().engine, slug, ctx().config.public_url, **filters)
     return csv_download(f"{slug}-certificates.csv", documents.EXPORT_COLUMNS, rows)
 
 
@@ -60,7 +56,7 @@ def issue_awards(slug: str):
     """Award certificates for one category: JSON {category, language, recipients}, or a CSV
     (name,organisation,kind,ref,language) with category_vi, category_en, language as form fields
     or query parameters. One report row per recipient; the same list again issues nothing."""
-    limit = current_app.extensions["certificates"].awards_body_limit
+    limit = ctx().config.awards_body_limit
     if request.mimetype == "application/json":
         data = json_body(_awards, limit=limit)
         category, language, recipients = data["category"], data["language"], awards.from_json(data)
@@ -70,7 +66,7 @@ def issue_awards(slug: str):
         language, recipients = params["language"], awards.from_csv(uploaded_text(limit=limit))
     else:
         raise Refusal("unsupported_media_type")
-    with write_transaction(_engine()) as conn:
+    with ctx().write() as conn:
         report = awards.issue(conn, slug, category, language, recipients)
     totals = {outcome: sum(r["outcome"] == outcome for r in report) for outcome in ("issued", "existing", "refused")}
     return jsonify({**totals, "rows": report})

@@ -1,70 +1,50 @@
-"""The certificates API: public verification, holders' certificates and PDFs; `install` wires
-both blueprints (organisers' routes in `organisers`)."""
+"""The certificates API: public verification, holders' certificates and PDFs (organisers'
+routes in `organisers`)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from forumops_shared.db import readonly, write_transaction
 from forumops_shared.http import bearer_token
 from forumops_shared.pages import render_page
-from forumops_shared.ratelimit import RateLimit
 from forumops_shared.refusals import Refusal
-from forumops_shared.signing_keys import KeyRing, published_keys
+from forumops_shared.signing_keys import published_keys
 from forumops_shared.tokens import hash_token, tokens_equal
 
-from ..config import CertificatesConfig
 from ..printing import render
 from ..services import documents, pdfs
 from ..tables import signing_keys
-from . import organisers
+from .context import ctx
 
 bp = Blueprint("certificates", __name__)
 KEYS_PATH = "/.well-known/forumops-certificate-keys.json"
 
 
-def install(app, config: CertificatesConfig) -> None:
-    engine = app.extensions["forumops"]["engine"]
-    app.extensions["certificates"] = config
-    app.extensions["certificates.keys"] = KeyRing(engine, signing_keys, config.signing_key)
-    app.extensions["certificates.limit"] = RateLimit(config.verify_rate_limit)
-    app.register_blueprint(bp)
-    app.register_blueprint(organisers.bp)
-
-
-def _engine():
-    return current_app.extensions["forumops"]["engine"]
-
-
-def _config() -> CertificatesConfig:
-    return current_app.extensions["certificates"]
-
-
 def is_admin(token: str | None) -> bool:
-    return tokens_equal(token, _config().admin_token)
+    return tokens_equal(token, ctx().config.admin_token)
 
 
 @bp.get("/api/v1/certificates/<serial>")
 def verify(serial: str):
     """Public: the certificate as a document signed with the service's Ed25519 key, valid or revoked."""
-    current_app.extensions["certificates.limit"].check()
-    key = current_app.extensions["certificates.keys"].active()  # before the read: a first load writes
-    with readonly(_engine()).connect() as conn:
+    ctx().verify_limit.check()
+    key = ctx().keys.active()  # before the read: a first load writes
+    with ctx().read() as conn:
         return jsonify(documents.signed(documents.find(conn, serial), key))
 
 
 @bp.get(KEYS_PATH)
 def public_keys():
     """Public: the keys verification documents are signed with (older ones stay listed)."""
-    current_app.extensions["certificates.keys"].active()  # makes sure one exists
-    with readonly(_engine()).connect() as conn:
+    ctx().keys.active()  # makes sure one exists
+    with ctx().read() as conn:
         return jsonify({"keys": published_keys(conn, signing_keys)})
 
 
 @bp.get("/verify/<serial>")
 def verify_page(serial: str):
     """Public: the same as a page a person can read and print."""
-    current_app.extensions["certificates.limit"].check()
-    with readonly(_engine()).connect() as conn:
+    ctx().verify_limit.check()
+    with ctx().read() as conn:
         try:
             found = documents.document(documents.find(conn, serial))
         except Refusal:
@@ -76,7 +56,7 @@ def verify_page(serial: str):
 def holder_certificate(registration_id: str):
     """The participant (manage token) or an organiser: the registration's attendance certificate."""
     token = _caller()
-    with readonly(_engine()).connect() as conn:
+    with ctx().read() as conn:
         _may_see(conn, token, registration_id)
         row = documents.of_registration(conn, registration_id)
         if row is None:
@@ -89,20 +69,20 @@ def certificate_pdf(serial: str):
     """The holder (manage token) or an organiser: the certificate as a PDF, drawn once and kept."""
     token = _caller()
     if not is_admin(token):
-        current_app.extensions["certificates.limit"].check()
-    with readonly(_engine()).connect() as conn:
+        ctx().verify_limit.check()
+    with ctx().read() as conn:
         row = documents.find(conn, serial)
         _may_see(conn, token, row.registration_id)  # awards: organisers hand them out
         if row.revoked_at is not None:
             raise Refusal("certificate_revoked")
-        printed = pdfs.certificate(row, _config().public_url)
+        printed = pdfs.certificate(row, ctx().config.public_url)
         digest = pdfs.digest(printed)
         if digest in request.if_none_match:
             return Response(status=304, headers={"ETag": f'"{digest}"'})
         pdf = pdfs.kept(conn, row.serial, digest)
     if pdf is None:
         pdf = render(printed)
-        with write_transaction(_engine()) as conn:
+        with ctx().write() as conn:
             pdfs.keep(conn, row.serial, digest, pdf)
     return Response(pdf, mimetype="application/pdf", headers={
         "ETag": f'"{digest}"', "Cache-Control": "private, no-cache",  # revalidated: revocation shows at once

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from sqlalchemy import select
 
-from forumops_shared.db import readonly
 from forumops_shared.pages import in_language, page_language, render_page, texts
 
 from ..tables import forums
+from .context import ctx
 
 bp = Blueprint("pages", __name__)
 
@@ -37,12 +37,12 @@ def scanner():
 @bp.get("/dashboard/<slug>")
 def dashboard(slug: str):
     """Organisers: live arrivals per point and in total, by province; conflicts; imports."""
-    with readonly(current_app.extensions["forumops"]["engine"]).connect() as conn:
+    with ctx().read() as conn:
         forum = conn.execute(select(forums.c.titles).where(forums.c.slug == slug)).first()
     lang = page_language()
     # A forum whose event has not arrived yet: the page waits for it (its figures say "not found").
     titles = json.loads(forum.titles) if forum else {}
-    urls = current_app.extensions["forumops"]["settings"].urls
+    urls = ctx().settings.urls
     return render_page("dashboard.html", title=in_language(titles, lang) or slug, slug=slug, urls=urls,
                        page_data={"slug": slug, "lang": lang, "texts": texts(lang, DASHBOARD_TEXTS)})
 

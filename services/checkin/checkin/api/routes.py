@@ -1,66 +1,30 @@
 """The check-in API: devices, scans, offline batches, online attendance, stats and conflicts."""
 from __future__ import annotations
 
-import functools
-import threading
-from dataclasses import dataclass
-
-from cachetools import TTLCache
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.db import GroupCommit, readonly, write_transaction
 from forumops_shared.http import bearer_token, json_body, query_args, require_token, uploaded_file
-from forumops_shared.ratelimit import RateLimit
 from forumops_shared.refusals import Refusal
 from forumops_shared.tokens import hash_token
 
 from .. import schemas as s
-from ..config import CheckinConfig
 from ..services import batches, devices, kits, online, overview, scans
+from .context import ctx
 
 bp = Blueprint("checkin", __name__, url_prefix="/api/v1")
 _device, _scan, _batch = s.DeviceSchema(), s.ScanSchema(), s.BatchSchema()
 _page, _stats_query, _import_query = s.PageSchema(), s.StatsQuerySchema(), s.AttendanceImportQuerySchema()
 
 
-@dataclass(frozen=True)
-class Limits:
-    join: RateLimit
-    device: RateLimit
-
-
-def install(app, config: CheckinConfig) -> None:
-    app.extensions["checkin"] = config
-    limits = app.extensions["checkin.limits"] = Limits(RateLimit(config.join_rate_limit),
-                                                       RateLimit(config.device_rate_limit))
-    app.extensions["checkin.stats"] = (TTLCache(maxsize=256, ttl=config.stats_max_age_s), threading.Lock())
-    app.extensions["checkin.commits"] = GroupCommit(  # single scans
-        app.extensions["forumops"]["engine"], functools.partial(scans.record_all, device_limit=limits.device))
-    app.config["MAX_CONTENT_LENGTH"] = config.upload_body_limit
-    app.register_blueprint(bp)
-
-
-def _config() -> CheckinConfig:
-    return current_app.extensions["checkin"]
-
-
-def _limits() -> Limits:
-    return current_app.extensions["checkin.limits"]
-
-
-def _engine():
-    return current_app.extensions["forumops"]["engine"]
-
-
 def _require_admin() -> None:
-    require_token(_config().admin_token)
+    require_token(ctx().config.admin_token)
 
 
 def _device_here(conn, slug: str, code: str):
     """The calling device, allowed at this point, within its rate limit."""
     device = devices.device_for(conn, bearer_token(), slug, code)
-    _limits().device.check(device.id)
+    ctx().device_limit.check(device.id)
     return device
 
 
@@ -70,8 +34,8 @@ def _device_here(conn, slug: str, code: str):
 def enrol_device(slug: str, code: str):
     """Organiser: a staff device for one point; its token is shown only in this answer."""
     _require_admin()
-    data = json_body(_device, limit=_config().json_body_limit)
-    with write_transaction(_engine()) as conn:
+    data = json_body(_device, limit=ctx().config.json_body_limit)
+    with ctx().write() as conn:
         device_id, token = devices.enrol(conn, slug, code, data["label"])
     return jsonify({"device_id": device_id, "token": token, "forum": slug, "point": code}), 201
 
@@ -80,7 +44,7 @@ def enrol_device(slug: str, code: str):
 def revoke_device(device_id: str):
     """Organiser: the device's token stops working at once."""
     _require_admin()
-    with write_transaction(_engine()) as conn:
+    with ctx().write() as conn:
         devices.revoke(conn, device_id)
     return jsonify({"device_id": device_id, "revoked": True})
 
@@ -90,14 +54,14 @@ def revoke_device(device_id: str):
 @bp.get("/forums/<slug>/points/<code>/device")
 def device_kit(slug: str, code: str):
     """Device: what the scanner needs to decide offline — keys, doors' opening, its point's roster."""
-    with readonly(_engine()).connect() as conn:
+    with ctx().read() as conn:
         return jsonify(kits.kit(conn, _device_here(conn, slug, code)))
 
 
 @bp.post("/forums/<slug>/points/<code>/checkins")
 def check_in(slug: str, code: str):
     """Device: one scan (QR payload or typed code); the outcome is in the answer."""
-    data = json_body(_scan, limit=_config().json_body_limit)
+    data = json_body(_scan, limit=ctx().config.json_body_limit)
     token = bearer_token()
     if token is None:
         raise Refusal("unauthenticated")
@@ -105,7 +69,7 @@ def check_in(slug: str, code: str):
     request = scans.ScanRequest(hash_token(token), slug, code, command, scans.read_ahead(slug, data["ticket"]))
     # The device checked, the person read and the scan recorded together with other doors' scans
     # arriving meanwhile: one short transaction of a few statements (GroupCommit).
-    outcome = current_app.extensions["checkin.commits"].run(request)
+    outcome = ctx().scans.run(request)
     if isinstance(outcome, Refusal):
         raise outcome
     return jsonify(outcome)
@@ -114,11 +78,11 @@ def check_in(slug: str, code: str):
 @bp.post("/forums/<slug>/points/<code>/checkins/batch")
 def check_in_batch(slug: str, code: str):
     """Device: scans made offline, each with its own time; a re-upload changes nothing."""
-    data = json_body(_batch, limit=_config().upload_body_limit)
+    data = json_body(_batch, limit=ctx().config.upload_body_limit)
     batch = [batches.OfflineScan(**item) for item in data["scans"]]
 
     def upload():
-        with write_transaction(_engine()) as conn:
+        with ctx().write() as conn:
             return jsonify(batches.upload(conn, _device_here(conn, slug, code), batch))
     try:
         return upload()
@@ -131,8 +95,8 @@ def check_in_batch(slug: str, code: str):
 @bp.post("/forums/<slug>/online/join")
 def join_online(slug: str):
     """Participant (manage token): an online check-in; the answer holds the meeting URL to open."""
-    _limits().join.check()
-    with write_transaction(_engine()) as conn:
+    ctx().join_limit.check()
+    with ctx().write() as conn:
         return jsonify(online.join(conn, slug, bearer_token()))
 
 
@@ -141,8 +105,8 @@ def import_attendance(slug: str):
     """Organiser: a Zoom or Teams attendance report; minutes per participant, unmatched rows listed."""
     _require_admin()
     query = query_args(_import_query)
-    raw = uploaded_file(limit=_config().upload_body_limit)
-    with write_transaction(_engine()) as conn:
+    raw = uploaded_file(limit=ctx().config.upload_body_limit)
+    with ctx().write() as conn:
         return jsonify(online.import_report(conn, slug, raw, day_first=query["day_first"]))
 
 
@@ -157,13 +121,11 @@ def forum_stats(slug: str):
     about once a second however many dashboards watch."""
     _require_admin()
     query = query_args(_stats_query)
-    key = (slug, query["province"])
-    cache, lock = current_app.extensions["checkin.stats"]
-    with lock:  # one request computes, the others of this process wait for its answer
-        body = cache.get(key)
-        if body is None:
-            with readonly(_engine()).connect() as conn:
-                body = cache[key] = current_app.json.dumps(overview.stats(conn, slug, query["province"]))
+
+    def compute() -> str:
+        with ctx().read() as conn:
+            return current_app.json.dumps(overview.stats(conn, slug, query["province"]))
+    body = ctx().stats.get((slug, query["province"]), compute)
     return current_app.response_class(body, mimetype="application/json")
 
 
@@ -172,5 +134,5 @@ def forum_conflicts(slug: str):
     """Organiser: people admitted at two points by offline doors, a page at a time."""
     _require_admin()
     query = query_args(_page)
-    with readonly(_engine()).connect() as conn:
+    with ctx().read() as conn:
         return jsonify(overview.list_conflicts(conn, slug, **query))

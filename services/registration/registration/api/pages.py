@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from sqlalchemy import select
 
 from forumops_shared.pages import in_language, page_language, render_page, texts
@@ -24,7 +24,7 @@ bp = Blueprint("pages", __name__)
 
 
 def _urls() -> dict[str, str]:
-    return current_app.extensions["forumops"]["settings"].urls
+    return ctx().settings.urls
 
 
 @bp.get("/")

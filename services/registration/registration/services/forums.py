@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.db import as_utc
+from forumops_shared.clock import Clock
+
+from forumops_shared.db import as_utc, readonly
 from forumops_shared.events import new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED
 from forumops_shared.outbox import stage_event
@@ -90,3 +93,46 @@ def publish_forum(conn: Connection, forum: Row) -> None:
 
 def _jsonable(data: dict) -> dict:
     return json.loads(json.dumps(data, default=lambda v: v.isoformat()))
+
+
+class ForumCache:
+    """Forums and their point ids by code, kept a few seconds in each process.
+
+    The public registration needs both on every submit; with them here it touches the database
+    only inside its short write transaction. A changed forum (title, languages) may take the TTL
+    to show here; a new point shows at once (an unknown code is looked up on its own). Points are
+    never deleted, so a cached id is never wrong.
+    """
+
+    def __init__(self, engine: Engine, clock: Clock, ttl_s: float = 5.0):
+        self.engine, self.clock, self.ttl_s = engine, clock, ttl_s
+        self._entries: dict[str, tuple[Row, dict[str, Row], float]] = {}
+        self._lock = threading.Lock()
+
+    def _entry(self, slug: str):
+        with self._lock:
+            hit = self._entries.get(slug)
+        if hit and self.clock.monotonic() - hit[2] < self.ttl_s:
+            return hit
+        with readonly(self.engine).connect() as conn:
+            forum = get_forum(conn, slug)
+            found = conn.execute(select(points.c.id, points.c.code).where(points.c.forum_id == forum.id)).all()
+        entry = (forum, {p.code: p for p in found}, self.clock.monotonic())
+        with self._lock:
+            self._entries[slug] = entry
+        return entry
+
+    def forum(self, slug: str) -> Row:
+        return self._entry(slug)[0]
+
+    def point(self, slug: str, code: str) -> Row | None:
+        forum, known, _loaded = self._entry(slug)
+        if code in known:
+            return known[code]
+        with readonly(self.engine).connect() as conn:
+            found = conn.execute(select(points.c.id, points.c.code)
+                                 .where(points.c.forum_id == forum.id, points.c.code == code)).first()
+        if found is not None:
+            with self._lock:
+                known[code] = found
+        return found

@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
-from forumops_shared.db import as_utc, insert_ignore, insert_ignore_all
+from forumops_shared.db import as_utc, insert_ignore, insert_ignore_all, write_transaction
 from forumops_shared.refusals import Refusal
 
 from ..tables import idempotency_keys
@@ -82,3 +82,9 @@ def remember_all(conn: Connection, answers: list[tuple[str, str, str, int, dict]
 def purge_expired(conn: Connection) -> int:
     cutoff = datetime.now(timezone.utc) - KEEP_FOR
     return conn.execute(delete(idempotency_keys).where(idempotency_keys.c.created_at < cutoff)).rowcount
+
+
+def purge_expired_answers(engine: Engine) -> None:
+    """The worker's chore: stored answers hold manage tokens; drop them once clients have stopped retrying."""
+    with write_transaction(engine) as conn:
+        purge_expired(conn)

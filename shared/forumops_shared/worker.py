@@ -1,0 +1,112 @@
+"""A service's background process: its outbox relay, its consumer (when its handlers need
+events) and its chores, until SIGTERM.
+
+`<service>-worker` (or `python -m forumops_shared.worker <service>`) runs it from the settings
+in the environment.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from .clock import SYSTEM_CLOCK, Clock
+from .config import ServiceSettings, load_settings
+from .consumer import ConsumerRunner
+from .db import make_engine
+from .kafka_clients import make_consumer, make_producer
+from .logs import configure_logging
+from .outbox import Lease, OutboxRelay
+from .service import Service, load_service
+
+log = logging.getLogger(__name__)
+
+
+def stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM and SIGINT ask the loops to finish the message in hand and close."""
+    def _request_stop(signum, _frame):
+        log.info("received %s; finishing the current message", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _request_stop)
+    signal.signal(signal.SIGINT, _request_stop)
+
+
+@dataclass
+class Worker:
+    service: Service
+    settings: ServiceSettings
+    engine: Engine
+    clock: Clock = SYSTEM_CLOCK
+
+    def relay(self) -> OutboxRelay:
+        s = self.settings
+        lease = Lease(self.engine, "outbox-relay", s.instance_id, s.relay_lease_seconds, self.clock)
+        return OutboxRelay(self.engine, lambda: make_producer(s, "relay"),
+                           topic_prefix=s.topic_prefix, lease=lease)
+
+    def consumer(self) -> ConsumerRunner:
+        s = self.settings
+        return ConsumerRunner(
+            name=s.consumer_group, engine=self.engine, handlers=self.service.handlers,
+            topics=self.service.consumes, topic_prefix=s.topic_prefix, dlq_topic=s.dlq_topic,
+            consumer_factory=lambda: make_consumer(s),
+            producer_factory=lambda: make_producer(s, "dlq"))
+
+    def run(self, stop: threading.Event) -> None:
+        """Run the relay and the chores in threads and the consumer (if any) here, until `stop` is set."""
+        relay_thread = threading.Thread(target=self.relay().run, args=(stop,), name="outbox-relay")
+        relay_thread.start()
+        chores_thread = threading.Thread(target=self._run_chores, args=(stop,), name="chores")
+        chores_thread.start()
+        log.info("worker started", extra={"topics": self.service.consumes})
+        try:
+            if self.service.handlers:
+                self.consumer().run(stop)
+            else:
+                stop.wait()
+        finally:
+            stop.set()
+            relay_thread.join()
+            chores_thread.join()
+            self.engine.dispose()
+            log.info("worker stopped")
+
+    def _run_chores(self, stop: threading.Event) -> None:
+        due = [0.0] * len(self.service.chores)
+        while not stop.wait(1.0):
+            for i, chore in enumerate(self.service.chores):
+                if self.clock.monotonic() >= due[i]:
+                    try:
+                        chore.job(self.engine)
+                    except Exception:  # noqa: BLE001 - a chore retries at its next turn
+                        log.exception("chore %s failed", getattr(chore.job, "__name__", chore.job))
+                    due[i] = self.clock.monotonic() + chore.every_s
+
+
+def build_worker(service: Service, settings: ServiceSettings) -> Worker:
+    return Worker(service, settings, make_engine(settings.database_url))
+
+
+def run_worker(service: Service) -> None:
+    settings = load_settings(service.name)
+    configure_logging(service.name, settings.log_level)
+    stop = threading.Event()
+    stop_on_signals(stop)
+    build_worker(service, settings).run(stop)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        raise SystemExit(f"usage: python -m forumops_shared.worker <service>")
+    name = args[0]
+    run_worker(load_service(name))
+
+
+if __name__ == "__main__":
+    main()

@@ -25,7 +25,8 @@ from pathlib import Path
 import requests
 from sqlalchemy import insert
 
-from checkin import counts, projection
+from checkin import projection
+from checkin.services import counts
 from checkin.services import devices
 from checkin.tables import registrations
 from forumops_shared.db import make_engine, write_transaction

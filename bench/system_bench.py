@@ -47,7 +47,7 @@ from certificates.tables import certificates, registrations as certificate_peopl
 from checkin.tables import scans
 from forumops_shared.db import make_engine, readonly
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
-from forumops_shared.outbox import outbox
+from forumops_shared.plumbing import outbox
 from forumops_stack.demo import people, points
 from harness import (SERVICES, TOKEN, Server, arguments, children, cpu_seconds, cpu_summary, ensure_wrk, percentile,
                      run_wrk, service_env, start_broker, start_worker)

@@ -7,7 +7,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, in
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.db import GroupCommit, insert_ignore, insert_rows, make_engine
-from forumops_shared.outbox import Lease
+from forumops_shared.lease import Lease
 from forumops_shared.plumbing import leases, outbox, processed_events
 
 from .support.clock import FakeClock

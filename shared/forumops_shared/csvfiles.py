@@ -1,24 +1,12 @@
-"""CSV in and out of the APIs: uploads organisers make in spreadsheets, exports they open in them."""
+"""CSV as organisers make it in spreadsheets and open it in them: rows read with their line
+numbers, lines written spreadsheet-safe. (Uploads and downloads over HTTP: http.py.)"""
 from __future__ import annotations
 
 import csv
 import io
 from typing import Iterable, Iterator
-from urllib.parse import quote
 
-from flask import Response, stream_with_context
-from werkzeug.utils import secure_filename
-
-from .http import uploaded_file
 from .refusals import Refusal
-
-
-def uploaded_text(*, limit: int) -> str:
-    """An uploaded CSV (raw text/csv body or the `file` form field) as text; a BOM is dropped."""
-    try:
-        return uploaded_file(limit=limit).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Refusal("invalid_csv", {"file": ["Must be UTF-8 text."]}) from exc
 
 
 def csv_rows(text: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
@@ -47,24 +35,6 @@ def _readable(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
             raise Refusal("invalid_csv", {"file": [f"Line {line + 1}: not readable as CSV: {exc}"]}) from exc
         line += 1
         yield line, row
-
-
-def csv_download(filename: str, header: Iterable[str], rows: Iterable[Iterable]) -> Response:
-    """A streamed CSV download, UTF-8 with a BOM so that spreadsheets show Vietnamese."""
-    def lines():
-        yield "\ufeff" + csv_line(header)
-        for row in rows:
-            yield csv_line(row)
-
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": attachment(filename)})
-
-
-def attachment(filename: str) -> str:
-    """Content-Disposition for a download named after user input (a slug from the URL): an ASCII
-    name for old clients and the exact one encoded (RFC 6266), so the header is always valid."""
-    fallback = secure_filename(filename) or "download.csv"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def csv_line(values: Iterable) -> str:

@@ -1,45 +1,17 @@
 """The HTTP edge every service shares: refusals answered with their reason (vi and en), JSON
-bodies through a strict schema, uploads, bearer tokens."""
+bodies through a strict schema, uploads and CSV downloads, bearer tokens."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable, Mapping
+from urllib.parse import quote
 
-from flask import Flask, jsonify, request
-from marshmallow import RAISE, Schema, ValidationError, pre_load
+from flask import Flask, Response, jsonify, request, stream_with_context
+from marshmallow import Schema, ValidationError
+from werkzeug.utils import secure_filename
 
-from .normalise import clean_text
+from .csvfiles import csv_line
 from .refusals import Reason, Refusal
 from .tokens import tokens_equal
-
-
-class StrictSchema(Schema):
-    """An HTTP payload: unknown fields refused; the text fields named in `TEXT_FIELDS` cleaned
-    (NFC, trimmed) before validation."""
-
-    TEXT_FIELDS: tuple[str, ...] = ()
-
-    class Meta:
-        unknown = RAISE
-
-    @pre_load
-    def _clean_text(self, data, **_kwargs):
-        if not isinstance(data, dict):
-            return data
-        with_nul = [k for k, v in data.items() if _holds_nul(v)]
-        if with_nul:  # PostgreSQL text cannot hold it; no person types it
-            raise ValidationError({k: ["Must not contain the NUL character."] for k in with_nul})
-        return {k: clean_text(v) if k in self.TEXT_FIELDS and isinstance(v, str) else v
-                for k, v in data.items()}
-
-
-def _holds_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
 
 
 def install_refusals(app: Flask, reasons: Mapping[str, Reason]) -> None:
@@ -95,6 +67,32 @@ def uploaded_file(*, limit: int) -> bytes:
         raise Refusal("body_too_large")
     upload = request.files.get("file")
     return upload.read() if upload else request.get_data()
+
+
+def uploaded_text(*, limit: int) -> str:
+    """An uploaded CSV (raw text/csv body or the `file` form field) as text; a BOM is dropped."""
+    try:
+        return uploaded_file(limit=limit).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Refusal("invalid_csv", {"file": ["Must be UTF-8 text."]}) from exc
+
+
+def csv_download(filename: str, header: Iterable[str], rows: Iterable[Iterable]) -> Response:
+    """A streamed CSV download, UTF-8 with a BOM so that spreadsheets show Vietnamese."""
+    def lines():
+        yield "\ufeff" + csv_line(header)
+        for row in rows:
+            yield csv_line(row)
+
+    return Response(stream_with_context(lines()), mimetype="text/csv",
+                    headers={"Content-Disposition": attachment(filename)})
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition for a download named after user input (a slug from the URL): an ASCII
+    name for old clients and the exact one encoded (RFC 6266), so the header is always valid."""
+    fallback = secure_filename(filename) or "download.csv"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def bearer_token() -> str | None:

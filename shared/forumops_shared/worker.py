@@ -20,7 +20,8 @@ from .consumer import ConsumerRunner
 from .db import make_engine
 from .kafka_clients import make_consumer, make_producer
 from .logs import configure_logging
-from .outbox import Lease, OutboxRelay
+from .lease import Lease
+from .relay import OutboxRelay
 from .service import Service, load_service
 
 log = logging.getLogger(__name__)

@@ -105,7 +105,7 @@ def test_award_pdfs_are_for_organisers_to_hand_out(office, service):
 
 
 def test_organisers_filter_the_list_and_export_it_as_csv(office, service):
-    slug, _, [attendance_serial] = issue(office)
+    slug, [person], [attendance_serial] = issue(office)
     awarded = [row["serial"] for row in award(service, slug, SCHOOLS + [{"name": "=HYPERLINK(\"x\")"}]).json["rows"]]
     only_awards = service.get(f"/api/v1/forums/{slug}/certificates", query_string={"kind": "award"}, headers=ADMIN).json
     assert sorted(c["serial"] for c in only_awards["certificates"]) == sorted(awarded)
@@ -118,6 +118,10 @@ def test_organisers_filter_the_list_and_export_it_as_csv(office, service):
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert sorted(r["serial"] for r in rows) == sorted(awarded + [attendance_serial])
     by_serial = {r["serial"]: r for r in rows}
+    listed = service.get(f"/api/v1/forums/{slug}/certificates", headers=ADMIN).json["certificates"]
+    assert {c["serial"]: (c["registration_id"], c["award_id"]) for c in listed} == {
+        serial: (row["registration_id"] or None, row["award_id"] or None) for serial, row in by_serial.items()}
+    assert by_serial[attendance_serial]["registration_id"] == person["id"]
     assert by_serial[awarded[0]]["category"] == CATEGORY["vi"]
     assert by_serial[awarded[0]]["verify_url"] == f"{PUBLIC_URL}/verify/{awarded[0]}"
     assert by_serial[awarded[-1]]["recipient_name"].startswith("'=")  # not a formula in a spreadsheet

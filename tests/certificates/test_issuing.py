@@ -99,7 +99,7 @@ def test_erasure_revokes_the_certificate_and_removes_the_name(office):
 
 
 def test_serials_do_not_repeat_or_follow_an_order():
-    from certificates.issuing import new_serial
+    from certificates.domain.identifiers import new_serial
     serials = [new_serial() for _ in range(5000)]
     assert len(set(serials)) == 5000 and all(SERIAL.match(s) for s in serials)
     assert serials != sorted(serials)

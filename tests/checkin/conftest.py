@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from checkin import counts
+from checkin.services import counts
 from checkin.app import create_app as create_checkin_app
 from checkin.projection import HANDLERS
 from forumops_shared.db import make_engine, readonly

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from checkin.services.attendance_reports import merged_seconds, read_report
+from checkin.domain.attendance_reports import merged_seconds, read_report
 from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
 
 from ..support.attendance_reports import teams_report, zoom_report

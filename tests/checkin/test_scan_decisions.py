@@ -1,135 +1,126 @@
-"""The scan decision on its own: every reason, in its order, with really signed tickets."""
-from datetime import datetime, timedelta, timezone
+"""The scan decision on its own (checkin.domain): every case of the table, every reason, offline
+judgements. The scanner page's offline decision is checked on the same table in
+tests/web/test_scan_decisions.py."""
+from datetime import timedelta
 
 import pytest
 
-from checkin.domain import FirstCheckin, ForumView, RegistrationView, ScanDecision, decide_scan, judge_offline, read_ticket
+from checkin.domain.offline import judge_late, judge_offline
+from checkin.domain.scans import (FirstCheckin, RegistrationView, ScanDecision, TicketReading, decide_scan,
+                                  lost_to_another_door, read_scanned)
 from checkin.reasons import SCAN_REASONS
-from forumops_shared.tickets import SigningKey, TicketClaims, b64, unb64
 
-KEY = SigningKey.generate()
-START = datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)
-DURING = START + timedelta(hours=1)
-FORUM = ForumView("dien-dan-2026", START, {KEY.kid: KEY.public_key})
+from .scan_cases import CASES, DURING, FORUM, POINT, SLUG, Case, known, ticket
 
 
-def ticket(forum="dien-dan-2026", attendance="onsite", point="HN-01", version=1, key=KEY, rid="r-1"):
-    return key.sign(TicketClaims(forum, rid, attendance, point, "ABCDE23456", version))
+def found(reading: TicketReading, registration: RegistrationView | None) -> RegistrationView | None:
+    """What check-in's lookup finds for the ticket: by the signed id, or by the typed code in this forum."""
+    if registration is None:
+        return None
+    if reading.claims:
+        return registration if registration.id == reading.claims.registration_id else None
+    return registration if (registration.forum, registration.ticket_code) == (SLUG, reading.code) else None
 
 
-def known(status="confirmed", attendance="onsite", point="HN-01", version=1, rid="r-1"):
-    return RegistrationView(rid, "dien-dan-2026", status, attendance, point, "ABCDE23456", version)
+def decide(case: Case, point: str = POINT) -> ScanDecision:
+    reading = read_scanned(case.scanned, FORUM)
+    return decide_scan(reading, found(reading, case.registration), forum=FORUM, device_point=point, now=case.now,
+                       first=case.first)
 
 
-def scan(text, registration=None, *, point="HN-01", now=DURING, first=None, by_code=None):
-    claims, by_code_registration, refusal = read_ticket(text, FORUM, by_code or (lambda code: None))
-    if refusal:
-        return refusal
-    decision = decide_scan(claims=claims, registration=registration or by_code_registration, forum=FORUM,
-                           device_point=point, now=now, first=first)
-    return decision.reason
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_each_case_gets_its_outcome_and_reason(case):
+    decision = decide(case)
+    assert (decision.outcome, decision.reason) == case.expected
 
 
-def tampered(qr: str) -> str:
-    prefix, payload, signature = qr.split(".")
-    raw = bytearray(unb64(signature))
-    raw[3] ^= 0x10
-    return f"{prefix}.{payload}.{b64(bytes(raw))}"
-
-
-CASES = {
-    "accepted": lambda: scan(ticket(), known()),
-    "already_checked_in": lambda: scan(ticket(), known(), first=FirstCheckin("HN-01", DURING)),
-    "malformed_ticket": lambda: scan("FO1.not-base64!.x"),
-    "unknown_key": lambda: scan(ticket(key=SigningKey.generate())),
-    "invalid_signature": lambda: scan(tampered(ticket())),
-    "unknown_ticket": lambda: scan("ZZZZ-ZZZZ-ZZ"),
-    "wrong_forum": lambda: scan(ticket(forum="dien-dan-khac")),
-    "wrong_point": lambda: scan(ticket(point="HCM-02"), known(point="HCM-02")),
-    "online_ticket": lambda: scan(ticket(attendance="online", point=None), known(attendance="online", point=None)),
-    "cancelled": lambda: scan(ticket(), known(status="cancelled")),
-    "waitlisted": lambda: scan(ticket(), known(status="waitlisted")),
-    "ticket_replaced": lambda: scan(ticket(version=1), known(version=2)),
-    "not_yet_valid": lambda: scan(ticket(), known(), now=START - timedelta(days=2)),
-    "refused_at_door": lambda: offline(ticket(), known(), admitted=False).decision.reason,
-}
-
-
-def offline(text, registration=None, *, admitted=True, point="HN-01", first=None):
-    claims, _, refusal = read_ticket(text, FORUM, lambda code: None)
-    assert refusal is None
-    decision = decide_scan(claims=claims, registration=registration, forum=FORUM, device_point=point, now=DURING,
-                           first=first)
-    return judge_offline(decision, admitted=admitted, first=first, device_point=point)
-
-
-@pytest.mark.parametrize("reason", CASES)
-def test_each_reason_is_given_where_it_applies(reason):
-    assert CASES[reason]() == reason
-
-
-def test_every_reason_in_the_list_is_reachable_and_none_is_missing():
-    assert set(CASES) == set(SCAN_REASONS)
-
-
-def test_a_signed_ticket_is_decided_before_its_registration_event_arrives():
-    claims, _, _ = read_ticket(ticket(), FORUM, lambda code: None)
-    decision = decide_scan(claims=claims, registration=None, forum=FORUM, device_point="HN-01", now=DURING, first=None)
-    assert (decision.outcome, decision.known_to_checkin, decision.registration_id) == ("accepted", False, "r-1")
-
-
-def test_a_typed_code_is_read_in_any_case_with_dashes_and_spaces():
-    codes = []
-    reason = scan(" abcde-234 56 ", by_code=lambda code: codes.append(code) or known())
-    assert reason == "accepted" and codes == ["ABCDE23456"]
-
-
-def test_the_point_registration_knows_wins_over_the_one_in_an_old_signature():
-    # The person moved to HCM-02 and kept a printout of the old ticket (same version is impossible
-    # after a move, but registration's latest word decides where they belong).
-    assert scan(ticket(point="HN-01", version=2), known(point="HCM-02", version=2)) == "wrong_point"
-
-
-def test_a_duplicate_answers_where_and_when_the_first_admission_was():
-    first = FirstCheckin("HN-01", DURING - timedelta(minutes=7))
-    claims, _, _ = read_ticket(ticket(), FORUM, lambda code: None)
-    decision = decide_scan(claims=claims, registration=known(), forum=FORUM, device_point="HN-01",
-                           now=DURING, first=first)
-    assert (decision.outcome, decision.first) == ("duplicate", first)
+def test_every_reason_in_the_list_is_given_by_some_case_and_none_is_missing():
+    reasons = {case.expected[1] for case in CASES} | {"refused_at_door"}  # the offline door's own reason
+    assert reasons == set(SCAN_REASONS)
 
 
 def test_every_reason_has_vietnamese_and_english_text():
     assert all(reason.vi and reason.en and reason.vi != reason.en for reason in SCAN_REASONS.values())
 
 
+def test_a_signed_ticket_decided_before_its_registration_event_says_so():
+    [case] = [c for c in CASES if c.name == "a signed ticket is let in before its registration event arrives"]
+    decision = decide(case)
+    assert (decision.known_to_checkin, decision.registration_id) == (False, "r-1")
+
+
+def test_a_duplicate_answers_where_and_when_the_first_admission_was():
+    [case] = [c for c in CASES if c.name == "a second scan answers where and when the first was"]
+    assert decide(case).first == case.first
+
+
+def test_a_registration_of_another_forum_found_by_its_id_does_not_decide_here():
+    """Check-in may hold another forum's registration under the same id: the ticket's claims decide."""
+    reading = read_scanned(ticket(), FORUM)
+    decision = decide_scan(reading, known(forum="dien-dan-khac", status="cancelled"), forum=FORUM,
+                           device_point=POINT, now=DURING, first=None)
+    assert (decision.outcome, decision.known_to_checkin) == ("accepted", False)
+
+
+def test_a_door_that_lost_the_race_for_a_person_answers_duplicate_with_the_winner():
+    won = FirstCheckin("HP-01", DURING)
+    decision = lost_to_another_door(ScanDecision("accepted", "accepted", "r-1"), won)
+    assert (decision.outcome, decision.reason, decision.first) == ("duplicate", "already_checked_in", won)
+
+
+def offline(registration=None, *, admitted=True, point=POINT, first=None, scanned=None):
+    reading = read_scanned(scanned or ticket(), FORUM)
+    decision = decide_scan(reading, registration, forum=FORUM, device_point=point, now=DURING, first=first)
+    return judge_offline(decision, admitted=admitted, first=first, device_point=point)
+
+
 def test_an_offline_admission_the_service_would_accept_is_a_plain_check_in():
-    judged = offline(ticket(), known())
+    judged = offline(known())
     assert (judged.decision.outcome, judged.admits, judged.forced, judged.conflict_with) == ("accepted", True, False, None)
 
 
+def test_a_scan_the_door_turned_away_is_stored_as_refused_at_the_door():
+    judged = offline(known(), admitted=False)
+    assert (judged.decision.reason, judged.admits, judged.forced) == ("refused_at_door", False, False)
+
+
 def test_an_offline_door_admitting_a_refused_ticket_forces_a_check_in_that_is_flagged():
-    judged = offline(ticket(), known(status="cancelled"))
+    judged = offline(known(status="cancelled"))
     assert (judged.decision.reason, judged.admits, judged.forced) == ("cancelled", True, True)
 
 
 def test_a_second_admission_at_another_point_is_a_conflict_and_no_second_check_in():
     first = FirstCheckin("HCM-02", DURING - timedelta(minutes=5))
-    judged = offline(ticket(), known(), first=first)
+    judged = offline(known(), first=first)
     assert (judged.decision.reason, judged.admits, judged.conflict_with) == ("already_checked_in", False, first)
     # Admitted at their own point first, then let in offline at another: forced and a conflict.
-    elsewhere = offline(ticket(), known(), point="HCM-02", first=FirstCheckin("HN-01", DURING))
+    elsewhere = offline(known(), point="HCM-02", first=FirstCheckin(POINT, DURING))
     assert (elsewhere.decision.reason, elsewhere.forced, elsewhere.admits) == ("wrong_point", True, False)
-    assert elsewhere.conflict_with.point == "HN-01"
+    assert elsewhere.conflict_with.point == POINT
 
 
 def test_a_repeat_at_the_same_point_or_after_an_online_join_is_no_conflict():
-    assert offline(ticket(), known(), first=FirstCheckin("HN-01", DURING)).conflict_with is None
-    assert offline(ticket(), known(), first=FirstCheckin(None, DURING)).conflict_with is None
+    assert offline(known(), first=FirstCheckin(POINT, DURING)).conflict_with is None
+    assert offline(known(), first=FirstCheckin(None, DURING)).conflict_with is None
+
+
+def test_an_offline_admission_another_door_made_first_meanwhile_is_a_duplicate_and_a_conflict_elsewhere():
+    won = FirstCheckin("HP-01", DURING)
+    late = judge_late(offline(known()), won, device_point=POINT)
+    assert (late.decision.outcome, late.decision.first, late.admits, late.conflict_with) == ("duplicate", won, False, won)
+    here = judge_late(offline(known()), FirstCheckin(POINT, DURING), device_point=POINT)
+    assert (here.decision.outcome, here.conflict_with) == ("duplicate", None)
+
+
+def test_a_forced_admission_another_door_made_first_stays_refused_and_forced():
+    late = judge_late(offline(known(status="cancelled")), FirstCheckin("HP-01", DURING), device_point=POINT)
+    assert (late.decision.reason, late.forced, late.admits, late.conflict_with.point) == ("cancelled", True, False,
+                                                                                           "HP-01")
 
 
 @pytest.mark.parametrize("reason", ["malformed_ticket", "unknown_key", "invalid_signature", "unknown_ticket",
                                     "wrong_forum"])
 def test_a_ticket_that_is_not_genuine_here_admits_no_one_even_when_the_door_let_it_through(reason):
     judged = judge_offline(ScanDecision("rejected", reason, known_to_checkin=False), admitted=True, first=None,
-                           device_point="HN-01")
+                           device_point=POINT)
     assert (judged.decision.reason, judged.admits, judged.forced) == (reason, False, False)

@@ -46,6 +46,19 @@ def test_forum_fields_are_validated_with_field_errors(api):
     assert errors["colour"] == ["Unknown field."]
 
 
+def test_a_title_sent_as_a_plain_string_is_the_title_in_the_forums_first_language(api):
+    slug = api.create_forum(title="Diễn đàn Đổi mới Giáo dục 2026")
+    assert api.client.get(f"/api/v1/forums/{slug}").json["title"] == {"vi": "Diễn đàn Đổi mới Giáo dục 2026"}
+    english = api.create_forum(slug="education-forum-2026", title="Education Forum 2026", languages=["en", "vi"])
+    assert api.client.get(f"/api/v1/forums/{english}").json["title"] == {"en": "Education Forum 2026"}
+    changed = api.client.patch(f"/api/v1/forums/{english}", headers=api.admin, json={"title": "Education Forum"})
+    assert changed.status_code == 200 and changed.json["title"] == {"en": "Education Forum"}
+    assert api.events(FORUM_PUBLISHED)[-1].data["title"] == {"en": "Education Forum"}
+    for wrong in ("", "x" * 301, 42, ["Diễn đàn"], {}):
+        refused = api.client.patch(f"/api/v1/forums/{english}", headers=api.admin, json={"title": wrong})
+        assert (refused.status_code, list(refused.json["errors"])) == (422, ["title"]), wrong
+
+
 def test_changing_a_forum_publishes_the_new_state_and_keeps_other_fields(api):
     slug = api.create_forum()
     response = api.client.patch(f"/api/v1/forums/{slug}", headers=api.admin,

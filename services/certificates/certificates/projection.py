@@ -16,7 +16,7 @@ from forumops_shared.db import insert_ignore, upsert
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
 
-from . import issuing
+from .services import issuing
 from .tables import attendance, certificates, forums, registrations
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from forumops_shared.events.schemas import LANGUAGES
-from forumops_shared.http import StrictSchema
+from forumops_shared.payloads import StrictSchema
 
 MAX_RECIPIENTS = 5000
 
@@ -89,8 +89,15 @@ class VerificationOut(Schema):
     signature = fields.Nested(SignatureOut)
 
 
+class ListedCertificateOut(CertificateOut):
+    """A certificate as organisers list it: the public document, and whose it is."""
+
+    registration_id = fields.String(allow_none=True, metadata={"description": "An attendance certificate's registration"})
+    award_id = fields.String(allow_none=True, metadata={"description": "An award's id (derived from forum, category, recipient)"})
+
+
 class CertificatePageOut(Schema):
-    certificates = fields.List(fields.Nested(CertificateOut))
+    certificates = fields.List(fields.Nested(ListedCertificateOut))
     next_after = fields.String(allow_none=True)
 
 

@@ -17,7 +17,7 @@ from forumops_shared.events import Event
 from forumops_shared.events import registry as types
 from forumops_shared.normalise import email_key
 
-from . import counts
+from .services import counts
 from .tables import forums, points, registrations, ticket_keys
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from forumops_shared.http import StrictSchema
+from forumops_shared.payloads import StrictSchema
 
 
 class DeviceSchema(StrictSchema):

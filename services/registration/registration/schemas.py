@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from forumops_shared.events.schemas import ATTENDANCE_MODES, LANGUAGES
-from forumops_shared.http import StrictSchema
+from forumops_shared.payloads import StrictSchema
 
 
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$",
@@ -21,6 +21,29 @@ def _valid_timezone(name: str) -> None:
         raise ValidationError("Not an IANA time zone, e.g. Asia/Ho_Chi_Minh.") from exc
 
 
+class Title(fields.Field):
+    """A title per language, {"vi": ..., "en": ...}, or a plain string: the title in the forum's
+    first language (domain/forums.py)."""
+
+    _per_language = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+                                values=fields.String(validate=validate.Length(min=1, max=300)),
+                                validate=validate.Length(min=1))
+    _plain = fields.String(validate=validate.Length(min=1, max=300))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            return self._plain.deserialize(value, attr, data, **kwargs)
+        return self._per_language.deserialize(value, attr, data, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+TITLE_DOC = {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 300},
+                       {"type": "object", "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 300},
+                        "minProperties": 1}]}
+
+
 class CertificateRuleSchema(StrictSchema):
     onsite_checkin = fields.Boolean(required=True)
     online_min_minutes = fields.Integer(required=True, validate=validate.Range(min=0, max=24 * 60))
@@ -28,9 +51,7 @@ class CertificateRuleSchema(StrictSchema):
 
 class ForumSchema(StrictSchema):
     slug = fields.String(required=True, validate=SLUG)
-    title = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
-                        values=fields.String(validate=validate.Length(min=1, max=300)),
-                        required=True, validate=validate.Length(min=1))
+    title = Title(required=True, metadata=TITLE_DOC)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     timezone = fields.String(required=True, validate=_valid_timezone)

@@ -8,12 +8,13 @@ from forumops_shared.migrations import run_migrations
 from forumops_shared.service import Chore, Service
 from forumops_shared.worker import run_worker
 
+from . import projection
 from .reasons import REASONS
 from .services.idempotency import purge_expired_answers
 from .tables import metadata
 
 SERVICE = Service(name="registration", metadata=metadata, migrations=Path(__file__).parent / "migrations",
-                  reasons=REASONS, chores=(Chore(600, purge_expired_answers),))
+                  reasons=REASONS, handlers=projection.HANDLERS, chores=(Chore(600, purge_expired_answers),))
 
 
 def worker() -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
-from forumops_shared.csvfiles import csv_download, uploaded_text
-from forumops_shared.http import json_body, query_args, require_token
+from forumops_shared.http import csv_download, json_body, query_args, require_token, uploaded_text
 from forumops_shared.refusals import Refusal
 
-from .. import awards, issuing
 from ..schemas import AwardsCsvSchema, AwardsSchema, FilterSchema, ListQuerySchema, RevokeSchema
-from ..services import documents
+from ..services import awards, documents, issuing
 from .context import ctx
 
 bp = Blueprint("certificates_organisers", __name__)

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .wording import Certificate, Lines, lines_of
+from ..domain.wording import Certificate, Lines, lines_of
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = "ForumOpsSerif", "ForumOpsSerif-Bold"

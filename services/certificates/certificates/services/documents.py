@@ -58,7 +58,9 @@ def page(conn: Connection, forum: str, *, limit: int, after: str | None, **filte
     if after:
         stmt = stmt.where(certificates.c.serial > after)
     rows = conn.execute(stmt).all()
-    listed = [document(r) for r in rows[:limit]]
+    # Organisers see which registration or award each is, as the CSV export shows (the public,
+    # signed document names neither).
+    listed = [{**document(r), "registration_id": r.registration_id, "award_id": r.award_id} for r in rows[:limit]]
     return {"certificates": listed, "next_after": listed[-1]["serial"] if len(rows) > limit else None}
 
 

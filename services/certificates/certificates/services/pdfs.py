@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Row
 from forumops_shared.db import as_utc, upsert
 from forumops_shared.events.schemas import LANGUAGES
 
-from ..printing import Certificate
+from ..domain.wording import Certificate
 from ..tables import certificate_pdfs, certificates
 
 # Part of every digest: bump it when the drawing changes and every kept PDF is drawn again.

@@ -1,7 +1,7 @@
 """Offline scans uploaded in a batch: facts that happened, decided as of their own time, never dropped.
 
 Each scan is decided as it would have been online at its `scanned_at`, in time order, and then
-weighed against what the door did (domain.judge_offline): check-ins, forced check-ins and
+weighed against what the door did (domain/offline.py): check-ins, forced check-ins and
 conflicts follow. Everything is read and written in bulk, a thousand scans at a time, so 10,000
 scans take one transaction of a few statements per thousand; re-uploading the same batch finds every
 scan_id stored and changes nothing.
@@ -17,11 +17,11 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import insert_rows, rows_for_keys
-from forumops_shared.tickets import TicketClaims
 
-from ..domain import FirstCheckin, ForumView, ScanDecision, decide_scan, judge_offline, read_scanned
+from ..domain.offline import OfflineJudgement, judge_late, judge_offline
+from ..domain.scans import OUTCOMES, FirstCheckin, ForumView, TicketReading, decide_scan, read_scanned
 from ..tables import conflicts, scans
-from .scans import Admission, admit, first_checkins, forum_view, mark_duplicates, registrations_of
+from .scans import Admission, admit, first_checkins, forum_view, registrations_of, restate
 
 
 def _any_cpu() -> None:
@@ -50,10 +50,7 @@ class OfflineScan:
 @dataclass
 class _Result:
     scan: OfflineScan
-    decision: ScanDecision
-    forced: bool = False
-    conflict_with: FirstCheckin | None = None
-    admits: bool = False
+    judged: OfflineJudgement
 
 
 def upload(conn: Connection, device: Row, batch: list[OfflineScan]) -> dict:
@@ -67,15 +64,16 @@ def upload(conn: Connection, device: Row, batch: list[OfflineScan]) -> dict:
     fresh.sort(key=lambda s: s.scanned_at)
     results = _decide_and_record(conn, device, fresh)
     for r in results:
-        stored[r.scan.scan_id] = {"scan_id": r.scan.scan_id, "outcome": r.decision.outcome,
-                                  "reason": r.decision.reason, "registration_id": r.decision.registration_id,
-                                  "forced": r.forced, "conflict": r.conflict_with is not None}
+        j = r.judged
+        stored[r.scan.scan_id] = {"scan_id": r.scan.scan_id, "outcome": j.decision.outcome,
+                                  "reason": j.decision.reason, "registration_id": j.decision.registration_id,
+                                  "forced": j.forced, "conflict": j.conflict_with is not None}
     totals = {"received": len(batch), "recorded": len(fresh), "repeated": len(batch) - len(fresh)}
     answers = [stored[s.scan_id] for s in batch]
-    for key in ("accepted", "duplicate", "rejected"):
-        totals[key] = sum(1 for r in results if r.decision.outcome == key)
-    totals["forced"] = sum(1 for r in results if r.forced)
-    totals["conflicts"] = sum(1 for r in results if r.conflict_with)
+    for key in OUTCOMES:
+        totals[key] = sum(1 for r in results if r.judged.decision.outcome == key)
+    totals["forced"] = sum(1 for r in results if r.judged.forced)
+    totals["conflicts"] = sum(1 for r in results if r.judged.conflict_with)
     return {**totals, "results": answers}
 
 
@@ -98,31 +96,28 @@ def _decide_and_record(conn: Connection, device: Row, fresh: list[OfflineScan]) 
     return results
 
 
-def _read_chunk(forum: ForumView, tickets: list[str]) -> list[tuple[TicketClaims | None, str | None, str | None]]:
-    """(claims, typed code, refusal) per ticket: signatures checked on a checker thread."""
+def _read_chunk(forum: ForumView, tickets: list[str]) -> list[TicketReading]:
+    """Each ticket read, its signature checked on a checker thread."""
     return [read_scanned(t, forum) for t in tickets]
 
 
 def _decide(conn: Connection, device: Row, forum: ForumView, fresh: list[OfflineScan],
-            readings: list[tuple[TicketClaims | None, str | None, str | None]]) -> list[_Result]:
-    known = registrations_of(conn, device.forum,
-                             ids=[c.registration_id for c, _, _ in readings if c],
-                             codes=[code for _, code, _ in readings if code])
-    firsts = first_checkins(conn, [r.id for r in known.values()] + [c.registration_id for c, _, _ in readings if c])
+            readings: list[TicketReading]) -> list[_Result]:
+    known = registrations_of(conn, device.forum, ids=[t.claims.registration_id for t in readings if t.claims],
+                             codes=[t.code for t in readings if t.code])
+    firsts = first_checkins(conn, [r.id for r in known.values()] + [t.claims.registration_id for t in readings
+                                                                      if t.claims])
     results = []
-    for item, (claims, code, refusal) in zip(fresh, readings):
-        registration = known.get(code) if code else known.get(claims.registration_id) if claims else None
-        if refusal or (code and registration is None):
-            decision = ScanDecision("rejected", refusal or "unknown_ticket", known_to_checkin=False)
-        else:
-            rid = claims.registration_id if claims else registration.id
-            decision = decide_scan(claims=claims, registration=registration, forum=forum, device_point=device.point,
-                                   now=item.scanned_at, first=firsts.get(rid))
+    for item, ticket in zip(fresh, readings):
+        registration = known.get(ticket.code or (ticket.claims.registration_id if ticket.claims else None))
+        rid = ticket.claims.registration_id if ticket.claims else registration.id if registration else None
+        decision = decide_scan(ticket, registration, forum=forum, device_point=device.point, now=item.scanned_at,
+                               first=firsts.get(rid))
         judged = judge_offline(decision, admitted=item.admitted, first=firsts.get(decision.registration_id),
                                device_point=device.point)
         if judged.admits:
             firsts[decision.registration_id] = FirstCheckin(device.point, item.scanned_at)
-        results.append(_Result(item, judged.decision, judged.forced, judged.conflict_with, judged.admits))
+        results.append(_Result(item, judged))
     return results
 
 
@@ -131,31 +126,27 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
         return
     now = datetime.now(timezone.utc)
     rows = [{"device_id": device.id, "scan_id": r.scan.scan_id, "forum": device.forum, "point": device.point,
-             "registration_id": r.decision.registration_id, "outcome": r.decision.outcome,
-             "reason": r.decision.reason, "known_to_checkin": r.decision.known_to_checkin,
-             "scanned_at": r.scan.scanned_at, "recorded_at": now, "offline": True, "forced": r.forced}
+             "registration_id": r.judged.decision.registration_id, "outcome": r.judged.decision.outcome,
+             "reason": r.judged.decision.reason, "known_to_checkin": r.judged.decision.known_to_checkin,
+             "scanned_at": r.scan.scanned_at, "recorded_at": now, "offline": True, "forced": r.judged.forced}
             for r in results]
     # All new: upload() left out the scan_ids stored before. A concurrent upload of the same scans
     # breaks the unique key instead, and the route tries again (then finds them stored).
     new = dict(insert_rows(conn, scans, rows, returning=("scan_id", "id")))
     pks = [new[r.scan.scan_id] for r in results]
-    admitted = admit(conn, [Admission(device, r.decision.registration_id, pk, r.scan.scanned_at, r.forced)
-                            for r, pk in zip(results, pks) if r.admits], "offline_batch")
-    late = [(r, pk) for r, pk in zip(results, pks) if r.admits and pk not in admitted]
+    admitted = admit(conn, [Admission(device, r.judged.decision.registration_id, pk, r.scan.scanned_at,
+                                      r.judged.forced) for r, pk in zip(results, pks) if r.judged.admits],
+                     "offline_batch")
+    late = [(r, pk) for r, pk in zip(results, pks) if r.judged.admits and pk not in admitted]
     if late:  # another door admitted them while this batch was being decided
-        firsts = first_checkins(conn, [r.decision.registration_id for r, _ in late])
-        mark_duplicates(conn, [pk for r, pk in late if not r.forced])
-        for r, pk in late:
-            r.admits, first = False, firsts[r.decision.registration_id]
-            if not r.forced:
-                r.decision = ScanDecision("duplicate", "already_checked_in", r.decision.registration_id,
-                                          r.decision.known_to_checkin, first)
-            if first.point is not None and first.point != device.point:
-                r.conflict_with = first
-    found = [{"forum": device.forum, "registration_id": r.decision.registration_id, "scan": pk,
-              "point": device.point, "scanned_at": r.scan.scanned_at, "first_point": r.conflict_with.point,
-              "first_at": r.conflict_with.at, "recorded_at": now}
-             for r, pk in zip(results, pks) if r.conflict_with]
+        firsts = first_checkins(conn, [r.judged.decision.registration_id for r, _ in late])
+        for r, _ in late:
+            r.judged = judge_late(r.judged, firsts[r.judged.decision.registration_id], device_point=device.point)
+        restate(conn, {pk: r.judged.decision for r, pk in late if not r.judged.forced})
+    found = [{"forum": device.forum, "registration_id": r.judged.decision.registration_id, "scan": pk,
+              "point": device.point, "scanned_at": r.scan.scanned_at, "first_point": r.judged.conflict_with.point,
+              "first_at": r.judged.conflict_with.at, "recorded_at": now}
+             for r, pk in zip(results, pks) if r.judged.conflict_with]
     if found:
         conn.execute(conflicts.insert(), found)
 

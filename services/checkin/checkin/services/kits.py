@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.refusals import Refusal
 
-from ..domain import DOORS_OPEN_BEFORE_START
+from ..domain.scans import DOORS_OPEN_BEFORE_START
 from ..reasons import SCAN_REASONS
 from ..tables import checkins, forums, points, registrations, ticket_keys
 

@@ -22,10 +22,10 @@ from forumops_shared.outbox import stage_event, stage_events
 from forumops_shared.refusals import Refusal
 from forumops_shared.tokens import hash_token
 
-from .. import counts
-from ..domain import DOORS_OPEN_BEFORE_START
+from ..domain.attendance_reports import email_of, merged_seconds, read_report
+from ..domain.scans import DOORS_OPEN_BEFORE_START
 from ..tables import ONLINE, attendance_spans, checkins, forums, online_attendance, registrations
-from .attendance_reports import email_of, merged_seconds, read_report
+from . import counts
 from .scans import SOURCE
 
 

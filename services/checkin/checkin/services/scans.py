@@ -1,11 +1,12 @@
-"""One scan at a door: decided (domain.decide_scan), stored whatever the outcome, admitted once.
+"""One scan at a door: decided (domain/scans.py), stored whatever the outcome, admitted once.
 
 A scan's ticket is read ahead (`read_ahead`: its signature, with the forum's cached keys) without
 any lock. The scan then joins the scans of other doors arriving meanwhile (GroupCommit): in one
 short write transaction `record_all` reads their devices, people and first check-ins with a
 query each, and records them: the scan rows (their (device, scan_id) key makes a retry a no-op
 that returns the first answer), and for admissions the check-in rows, whose primary key lets
-exactly one of two simultaneous doors through, the live counts and the events.
+exactly one of two simultaneous doors through, the live counts and the events. The other door's
+scan is then restated as the domain says (lost_to_another_door).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import secrets
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Row
@@ -22,15 +23,17 @@ from forumops_shared.db import as_utc, insert_ignore_all, rows_for_keys
 from forumops_shared.events import new_events
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
 from forumops_shared.outbox import stage_events
-from forumops_shared.ratelimit import RateLimit
 from forumops_shared.refusals import Refusal
-from forumops_shared.tickets import TicketClaims, unb64
+from forumops_shared.tickets import unb64
 
-from .. import counts
-from ..domain import FirstCheckin, ForumView, RegistrationView, ScanDecision, decide_scan, read_scanned
+from ..domain.scans import (FirstCheckin, ForumView, RegistrationView, ScanDecision, TicketReading, decide_scan,
+                            lost_to_another_door, read_scanned, shows_person)
 from ..reasons import SCAN_REASONS
 from ..tables import checkins, forums, registrations, scans, ticket_keys
-from . import devices
+from . import counts, devices
+
+if TYPE_CHECKING:
+    from forumops_shared.ratelimit import RateLimit
 
 SOURCE = "/forumops/checkin"
 
@@ -44,14 +47,14 @@ class ScanCommand:
 
 @dataclass(frozen=True)
 class Prepared:
-    """What a scan's decision needs, read before the write transaction."""
+    """What a scan's decision needs: the forum, the ticket read, and what check-in holds of the
+    person (registration, name, first check-in)."""
 
     forum: ForumView
-    claims: TicketClaims | None
-    registration: RegistrationView | None
-    full_name: str | None
-    first: FirstCheckin | None
-    refusal: str | None
+    reading: TicketReading
+    registration: RegistrationView | None = None
+    full_name: str | None = None
+    first: FirstCheckin | None = None
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,7 @@ class Reading:
     """A scanned ticket read with the keys of one version of its forum (published_at)."""
 
     published_at: datetime | None
-    claims: TicketClaims | None
-    code: str | None
-    refusal: str | None
+    ticket: TicketReading
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def read_ahead(forum: str, ticket: str) -> Reading | None:
     write lock: a signature is the costly part of a scan and needs no lock. None without a view.
     record_all reads the ticket again if the forum has been published anew since."""
     cached = _forum_views.cached(forum)
-    return Reading(cached[0], *read_scanned(ticket, cached[1])) if cached else None
+    return Reading(cached[0], read_scanned(ticket, cached[1])) if cached else None
 
 
 def record_all(conn: Connection, requests: list[ScanRequest], device_limit: RateLimit | None = None) -> list:
@@ -112,32 +113,23 @@ def _prepare_all(conn: Connection, items: list[tuple[ScanRequest, Row]]) -> list
     readings = []
     for r, device in items:
         view = forum_view(conn, device.forum, device.forum_published_at)
-        reading = r.reading
-        if reading is None or reading.published_at is None or reading.published_at != device.forum_published_at:
-            reading = Reading(device.forum_published_at, *read_scanned(r.command.ticket, view))
-        readings.append((view, reading))
-    people = _people(conn, ids=[rd.claims.registration_id for _, rd in readings if rd.claims],
-                     codes=[(device.forum, rd.code) for (_, device), (_, rd) in zip(items, readings) if rd.code])
+        read = r.reading
+        if read is None or read.published_at is None or read.published_at != device.forum_published_at:
+            read = Reading(device.forum_published_at, read_scanned(r.command.ticket, view))
+        readings.append((view, read.ticket))
+    people = _people(conn, ids=[t.claims.registration_id for _, t in readings if t.claims],
+                     codes=[(device.forum, t.code) for (_, device), (_, t) in zip(items, readings) if t.code])
     prepared = []
-    for (r, device), (view, rd) in zip(items, readings):
-        if rd.code:
-            person = people.get((device.forum, rd.code))
-        else:
-            person = people.get(rd.claims.registration_id) if rd.claims else None
-        if person is not None and person[0].forum != device.forum:
-            person = None  # another forum's registration: the claims decide (wrong_forum)
-        if rd.refusal or (rd.code and person is None):
-            prepared.append(Prepared(view, None, None, None, None, rd.refusal or "unknown_ticket"))
-        elif person is None:  # the registration's event has not arrived; an admission may have
-            prepared.append(Prepared(view, rd.claims, None, None, None, None))
-        else:
-            registration, full_name, first = person
-            prepared.append(Prepared(view, rd.claims, registration, full_name, first, None))
-    unknown = [p.claims.registration_id for p in prepared if p.claims and p.registration is None]
+    for (r, device), (view, ticket) in zip(items, readings):
+        key = (device.forum, ticket.code) if ticket.code else ticket.claims.registration_id if ticket.claims else None
+        person = people.get(key)
+        prepared.append(Prepared(view, ticket, *person) if person else Prepared(view, ticket))
+    # A signed ticket whose registration's event has not arrived: its person may have been admitted.
+    unknown = [p.reading.claims.registration_id for p in prepared if p.reading.claims and p.registration is None]
     if unknown:
         firsts = first_checkins(conn, unknown)
-        prepared = [replace(p, first=firsts.get(p.claims.registration_id))
-                    if p.claims and p.registration is None else p for p in prepared]
+        prepared = [replace(p, first=firsts.get(p.reading.claims.registration_id))
+                    if p.reading.claims and p.registration is None else p for p in prepared]
     return prepared
 
 
@@ -158,39 +150,32 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
     if not pending:
         return []
     now = datetime.now(timezone.utc)
-    decisions = [_decide(p.prepared, p.device, now) for p in pending]
+    decisions = [decide_scan(p.prepared.reading, p.prepared.registration, forum=p.prepared.forum,
+                             device_point=p.device.point, now=now, first=p.prepared.first) for p in pending]
     rows = [{"device_id": p.device.id, "scan_id": p.command.scan_id, "forum": p.device.forum, "point": p.device.point,
              "registration_id": d.registration_id, "outcome": d.outcome, "reason": d.reason,
              "known_to_checkin": d.known_to_checkin, "scanned_at": p.command.scanned_at or now, "recorded_at": now,
              "offline": False, "forced": False} for p, d in zip(pending, decisions)]
     pks = store_scans(conn, rows)
     admissions = [Admission(p.device, d.registration_id, pk, row["scanned_at"])
-                  for p, d, row, pk in zip(pending, decisions, rows, pks) if pk and d.outcome == "accepted"]
+                  for p, d, row, pk in zip(pending, decisions, rows, pks) if pk and d.admits]
     admitted = admit(conn, admissions, "scan")
     # Others admitted a moment ago (another door, or earlier in this batch): the primary key let one through.
     late = {a.scan: a.registration_id for a in admissions if a.scan not in admitted}
-    firsts = {}
     if late:
-        mark_duplicates(conn, late)
         firsts = first_checkins(conn, late.values())
+        restated = {pk: lost_to_another_door(d, firsts[d.registration_id])
+                    for d, pk in zip(decisions, pks) if pk in late}
+        restate(conn, restated)
+        decisions = [restated.get(pk, d) for d, pk in zip(decisions, pks)]
     answers = []
     for p, d, row, pk in zip(pending, decisions, rows, pks):
         if pk is None:  # this scan_id was recorded before: its first answer, nothing new
             stored = conn.execute(_STORED_SCAN, {"device": p.device.id, "scan_id": p.command.scan_id}).one()
             answers.append(answer(conn, stored))
-        elif pk in late:
-            row.update(outcome="duplicate", reason="already_checked_in")
-            answers.append(_answer(row, p.prepared.full_name, firsts.get(d.registration_id)))
         else:
-            answers.append(_answer(row, p.prepared.full_name, d.first))
+            answers.append(_answer({**row, "outcome": d.outcome, "reason": d.reason}, p.prepared.full_name, d.first))
     return answers
-
-
-def _decide(p: Prepared, device: Row, now: datetime) -> ScanDecision:
-    if p.refusal:
-        return ScanDecision("rejected", p.refusal, known_to_checkin=False)
-    return decide_scan(claims=p.claims, registration=p.registration, forum=p.forum, device_point=device.point,
-                       now=now, first=p.first)
 
 
 def store_scans(conn: Connection, rows: list[dict]) -> list[int | None]:
@@ -214,7 +199,7 @@ def _answer(row, full_name: str | None, first: FirstCheckin | None) -> dict:
     body = {"scan_id": row["scan_id"], "outcome": row["outcome"], "reason": row["reason"],
             "message": {"vi": text.vi, "en": text.en}, "known_to_checkin": row["known_to_checkin"],
             "registration": None, "first": None}
-    if row["outcome"] in ("accepted", "duplicate"):
+    if shows_person(row["outcome"]):
         body["registration"] = {"id": row["registration_id"], "full_name": full_name}
         if row["outcome"] == "duplicate" and first:
             body["first"] = {"point": first.point, "at": first.at.isoformat()}
@@ -222,15 +207,15 @@ def _answer(row, full_name: str | None, first: FirstCheckin | None) -> dict:
 
 
 _STORED_SCAN = select(scans).where(scans.c.device_id == bindparam("device"), scans.c.scan_id == bindparam("scan_id"))
-_NOW_DUPLICATE = update(scans).where(scans.c.id == bindparam("pk")).values(outcome="duplicate",
-                                                                           reason="already_checked_in")
+_RESTATE = update(scans).where(scans.c.id == bindparam("pk")).values(outcome=bindparam("new_outcome"),
+                                                                     reason=bindparam("new_reason"))
 
 
-def mark_duplicates(conn: Connection, scan_pks: Iterable[int]) -> None:
-    """These accepted scans came too late: another admitted their person first."""
-    params = [{"pk": pk} for pk in scan_pks]
-    if params:
-        conn.execute(_NOW_DUPLICATE, params)
+def restate(conn: Connection, decisions: dict[int, ScanDecision]) -> None:
+    """Stored scans (by primary key) decided anew: another door admitted their person first."""
+    if decisions:
+        conn.execute(_RESTATE, [{"pk": pk, "new_outcome": d.outcome, "new_reason": d.reason}
+                                for pk, d in decisions.items()])
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
    the forum's public keys and its point's roster, keeps the scan in IndexedDB, and uploads the
    waiting scans through the batch endpoint once the network is back; the service then records
    them as the facts they are (a re-upload changes nothing: scans keep their ids). */
-import { verifyAsync } from "./vendor/noble-ed25519.js";
+import { decideOffline } from "./decide.js";
 
 const data = ForumOps.pageData(), texts = data.texts, lang = data.lang;
 const $ = (id) => document.getElementById(id);
@@ -84,54 +84,6 @@ async function showPending() {
 
 const deviceKey = () => `${device.forum}:${device.point}`;
 
-// -- deciding at the door without the service (the order of checkin/domain.py) ------------------
-
-const unb64 = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-const normaliseCode = (typed) => typed.toUpperCase().replace(/[\s-]/g, "");
-
-async function readTicket(text) {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith("FO1.")) {
-    const person = kit.roster.find((r) => r.ticket_code === normaliseCode(trimmed));
-    return person ? {person, claims: null} : {refusal: "unknown_ticket"};
-  }
-  let claims, payload, signature;
-  try {
-    const [prefix, body, sig] = trimmed.split(".");
-    if (prefix !== "FO1" || sig === undefined) throw new Error("shape");
-    payload = unb64(body);
-    signature = unb64(sig);
-    claims = JSON.parse(new TextDecoder().decode(payload));
-    if (typeof claims.k !== "string") throw new Error("no key id");
-  } catch (unreadable) {
-    return {refusal: "malformed_ticket"};
-  }
-  if (!(claims.k in kit.keys)) return {refusal: "unknown_key"};
-  let genuine = false;
-  try { genuine = signature.length === 64 && await verifyAsync(signature, payload, unb64(kit.keys[claims.k])); }
-  catch (bad) { genuine = false; }
-  if (!genuine) return {refusal: "invalid_signature"};
-  return {claims, person: kit.roster.find((r) => r.id === claims.r) || null};
-}
-
-async function decideLocally(text) {
-  const {claims, person, refusal} = await readTicket(text);
-  if (refusal) return {outcome: "rejected", reason: refusal, registration: null};
-  const id = claims ? claims.r : person.id;
-  const who = {id, full_name: person ? person.full_name : null};
-  const refuse = (reason) => ({outcome: "rejected", reason, registration: null});
-  if (claims && claims.f !== device.forum) return refuse("wrong_forum");
-  if (person && (person.status === "cancelled" || person.status === "waitlisted")) return refuse(person.status);
-  if (claims && person && claims.v < person.ticket_version) return refuse("ticket_replaced");
-  if (claims && !person && claims.m === "online") return refuse("online_ticket");
-  if (claims && !person && claims.p !== device.point) return refuse("wrong_point");
-  if (new Date() < new Date(kit.forum.doors_open_at)) return refuse("not_yet_valid");
-  if ((person && person.arrived) || await admittedHere(id)) {
-    return {outcome: "duplicate", reason: "already_checked_in", registration: who};
-  }
-  return {outcome: "accepted", reason: "accepted", registration: who};
-}
-
 // -- a scan ------------------------------------------------------------------------------------
 
 async function scan(text) {
@@ -166,7 +118,7 @@ async function online(item) {
 
 async function offline(item) {
   if (!kit) { problem(texts.no_kit); return; }
-  const decision = await decideLocally(item.ticket);
+  const decision = await decideOffline(item.ticket, {kit, device, now: new Date(), admittedHere});
   const admitted = decision.outcome === "accepted";
   await store("queue", "readwrite", (s) => s.put({...item, admitted, device: deviceKey()}));
   if (admitted) await rememberAdmitted(decision.registration.id);

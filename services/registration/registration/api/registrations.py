@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.csvfiles import csv_download
+from forumops_shared.http import csv_download
 from forumops_shared.refusals import Refusal
 
 from ..schemas import ListQuerySchema, RegistrationChangeSchema, RegistrationSchema

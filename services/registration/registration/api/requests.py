@@ -5,8 +5,7 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from forumops_shared import http
-from forumops_shared.csvfiles import uploaded_text
-from forumops_shared.http import bearer_token
+from forumops_shared.http import bearer_token, uploaded_text
 from forumops_shared.refusals import Refusal
 from forumops_shared.tokens import hash_token, tokens_equal
 

@@ -17,6 +17,7 @@ from forumops_shared.outbox import stage_event
 from forumops_shared.refusals import Refusal
 from forumops_shared.signing_keys import published_keys
 
+from ..domain.forums import titles_of
 from ..tables import forums, points, ticket_keys
 
 SOURCE = "/forumops/registration"
@@ -29,10 +30,10 @@ def get_forum(conn: Connection, slug: str) -> Row:
     return row
 
 
-def _columns(data: dict) -> dict:
+def _columns(data: dict, languages: list[str]) -> dict:
     values = {k: data[k] for k in ("starts_at", "ends_at", "timezone", "online_url") if k in data}
     if "title" in data:
-        values["titles"] = json.dumps(data["title"], ensure_ascii=False)
+        values["titles"] = json.dumps(titles_of(data["title"], languages), ensure_ascii=False)
     if "languages" in data:
         values["languages"] = ",".join(data["languages"])
     rule = data.get("certificate_rule", {})  # a change may name only one part of the rule
@@ -46,7 +47,8 @@ def create_forum(conn: Connection, data: dict) -> Row:
     if conn.execute(select(forums.c.id).where(forums.c.slug == data["slug"])).first():
         raise Refusal("forum_exists")
     now = datetime.now(timezone.utc)
-    conn.execute(forums.insert().values(slug=data["slug"], created_at=now, updated_at=now, **_columns(data)))
+    conn.execute(forums.insert().values(slug=data["slug"], created_at=now, updated_at=now,
+                                        **_columns(data, data["languages"])))
     forum = get_forum(conn, data["slug"])
     publish_forum(conn, forum)
     return forum
@@ -58,7 +60,7 @@ def change_forum(conn: Connection, slug: str, data: dict) -> Row:
     if merged["ends_at"] <= merged["starts_at"]:
         raise Refusal("validation_failed", {"ends_at": ["Must be after starts_at."]})
     conn.execute(update(forums).where(forums.c.id == forum.id)
-                 .values(updated_at=datetime.now(timezone.utc), **_columns(data)))
+                 .values(updated_at=datetime.now(timezone.utc), **_columns(data, merged["languages"])))
     forum = get_forum(conn, slug)
     publish_forum(conn, forum)
     return forum

@@ -14,7 +14,8 @@ from forumops_shared.tickets import new_ticket_code
 
 from ..tables import idempotency_keys, registrations
 from .places import give_back, take_place
-from .registrations import ACTIVE, SOURCE, check_language, event_data, load_registration, point_for, points_of
+from ..domain.registrations import ACTIVE, placement_after, point_for, require_active, require_language
+from .registrations import SOURCE, event_data, load_registration, points_of
 
 PERSONAL_FIELDS = ("full_name", "email", "email_key", "phone", "organisation", "role")
 
@@ -35,23 +36,12 @@ def announce_promotions(conn: Connection, forum: Row, promoted: list[str]) -> No
                                     source=SOURCE))
 
 
-def _require_active(row: Row) -> None:
-    if row.status not in ACTIVE:
-        raise Refusal("registration_cancelled")
-
-
 def change(conn: Connection, forum: Row, row: Row, data: dict) -> Row:
     """Change personal details, language, attendance or point; a new point or mode re-issues the ticket."""
-    _require_active(row)
+    require_active(row.status)
     if "language" in data:
-        check_language(forum, data["language"])
-    attendance = data.get("attendance", row.attendance)
-    if "point" in data:
-        point_code = data["point"]
-    elif attendance == "online":
-        point_code = None
-    else:
-        point_code = row.point_code
+        require_language(forum.languages.split(","), data["language"])
+    attendance, point_code = placement_after(row.attendance, row.point_code, data)
     values = {k: v for k, v in data.items() if k in ("full_name", "phone", "organisation", "role", "language")}
     changed = [k for k, v in values.items() if getattr(row, k) != v]
     promoted: list[str] = []
@@ -78,7 +68,7 @@ def change(conn: Connection, forum: Row, row: Row, data: dict) -> Row:
 
 def cancel(conn: Connection, forum: Row, row: Row) -> Row:
     """Cancel; a freed place goes to the next person waiting at that point."""
-    _require_active(row)
+    require_active(row.status)
     now = datetime.now(timezone.utc)
     conn.execute(update(registrations).where(registrations.c.id == row.id)
                  .values(status="cancelled", cancelled_at=now, updated_at=now, waitlisted_at=None))

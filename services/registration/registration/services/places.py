@@ -7,11 +7,13 @@ exactly the next in line.
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from ..domain.places import Counters, deal_places
 from ..tables import points, registrations
 
 
@@ -35,22 +37,16 @@ _ADD = update(points).where(points.c.id == bindparam("pid")).values(
 
 
 def take_places(conn: Connection, point_ids: list[int]) -> list[tuple[str, int | None]]:
-    """Places for several registrations, in order: ('confirmed', None) while their point has a
-    free place, then ('waitlisted', their place in line). Two statements however many there are."""
+    """Places for several registrations, in order (domain/places.py deals them out): two
+    statements however many there are."""
     if not point_ids:
         return []
-    free = {row.id: [max(0, row.capacity - row.confirmed), row.waitlisted]
-            for row in conn.execute(_COUNTERS, {"ids": sorted(set(point_ids))})}
-    taken = {pid: [0, 0] for pid in free}
-    places = []
-    for pid in point_ids:
-        if taken[pid][0] < free[pid][0]:
-            taken[pid][0] += 1
-            places.append(("confirmed", None))
-        else:
-            taken[pid][1] += 1
-            places.append(("waitlisted", free[pid][1] + taken[pid][1]))
-    conn.execute(_ADD, [{"pid": pid, "n_confirmed": c, "n_waitlisted": w} for pid, (c, w) in sorted(taken.items())])
+    counters = {row.id: Counters(row.capacity, row.confirmed, row.waitlisted)
+                for row in conn.execute(_COUNTERS, {"ids": sorted(set(point_ids))})}
+    places = deal_places(point_ids, counters)
+    taken = Counter((pid, status) for pid, (status, _) in zip(point_ids, places))
+    conn.execute(_ADD, [{"pid": pid, "n_confirmed": taken[pid, "confirmed"], "n_waitlisted": taken[pid, "waitlisted"]}
+                        for pid in sorted(counters)])
     return places
 
 

@@ -19,13 +19,12 @@ from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import SigningKey, TicketClaims, new_ticket_code
 from forumops_shared.tokens import hash_token
 
+from ..domain.registrations import point_for, require_consent, require_language
 from ..tables import forums, points, registrations
 from . import idempotency
 from .places import take_places
 
 SOURCE = "/forumops/registration"
-ACTIVE = ("confirmed", "waitlisted")
-
 
 PointFinder = Callable[[str], "Row | None"]
 
@@ -33,24 +32,6 @@ PointFinder = Callable[[str], "Row | None"]
 def points_of(conn: Connection, forum: Row) -> PointFinder:
     """Look points up by code in this transaction."""
     return lambda code: conn.execute(_POINT, {"forum_id": forum.id, "code": code}).first()
-
-
-def point_for(find_point: PointFinder, attendance: str, code: str | None) -> Row | None:
-    if attendance == "online":
-        if code:
-            raise Refusal("point_not_allowed", {"point": ["Online attendance takes no point."]})
-        return None
-    if not code:
-        raise Refusal("point_required", {"point": ["Required for in-person attendance."]})
-    point = find_point(code)
-    if point is None:
-        raise Refusal("unknown_point", {"point": [f"No connection point {code!r} in this forum."]})
-    return point
-
-
-def check_language(forum: Row, language: str) -> None:
-    if language not in forum.languages.split(","):
-        raise Refusal("language_not_offered", {"language": [f"Offered: {forum.languages}."]})
 
 
 _POINT = select(points.c.id, points.c.code).where(points.c.forum_id == bindparam("forum_id"),
@@ -77,9 +58,8 @@ class Draft:
 def prepare(find_point: PointFinder, forum: Row, data: dict, key: SigningKey, *, consent_version: str,
             consent_source: str = "participant") -> Draft:
     """Every check and every costly step that needs no write lock: lookups, codes, signature."""
-    if data.get("consent") is not True:
-        raise Refusal("consent_required", {"consent": ["Must be true."]})
-    check_language(forum, data["language"])
+    require_consent(data.get("consent"))
+    require_language(forum.languages.split(","), data["language"])
     point = point_for(find_point, data["attendance"], data.get("point"))
     email = email_key(data["email"])
     # The same active email, or (about once in 10^10) the same ticket code, is refused by a

@@ -15,7 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from .tables import ONLINE, checkins, point_counts, registrations
+from ..tables import ONLINE, checkins, point_counts, registrations
 
 
 class Place(NamedTuple):

@@ -1,7 +1,6 @@
 """Issuing and revoking certificates: exactly once, with their events in the same transaction."""
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timezone
 
 from sqlalchemy import Column, bindparam, select, update
@@ -11,20 +10,13 @@ from forumops_shared.db import insert_ignore
 from forumops_shared.events import new_event
 from forumops_shared.events.registry import CERTIFICATE_ISSUED, CERTIFICATE_REVOKED
 from forumops_shared.outbox import stage_event
-from forumops_shared.tickets import CODE_ALPHABET
 
-from .services import pdfs
-from .rules import Attendance, Rule, earned_mode
-from .tables import attendance, certificates, forums, registrations
+from ..domain.identifiers import new_serial
+from ..domain.rules import Attendance, Rule, earned_mode
+from ..tables import attendance, certificates, forums, registrations
+from . import pdfs
 
 SOURCE = "/forumops/certificates"
-SERIAL_GROUPS = 3  # XXXX-XXXX-XXXX from 30 unambiguous characters: 30^12 ≈ 5.3e17 (59 bits)
-
-
-def new_serial() -> str:
-    """A printable serial nobody can count through (CSPRNG; no order, no checksum to guess)."""
-    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(4 * SERIAL_GROUPS))
-    return "-".join(chars[i:i + 4] for i in range(0, len(chars), 4))
 
 
 # Everything the decision needs in one read: the person, what was seen of them, their forum's

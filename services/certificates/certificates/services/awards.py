@@ -6,7 +6,6 @@ every award issued before and issues nothing twice.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 
 from marshmallow import ValidationError
@@ -16,19 +15,13 @@ from sqlalchemy.engine import Connection
 from forumops_shared.csvfiles import csv_rows
 from forumops_shared.refusals import Refusal
 
+from ..domain.identifiers import award_id
+from ..schemas import MAX_RECIPIENTS, RecipientSchema
+from ..tables import certificates, forums
 from . import issuing
-from .schemas import MAX_RECIPIENTS, RecipientSchema
-from .tables import certificates, forums
 
 CSV_COLUMNS = ("name", "organisation", "kind", "ref", "language")
 _recipient = RecipientSchema()
-
-
-def award_id(forum: str, category: dict, recipient: dict) -> str:
-    who = (["ref", recipient["ref"]] if recipient.get("ref") else
-           ["name", recipient["name"].casefold(), (recipient.get("organisation") or "").casefold()])
-    key = json.dumps([forum, category["vi"].casefold(), who], ensure_ascii=False)
-    return "aw-" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
 def issue(conn: Connection, forum: str, category: dict, language: str,

@@ -1,0 +1,133 @@
+"""How a scan is decided: the one place every outcome and reason comes from.
+
+The order, written down (keep it in step with decide_scan; static/decide.js follows it offline):
+  1. the ticket: a QR payload must verify with a key published for *this* forum; a typed code
+     must name a registration of this forum (`unknown_ticket` otherwise);
+  2. the forum: a ticket of another forum is refused;
+  3. what the registration service said last (when its event has arrived): cancelled,
+     waiting, or an older ticket than the current one are refused;
+  4. the place: online tickets and tickets of another point are refused;
+  5. the time: before the doors open (a day before the start) it is too early;
+  6. once per person: a second admission answers where and when the first happened.
+A signed ticket is decided even when the registration's event has not arrived yet: the signature
+carries forum, point, mode and version (`known_to_checkin` records that it was decided so).
+
+Two doors may admit one person at the same instant: the database lets exactly one admission
+through, and the other scan is then restated by `lost_to_another_door` (a duplicate).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from forumops_shared.tickets import PREFIX, TicketClaims, TicketError, normalise_ticket_code, verify
+
+DOORS_OPEN_BEFORE_START = timedelta(days=1)
+OUTCOMES = ("accepted", "duplicate", "rejected")
+
+
+@dataclass(frozen=True)
+class ForumView:
+    slug: str
+    starts_at: datetime
+    public_keys: dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class RegistrationView:
+    """What check-in knows of a registration from registration's events."""
+
+    id: str
+    forum: str
+    status: str
+    attendance: str
+    point: str | None
+    ticket_code: str
+    ticket_version: int
+
+
+@dataclass(frozen=True)
+class FirstCheckin:
+    point: str | None  # None: online
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TicketReading:
+    """What the scanned text is, read without a database: the claims of a QR that verifies with
+    this forum's keys, a typed code to look up, or the reason it cannot be read."""
+
+    claims: TicketClaims | None = None
+    code: str | None = None
+    refusal: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanDecision:
+    outcome: str  # one of OUTCOMES
+    reason: str
+    registration_id: str | None = None
+    known_to_checkin: bool = True
+    first: FirstCheckin | None = None
+
+    @property
+    def admits(self) -> bool:
+        return self.outcome == "accepted"
+
+
+def read_scanned(scanned: str, forum: ForumView) -> TicketReading:
+    text = scanned.strip()
+    if not text.startswith(PREFIX + "."):
+        return TicketReading(code=normalise_ticket_code(text))
+    try:
+        return TicketReading(claims=verify(text, forum.public_keys))
+    except TicketError as exc:
+        return TicketReading(refusal=exc.reason)
+
+
+def decide_scan(reading: TicketReading, registration: RegistrationView | None, *, forum: ForumView,
+                device_point: str, now: datetime, first: FirstCheckin | None) -> ScanDecision:
+    """Decide one scan at `device_point` of `forum` (see the order in the module docstring).
+
+    `registration` is what check-in holds for the ticket (by the claims' id, or by the typed
+    code within this forum), None when nothing; `first` the person's first check-in, if any."""
+    if reading.refusal:
+        return ScanDecision("rejected", reading.refusal, known_to_checkin=False)
+    claims = reading.claims
+    if registration is not None and registration.forum != forum.slug:
+        registration = None  # another forum's registration: the ticket's claims decide (wrong_forum)
+    if claims is None and registration is None:
+        return ScanDecision("rejected", "unknown_ticket", known_to_checkin=False)
+    ticket_forum = claims.forum if claims else registration.forum
+    registration_id = claims.registration_id if claims else registration.id
+    if ticket_forum != forum.slug:
+        return ScanDecision("rejected", "wrong_forum", registration_id)
+    if registration is not None:
+        refusal = {"cancelled": "cancelled", "waitlisted": "waitlisted"}.get(registration.status)
+        if refusal:
+            return ScanDecision("rejected", refusal, registration_id)
+        if claims and claims.version < registration.ticket_version:
+            return ScanDecision("rejected", "ticket_replaced", registration_id)
+    attendance = registration.attendance if registration else claims.attendance
+    point = registration.point if registration else claims.point
+    if attendance == "online":
+        return ScanDecision("rejected", "online_ticket", registration_id)
+    if point != device_point:
+        return ScanDecision("rejected", "wrong_point", registration_id)
+    if now < forum.starts_at - DOORS_OPEN_BEFORE_START:
+        return ScanDecision("rejected", "not_yet_valid", registration_id)
+    known = registration is not None
+    if first is not None:
+        return ScanDecision("duplicate", "already_checked_in", registration_id, known, first)
+    return ScanDecision("accepted", "accepted", registration_id, known)
+
+
+def lost_to_another_door(decision: ScanDecision, first: FirstCheckin) -> ScanDecision:
+    """An accepted scan whose person another door admitted first (the same instant, or earlier
+    in the same batch): a duplicate, with where and when that admission was."""
+    return ScanDecision("duplicate", "already_checked_in", decision.registration_id, decision.known_to_checkin, first)
+
+
+def shows_person(outcome: str) -> bool:
+    """Whether the door sees the person's name: only when they are let in (or were before)."""
+    return outcome in ("accepted", "duplicate")

@@ -43,6 +43,7 @@ class RunnerStats:
     duplicate: int = 0
     ignored: int = 0
     dead_lettered: int = 0
+    retried: int = 0  # times an infrastructure failure rewound the partitions to try again
 
 
 class ConsumerRunner:
@@ -174,6 +175,7 @@ class ConsumerRunner:
                 log.warning("retrying from %d pending messages after %s", len(pending), exc)
                 for tp, record in reversed(pending):
                     consumer.seek(tp, record.offset)  # reversed: the earliest offset of each is sought last
+                self.stats.retried += 1
                 backoff.wait(stop)
                 return done
             backoff.reset()

@@ -103,12 +103,17 @@ class StreamCollector:
         self.probe, self.watch = probe, watch
 
     def collect(self):
-        ok, figures = self.probe.ask(f"streams:{self.watch.group}", lambda admin: read_streams(admin, self.watch))
+        asked_at, (ok, figures) = self.probe.ask_when(f"streams:{self.watch.group}",
+                                                      lambda admin: read_streams(admin, self.watch))
         up = GaugeMetricFamily("forumops_kafka_figures_up", "1 when the lag and dead-letter figures are current")
         up.add_metric([], 1 if ok else 0)
         yield up
         if not ok:
             return
+        read_at = GaugeMetricFamily("forumops_kafka_figures_read_at_seconds",
+                                    "When the lag and dead-letter figures were read from the broker (Unix time)")
+        read_at.add_metric([], asked_at.timestamp())
+        yield read_at
         lag = GaugeMetricFamily("forumops_consumer_lag_messages",
                                 "Messages in a consumed partition not yet processed and committed by the group",
                                 labels=["group", "topic", "partition"])

@@ -78,7 +78,7 @@ def create_service_app(service: Service, settings: ServiceSettings | None, *,
     app = Flask(service.name)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json = JsonAnswers(app)
-    probe = KafkaProbe(settings.kafka_bootstrap_servers)
+    probe = KafkaProbe(settings.kafka_bootstrap_servers, clock=clock)
     built = context(ServiceContext(settings, make_engine(settings.database_url), probe, clock))
     app.extensions["forumops"] = built
     streams = None

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from checkin.services import counts
 from checkin.app import create_app as create_checkin_app
 from checkin.projection import HANDLERS
+from forumops_shared.clock import SYSTEM_CLOCK
 from forumops_shared.db import make_engine, readonly
 from forumops_shared.service_app import close_service_app, context_of
 
@@ -22,8 +23,8 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 class Door:
     """The check-in service, fed with registration's events, and its devices."""
 
-    def __init__(self, api, settings):
-        self.api, self.app = api, create_checkin_app(settings)
+    def __init__(self, api, settings, clock=SYSTEM_CLOCK):
+        self.api, self.app = api, create_checkin_app(settings, clock=clock)
         self.client, self.engine = self.app.test_client(), make_engine(settings.database_url)
         self.context = context_of(self.app)
         self.feed = HandlerFeed(self.engine, HANDLERS)

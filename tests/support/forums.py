@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import itertools
-import time
 import uuid
+from datetime import datetime, timezone
 
 import requests
 
@@ -79,10 +79,14 @@ def scanner_link(stack: System, slug: str, point: str, token: str) -> str:
 
 
 def arrived_at(stack: System, slug: str, point: str) -> int:
-    """Arrivals at the point as the organiser's stats give them, once any cached answer (at most
-    CHECKIN_STATS_MAX_AGE old) has expired."""
-    time.sleep(float(stack.settings["checkin"].extra["CHECKIN_STATS_MAX_AGE"]) + 0.1)
-    stats = stack.admin("GET", "checkin", f"/api/v1/forums/{slug}/stats").json()
+    """Arrivals at the point as the organiser's stats give them, in an answer computed after this
+    call (an API process answers from what it computed up to CHECKIN_STATS_MAX_AGE ago)."""
+    asked = datetime.now(timezone.utc)
+
+    def fresh():
+        stats = stack.admin("GET", "checkin", f"/api/v1/forums/{slug}/stats").json()
+        return stats if datetime.fromisoformat(stats["as_of"]) >= asked else None
+    stats = wait_until(fresh, timeout_s=30, message="stats computed after asking")
     return next(p["arrived"] for p in stats["points"] if p["code"] == point)
 
 

@@ -124,7 +124,7 @@ def forum_stats(slug: str):
 
     def compute() -> str:
         with ctx().read() as conn:
-            return current_app.json.dumps(overview.stats(conn, slug, query["province"]))
+            return current_app.json.dumps(overview.stats(conn, slug, query["province"], ctx().clock.now()))
     body = ctx().stats.get((slug, query["province"]), compute)
     return current_app.response_class(body, mimetype="application/json")
 

@@ -14,8 +14,8 @@ from ..tables import ONLINE, conflicts, forums, point_counts, points, registrati
 _COUNTS = ("registered", "waitlisted", "arrived")
 
 
-def stats(conn: Connection, slug: str, province: str | None = None) -> dict:
-    """Registered, waitlisted and arrived per point, on site, online and in total (kept counts)."""
+def stats(conn: Connection, slug: str, province: str | None, now: datetime) -> dict:
+    """Registered, waitlisted and arrived per point, on site, online and in total (kept counts) as of `now`."""
     if conn.execute(select(forums.c.slug).where(forums.c.slug == slug)).first() is None:
         raise Refusal("forum_not_found")
     stmt = _POINTS if province is None else _POINTS.where(points.c.province == province)
@@ -28,7 +28,7 @@ def stats(conn: Connection, slug: str, province: str | None = None) -> dict:
     online = dict(zip(_COUNTS, online)) if online else dict.fromkeys(_COUNTS, 0)
     onsite = {k: sum(p[k] for p in listed) for k in _COUNTS}
     return {"forum": slug, "total": {k: onsite[k] + online[k] for k in _COUNTS}, "onsite": onsite,
-            "online": online, "points": listed, "as_of": datetime.now(timezone.utc).isoformat()}
+            "online": online, "points": listed, "as_of": now.isoformat()}
 
 
 _POINTS = (select(points.c.code, points.c.name, points.c.province, points.c.capacity,

@@ -7,13 +7,8 @@ import time
 
 workers = int(os.environ.get("FORUMOPS_WEB_WORKERS", "2"))
 worker_class = "gthread"
-# Threads: the services store the writes of requests in flight together (GroupCommit: one SQLite
-# transaction for every scan or registration that queued meanwhile), so more requests in flight
-# per worker make larger, cheaper batches, and a worker keeps reading requests while its others
-# wait for the other worker's commit. On 2 cores at 64 connections, 8 → 16 → 32 threads took
-# scans 1,344 → 1,454 → 1,524/s and registrations 1,253 → 1,366 → 1,465/s (batches of 5 → 10 →
-# 13), while the bare one-insert endpoint stayed at ~2,300 req/s (its p99 rose, 45 → 86 ms).
-# On PostgreSQL, where each request commits alone, 8 kept the tail lower (docker-compose.yml).
+# More requests in flight make larger, cheaper SQLite batches (GroupCommit); on PostgreSQL, where
+# each request holds a pooled connection, use 8 (docker-compose.yml; docs/performance.md).
 threads = int(os.environ.get("FORUMOPS_WEB_THREADS", "32"))
 # Never preload: Kafka clients and database pools must be created in each worker after the fork.
 preload_app = False
@@ -21,12 +16,8 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 backlog = 2048
-# Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel deals new connections
-# out among them. On one shared socket a worker takes whatever connections arrive while it is
-# awake, and a kept-alive connection (a proxy's pool, a door's scanner, a load test) stays with
-# the worker that took it: 64 connections were measured landing 64/0, 58/6 and 25/39 on two
-# workers, leaving a CPU idle (half the throughput) or one worker's clients waiting twice as long.
-# With a socket each: 35/29, 36/28, 39/25. See on_starting for where it is turned off.
+# A socket per worker (SO_REUSEPORT): the kernel deals kept-alive connections out among the
+# workers instead of leaving them with whichever was awake. See on_starting for where it is off.
 reuse_port = os.environ.get("FORUMOPS_WEB_REUSE_PORT", "1") != "0"
 accesslog = None
 errorlog = "-"
@@ -39,10 +30,8 @@ def pre_fork(server, worker):
     """Give the new worker the CPU (of those this process may use) that the fewest of its live
     sibling workers have.
 
-    The threads of one worker take turns at one GIL. On one core a turn passes cheaply; spread
-    over cores, every hand-over wakes a thread on the other core and the objects they share move
-    between the cores' caches. Measured on 2 cores, a registration took 1.5 times the CPU with
-    its worker's threads free to roam (bench/: README, Performance).
+    The threads of one worker take turns at one GIL: on one core a turn passes cheaply, across
+    cores every hand-over moves the objects they share between the cores' caches.
     """
     if not pin_cpus or not hasattr(os, "sched_getaffinity"):
         return
@@ -64,11 +53,8 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """The app is loaded: what it made at start (modules, schemas, statements, the Kafka clients)
-    lives as long as the worker, so keep it out of the garbage collector's passes. A full pass
-    stops every thread of the worker: under 64 connections of registrations it took 40–60 ms
-    five times in 45 s, each time adding that to every request in flight (the p99), and 14–18 ms
-    after the freeze."""
+    """The app is loaded: what it made at start lives as long as the worker, so keep it out of
+    the garbage collector's full passes, which stop every thread of the worker."""
     gc.freeze()
 
 

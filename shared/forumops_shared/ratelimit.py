@@ -7,7 +7,7 @@ The count is a sliding window counter, as `limits` (which parses the "100/minute
 defines it: this window's hits plus the previous window's, weighted by how much of that window
 the sliding one still overlaps. Two numbers per client. `limits`' own in-memory store started a
 thread every 10 ms while hits arrived, to expire its keys; under scanning load that thread start
-took an eighth of a check-in worker's time (README: Performance). Here an idle client's counts
+took an eighth of a check-in worker's time (docs/performance.md). Here an idle client's counts
 are dropped once a window instead, on the hit that opens it.
 """
 from __future__ import annotations

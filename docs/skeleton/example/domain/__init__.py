@@ -1,0 +1,1 @@
+"""The example's rules, pure: no Flask, Kafka or SQL."""

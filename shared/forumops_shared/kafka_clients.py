@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from datetime import datetime
 from typing import Any, Callable
@@ -83,6 +84,10 @@ class KafkaProbe:
     def _ask_broker(self, read: Callable[[KafkaAdminClient], Any]) -> tuple[bool, Any]:
         try:
             if self._admin is None:
+                # A refused connection is a definite answer: kafka-python would retry it until
+                # its timeout, holding every probe and scrape that long while the broker is away.
+                if not any(_accepts_connections(address) for address in self.bootstrap_servers.split(",")):
+                    return False, f"no broker accepts connections at {self.bootstrap_servers}"
                 self._admin = make_admin(self.bootstrap_servers, timeout_ms=2_000)
             return True, read(self._admin)
         except Exception as exc:  # noqa: BLE001 - any failure means "no answer now"
@@ -95,3 +100,12 @@ class KafkaProbe:
                 self._admin.close()
             finally:
                 self._admin = None
+
+
+def _accepts_connections(address: str, timeout_s: float = 1.0) -> bool:
+    host, _, port = address.strip().rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s):
+            return True
+    except (OSError, ValueError):
+        return False

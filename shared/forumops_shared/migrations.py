@@ -8,14 +8,13 @@ database, from its settings, to the latest revision.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 
 from .config import load_settings
-from .service import Service, load_service
+from .service import Service, service_named_on_command_line
 
 ENVIRONMENT = Path(__file__).parent / "migrations_env"
 PLUMBING_TABLES = frozenset({"outbox", "processed_events", "leases"})
@@ -40,11 +39,7 @@ def run_migrations(service: Service) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        raise SystemExit(f"usage: python -m forumops_shared.migrations <service>")
-    name = args[0]
-    run_migrations(load_service(name))
+    run_migrations(service_named_on_command_line("forumops_shared.migrations", argv))
 
 
 if __name__ == "__main__":

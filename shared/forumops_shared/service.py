@@ -7,6 +7,7 @@ the service's own revisions) and the common parts of its HTTP app. See docs/serv
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
@@ -44,3 +45,11 @@ class Service:
 def load_service(name: str) -> Service:
     """The declaration in `<name>/service.py`."""
     return importlib.import_module(f"{name}.service").SERVICE
+
+
+def service_named_on_command_line(program: str, argv: list[str] | None = None) -> Service:
+    """The service `python -m <program> <service>` names."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        raise SystemExit(f"usage: python -m {program} <service>")
+    return load_service(args[0])

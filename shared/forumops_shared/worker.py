@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 import threading
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ from .kafka_clients import make_consumer, make_producer
 from .logs import configure_logging
 from .lease import Lease
 from .relay import OutboxRelay
-from .service import Service, load_service
+from .service import Service, service_named_on_command_line
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +101,7 @@ def run_worker(service: Service) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        raise SystemExit(f"usage: python -m forumops_shared.worker <service>")
-    name = args[0]
-    run_worker(load_service(name))
+    run_worker(service_named_on_command_line("forumops_shared.worker", argv))
 
 
 if __name__ == "__main__":

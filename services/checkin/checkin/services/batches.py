@@ -111,10 +111,10 @@ def _decide(conn: Connection, device: Row, forum: ForumView, fresh: list[Offline
     for item, ticket in zip(fresh, readings):
         registration = known.get(ticket.code or (ticket.claims.registration_id if ticket.claims else None))
         rid = ticket.claims.registration_id if ticket.claims else registration.id if registration else None
+        first = firsts.get(rid)
         decision = decide_scan(ticket, registration, forum=forum, device_point=device.point, now=item.scanned_at,
-                               first=firsts.get(rid))
-        judged = judge_offline(decision, admitted=item.admitted, first=firsts.get(decision.registration_id),
-                               device_point=device.point)
+                               first=first)
+        judged = judge_offline(decision, admitted=item.admitted, first=first, device_point=device.point)
         if judged.admits:
             firsts[decision.registration_id] = FirstCheckin(device.point, item.scanned_at)
         results.append(_Result(item, judged))

@@ -174,7 +174,9 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
             stored = conn.execute(_STORED_SCAN, {"device": p.device.id, "scan_id": p.command.scan_id}).one()
             answers.append(answer(conn, stored))
         else:
-            answers.append(_answer({**row, "outcome": d.outcome, "reason": d.reason}, p.prepared.full_name, d.first))
+            # The name of the registration the decision went by (not one of another forum's).
+            name = p.prepared.full_name if d.known_to_checkin else None
+            answers.append(_answer({**row, "outcome": d.outcome, "reason": d.reason}, name, d.first))
     return answers
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.clock import Clock
-
 from forumops_shared.db import as_utc, readonly
 from forumops_shared.events import new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED

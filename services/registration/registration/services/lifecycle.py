@@ -12,9 +12,9 @@ from forumops_shared.plumbing import outbox
 from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import new_ticket_code
 
+from ..domain.registrations import ACTIVE, placement_after, point_for, require_active, require_language
 from ..tables import idempotency_keys, registrations
 from .places import give_back, take_place
-from ..domain.registrations import ACTIVE, placement_after, point_for, require_active, require_language
 from .registrations import SOURCE, event_data, load_registration, points_of
 
 PERSONAL_FIELDS = ("full_name", "email", "email_key", "phone", "organisation", "role")

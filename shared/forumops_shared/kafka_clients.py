@@ -78,7 +78,9 @@ class KafkaProbe:
         with self._lock:
             cached = self._answers.get(question)
             if cached is None or self.clock.monotonic() - cached[0] > self.cache_seconds:
-                cached = self._answers[question] = (self.clock.monotonic(), self.clock.now(), self._ask_broker(read))
+                asked_at = self.clock.now()  # the figures are at least as recent as this
+                answer = self._ask_broker(read)
+                cached = self._answers[question] = (self.clock.monotonic(), asked_at, answer)  # kept from the answer on
             return cached[1], cached[2]
 
     def _ask_broker(self, read: Callable[[KafkaAdminClient], Any]) -> tuple[bool, Any]:

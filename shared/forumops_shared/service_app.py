@@ -13,7 +13,7 @@ import atexit
 import contextlib
 import dataclasses
 from datetime import date
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable
 
 from flask import Blueprint, Flask, current_app
 from flask.json.provider import DefaultJSONProvider
@@ -32,7 +32,6 @@ from .service import Service
 from .web import install_common
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
-C = TypeVar("C", bound="ServiceContext")
 
 
 class JsonAnswers(DefaultJSONProvider):

@@ -1,7 +1,7 @@
 """What organisers watch: live counts per point and the conflicts offline doors produced."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection

@@ -9,7 +9,6 @@ from sqlalchemy.engine import Connection, Row
 from forumops_shared.events import new_event, registry as types
 from forumops_shared.outbox import stage_event
 from forumops_shared.plumbing import outbox
-from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import new_ticket_code
 
 from ..domain.registrations import ACTIVE, placement_after, point_for, require_active, require_language

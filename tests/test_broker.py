@@ -1,27 +1,47 @@
 """The project's own broker and the declared topics."""
-from kafka import KafkaConsumer, KafkaProducer
-from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
+import uuid
+from dataclasses import replace
 
-from forumops_shared.topics import FORUMS, REGISTRATIONS, TOPICS
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.admin import KafkaAdminClient
+
+from forumops_shared.topics import REGISTRATIONS, TOPICS, topic_spec
 from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.testing import TEST_PARTITIONS
 
+from .support.kafka_io import topic_configs
 from .support.waiting import wait_until
 
 
-def test_every_declared_topic_exists_with_its_partitions_and_cleanup_policy(kafka_broker, topic_prefix):
+def test_every_declared_topic_exists_with_its_partitions_and_settings(kafka_broker, topic_prefix):
     admin = KafkaAdminClient(bootstrap_servers=kafka_broker.bootstrap)
     try:
         described = {t["name"]: t for t in admin.describe_topics([s.prefixed(topic_prefix) for s in TOPICS])}
-        for spec in TOPICS:
-            assert len(described[spec.prefixed(topic_prefix)]["partitions"]) == min(spec.partitions, TEST_PARTITIONS)
-        configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic_prefix + FORUMS),
-                                          ConfigResource(ConfigResourceType.TOPIC, topic_prefix + REGISTRATIONS)])
     finally:
         admin.close()
-    text = repr(configs)
-    assert "compact" in text  # the forums topic keeps the latest state per slug
-    assert str(365 * 24 * 3600 * 1000) in text  # registrations carry personal data: bounded retention
+    configs = topic_configs(kafka_broker.bootstrap, [s.prefixed(topic_prefix) for s in TOPICS])
+    for spec in TOPICS:
+        assert len(described[spec.prefixed(topic_prefix)]["partitions"]) == min(spec.partitions, TEST_PARTITIONS)
+        on_broker = configs[spec.prefixed(topic_prefix)]
+        assert {key: on_broker.get(key) for key in spec.config} == spec.config
+    # Personal data travels only where an erasure can remove it: compacted by person, bounded in time.
+    registrations = configs[topic_prefix + REGISTRATIONS]
+    assert registrations["cleanup.policy"] == "compact,delete"
+    assert registrations["retention.ms"] == str(365 * 24 * 3600 * 1000)
+
+
+def test_a_topic_made_by_an_older_release_gets_the_declared_settings(kafka_broker):
+    prefix = f"t{uuid.uuid4().hex[:10]}."
+    older = tuple(replace(spec, config={"cleanup.policy": "delete", "retention.ms": "1000000"})
+                  if spec.name == REGISTRATIONS else spec for spec in TOPICS)
+    ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=1, specs=older)
+    assert topic_configs(kafka_broker.bootstrap, [prefix + REGISTRATIONS])[prefix + REGISTRATIONS][
+        "cleanup.policy"] == "delete"
+
+    assert ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=1) == []
+
+    now = topic_configs(kafka_broker.bootstrap, [prefix + REGISTRATIONS])[prefix + REGISTRATIONS]
+    assert {key: now.get(key) for key in topic_spec(REGISTRATIONS).config} == topic_spec(REGISTRATIONS).config
 
 
 def test_creating_the_topics_again_creates_nothing(kafka_broker, topic_prefix):

@@ -19,6 +19,7 @@ from .dead_letters import DeadLetters
 from .db import insert_ignore, write_transaction
 from .errors import FailureKind, classify_failure
 from .events import Event, PoisonMessage, decode_event
+from .events.registry import event_type
 from .plumbing import processed_events
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class ConsumerRunner:
         self.max_backoff_s = max_backoff_s
         self.group_records, self.group_seconds = group_records, group_seconds
         self.stats = RunnerStats()
-        self.dead_letters = DeadLetters(dlq_topic, name, producer_factory)
+        self.dead_letters = DeadLetters(dlq_topic, name, producer_factory, topic_prefix)
 
     # -- a group of messages, one transaction ----------------------------------------------
 
@@ -111,17 +112,26 @@ class ConsumerRunner:
                 with conn.begin_nested():  # a failing handler takes back only its own writes
                     first_time = insert_ignore(conn, processed_events, {
                         "consumer": self.name, "event_id": event.id, "processed_at": datetime.now(timezone.utc)})
-                    if not first_time:
-                        return Outcome.DUPLICATE
-                    handler(conn, event)
-                return Outcome.APPLIED
+                    if first_time:
+                        handler(conn, event)
+                break
             except Exception as exc:  # noqa: BLE001 - classify_failure decides what it means
                 if classify_failure(exc) is FailureKind.TRANSIENT:
                     raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
                 log.warning("handler for %s failed (attempt %d): %r", event.type, attempt, exc)
                 if attempt == self.handler_attempts:
                     return self._dead_letter(record, exc, attempts=attempt)
-        raise AssertionError("unreachable")
+        # Also for a duplicate: an erasure sent again is what closes the segment the first one is
+        # in, and so lets the cleaner remove what came before it (topics.ERASABLE).
+        if event_type(event.type).erases_subject and record.key:
+            self._forget_dead_letters(record.key)
+        return Outcome.APPLIED if first_time else Outcome.DUPLICATE
+
+    def _forget_dead_letters(self, key: bytes) -> None:
+        try:
+            self.dead_letters.forget(key)
+        except KafkaError as exc:
+            raise RetryLater(f"dead-letter topic unavailable: {exc}") from exc
 
     def _dead_letter(self, record, error: BaseException, *, attempts: int) -> Outcome:
         try:

@@ -33,10 +33,23 @@ def make_engine(url: str, *, pool_size: int = 5,
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
+def owner_only_file(path: Path) -> None:
+    """Create `path` (and its folder) readable by its owner alone, if it does not exist yet.
+    SQLite gives the -wal and -shm files the database file's permissions."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def _sqlite_engine(url: str, database: str | None, busy_timeout_ms: int) -> Engine:
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "do_connect")
+    def _before_connect(*_args):
+        if database and database != ":memory:":
+            owner_only_file(Path(database))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -47,6 +60,9 @@ def _sqlite_engine(url: str, database: str | None, busy_timeout_ms: int) -> Engi
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted and overwritten content is zeroed, not left in free pages: an erased person's
+        # name must not stay readable in the file (the WAL keeps it until a checkpoint).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

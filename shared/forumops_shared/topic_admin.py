@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from kafka.admin import KafkaAdminClient
+from typing import Mapping
+
+from kafka.admin import ConfigResource, KafkaAdminClient
 
 from .topics import TOPICS, TopicSpec
 
@@ -14,19 +16,25 @@ class TopicCreationError(RuntimeError):
 
 
 def ensure_topics(bootstrap: str, *, prefix: str = "", max_partitions: int | None = None,
-                  specs: tuple[TopicSpec, ...] = TOPICS) -> list[str]:
-    """Create the declared topics that do not exist yet; returns the names created."""
+                  specs: tuple[TopicSpec, ...] = TOPICS,
+                  overrides: Mapping[str, str] | None = None) -> list[str]:
+    """Create the declared topics that do not exist yet, and set the declared configuration on
+    those that do (a topic made by an older release gets its new settings); returns the names
+    created. `overrides` (settings applied to every topic) is for tests that need the cleaner
+    to act in seconds."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     try:
         existing = set(admin.list_topics())
+        configs = {spec.prefixed(prefix): {**spec.config, **(overrides or {})} for spec in specs}
         wanted = {
             spec.prefixed(prefix): {
                 "num_partitions": min(spec.partitions, max_partitions or spec.partitions),
                 "replication_factor": -1,  # the broker's default.replication.factor
-                "configs": dict(spec.config),
+                "configs": configs[spec.prefixed(prefix)],
             }
             for spec in specs if spec.prefixed(prefix) not in existing
         }
+        _align_configs(admin, {name: config for name, config in configs.items() if name in existing})
         if not wanted:
             return []
         result = admin.create_topics(wanted, raise_errors=False, wait_for_metadata=True)
@@ -37,6 +45,23 @@ def ensure_topics(bootstrap: str, *, prefix: str = "", max_partitions: int | Non
         return sorted(wanted)
     finally:
         admin.close()
+
+
+def _align_configs(admin: KafkaAdminClient, configs: Mapping[str, Mapping[str, str]]) -> None:
+    """Set each declared setting that differs on the broker (an incremental change: settings an
+    operator added stay)."""
+    if not configs:
+        return
+    current = admin.describe_configs([ConfigResource("TOPIC", name) for name in configs])["topic"]
+    changes = []
+    for name, wanted in configs.items():
+        have = {key: entry["value"] if isinstance(entry, dict) else entry
+                for key, entry in current.get(name, {}).items()}
+        differ = {key: value for key, value in wanted.items() if have.get(key) != value}
+        if differ:
+            changes.append(ConfigResource("TOPIC", name, configs=differ))
+    if changes:
+        admin.alter_configs(changes)
 
 
 def main() -> None:

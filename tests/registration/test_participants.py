@@ -1,4 +1,6 @@
 """Waiting lists, the participant's own changes, cancellation and erasure."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import MetaData, Table, inspect, select
 
@@ -7,6 +9,7 @@ from forumops_shared.events.registry import (
     PARTICIPANT_REGISTERED, PERSONAL_DATA_ERASED, REGISTRATION_CANCELLED, REGISTRATION_CHANGED,
 )
 from forumops_shared.tickets import unb64, verify
+from registration.services.lifecycle import ERASURE_SENT_AGAIN_AFTER, send_erasures_again
 
 
 @pytest.fixture
@@ -139,3 +142,17 @@ def _rows_containing(engine, needles):
                 text = " ".join(str(v) for v in row if v is not None)
                 found += [(table_name, needle) for needle in needles if needle in text]
     return found
+
+
+def test_an_erasure_is_sent_again_once_after_the_log_has_closed_its_segment(api, forum):
+    a = api.register(forum, api.person("DN-01")).json
+    api.client.post(f"/api/v1/registrations/{a['id']}/erase", headers=api.as_holder(a["manage_token"]))
+    first = api.events(PERSONAL_DATA_ERASED)[0]
+
+    assert send_erasures_again(api.engine, now=first.time + ERASURE_SENT_AGAIN_AFTER - timedelta(minutes=1)) == 0
+    assert send_erasures_again(api.engine, now=first.time + ERASURE_SENT_AGAIN_AFTER) == 1
+    assert send_erasures_again(api.engine, now=first.time + 3 * ERASURE_SENT_AGAIN_AFTER) == 0
+
+    again = api.events(PERSONAL_DATA_ERASED)
+    assert len(again) == 1  # the outbox holds it once: the same event, which consumers know by its id
+    assert (again[0].id, again[0].subject, again[0].data) == (first.id, first.subject, first.data)

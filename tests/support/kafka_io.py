@@ -70,3 +70,16 @@ def read_to_end(bootstrap: str, topic: str, timeout_s: float = 30) -> list:
         return found
     finally:
         consumer.close()
+
+
+def topic_configs(bootstrap: str, topics: list[str]) -> dict[str, dict[str, str]]:
+    """The settings set on each topic (those not left at the broker's default)."""
+    from kafka.admin import ConfigResource
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        described = admin.describe_configs([ConfigResource("TOPIC", name) for name in topics])["topic"]
+    finally:
+        admin.close()
+    return {name: {key: entry["value"] if isinstance(entry, dict) else entry for key, entry in configs.items()}
+            for name, configs in described.items()}

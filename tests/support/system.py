@@ -37,6 +37,7 @@ class System:
     settings: dict[str, ServiceSettings]
     env: dict[str, dict[str, str]]
     ports: dict[str, int]
+    prefix: str = ""  # of its topics and consumer groups
     processes: dict[str, Child] = field(default_factory=dict)  # "<service>-api" / "<service>-worker"
 
     def url(self, service: str, path: str = "") -> str:
@@ -67,14 +68,16 @@ class System:
 
 
 @contextlib.contextmanager
-def running_system(broker: Broker, home: Path, extra: dict[str, str] | None = None) -> Iterator[System]:
-    """Topics of its own on `broker`, fresh databases, then every API and worker."""
+def running_system(broker: Broker, home: Path, extra: dict[str, str] | None = None,
+                   topic_settings: dict[str, str] | None = None) -> Iterator[System]:
+    """Topics of its own on `broker` (with `topic_settings` over the declared ones), fresh
+    databases, then every API and worker."""
     prefix = f"t{uuid.uuid4().hex[:10]}."
-    ensure_topics(broker.bootstrap, prefix=prefix, max_partitions=TEST_PARTITIONS)
+    ensure_topics(broker.bootstrap, prefix=prefix, max_partitions=TEST_PARTITIONS, overrides=topic_settings)
     databases = Databases(database_kind(), home, os.environ.get("FORUMOPS_TEST_POSTGRES_URL"))
     ports = {name: free_port() for name in SERVICES}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    system = System(urls, home, broker, {}, {}, ports)
+    system = System(urls, home, broker, {}, {}, ports, prefix=prefix)
     try:
         for name in SERVICES:
             key = name.upper()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from .kafka import LocalKafka, ensure_jars, jar_dir, kafka_version, wait_until_ready
@@ -39,6 +40,11 @@ class Broker:
     kind: str
     stop: Callable[[], None] | None = None
     start: Callable[[], None] | None = None
+    home: Path | None = None  # the broker's folder (log, data) where this run started it
+
+    @property
+    def data_dir(self) -> Path | None:
+        return None if self.home is None else self.home / "data"
 
     @property
     def controllable(self) -> bool:
@@ -50,7 +56,7 @@ def local_broker(tmp_dir) -> tuple[Broker, Callable[[], None]]:
     port = free_port()
     kafka = LocalKafka(tmp_dir, port=port, controller_port=free_port())
     kafka.start()
-    return Broker(kafka.bootstrap, "local", stop=kafka.stop, start=kafka.start), kafka.stop
+    return Broker(kafka.bootstrap, "local", stop=kafka.stop, start=kafka.start, home=kafka.home), kafka.stop
 
 
 def docker_available() -> bool:

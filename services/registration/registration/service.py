@@ -11,14 +11,16 @@ from forumops_shared.worker import run_worker
 from . import projection
 from .reasons import REASONS
 from .services.idempotency import purge_expired_answers
+from .services.lifecycle import send_erasures_again
 from .tables import metadata
 
 SERVICE = Service(name="registration", metadata=metadata, migrations=Path(__file__).parent / "migrations",
-                  reasons=REASONS, handlers=projection.HANDLERS, chores=(Chore(600, purge_expired_answers),))
+                  reasons=REASONS, handlers=projection.HANDLERS, chores=(Chore(600, purge_expired_answers), Chore(600, send_erasures_again)))
 
 
 def worker() -> None:
-    """`registration-worker`: the outbox relay and the purge of expired idempotency answers."""
+    """`registration-worker`: the outbox relay, the purge of expired idempotency answers and
+    erasures sent a second time."""
     run_worker(SERVICE)
 
 

@@ -68,6 +68,9 @@ registrations = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("cancelled_at", UtcDateTime(), nullable=True),
     Column("erased_at", UtcDateTime(), nullable=True),
+    # When the erasure was sent the second time, which lets the log's cleaner remove the first
+    # (services.lifecycle.send_erasures_again).
+    Column("erasure_resent_at", UtcDateTime(), nullable=True),
     UniqueConstraint("forum_id", "ticket_code", name="uq_registrations_ticket_code"),
 )
 # One active registration per email and forum; after a cancellation the person may register again.

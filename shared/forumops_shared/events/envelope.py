@@ -49,13 +49,15 @@ class EnvelopeSchema(Schema):
 _ENVELOPE = EnvelopeSchema()
 
 
-def new_event(type_: str, subject: str, data: dict[str, Any], *, source: str) -> Event:
-    """Build an event, refusing data that does not match the type's schema."""
+def new_event(type_: str, subject: str, data: dict[str, Any], *, source: str,
+              event_id: str | None = None, at: datetime | None = None) -> Event:
+    """Build an event, refusing data that does not match the type's schema. `event_id` and `at`
+    rebuild an event already sent (consumers recognise it by its id); a new one gets its own."""
     spec = event_type(type_)
     errors = spec.schema.validate(data)
     if errors:
         raise ValueError(f"{type_} data does not match its schema: {errors}")
-    return Event(str(uuid.uuid4()), type_, source, subject, datetime.now(timezone.utc), data)
+    return Event(event_id or str(uuid.uuid4()), type_, source, subject, at or datetime.now(timezone.utc), data)
 
 
 _SHAPES_CHECKED: set[tuple[str, str]] = set()

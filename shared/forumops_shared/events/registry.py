@@ -24,6 +24,8 @@ class EventType:
     name: str
     topic: str
     schema: Schema
+    # The subject's personal data is gone: every copy keyed by the subject must go too.
+    erases_subject: bool = False
 
 
 EVENT_TYPES: dict[str, EventType] = {
@@ -33,7 +35,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType(PARTICIPANT_REGISTERED, topics.REGISTRATIONS, s.ParticipantRegistered()),
         EventType(REGISTRATION_CHANGED, topics.REGISTRATIONS, s.RegistrationChanged()),
         EventType(REGISTRATION_CANCELLED, topics.REGISTRATIONS, s.RegistrationCancelled()),
-        EventType(PERSONAL_DATA_ERASED, topics.REGISTRATIONS, s.PersonalDataErased()),
+        EventType(PERSONAL_DATA_ERASED, topics.REGISTRATIONS, s.PersonalDataErased(), erases_subject=True),
         EventType(PARTICIPANT_CHECKED_IN, topics.ATTENDANCE, s.ParticipantCheckedIn()),
         EventType(ONLINE_ATTENDANCE_RECORDED, topics.ATTENDANCE, s.OnlineAttendanceRecorded()),
         EventType(CERTIFICATE_ISSUED, topics.CERTIFICATES, s.CertificateIssued()),

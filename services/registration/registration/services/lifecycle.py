@@ -1,18 +1,21 @@
 """After registering: change, cancel, erase; each stages its events in the same transaction."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import uuid
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.engine import Connection, Row
 
-from forumops_shared.events import new_event, registry as types
+from forumops_shared.db import write_transaction
+from forumops_shared.events import Event, new_event, registry as types
 from forumops_shared.outbox import stage_event
 from forumops_shared.plumbing import outbox
 from forumops_shared.tickets import new_ticket_code
+from forumops_shared.topics import ERASABLE
 
 from ..domain.registrations import ACTIVE, placement_after, point_for, require_active, require_language
-from ..tables import idempotency_keys, registrations
+from ..tables import forums, idempotency_keys, registrations
 from .places import give_back, take_place
 from .registrations import SOURCE, event_data, load_registration, points_of
 
@@ -91,5 +94,37 @@ def erase(conn: Connection, forum: Row, row: Row) -> None:
     now = datetime.now(timezone.utc)
     conn.execute(update(registrations).where(registrations.c.id == row.id).values(
         erased_at=now, updated_at=now, **{field: None for field in PERSONAL_FIELDS}))
-    stage_event(conn, new_event(types.PERSONAL_DATA_ERASED, row.id, {
-        "registration_id": row.id, "forum": row.forum_slug, "occurred_at": now.isoformat()}, source=SOURCE))
+    stage_event(conn, erasure_event(row.id, row.forum_slug, now))
+
+
+# The log keeps a person's earlier events until the cleaner sees the erasure that supersedes
+# them, and it cleans only closed segments: a segment closes at its first record after
+# segment.ms. Sending the erasure again after that closes the first one's segment even on a
+# topic nobody else writes to. Consumers know the second by its id and change nothing.
+ERASURE_SENT_AGAIN_AFTER = timedelta(milliseconds=int(ERASABLE["segment.ms"])) + timedelta(hours=1)
+_ERASURES = uuid.UUID("5b0c8f55-5d0e-4a55-9d43-1f4f0e1d7a21")
+
+
+def erasure_event(registration_id: str, forum_slug: str, erased_at: datetime) -> Event:
+    """The erasure of one registration, the same event each time it is built."""
+    return new_event(types.PERSONAL_DATA_ERASED, registration_id, {
+        "registration_id": registration_id, "forum": forum_slug, "occurred_at": erased_at.isoformat()},
+        source=SOURCE, event_id=str(uuid.uuid5(_ERASURES, registration_id)), at=erased_at)
+
+
+def send_erasures_again(engine: Engine, now: datetime | None = None) -> int:
+    """The worker's chore: each erasure older than ERASURE_SENT_AGAIN_AFTER is sent a second
+    time, once. Returns how many were."""
+    now = now or datetime.now(timezone.utc)
+    r = registrations
+    with write_transaction(engine) as conn:
+        due = conn.execute(
+            select(r.c.id, r.c.erased_at, forums.c.slug).join(forums, forums.c.id == r.c.forum_id)
+            .where(r.c.erased_at <= now - ERASURE_SENT_AGAIN_AFTER, r.c.erasure_resent_at.is_(None))
+            .limit(1000)).all()
+        for row in due:
+            event = erasure_event(row.id, row.slug, row.erased_at)
+            conn.execute(delete(outbox).where(outbox.c.event_id == event.id))  # the first sending, if still kept
+            stage_event(conn, event)
+            conn.execute(update(r).where(r.c.id == row.id).values(erasure_resent_at=now))
+    return len(due)

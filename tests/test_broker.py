@@ -14,7 +14,7 @@ from .support.waiting import wait_until
 
 
 def test_every_declared_topic_exists_with_its_partitions_and_settings(kafka_broker, topic_prefix):
-    admin = KafkaAdminClient(bootstrap_servers=kafka_broker.bootstrap)
+    admin = KafkaAdminClient(bootstrap_servers=kafka_broker.bootstrap, **kafka_broker.client)
     try:
         described = {t["name"]: t for t in admin.describe_topics([s.prefixed(topic_prefix) for s in TOPICS])}
     finally:
@@ -34,22 +34,22 @@ def test_a_topic_made_by_an_older_release_gets_the_declared_settings(kafka_broke
     prefix = f"t{uuid.uuid4().hex[:10]}."
     older = tuple(replace(spec, config={"cleanup.policy": "delete", "retention.ms": "1000000"})
                   if spec.name == REGISTRATIONS else spec for spec in TOPICS)
-    ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=1, specs=older)
+    ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=1, specs=older, client=kafka_broker.client)
     assert topic_configs(kafka_broker.bootstrap, [prefix + REGISTRATIONS])[prefix + REGISTRATIONS][
         "cleanup.policy"] == "delete"
 
-    assert ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=1) == []
+    assert ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=1, client=kafka_broker.client) == []
 
     now = topic_configs(kafka_broker.bootstrap, [prefix + REGISTRATIONS])[prefix + REGISTRATIONS]
     assert {key: now.get(key) for key in topic_spec(REGISTRATIONS).config} == topic_spec(REGISTRATIONS).config
 
 
 def test_creating_the_topics_again_creates_nothing(kafka_broker, topic_prefix):
-    assert ensure_topics(kafka_broker.bootstrap, prefix=topic_prefix) == []
+    assert ensure_topics(kafka_broker.bootstrap, prefix=topic_prefix, client=kafka_broker.client) == []
 
 
 def test_topics_are_never_auto_created(kafka_broker, topic_prefix):
-    producer = KafkaProducer(bootstrap_servers=kafka_broker.bootstrap, max_block_ms=3000)
+    producer = KafkaProducer(bootstrap_servers=kafka_broker.bootstrap, max_block_ms=3000, **kafka_broker.client)
     try:
         future = None
         try:
@@ -65,10 +65,10 @@ def test_topics_are_never_auto_created(kafka_broker, topic_prefix):
 
 def test_a_message_round_trips_through_the_broker(kafka_broker, topic_prefix):
     topic = topic_prefix + REGISTRATIONS
-    producer = KafkaProducer(bootstrap_servers=kafka_broker.bootstrap)
+    producer = KafkaProducer(bootstrap_servers=kafka_broker.bootstrap, **kafka_broker.client)
     producer.send(topic, key=b"k", value="Nguyễn Thị Ánh Tuyết".encode()).get(timeout=30)
     producer.close()
-    consumer = KafkaConsumer(topic, bootstrap_servers=kafka_broker.bootstrap, auto_offset_reset="earliest")
+    consumer = KafkaConsumer(topic, bootstrap_servers=kafka_broker.bootstrap, auto_offset_reset="earliest", **kafka_broker.client)
     try:
         batch = wait_until(lambda: consumer.poll(timeout_ms=500), timeout_s=30, message="the message")
     finally:

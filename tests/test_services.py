@@ -7,7 +7,7 @@ from kafka import TopicPartition
 from kafka.structs import OffsetAndMetadata
 
 from forumops_shared import topics
-from forumops_shared.kafka_clients import make_admin
+from forumops_shared.kafka_clients import make_admin, security
 from forumops_shared.service_app import close_service_app
 from forumops_stack.testing import TEST_PARTITIONS, free_port, settings_env
 
@@ -125,7 +125,7 @@ def test_metrics_report_the_consumer_lag_per_partition_and_the_dead_letters(name
 
         # The group finishes one partition: only that partition's lag goes to zero.
         busiest = max(lag, key=lag.get)
-        admin = make_admin(settings.kafka_bootstrap_servers)
+        admin = make_admin(settings.kafka_bootstrap_servers, **security(settings))
         try:
             admin.alter_group_offsets(settings.consumer_group, {
                 TopicPartition(registrations, busiest): OffsetAndMetadata(int(lag[busiest]), "", -1)})

@@ -29,6 +29,10 @@ class ServiceSettings:
     relay_lease_seconds: float = 10.0
     extra: Mapping[str, str] = field(default_factory=dict)
     urls: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
+    # Who this process is to the broker (SASL/SCRAM); no username: a broker that asks nobody.
+    kafka_username: str | None = None
+    kafka_password: str | None = field(default=None, repr=False)
+    kafka_mechanism: str = "SCRAM-SHA-512"
 
     @property
     def consumer_group(self) -> str:
@@ -54,7 +58,19 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Ser
         relay_lease_seconds=float(env.get("FORUMOPS_RELAY_LEASE_SECONDS", "10")),
         extra={k: v for k, v in env.items() if k.startswith(f"{key}_")},
         urls=public_urls(env),
+        kafka_username=env.get("KAFKA_SASL_USERNAME") or None,
+        kafka_password=secret(env, "KAFKA_SASL_PASSWORD"),
+        kafka_mechanism=env.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
     )
+
+
+def secret(env: Mapping[str, str], name: str) -> str | None:
+    """`name` from the environment, or read from the file `<name>_FILE` names (as Docker's
+    and systemd's secrets are handed over)."""
+    if env.get(name):
+        return env[name]
+    path = env.get(f"{name}_FILE")
+    return Path(path).read_text().strip() if path else None
 
 
 def public_urls(env: Mapping[str, str]) -> dict[str, str]:

@@ -61,6 +61,7 @@ class ConsumerRunner:
                  topics: list[str], topic_prefix: str, dlq_topic: str,
                  consumer_factory: Callable[[], KafkaConsumer],
                  producer_factory: Callable[[], KafkaProducer],
+                 reader_factory: Callable[[], KafkaConsumer] | None = None,
                  handler_attempts: int = 3, max_backoff_s: float = 30.0,
                  group_records: int = 100, group_seconds: float = 0.05):
         self.name = name
@@ -73,7 +74,7 @@ class ConsumerRunner:
         self.max_backoff_s = max_backoff_s
         self.group_records, self.group_seconds = group_records, group_seconds
         self.stats = RunnerStats()
-        self.dead_letters = DeadLetters(dlq_topic, name, producer_factory, topic_prefix)
+        self.dead_letters = DeadLetters(dlq_topic, name, producer_factory, topic_prefix, reader_factory)
 
     # -- a group of messages, one transaction ----------------------------------------------
 

@@ -2,17 +2,19 @@
 
 A dead letter from a compacted topic (one that carries personal data, keyed by the person) keeps
 its key, so that the dead-letter topic, compacted too, lets the person's erasure remove it: the
-consumer that learns of an erasure writes a tombstone for that key here (`forget`). A dead
+consumer that learns of an erasure writes a tombstone for that key here (`forget`), if the topic
+holds a dead letter of theirs (so that erasures do not show as dead letters). A dead
 letter from any other topic gets a key of its own (origin key, topic, partition and offset), so
 that compaction never folds two of them into one."""
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from typing import Callable
 
-from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from . import topics
 
@@ -38,9 +40,9 @@ class DeadLetters:
     """Publishes to one dead-letter topic and waits for the broker's acknowledgement."""
 
     def __init__(self, topic: str, consumer: str, producer_factory: Callable[[], KafkaProducer],
-                 topic_prefix: str = ""):
+                 topic_prefix: str = "", reader_factory: Callable[[], KafkaConsumer] | None = None):
         self.topic, self.consumer, self.producer_factory = topic, consumer, producer_factory
-        self.topic_prefix = topic_prefix
+        self.topic_prefix, self.reader_factory = topic_prefix, reader_factory
         self._producer: KafkaProducer | None = None
 
     def key_of(self, record) -> bytes:
@@ -62,8 +64,11 @@ class DeadLetters:
         log.error("dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, error)
 
     def forget(self, key: bytes) -> None:
-        """A tombstone for `key`: compaction removes every dead letter of that person. Raises
-        KafkaError when the broker did not take it (the caller retries)."""
+        """A tombstone for `key` where a dead letter of that key is kept: compaction removes every
+        dead letter of that person. Raises KafkaError when the broker did not answer (the caller
+        retries)."""
+        if self.reader_factory is not None and not self._holds(key):
+            return
         try:
             if self._producer is None:
                 self._producer = self.producer_factory()
@@ -71,6 +76,27 @@ class DeadLetters:
         except KafkaError:
             self.close()
             raise
+
+    def _holds(self, key: bytes, timeout_s: float = 30) -> bool:
+        """Whether a dead letter of `key` is still kept: the topic read through (dead letters are few)."""
+        reader = self.reader_factory()
+        try:
+            partitions = [TopicPartition(self.topic, p) for p in sorted(reader.partitions_for_topic(self.topic) or ())]
+            if not partitions:
+                raise KafkaTimeoutError(f"no partitions of {self.topic} known")
+            reader.assign(partitions)
+            reader.seek_to_beginning(*partitions)
+            ends = reader.end_offsets(partitions)
+            deadline = time.monotonic() + timeout_s
+            while any(reader.position(tp) < ends[tp] for tp in partitions):
+                if time.monotonic() > deadline:
+                    raise KafkaTimeoutError(f"could not read {self.topic} through in {timeout_s}s")
+                for records in reader.poll(timeout_ms=500).values():
+                    if any(r.key == key and r.value is not None for r in records):
+                        return True
+            return False
+        finally:
+            reader.close()
 
     def close(self) -> None:
         if self._producer is not None:

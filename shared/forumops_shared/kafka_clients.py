@@ -13,9 +13,18 @@ from .clock import SYSTEM_CLOCK, Clock
 from .config import ServiceSettings
 
 
+def security(settings: ServiceSettings) -> dict[str, Any]:
+    """How a client of `settings` proves who it is: SASL/SCRAM when it has a username."""
+    if not settings.kafka_username:
+        return {}
+    return {"security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": settings.kafka_mechanism,
+            "sasl_plain_username": settings.kafka_username, "sasl_plain_password": settings.kafka_password}
+
+
 def make_producer(settings: ServiceSettings, purpose: str) -> KafkaProducer:
     """An idempotent producer: acks from all in-sync replicas, retried without duplicates."""
     return KafkaProducer(
+        **security(settings),
         bootstrap_servers=settings.kafka_bootstrap_servers,
         client_id=f"{settings.service}-{purpose}-{os.getpid()}",
         enable_idempotence=True,
@@ -30,6 +39,7 @@ def make_producer(settings: ServiceSettings, purpose: str) -> KafkaProducer:
 def make_consumer(settings: ServiceSettings, group_id: str | None = None) -> KafkaConsumer:
     """A consumer that never commits by itself: offsets move only after our transaction."""
     return KafkaConsumer(
+        **security(settings),
         bootstrap_servers=settings.kafka_bootstrap_servers,
         group_id=group_id or settings.consumer_group,
         client_id=f"{settings.service}-consumer-{os.getpid()}",
@@ -47,9 +57,17 @@ def make_consumer(settings: ServiceSettings, group_id: str | None = None) -> Kaf
     )
 
 
-def make_admin(bootstrap_servers: str, *, timeout_ms: int = 5_000) -> KafkaAdminClient:
+def make_reader(settings: ServiceSettings) -> KafkaConsumer:
+    """A consumer of no group, for reading a topic through once (assign, seek, poll)."""
+    return KafkaConsumer(**security(settings), bootstrap_servers=settings.kafka_bootstrap_servers,
+                         client_id=f"{settings.service}-reader-{os.getpid()}", enable_auto_commit=False,
+                         isolation_level="read_committed", request_timeout_ms=30_000)
+
+
+def make_admin(bootstrap_servers: str, *, timeout_ms: int = 5_000, **client: Any) -> KafkaAdminClient:
+    """An admin client; `client` adds settings such as `security(settings)`."""
     return KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id=f"forumops-admin-{os.getpid()}",
-                            request_timeout_ms=timeout_ms, bootstrap_timeout_ms=timeout_ms)
+                            request_timeout_ms=timeout_ms, bootstrap_timeout_ms=timeout_ms, **client)
 
 
 class KafkaProbe:
@@ -57,8 +75,10 @@ class KafkaProbe:
     admin client per process; each answer is cached for a moment, failures included, so probes
     and scrapes stay cheap and never wait on a broker that is away more than once per period."""
 
-    def __init__(self, bootstrap_servers: str, cache_seconds: float = 2.0, clock: Clock = SYSTEM_CLOCK):
+    def __init__(self, bootstrap_servers: str, cache_seconds: float = 2.0, clock: Clock = SYSTEM_CLOCK,
+                 client: dict[str, Any] | None = None):
         self.bootstrap_servers = bootstrap_servers
+        self.client = client or {}
         self.cache_seconds = cache_seconds
         self.clock = clock
         self._admin: KafkaAdminClient | None = None
@@ -90,7 +110,7 @@ class KafkaProbe:
                 # its timeout, holding every probe and scrape that long while the broker is away.
                 if not any(_accepts_connections(address) for address in self.bootstrap_servers.split(",")):
                     return False, f"no broker accepts connections at {self.bootstrap_servers}"
-                self._admin = make_admin(self.bootstrap_servers, timeout_ms=2_000)
+                self._admin = make_admin(self.bootstrap_servers, timeout_ms=2_000, **self.client)
             return True, read(self._admin)
         except Exception as exc:  # noqa: BLE001 - any failure means "no answer now"
             self.close()

@@ -24,7 +24,7 @@ from .clock import SYSTEM_CLOCK, Clock
 from .config import ServiceSettings, load_settings
 from .db import make_engine, readonly, write_transaction
 from .http import install_refusals
-from .kafka_clients import KafkaProbe
+from .kafka_clients import KafkaProbe, security
 from .logs import configure_logging
 from .metrics import StreamCollector, StreamWatch
 from .pages import install_pages
@@ -77,7 +77,7 @@ def create_service_app(service: Service, settings: ServiceSettings | None, *,
     app = Flask(service.name)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json = JsonAnswers(app)
-    probe = KafkaProbe(settings.kafka_bootstrap_servers, clock=clock)
+    probe = KafkaProbe(settings.kafka_bootstrap_servers, clock=clock, client=security(settings))
     built = context(ServiceContext(settings, make_engine(settings.database_url), probe, clock))
     app.extensions["forumops"] = built
     streams = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from typing import Mapping
+from typing import Any, Mapping
 
 from kafka.admin import ConfigResource, KafkaAdminClient
 
@@ -17,12 +17,12 @@ class TopicCreationError(RuntimeError):
 
 def ensure_topics(bootstrap: str, *, prefix: str = "", max_partitions: int | None = None,
                   specs: tuple[TopicSpec, ...] = TOPICS,
-                  overrides: Mapping[str, str] | None = None) -> list[str]:
+                  overrides: Mapping[str, str] | None = None, client: Mapping[str, Any] | None = None) -> list[str]:
     """Create the declared topics that do not exist yet, and set the declared configuration on
     those that do (a topic made by an older release gets its new settings); returns the names
     created. `overrides` (settings applied to every topic) is for tests that need the cleaner
-    to act in seconds."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    to act in seconds. `client` adds settings to the admin client (the admin's credentials)."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000, **(client or {}))
     try:
         existing = set(admin.list_topics())
         configs = {spec.prefixed(prefix): {**spec.config, **(overrides or {})} for spec in specs}
@@ -70,5 +70,10 @@ def main() -> None:
     parser.add_argument("--prefix", default=os.environ.get("FORUMOPS_TOPIC_PREFIX", ""))
     parser.add_argument("--max-partitions", type=int, default=None)
     args = parser.parse_args()
-    created = ensure_topics(args.bootstrap, prefix=args.prefix, max_partitions=args.max_partitions)
+    from .access import admin_client
+    from .config import secret
+
+    password = secret(os.environ, "KAFKA_ADMIN_PASSWORD")  # the broker's super user, if it asks
+    created = ensure_topics(args.bootstrap, prefix=args.prefix, max_partitions=args.max_partitions,
+                            client=admin_client(password) if password else None)
     print(f"created: {', '.join(created)}" if created else "all declared topics exist")

@@ -17,7 +17,7 @@ from .clock import SYSTEM_CLOCK, Clock
 from .config import ServiceSettings, load_settings
 from .consumer import ConsumerRunner
 from .db import make_engine
-from .kafka_clients import make_consumer, make_producer
+from .kafka_clients import make_consumer, make_producer, make_reader
 from .logs import configure_logging
 from .lease import Lease
 from .relay import OutboxRelay
@@ -55,7 +55,7 @@ class Worker:
             name=s.consumer_group, engine=self.engine, handlers=self.service.handlers,
             topics=self.service.consumes, topic_prefix=s.topic_prefix, dlq_topic=s.dlq_topic,
             consumer_factory=lambda: make_consumer(s),
-            producer_factory=lambda: make_producer(s, "dlq"))
+            producer_factory=lambda: make_producer(s, "dlq"), reader_factory=lambda: make_reader(s))
 
     def run(self, stop: threading.Event) -> None:
         """Run the relay and the chores in threads and the consumer (if any) here, until `stop` is set."""

@@ -1,4 +1,5 @@
-"""Reading and writing raw messages and group offsets, as an operator's tools would."""
+"""Reading and writing raw messages and group offsets, as an operator's tools would (as the
+broker's admin)."""
 from __future__ import annotations
 
 from kafka import KafkaConsumer, KafkaProducer
@@ -6,10 +7,11 @@ from kafka.admin import KafkaAdminClient
 from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError
 
 from forumops_shared.events import Event, encode_event
+from forumops_stack.testing import broker_client
 
 
 def produce_raw(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", **broker_client())
     try:
         for key, value in messages:
             producer.send(topic, key=key, value=value)
@@ -27,7 +29,7 @@ def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 30) -
     import time
 
     consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                             enable_auto_commit=False)
+                             enable_auto_commit=False, **broker_client())
     found, deadline = [], time.monotonic() + timeout_s
     try:
         while len(found) < expected and time.monotonic() < deadline:
@@ -40,7 +42,7 @@ def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 30) -
 
 def committed_total(bootstrap: str, group: str) -> int:
     """Sum of the group's committed offsets: how many messages it has finished with."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, **broker_client())
     try:
         offsets = admin.list_group_offsets({group: None}).get(group, {})
     except (CoordinatorNotAvailableError, CoordinatorLoadInProgressError):
@@ -56,7 +58,7 @@ def read_to_end(bootstrap: str, topic: str, timeout_s: float = 30) -> list:
 
     from kafka import TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, **broker_client())
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         consumer.assign(partitions)
@@ -76,7 +78,7 @@ def topic_configs(bootstrap: str, topics: list[str]) -> dict[str, dict[str, str]
     """The settings set on each topic (those not left at the broker's default)."""
     from kafka.admin import ConfigResource
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, **broker_client())
     try:
         described = admin.describe_configs([ConfigResource("TOPIC", name) for name in topics])["topic"]
     finally:

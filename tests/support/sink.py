@@ -17,7 +17,7 @@ from forumops_shared.consumer import ConsumerRunner
 from forumops_shared.db import readonly
 from forumops_shared.events import Event
 from forumops_shared.events.registry import PARTICIPANT_REGISTERED
-from forumops_shared.kafka_clients import make_consumer, make_producer
+from forumops_shared.kafka_clients import make_consumer, make_producer, security
 from forumops_shared.plumbing import metadata as plumbing_metadata
 from forumops_shared.topics import TopicSpec
 from forumops_shared.topic_admin import ensure_topics
@@ -38,7 +38,7 @@ def prepare_sink(settings: ServiceSettings, engine: Engine) -> None:
     plumbing_metadata.create_all(engine)
     metadata.create_all(engine)
     ensure_topics(settings.kafka_bootstrap_servers, prefix=settings.topic_prefix,
-                  specs=(TopicSpec("sink.dlq", 1),))
+                  specs=(TopicSpec("sink.dlq", 1),), client=security(settings))
 
 
 def record_effect(delay_s: float = 0.0, failing_subject: str | None = None):

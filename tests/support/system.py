@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Iterator
 
 import requests
 
+from forumops_shared.access import ensure_access
 from forumops_shared.config import ServiceSettings
 from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.testing import TEST_PARTITIONS, Broker, Databases, database_kind, free_port, settings_env
@@ -73,7 +75,12 @@ def running_system(broker: Broker, home: Path, extra: dict[str, str] | None = No
     """Topics of its own on `broker` (with `topic_settings` over the declared ones), fresh
     databases, then every API and worker."""
     prefix = f"t{uuid.uuid4().hex[:10]}."
-    ensure_topics(broker.bootstrap, prefix=prefix, max_partitions=TEST_PARTITIONS, overrides=topic_settings)
+    ensure_topics(broker.bootstrap, prefix=prefix, max_partitions=TEST_PARTITIONS, overrides=topic_settings,
+                  client=broker.client)
+    # Each service is its own user of the broker, allowed only its own topics (as under `up`).
+    passwords = {name: secrets.token_urlsafe(16) for name in SERVICES} if broker.client else {}
+    if passwords:
+        ensure_access(broker.bootstrap, broker.client, passwords, prefix=prefix)
     databases = Databases(database_kind(), home, os.environ.get("FORUMOPS_TEST_POSTGRES_URL"))
     ports = {name: free_port() for name in SERVICES}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
@@ -84,6 +91,7 @@ def running_system(broker: Broker, home: Path, extra: dict[str, str] | None = No
             settings = ServiceSettings(
                 service=name, database_url=databases.new(name), kafka_bootstrap_servers=broker.bootstrap,
                 topic_prefix=prefix, var_dir=home / "var", relay_lease_seconds=2.0, urls=urls,
+                kafka_username=name if passwords else None, kafka_password=passwords.get(name),
                 extra={f"{key}_ADMIN_TOKEN": ADMIN_TOKEN, "REGISTRATION_RATE_LIMIT": "10000/second",
                        "CHECKIN_STATS_MAX_AGE": "0.5", **(extra or {})})
             migrate(settings)

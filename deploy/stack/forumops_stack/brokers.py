@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -41,6 +41,7 @@ class Broker:
     stop: Callable[[], None] | None = None
     start: Callable[[], None] | None = None
     home: Path | None = None  # the broker's folder (log, data) where this run started it
+    client: dict = field(default_factory=dict, repr=False)  # settings of an admin client (credentials)
 
     @property
     def data_dir(self) -> Path | None:
@@ -56,7 +57,8 @@ def local_broker(tmp_dir) -> tuple[Broker, Callable[[], None]]:
     port = free_port()
     kafka = LocalKafka(tmp_dir, port=port, controller_port=free_port())
     kafka.start()
-    return Broker(kafka.bootstrap, "local", stop=kafka.stop, start=kafka.start, home=kafka.home), kafka.stop
+    return Broker(kafka.bootstrap, "local", stop=kafka.stop, start=kafka.start, home=kafka.home,
+                  client=kafka.admin_client), kafka.stop
 
 
 def docker_available() -> bool:

@@ -8,10 +8,13 @@ import signal
 import subprocess
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kafka.admin import KafkaAdminClient
+
+from forumops_shared import access
 
 from .paths import KAFKA_DEPLOY, KAFKA_JARS
 
@@ -72,10 +75,17 @@ class LocalKafka:
     # the broker. C1 alone compiles once, quickly, and serves a local broker's load as well.
     # `./forumops bench broker` measures both side by side.
     jit: tuple[str, ...] = C1_ONLY
+    # The broker's super user (topics, users, ACLs); kept in the owner-only config it renders.
+    admin_password: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def admin_client(self) -> dict:
+        """Settings of a kafka-python client that acts as the broker's admin."""
+        return access.admin_client(self.admin_password)
 
     @property
     def pid_file(self) -> Path:
@@ -94,13 +104,16 @@ class LocalKafka:
     def _render_config(self) -> Path:
         config = self.home / "server.properties"
         template = (KAFKA_DEPLOY / "server.properties.template").read_text()
-        config.write_text(template.format(port=self.port, controller_port=self.controller_port,
-                                          log_dir=self.home / "data"))
+        text = template.format(port=self.port, controller_port=self.controller_port, log_dir=self.home / "data",
+                               admin_password=self.admin_password)
+        fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
         return config
 
     def format(self) -> None:
         """Format KRaft storage once; Kafka never formats by itself."""
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         config = self._render_config()
         if (self.home / "data" / "meta.properties").exists():
             return
@@ -119,17 +132,17 @@ class LocalKafka:
     def start(self, timeout_s: float = 90) -> float:
         """Start (formatting first if needed) and wait until the broker answers; returns seconds."""
         if self.running_pid():
-            wait_until_ready(self.bootstrap, timeout_s)
+            wait_until_ready(self.bootstrap, timeout_s, client=self.admin_client)
             return 0.0
         self.format()
         started = time.monotonic()
-        with open(self.log_file, "ab") as out:
+        with open(os.open(self.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as out:
             proc = subprocess.Popen(self._java("kafka.Kafka", str(self.home / "server.properties")),
                                     stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
+                                    start_new_session=True, umask=0o077)
         self.pid_file.write_text(str(proc.pid))
         try:
-            wait_until_ready(self.bootstrap, timeout_s, alive=lambda: proc.poll() is None)
+            wait_until_ready(self.bootstrap, timeout_s, alive=lambda: proc.poll() is None, client=self.admin_client)
         except BrokerError:
             self.stop()
             raise BrokerError(f"Kafka did not start; last log lines:\n{self._log_tail()}")
@@ -170,8 +183,9 @@ def _wait_for_exit(pid: int, timeout_s: float) -> bool:
     return False
 
 
-def wait_until_ready(bootstrap: str, timeout_s: float, alive=lambda: True) -> None:
-    """Wait until the broker answers a metadata request (protocol-level, not just a port)."""
+def wait_until_ready(bootstrap: str, timeout_s: float, alive=lambda: True, client: dict | None = None) -> None:
+    """Wait until the broker answers a metadata request (protocol-level, not just a port);
+    `client` adds settings to the asking client, such as the admin's credentials."""
     deadline = time.monotonic() + timeout_s
     last_error: Exception | None = None
     while time.monotonic() < deadline:
@@ -179,7 +193,7 @@ def wait_until_ready(bootstrap: str, timeout_s: float, alive=lambda: True) -> No
             raise BrokerError("the broker process exited")
         try:
             admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000,
-                                     bootstrap_timeout_ms=3000)
+                                     bootstrap_timeout_ms=3000, **(client or {}))
             try:
                 admin.describe_cluster()
                 return

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import requests
 
+from forumops_shared import access
+from forumops_shared.access import ADMIN_USER
 from forumops_shared.topic_admin import ensure_topics
 
 from .kafka import LocalKafka, _wait_for_exit
@@ -35,6 +37,7 @@ class Service:
 SERVICES = (Service("registration", 8001), Service("checkin", 8002), Service("certificates", 8003))
 RUN = VAR / "run"
 LOGS = VAR / "log"
+SECRETS = VAR / "secrets"
 
 
 def _bin(name: str) -> str:
@@ -43,7 +46,24 @@ def _bin(name: str) -> str:
 
 def local_kafka() -> LocalKafka:
     port = int(os.environ.get("KAFKA_PORT", "9092"))
-    return LocalKafka(VAR / "kafka", port=port, controller_port=port + 1)
+    return LocalKafka(VAR / "kafka", port=port, controller_port=port + 1, admin_password=broker_password(ADMIN_USER))
+
+
+def broker_password(user: str) -> str:
+    """The broker password of `user` (the admin or a service): <USER>_KAFKA_PASSWORD if set;
+    else one generated once and kept in var/secrets/kafka/ (owner-only)."""
+    given = os.environ.get(f"{user.upper()}_KAFKA_PASSWORD")
+    return given or owner_only_secret(SECRETS / "kafka" / user)
+
+
+def owner_only_secret(path: Path) -> str:
+    """The secret kept in `path`, made (random, mode 0600, in 0700 folders) the first time."""
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
 
 
 def bootstrap_servers() -> tuple[str, bool]:
@@ -56,13 +76,7 @@ def organiser_token() -> str:
     """REGISTRATION_ADMIN_TOKEN if set; else one generated once and kept in var/ (mode 0600)."""
     if os.environ.get("REGISTRATION_ADMIN_TOKEN"):
         return os.environ["REGISTRATION_ADMIN_TOKEN"]
-    path = VAR / "organiser-token"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(32))
-    return path.read_text().strip()
+    return owner_only_secret(VAR / "organiser-token")
 
 
 def public_urls() -> dict[str, str]:
@@ -75,31 +89,42 @@ def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     token = organiser_token()  # one organiser, the same token at every service
     # pages link to each other and call each other's APIs
     urls = {f"FORUMOPS_{name.upper()}_URL": url for name, url in public_urls().items()}
-    return {**os.environ, **urls, "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+    broker_user = {"KAFKA_SASL_USERNAME": service.name, "KAFKA_SASL_PASSWORD_FILE": str(SECRETS / "kafka" / service.name)}
+    if os.environ.get(f"{service.name.upper()}_KAFKA_PASSWORD"):
+        broker_user = {"KAFKA_SASL_USERNAME": service.name,
+                       "KAFKA_SASL_PASSWORD": os.environ[f"{service.name.upper()}_KAFKA_PASSWORD"]}
+    return {**os.environ, **urls, **broker_user, "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": token,
             "CHECKIN_ADMIN_TOKEN": token, "CERTIFICATES_ADMIN_TOKEN": token}
 
 
 def _spawn(name: str, cmd: list[str], env: dict[str, str]) -> int:
-    with open(LOGS / f"{name}.log", "ab") as out:
+    with open(os.open(LOGS / f"{name}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as out:
+        # umask 077: what the process creates (databases, keys, metrics files) only its owner reads
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True, umask=0o077)
     (RUN / f"{name}.pid").write_text(str(proc.pid))
     return proc.pid
 
 
 def up(log=print) -> dict[str, str]:
     """Start everything that is not running yet; returns each service's URL."""
+    os.umask(0o077)
+    VAR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    VAR.chmod(0o700)  # also where an older release made it readable by all: nothing inside is theirs
     for folder in (RUN, LOGS):
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     bootstrap, own_broker = bootstrap_servers()
     if own_broker:
         seconds = local_kafka().start()
         state = f"ready in {seconds:.1f}s" if seconds else "already running"
         log(f"{'kafka':<14}{bootstrap}  ({state})")
-    created = ensure_topics(bootstrap, prefix=os.environ.get("FORUMOPS_TOPIC_PREFIX", ""))
+    prefix = os.environ.get("FORUMOPS_TOPIC_PREFIX", "")
+    admin = access.admin_client(broker_password(ADMIN_USER))
+    created = ensure_topics(bootstrap, prefix=prefix, client=admin)
     if created:
         log(f"{'topics':<14}created {', '.join(created)}")
+    access.ensure_access(bootstrap, admin, {svc.name: broker_password(svc.name) for svc in SERVICES}, prefix=prefix)
     for svc in SERVICES:
         env = service_env(svc, bootstrap)
         subprocess.run([_bin(f"{svc.name}-migrate")], env=env, check=True)

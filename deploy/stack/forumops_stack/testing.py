@@ -23,7 +23,8 @@ from typing import Callable, Iterator
 
 import pytest
 
-from forumops_shared.config import ServiceSettings
+from forumops_shared.access import admin_client
+from forumops_shared.config import ServiceSettings, secret
 from forumops_shared.topic_admin import ensure_topics
 
 from .brokers import (
@@ -72,8 +73,10 @@ def kafka_broker(tmp_path_factory) -> Iterator[Broker]:
                     "(its fixtures should reach kafka_broker, so that it is marked `kafka`)", pytrace=False)
     external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if external:
-        wait_until_ready(external, 30)
-        yield Broker(external, "external")
+        password = secret(os.environ, "KAFKA_ADMIN_PASSWORD")
+        client = admin_client(password) if password else {}
+        wait_until_ready(external, 30, client=client)
+        yield _in_use(Broker(external, "external", client=client))
         return
     if shutil.which("java") and (shutil.which("mvn") or jars_present()):
         broker, teardown = local_broker(tmp_path_factory.mktemp("kafka"))
@@ -84,16 +87,30 @@ def kafka_broker(tmp_path_factory) -> Iterator[Broker]:
                     "and Maven (the project fetches the broker itself), or run a Docker engine.",
                     pytrace=False)
     try:
-        yield broker
+        yield _in_use(broker)
     finally:
         teardown()
+
+
+_SESSION_BROKER: list[Broker] = []
+
+
+def _in_use(broker: Broker) -> Broker:
+    _SESSION_BROKER[:] = [broker]
+    return broker
+
+
+def broker_client() -> dict:
+    """Settings for a test's own kafka-python client (an operator's tool): the session broker's
+    admin credentials, if it asks for any."""
+    return dict(_SESSION_BROKER[0].client) if _SESSION_BROKER else {}
 
 
 @pytest.fixture
 def topic_prefix(kafka_broker) -> str:
     """A fresh set of the declared topics, named apart from every other test's."""
     prefix = f"t{uuid.uuid4().hex[:10]}."
-    ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=TEST_PARTITIONS)
+    ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=TEST_PARTITIONS, client=kafka_broker.client)
     return prefix
 
 
@@ -116,12 +133,21 @@ def databases(tmp_path) -> Iterator[Databases]:
     dbs.drop_all()
 
 
-def _settings_maker(databases: Databases, tmp_path, bootstrap: str, prefix: str) -> Callable[..., ServiceSettings]:
+def _settings_maker(databases: Databases, tmp_path, bootstrap: str, prefix: str,
+                    client: dict | None = None) -> Callable[..., ServiceSettings]:
+    """Settings whose clients act as the broker's admin: a test of one service's parts may use
+    any topics and groups. The whole system (tests/support/system.py) runs each service as its
+    own user, as production does."""
+    broker_user = {}
+    if client:
+        broker_user = {"kafka_username": client["sasl_plain_username"], "kafka_password": client["sasl_plain_password"],
+                       "kafka_mechanism": client["sasl_mechanism"]}
+
     def make(service: str, database_url: str | None = None, **overrides) -> ServiceSettings:
-        return ServiceSettings(
-            service=service, database_url=database_url or databases.new(service),
-            kafka_bootstrap_servers=bootstrap, topic_prefix=prefix,
-            var_dir=tmp_path / "var", relay_lease_seconds=2.0, **overrides)
+        return ServiceSettings(**{
+            "service": service, "database_url": database_url or databases.new(service),
+            "kafka_bootstrap_servers": bootstrap, "topic_prefix": prefix,
+            "var_dir": tmp_path / "var", "relay_lease_seconds": 2.0, **broker_user, **overrides})
     return make
 
 
@@ -136,7 +162,7 @@ def settings_for(databases, tmp_path) -> Callable[..., ServiceSettings]:
 @pytest.fixture
 def kafka_settings_for(kafka_broker, topic_prefix, databases, tmp_path) -> Callable[..., ServiceSettings]:
     """Settings for one service on the test broker, this test's own topics and a fresh database."""
-    return _settings_maker(databases, tmp_path, kafka_broker.bootstrap, topic_prefix)
+    return _settings_maker(databases, tmp_path, kafka_broker.bootstrap, topic_prefix, kafka_broker.client)
 
 
 def settings_env(settings: ServiceSettings) -> dict[str, str]:
@@ -144,6 +170,8 @@ def settings_env(settings: ServiceSettings) -> dict[str, str]:
     key = settings.service.upper()
     return {**os.environ, **settings.extra, f"{key}_DATABASE_URL": settings.database_url,
             "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+            **({"KAFKA_SASL_USERNAME": settings.kafka_username, "KAFKA_SASL_PASSWORD": settings.kafka_password,
+                "KAFKA_SASL_MECHANISM": settings.kafka_mechanism} if settings.kafka_username else {}),
             "FORUMOPS_TOPIC_PREFIX": settings.topic_prefix, "FORUMOPS_VAR_DIR": str(settings.var_dir),
             "FORUMOPS_RELAY_LEASE_SECONDS": str(settings.relay_lease_seconds),
             **{f"FORUMOPS_{name.upper()}_URL": url for name, url in settings.urls.items()}}

@@ -57,7 +57,23 @@ def test_the_join_page_keeps_the_token_out_of_the_request(door):
     page = door.client.get(f"/join/{door.slug}")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
-    assert f"/api/v1/forums/{door.slug}/online/join" in html and "location.hash" in html
+    assert "<script>" not in html and 'src="/static/join.js"' in html  # no inline code: the CSP forbids it
+    assert '"slug": "%s"' % door.slug in html
+    script = door.client.get("/static/join.js").get_data(as_text=True)
+    assert "/online/join" in script and "replaceState" in script
+
+
+SECURITY_HEADERS = ("Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options", "Cache-Control")
+
+
+def test_the_join_page_has_the_security_headers_the_other_pages_have(door):
+    join_page = door.client.get(f"/join/{door.slug}?lang=en")
+    scanner_page = door.client.get("/scan")
+    assert {h: join_page.headers.get(h) for h in SECURITY_HEADERS} == \
+        {h: scanner_page.headers.get(h) for h in SECURITY_HEADERS}
+    assert "frame-ancestors 'none'" in join_page.headers["Content-Security-Policy"]
+    assert join_page.headers["X-Content-Type-Options"] == "nosniff" and join_page.headers["Cache-Control"] == "no-store"
+    assert 'lang="en"' in join_page.get_data(as_text=True)
 
 
 def test_joins_are_rate_limited_per_client(api, settings_for):

@@ -14,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 from forumops_stack.browsers import LAUNCH_ARGS, chromium_path
 
 from ..support.forums import enrol_device, new_forum, register, scanner_link, wait_for_roster
+from .accessibility import assert_accessible
 
 
 def qr_video(text: str, path: Path, width: int = 640, height: int = 480, frames: int = 30) -> Path:
@@ -55,5 +56,6 @@ def test_the_camera_reads_the_ticket_and_checks_the_person_in(stack, tmp_path):
             expect(page.locator("#outcome")).to_have_attribute("data-outcome", "accepted", timeout=20_000)
             expect(page.locator("#who")).to_have_text("Huỳnh Gia Bảo")
             expect(page.locator("#problem")).to_be_hidden()
+            assert_accessible(page)  # with the camera's picture on the page
         finally:
             browser.close()

@@ -7,6 +7,7 @@ import requests
 from playwright.sync_api import expect
 
 from ..support.waiting import wait_until
+from .accessibility import assert_accessible
 from .conftest import screenshot
 from ..support.forums import check_in, enrol_device, new_forum, register
 
@@ -37,6 +38,7 @@ def test_the_holder_downloads_the_certificate_and_the_verification_page_shows_it
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     screenshot(page, "registration-with-certificate")
+    assert_accessible(page)
 
     page.click("#certificate-verify")
     expect(page.locator("#status")).to_have_attribute("data-status", "valid")

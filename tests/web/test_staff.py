@@ -1,8 +1,12 @@
 """Staff at a door: the scanner page checks tickets in, online and with the network cut."""
+import json
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import screenshot
+from .accessibility import assert_accessible
+from .conftest import PHONE, screenshot
 from ..support.forums import arrived_at, enrol_device, new_forum, register, scanner_link, wait_for_roster
 
 
@@ -69,6 +73,7 @@ def test_scans_made_with_the_network_cut_wait_in_the_browser_and_are_sent_when_i
         expect(page.locator("#pending")).to_have_text("5")
         expect(page.locator("#net")).to_have_text("Mất mạng")
         screenshot(page, "scanner-offline")
+        assert_accessible(page)
         page.wait_for_timeout(1000)
         assert arrived_at(stack, forum, point) == 0  # nothing reached the service
 
@@ -78,3 +83,70 @@ def test_scans_made_with_the_network_cut_wait_in_the_browser_and_are_sent_when_i
         assert arrived_at(stack, forum, point) == 3
     finally:
         context.close()
+
+
+FORUM_ENDS = datetime(2026, 12, 31, 10, 0, tzinfo=timezone.utc)  # new_forum's end, 17:00 in Hà Nội
+
+
+def test_the_scanner_keeps_its_roster_only_until_the_forum_ends(stack, forum, browser):
+    point = "P04-00"
+    person = register(stack, forum, "Ngô Bảo Châu", point=point)
+    token = enrol_device(stack, forum, point)
+    wait_for_roster(stack, forum, point, token, [person])
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    try:
+        page = context.new_page()
+        open_scanner(page, stack, forum, point, token)
+        kept = stored_kit(page, forum, point)
+        assert datetime.fromisoformat(kept["until"]) == FORUM_ENDS
+        assert person["ticket"]["code"] in {entry["ticket_code"] for entry in kept["kit"]["roster"]}
+        page.close()
+
+        context.route("**/api/**", lambda route: route.abort("internetdisconnected"))
+        context.clock.set_fixed_time(FORUM_ENDS - timedelta(minutes=1))  # the last minute: still kept
+        page = reopen_scanner(context, stack)
+        scan(page, person["ticket"]["code"])
+        expect(page.locator("#outcome")).to_have_attribute("data-outcome", "accepted")
+        expect(page.locator("#pending")).to_have_text("1")
+        assert admitted_here(page, forum) == 1
+        page.close()
+
+        context.clock.set_fixed_time(FORUM_ENDS + timedelta(minutes=1))  # the forum is over
+        page = reopen_scanner(context, stack)
+        assert stored_kit(page, forum, point) is None
+        assert admitted_here(page, forum) == 0  # whom it let in goes with the roster
+        expect(page.locator("#pending")).to_have_text("1")  # the scan not yet sent is still a fact to send
+        scan(page, person["ticket"]["code"])
+        expect(page.locator("#problem")).to_have_text("Chưa tải được dữ liệu điểm cầu; cần có mạng một lần.")
+
+        context.unroute("**/api/**")  # the network is back: the waiting scan is sent, the kit not kept
+        expect(page.locator("#pending")).to_have_text("0", timeout=20_000)
+        assert stored_kit(page, forum, point) is None
+        assert arrived_at(stack, forum, point) == 1
+    finally:
+        context.close()
+
+
+def reopen_scanner(context, stack):
+    page = context.new_page()
+    page.goto(stack.url("checkin", "/scan"))  # the device is remembered; no link needed
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    return page
+
+
+def stored_kit(page, forum: str, point: str) -> dict | None:
+    kept = page.evaluate("(key) => localStorage.getItem(key)", f"forumops:kit:{forum}:{point}")
+    return json.loads(kept) if kept else None
+
+
+def admitted_here(page, forum: str) -> int:
+    """How many people this phone remembers letting in at the forum (its IndexedDB)."""
+    return page.evaluate("""(forum) => new Promise((resolve, reject) => {
+        const opened = indexedDB.open("forumops-scanner", 1);
+        opened.onsuccess = () => {
+            const keys = opened.result.transaction("admitted").objectStore("admitted").getAllKeys();
+            keys.onsuccess = () => { resolve(keys.result.filter((k) => k.startsWith(forum + ":")).length); opened.result.close(); };
+            keys.onerror = () => reject(keys.error);
+        };
+        opened.onerror = () => reject(opened.error);
+    })""", forum)

@@ -111,7 +111,7 @@ class RosterEntryOut(Schema):
 
 class DeviceKitOut(Schema):
     device_id = fields.String()
-    forum = fields.Dict(metadata={"description": "slug, title {vi, en}, doors_open_at"})
+    forum = fields.Dict(metadata={"description": "slug, title {vi, en}, doors_open_at, ends_at (keep the kit until then)"})
     point = fields.Dict(metadata={"description": "code, name, province"})
     keys = fields.Dict(keys=fields.String(), values=fields.String(),
                        metadata={"description": "Ed25519 public keys by key id (base64url)."})

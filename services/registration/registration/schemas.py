@@ -159,7 +159,9 @@ class ForumOut(Schema):
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
     timezone = fields.String()
-    online_url = fields.String(allow_none=True)
+    online = fields.Boolean(metadata={"description": "Whether the forum has an online meeting."})
+    online_url = fields.String(allow_none=True, metadata={
+        "description": "Organisers only; participants reach the meeting through check-in's /join/{slug}."})
     languages = fields.List(fields.String())
     certificate_rule = fields.Nested(CertificateRuleSchema)
     points = fields.List(fields.Nested(ForumPointOut))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 from sqlalchemy import select
 
 from forumops_shared.pages import in_language, page_language, render_page, texts
@@ -21,7 +21,8 @@ def join_page(slug: str):
 
     The token rides in the fragment, which browsers never send to a server; the page posts it
     as a bearer token to the join endpoint and opens the meeting it answers with."""
-    return render_template("join.html", slug=slug)
+    lang = page_language()
+    return render_page("join.html", page_data={"slug": slug, "lang": lang, "texts": texts(lang, JOIN_TEXTS)})
 
 
 @bp.get("/scan")
@@ -46,6 +47,13 @@ def dashboard(slug: str):
     return render_page("dashboard.html", title=in_language(titles, lang) or slug, slug=slug, urls=urls,
                        page_data={"slug": slug, "lang": lang, "texts": texts(lang, DASHBOARD_TEXTS)})
 
+
+JOIN_TEXTS = {
+    "no_token": ("Đường dẫn thiếu mã quản lý đăng ký. Hãy mở đường dẫn trên trang đăng ký của bạn.",
+                 "The link has no registration key. Open the link on your registration page."),
+    "cannot_join": ("Không thể tham dự.", "Cannot join."),
+    "network": ("Không có kết nối mạng. Vui lòng thử lại.", "No network connection. Please try again."),
+}
 
 SCANNER_TEXTS = {
     "accepted": ("MỜI VÀO", "WELCOME"),

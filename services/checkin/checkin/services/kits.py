@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
+from forumops_shared.db import as_utc
 from forumops_shared.refusals import Refusal
 
 from ..domain.scans import DOORS_OPEN_BEFORE_START
@@ -35,7 +36,8 @@ def kit(conn: Connection, device: Row) -> dict:
     return {
         "device_id": device.id,
         "forum": {"slug": forum.slug, "title": json.loads(forum.titles),
-                  "doors_open_at": (forum.starts_at - DOORS_OPEN_BEFORE_START).isoformat()},
+                  "doors_open_at": (as_utc(forum.starts_at) - DOORS_OPEN_BEFORE_START).isoformat(),
+                  "ends_at": as_utc(forum.ends_at).isoformat()},  # the scanner keeps the kit until then
         "point": dict(point._mapping),
         "keys": {k.kid: k.public_key for k in keys},
         "roster": [{"id": r.id, "full_name": r.full_name, "ticket_code": r.ticket_code, "status": r.status,

@@ -2,7 +2,9 @@
    scans are still waiting to be sent) the scanner decides by itself, as the service would, with
    the forum's public keys and its point's roster, keeps the scan in IndexedDB, and uploads the
    waiting scans through the batch endpoint once the network is back; the service then records
-   them as the facts they are (a re-upload changes nothing: scans keep their ids). */
+   them as the facts they are (a re-upload changes nothing: scans keep their ids).
+   The kit (names and ticket codes of the point's roster) is kept on the phone only until the
+   forum ends: stored with that moment, and dropped with whom this phone let in once it passed. */
 import { decideOffline } from "./decide.js";
 
 const data = ForumOps.pageData(), texts = data.texts, lang = data.lang;
@@ -24,14 +26,37 @@ function loadDevice() {
 }
 
 const base = () => `/api/v1/forums/${encodeURIComponent(device.forum)}/points/${encodeURIComponent(device.point)}`;
-const kitKey = () => `forumops:kit:${device.forum}:${device.point}`;
+const KIT_PREFIX = "forumops:kit:";
+const kitKey = () => `${KIT_PREFIX}${device.forum}:${device.point}`;
+const over = (until) => !(Date.now() < Date.parse(until));  // an unknown end counts as passed
+
+function keepKit(fresh) {
+  kit = fresh;
+  if (over(fresh.forum.ends_at)) localStorage.removeItem(kitKey());
+  else localStorage.setItem(kitKey(), JSON.stringify({until: fresh.forum.ends_at, kit: fresh}));
+}
+
+/* Every kit on this phone whose forum has ended goes, with the record of whom it let in. */
+async function dropEndedKits() {
+  const ended = new Set();
+  for (const key of Object.keys(localStorage).filter((k) => k.startsWith(KIT_PREFIX))) {
+    let kept = null;
+    try { kept = JSON.parse(localStorage.getItem(key)); } catch (unreadable) { /* dropped below */ }
+    if (kept && kept.until && !over(kept.until)) continue;
+    localStorage.removeItem(key);
+    ended.add(key.slice(KIT_PREFIX.length).split(":")[0]);
+  }
+  if (kit && over(kit.forum.ends_at)) kit = null;
+  for (const forum of ended) {
+    await store("admitted", "readwrite", (s) => s.delete(IDBKeyRange.bound(`${forum}:`, `${forum}:\uffff`)));
+  }
+}
 
 async function refreshKit() {
   try {
     const answer = await ForumOps.api("GET", base() + "/device", {token: device.token});
     if (answer.ok) {
-      kit = answer.body;
-      localStorage.setItem(kitKey(), JSON.stringify(kit));
+      keepKit(answer.body);
     } else if (answer.status === 401 || answer.status === 403) {
       problem(texts.device_refused.replace("{message}", answer.body.message));
     }
@@ -40,7 +65,7 @@ async function refreshKit() {
 }
 
 function showKit() {
-  if (!kit) { const kept = localStorage.getItem(kitKey()); kit = kept ? JSON.parse(kept) : null; }
+  if (!kit) { const kept = localStorage.getItem(kitKey()); kit = kept ? JSON.parse(kept).kit : null; }
   if (!kit) return;
   $("point-name").textContent = `${kit.point.name} (${kit.point.code})`;
   $("forum-title").textContent = kit.forum.title[lang] || kit.forum.title.vi;
@@ -231,6 +256,7 @@ async function start() {
   device = loadDevice();
   if (!device) { problem(texts.no_device); return; }
   db = await openDb();
+  await dropEndedKits();
   $("scanner").hidden = false;
   showNetwork();
   showKit();
@@ -249,7 +275,7 @@ async function start() {
   window.addEventListener("online", () => { showNetwork(); flush(); });
   window.addEventListener("offline", showNetwork);
   setInterval(flush, FLUSH_EVERY_MS);
-  setInterval(refreshKit, KIT_EVERY_MS);
+  setInterval(async () => { await dropEndedKits(); await refreshKit(); }, KIT_EVERY_MS);
   flush();
   document.body.dataset.ready = "true";
 }

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from forumops_shared.http import bearer_token
+
 from ..schemas import ForumChangeSchema, ForumSchema, PointSchema
 from ..services import forums as forum_cases
 from ..services import points as point_cases
 from .context import ctx
-from .requests import csv_body, json_body, require_admin
+from .requests import csv_body, is_admin, json_body, require_admin
 
 bp = Blueprint("forums", __name__, url_prefix="/api/v1/forums")
 
@@ -20,6 +22,16 @@ def _organiser_change() -> None:
 _forum_schema, _change_schema, _point_schema = ForumSchema(), ForumChangeSchema(), PointSchema()
 
 
+def _answer(view: dict, *, organiser: bool) -> dict:
+    """The forum as its caller may read it. Everyone learns whether there is an online meeting;
+    only organisers where it is: participants get its address through check-in's join path
+    (`/join/{slug}`), which checks their manage token and records that they came."""
+    answer = {**view, "online": bool(view["online_url"])}
+    if not organiser:
+        del answer["online_url"]
+    return answer
+
+
 @bp.post("")
 def create_forum():
     """Organiser: create and publish a forum."""
@@ -27,14 +39,16 @@ def create_forum():
     data = json_body(_forum_schema)
     with ctx().write() as conn:
         forum = forum_cases.create_forum(conn, data)
-        return jsonify(forum_cases.forum_view(conn, forum)), 201
+        return jsonify(_answer(forum_cases.forum_view(conn, forum), organiser=True)), 201
 
 
 @bp.get("/<slug>")
 def show_forum(slug: str):
-    """Public: the forum with its connection points."""
+    """Public: the forum with its connection points (the meeting's address for organisers only)."""
+    organiser = is_admin(bearer_token())
     with ctx().read() as conn:
-        return jsonify(forum_cases.forum_view(conn, forum_cases.get_forum(conn, slug)))
+        view = forum_cases.forum_view(conn, forum_cases.get_forum(conn, slug))
+    return jsonify(_answer(view, organiser=organiser))
 
 
 @bp.patch("/<slug>")
@@ -44,7 +58,7 @@ def change_forum(slug: str):
     data = json_body(_change_schema, partial=True)
     with ctx().write() as conn:
         forum = forum_cases.change_forum(conn, slug, data)
-        return jsonify(forum_cases.forum_view(conn, forum))
+        return jsonify(_answer(forum_cases.forum_view(conn, forum), organiser=True))
 
 
 @bp.put("/<slug>/points/<code>")

@@ -109,6 +109,10 @@ MANAGE_TEXTS = {
     "certificate_ready": ("Giấy chứng nhận số {serial} đã được cấp.", "Certificate {serial} has been issued."),
     "keep_link": ("Lưu đường dẫn này để xem lại vé và đăng ký của bạn:",
                   "Keep this link to come back to your ticket and registration:"),
+    "erase_confirm": ("Xóa dữ liệu cá nhân của bạn và hủy đăng ký? Không thể hoàn tác.",
+                      "Erase your personal data and cancel the registration? This cannot be undone."),
+    "erased_now": ("Dữ liệu cá nhân của bạn đã được xóa. Đường dẫn này không còn được lưu trên thiết bị.",
+                   "Your personal data is erased. This link is no longer kept on this device."),
 }
 
 IMPORT_TEXTS = {

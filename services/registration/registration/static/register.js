@@ -15,10 +15,16 @@
     radio.addEventListener("change", showPointField);
   });
 
+  function clearError(name) {
+    var where = form.querySelector(".field-error[data-for=" + name + "]");
+    if (where) { where.hidden = true; where.textContent = ""; }
+    var input = form.elements[name];
+    if (input && input.removeAttribute) input.removeAttribute("aria-invalid");
+  }
+
   function clearErrors() {
     document.getElementById("form-error").hidden = true;
-    form.querySelectorAll(".field-error").forEach(function (p) { p.hidden = true; p.textContent = ""; });
-    form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+    ["full_name", "email", "phone", "organisation", "role", "attendance", "point", "consent"].forEach(clearError);
   }
 
   function fieldError(name, text) {
@@ -37,17 +43,38 @@
     box.scrollIntoView({block: "center"});
   }
 
-  /* Checks the browser can make before anything is sent. */
+  /* What is wrong with a field that the browser can tell before anything is sent, or null. */
+  function problem(name, body) {
+    if ((name === "full_name" || name === "email") && !body[name]) return texts.field_required;
+    if (name === "email" && !form.elements.email.checkValidity()) return texts.field_invalid;
+    if (name === "point" && body.attendance === "onsite" && !body.point) return texts.field_required;
+    if (name === "consent" && !body.consent) return texts.field_required;
+    return null;
+  }
+
   function missing(body) {
     var found = false;
-    ["full_name", "email"].forEach(function (name) {
-      if (!body[name]) found = fieldError(name, texts.field_required) || found;
+    ["full_name", "email", "point", "consent"].forEach(function (name) {
+      var text = problem(name, body);
+      if (text) found = fieldError(name, text) || found;
     });
-    if (body.email && !form.elements.email.checkValidity()) found = fieldError("email", texts.field_invalid) || found;
-    if (body.attendance === "onsite" && !body.point) found = fieldError("point", texts.field_required) || found;
-    if (!body.consent) found = fieldError("consent", texts.field_required) || found;
     return found;
   }
+
+  /* A field's error leaves as soon as the field is put right (for an error only the service could
+     see, as soon as the person changes the field); the form's summary leaves with the last one. */
+  function recheck(name) {
+    var where = form.querySelector(".field-error[data-for=" + name + "]");
+    if (!where || where.hidden || problem(name, collect())) return;
+    clearError(name);
+    if (!form.querySelector(".field-error:not([hidden])")) document.getElementById("form-error").hidden = true;
+  }
+
+  form.addEventListener("input", function (event) { if (event.target.name) recheck(event.target.name); });
+  form.addEventListener("change", function (event) {
+    if (event.target.name) recheck(event.target.name);
+    if (event.target.name === "attendance") recheck("point");  // online needs no point
+  });
 
   function collect() {
     var body = {attendance: attendance(), language: data.lang, consent: form.elements.consent.checked};

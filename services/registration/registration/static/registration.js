@@ -1,15 +1,25 @@
-/* "My registration": the ticket, a change of point or attendance, cancellation and, once issued,
-   the certificate. The manage token comes from the link's fragment and stays on this device. */
+/* "My registration": the ticket, a change of point or attendance, cancellation, erasure and, once
+   issued, the certificate. The manage token comes from the link's fragment, leaves the address
+   bar at once (no screenshot, shared screen or history entry shows it) and stays on this device
+   until the registration is cancelled or erased, or the service no longer takes it. */
 (function () {
   "use strict";
   var data = ForumOps.pageData(), texts = data.texts;
   var storeKey = "forumops:registration:" + data.id;
-  var token = ForumOps.fragment().token || localStorage.getItem(storeKey);
+  var given = ForumOps.fragment().token;
+  if (given) {  // kept before it leaves the address bar, so a reload still finds it
+    localStorage.setItem(storeKey, given);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  var token = given || localStorage.getItem(storeKey);
   var self = "/api/v1/registrations/" + encodeURIComponent(data.id);
   var forum = null, picker = null, qrUrl = null;
+  var TOKEN_REFUSED = [401, 403, 404, 410];
   var $ = function (id) { return document.getElementById(id); };
 
   function say(text, kind) { ForumOps.notice($("message"), text, kind); }
+
+  function forget() { localStorage.removeItem(storeKey); }
 
   function pointName(code) {
     var found = (forum.points || []).filter(function (p) { return p.code === code; })[0];
@@ -67,7 +77,7 @@
     $("point-name").textContent = registration.attendance === "onsite" ? pointName(registration.point) : "—";
     showTicket(registration);
     showCertificate(registration);
-    var online = registration.attendance === "online" && registration.status === "confirmed" && forum.online_url;
+    var online = registration.attendance === "online" && registration.status === "confirmed" && forum.online;
     $("join").hidden = !online;
     if (online) $("join-link").href = data.checkin_url + "/join/" + encodeURIComponent(forum.slug) + "#token=" + encodeURIComponent(token);
     showChangeForm(registration);
@@ -77,7 +87,7 @@
     var form = $("change");
     form.hidden = registration.status === "cancelled";
     if (form.hidden) return;
-    $("online-choice").hidden = !forum.online_url;
+    $("online-choice").hidden = !forum.online;
     form.querySelector("input[value=" + registration.attendance + "]").checked = true;
     if (!picker) picker = new PointPicker($("point"), $("point-search"), forum.points, texts);
     $("point").value = registration.point || "";
@@ -90,8 +100,13 @@
 
   function load() {
     return ForumOps.api("GET", self, {token: token}).then(function (answer) {
-      if (!answer.ok) { say(answer.status === 429 ? answer.body.message : texts.not_found, "error"); return; }
+      if (!answer.ok) {
+        if (TOKEN_REFUSED.indexOf(answer.status) >= 0) forget();  // the link no longer opens anything
+        say(answer.status === 429 ? answer.body.message : texts.not_found, "error");
+        return;
+      }
       var registration = answer.body;
+      if (registration.status === "cancelled") forget();  // nothing left to come back for
       return Promise.all([
         ForumOps.api("GET", "/api/v1/forums/" + encodeURIComponent(registration.forum)),
         ForumOps.api("GET", "/api/v1/forums/" + encodeURIComponent(registration.forum) + "/points"),
@@ -107,15 +122,24 @@
   }
 
   function send(method, body, done) {
-    ForumOps.api(method, self, {token: token, body: body}).then(function (answer) {
+    return ForumOps.api(method, self, {token: token, body: body}).then(function (answer) {
       if (!answer.ok) { say(answer.body.message || texts.field_invalid, "error"); return; }
       say(done, "ok");
       show(answer.body);
+      return answer.body;
+    }).catch(function () { say(texts.network, "error"); });
+  }
+
+  function erase() {
+    ForumOps.api("POST", self + "/erase", {token: token}).then(function (answer) {
+      if (!answer.ok) { say(answer.body.message || texts.not_found, "error"); return; }
+      forget();
+      $("details").hidden = true;
+      say(texts.erased_now, "ok");
     }).catch(function () { say(texts.network, "error"); });
   }
 
   if (!token) { say(texts.no_token, "error"); return; }
-  localStorage.setItem(storeKey, token);
   var link = location.origin + location.pathname + "#token=" + encodeURIComponent(token);
   $("keep-text").textContent = texts.keep_link;
   $("keep-link").href = link;
@@ -132,7 +156,11 @@
     send("PATCH", body, texts.changed);
   });
   $("cancel").addEventListener("click", function () {
-    if (confirm(texts.cancel_confirm)) send("DELETE", undefined, texts.cancelled_now);
+    if (!confirm(texts.cancel_confirm)) return;
+    send("DELETE", undefined, texts.cancelled_now).then(function (cancelled) {
+      if (cancelled && cancelled.status === "cancelled") forget();  // the kept link still shows it
+    });
   });
+  $("erase").addEventListener("click", function () { if (confirm(texts.erase_confirm)) erase(); });
   load();
 })();

@@ -54,7 +54,7 @@ class KeyFile:
 
     def _read(self) -> dict[str, str]:
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
+            fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
             return {}
         with os.fdopen(fd, encoding="utf-8") as file:

@@ -4,7 +4,7 @@ older public keys still published. Registration signs tickets with them, certifi
 verification documents.
 
 The database never holds a seed: one found there (written by an older version) is moved to the
-key file when the service starts and wiped from the database, its file included (see _scrub).
+key file when the service starts and wiped from the database, its files included (old_seeds).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .db import UtcDateTime, insert_ignore, readonly, write_transaction
 from .key_files import KeyFile, KeyFileError
+from .old_seeds import move_seeds_out
 from .tickets import SigningKey, b64, unb64
 
 
@@ -27,7 +28,7 @@ def signing_key_table(name: str, metadata: MetaData) -> Table:
     table = Table(
         name, metadata,
         Column("kid", String(32), primary_key=True),
-        # Where older versions kept the raw seed: always NULL now (moved out by _move_seeds_out).
+        # Where older versions kept the raw seed: always NULL now (moved out by old_seeds).
         Column("private_key", String(64), nullable=True),
         Column("public_key", String(64), nullable=False),
         Column("active", Boolean, nullable=False),
@@ -51,7 +52,7 @@ def ensure_signing_key(engine: Engine, table: Table, keys: KeyFile, configured_s
     Reads first: only a change (first start, a newly configured key, seeds to move out of the
     database) writes.
     """
-    _move_seeds_out(engine, table, keys)
+    move_seeds_out(engine, table, keys)
     configured = SigningKey.from_seed(unb64(configured_seed)) if configured_seed else None
     row = _active(engine, table)
     if row is not None and (configured is None or row.kid == configured.kid):
@@ -125,38 +126,6 @@ def published_keys(conn: Connection, table: Table) -> list[dict]:
     return [{"kid": r.kid, "alg": "Ed25519", "public_key": r.public_key} for r in rows]
 
 
-def _move_seeds_out(engine: Engine, table: Table, keys: KeyFile) -> None:
-    """Seeds an older version stored in the database: the active one moves to the key file
-    (the others sign nothing any more), then all are wiped."""
-    with readonly(engine).connect() as conn:
-        found = conn.execute(select(table.c.kid, table.c.private_key, table.c.active)
-                             .where(table.c.private_key.isnot(None))).all()
-    if not found:
-        return
-    for row in found:
-        if row.active:
-            keys.add(SigningKey.from_seed(unb64(row.private_key)))
-    with write_transaction(engine) as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA secure_delete = ON")  # the old cells are zeroed, not just freed
-        conn.execute(update(table).where(table.c.private_key.isnot(None)).values(private_key=None))
-    _scrub(engine, table)
-
-
-def _scrub(engine: Engine, table: Table) -> None:
-    """Leave no copy of the wiped seeds in the database's files: SQLite's write-ahead log is
-    checkpointed and emptied, PostgreSQL's table rewritten without its dead row versions."""
-    if engine.dialect.name == "sqlite":
-        raw = engine.raw_connection()
-        try:
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            raw.close()
-    elif engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f'VACUUM FULL "{table.name}"')
-
-
 class KeyRing:
     """The process's view of the active key, loaded on first use and re-read now and then
     so that a rotation done by another process is picked up.
@@ -165,9 +134,9 @@ class KeyRing:
     `active()` before opening one, never inside (on SQLite it would wait on its own caller).
     """
 
-    def __init__(self, engine: Engine, table: Table, keys: KeyFile, configured_seed: str | None,
+    def __init__(self, engine: Engine, table: Table, seeds: KeyFile, configured_seed: str | None,
                  refresh_s: float = 60.0):
-        self.engine, self.table, self.keys = engine, table, keys
+        self.engine, self.table, self.seeds = engine, table, seeds
         self.configured_seed, self.refresh_s = configured_seed, refresh_s
         self._key: SigningKey | None = None
         self._loaded_at = 0.0
@@ -176,6 +145,6 @@ class KeyRing:
     def active(self) -> SigningKey:
         with self._lock:
             if self._key is None or time.monotonic() - self._loaded_at > self.refresh_s:
-                self._key = ensure_signing_key(self.engine, self.table, self.keys, self.configured_seed)
+                self._key = ensure_signing_key(self.engine, self.table, self.seeds, self.configured_seed)
                 self._loaded_at = time.monotonic()
             return self._key

@@ -24,7 +24,7 @@ def test_the_signing_seed_is_in_an_owner_only_file_and_rotation_keeps_old_docume
     _, _, [serial] = issue(office)
     before = service.get(f"/api/v1/certificates/{serial}").json
     ring = context_of(service.application).keys
-    path = ring.keys.path
+    path = ring.seeds.path
     assert path == office.settings.var_dir / "keys" / "certificates-signing-keys.json"
     assert (mode(path.parent), mode(path)) == (0o700, 0o600) and seeds_kept(path) == {before["signature"]["kid"]}
     assert seeds_in_database(office.database_url, signing_keys) == []

@@ -69,7 +69,7 @@ def test_a_department_imports_its_teachers_and_a_reupload_creates_nothing(api, f
 
 def test_rotating_the_key_republishes_forums_and_old_tickets_still_verify(api, forum):
     old = api.register(forum, api.person("CT-02")).json
-    new_kid = rotate_and_republish(api.engine, api.context.keys.keys)
+    new_kid = rotate_and_republish(api.engine, api.context.keys.seeds)
     api.context.keys.refresh_s = 0  # this process re-reads the key now
     new = api.register(forum, api.person("CT-02")).json
     keys = {k["kid"]: unb64(k["public_key"]) for k in api.events(FORUM_PUBLISHED)[-1].data["ticket_keys"]}

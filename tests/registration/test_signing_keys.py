@@ -8,7 +8,7 @@ import pytest
 from forumops_shared.db import make_engine, write_transaction
 from forumops_shared.key_files import KeyFile, KeyFileError
 from forumops_shared.migrations import upgrade
-from forumops_shared.service_app import close_service_app, context_of
+from forumops_shared.service_app import close_service_app
 from forumops_shared.tickets import SigningKey, b64, unb64, verify
 from registration.app import create_app
 from registration.keys_cli import rotate_and_republish
@@ -92,7 +92,7 @@ def test_rotation_keeps_only_the_new_seed_and_tickets_of_both_keys_verify(runnin
     api, settings = running()
     old = ticket_signed(api)
     old_kid = api.context.keys.active().kid
-    new_kid = rotate_and_republish(api.engine, api.context.keys.keys)
+    new_kid = rotate_and_republish(api.engine, api.context.keys.seeds)
     api.context.keys.refresh_s = 0
     new = ticket_signed(api)
     assert api.context.keys.active().kid == new_kid != old_kid
@@ -122,7 +122,7 @@ def test_a_lost_key_file_stops_signing_until_a_rotation_publishes_a_new_key(runn
     api.context.keys.refresh_s = 0
     with pytest.raises(KeyFileError, match="rotate"):
         api.context.keys.active()
-    new_kid = rotate_and_republish(api.engine, api.context.keys.keys)
+    new_kid = rotate_and_republish(api.engine, api.context.keys.seeds)
     assert api.context.keys.active().kid == new_kid and seeds_kept(path) == {new_kid}
     assert verify(old["ticket"]["qr_payload"], published(api)).registration_id == old["id"]
 

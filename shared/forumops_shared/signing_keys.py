@@ -1,6 +1,11 @@
-"""Ed25519 signing keys kept in a service's database: from configuration or generated on first
-use, rotatable, older public keys still published. Registration signs tickets with them,
-certificates signs verification documents."""
+"""Ed25519 signing keys: the seeds in configuration or in the service's key file (key_files),
+their public halves and which one is active in its database. Generated on first use, rotatable,
+older public keys still published. Registration signs tickets with them, certificates signs
+verification documents.
+
+The database never holds a seed: one found there (written by an older version) is moved to the
+key file when the service starts and wiped from the database, its files included (old_seeds).
+"""
 from __future__ import annotations
 
 import threading
@@ -12,6 +17,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from .db import UtcDateTime, insert_ignore, readonly, write_transaction
+from .key_files import KeyFile, KeyFileError
+from .old_seeds import move_seeds_out
 from .tickets import SigningKey, b64, unb64
 
 
@@ -21,7 +28,8 @@ def signing_key_table(name: str, metadata: MetaData) -> Table:
     table = Table(
         name, metadata,
         Column("kid", String(32), primary_key=True),
-        Column("private_key", String(64), nullable=False),  # raw Ed25519 seed, base64url
+        # Where older versions kept the raw seed: always NULL now (moved out by old_seeds).
+        Column("private_key", String(64), nullable=True),
         Column("public_key", String(64), nullable=False),
         Column("active", Boolean, nullable=False),
         Column("created_at", UtcDateTime(), nullable=False),
@@ -32,54 +40,83 @@ def signing_key_table(name: str, metadata: MetaData) -> Table:
     return table
 
 
-
 def _store(conn: Connection, table: Table, key: SigningKey, *, active: bool) -> bool:
     return insert_ignore(conn, table, {
-        "kid": key.kid, "private_key": b64(key.seed), "public_key": b64(key.public_key),
-        "active": active, "created_at": datetime.now(timezone.utc)}) is not None
+        "kid": key.kid, "public_key": b64(key.public_key), "active": active,
+        "created_at": datetime.now(timezone.utc)}) is not None
 
 
-def ensure_signing_key(engine: Engine, table: Table, configured_seed: str | None) -> SigningKey:
+def ensure_signing_key(engine: Engine, table: Table, keys: KeyFile, configured_seed: str | None) -> SigningKey:
     """The active key; the configured one becomes active, else one is generated once.
 
-    Reads first: only a change (first start, a newly configured key) writes.
+    Reads first: only a change (first start, a newly configured key, seeds to move out of the
+    database) writes.
     """
+    move_seeds_out(engine, table, keys)
     configured = SigningKey.from_seed(unb64(configured_seed)) if configured_seed else None
     row = _active(engine, table)
     if row is not None and (configured is None or row.kid == configured.kid):
-        return SigningKey.from_seed(unb64(row.private_key))
+        return _seed_of(row.kid, keys, configured)
     try:
-        return _activate(engine, table, configured)
+        return _activate(engine, table, keys, configured)
     except IntegrityError:  # another process made its key active first: use that one
-        return SigningKey.from_seed(unb64(_active(engine, table).private_key))
+        return _seed_of(_active(engine, table).kid, keys, configured)
 
 
 def _active(engine: Engine, table: Table):
     with readonly(engine).connect() as conn:
-        return conn.execute(select(table).where(table.c.active.is_(True))).first()
+        return conn.execute(select(table.c.kid).where(table.c.active.is_(True))).first()
 
 
-def _activate(engine: Engine, table: Table, configured: SigningKey | None) -> SigningKey:
-    with write_transaction(engine) as conn:
-        if configured is not None:
+def _seed_of(kid: str, keys: KeyFile, configured: SigningKey | None) -> SigningKey:
+    if configured is not None and configured.kid == kid:
+        return configured
+    key = keys.find(kid)
+    if key is None:
+        # Not made up on the spot: a new key nobody has published would sign tickets that
+        # check-in cannot verify. Rotating publishes one.
+        raise KeyFileError(f"the active signing key {kid} is neither configured nor in {keys.path}: restore "
+                           f"that file (or configure the seed), or rotate to a new key")
+    return key
+
+
+def _activate(engine: Engine, table: Table, keys: KeyFile, configured: SigningKey | None) -> SigningKey:
+    if configured is not None:
+        with write_transaction(engine) as conn:
             _store(conn, table, configured, active=True)
             conn.execute(update(table).where(table.c.kid != configured.kid)
                          .where(table.c.active.is_(True)).values(active=False))
             conn.execute(update(table).where(table.c.kid == configured.kid).values(active=True))
-            return configured
-        row = conn.execute(select(table).where(table.c.active.is_(True))).first()
-        if row is None:  # still none: this process generates it (the transaction makes it the only one)
-            _store(conn, table, SigningKey.generate(), active=True)
-            row = conn.execute(select(table).where(table.c.active.is_(True))).first()
-        return SigningKey.from_seed(unb64(row.private_key))
-
-
-def rotate(engine: Engine, table: Table) -> SigningKey:
-    """Make a new key active; older keys stay published so issued tickets keep verifying."""
+        return configured
     key = SigningKey.generate()
-    with write_transaction(engine) as conn:
-        conn.execute(update(table).where(table.c.active.is_(True)).values(active=False))
-        _store(conn, table, key, active=True)
+    keys.add(key)  # before the row that makes it active: whoever reads that row finds the seed
+    try:
+        with write_transaction(engine) as conn:
+            row = conn.execute(select(table.c.kid).where(table.c.active.is_(True))).first()
+            if row is None:  # still none: this process's key it is (the transaction makes it the only one)
+                _store(conn, table, key, active=True)
+                return key
+    except BaseException:
+        keys.discard(key.kid)
+        raise
+    keys.discard(key.kid)
+    return _seed_of(row.kid, keys, None)
+
+
+def rotate(engine: Engine, table: Table, keys: KeyFile) -> SigningKey:
+    """Make a new key active; older keys stay published so issued tickets keep verifying, and
+    their seeds, which sign nothing any more, leave the key file."""
+    key = SigningKey.generate()
+    keys.add(key)
+    try:
+        with write_transaction(engine) as conn:
+            retired = conn.execute(select(table.c.kid).where(table.c.active.is_(True))).scalars().all()
+            conn.execute(update(table).where(table.c.active.is_(True)).values(active=False))
+            _store(conn, table, key, active=True)
+    except BaseException:
+        keys.discard(key.kid)
+        raise
+    keys.discard(*retired)
     return key
 
 
@@ -97,8 +134,10 @@ class KeyRing:
     `active()` before opening one, never inside (on SQLite it would wait on its own caller).
     """
 
-    def __init__(self, engine: Engine, table: Table, configured_seed: str | None, refresh_s: float = 60.0):
-        self.engine, self.table, self.configured_seed, self.refresh_s = engine, table, configured_seed, refresh_s
+    def __init__(self, engine: Engine, table: Table, seeds: KeyFile, configured_seed: str | None,
+                 refresh_s: float = 60.0):
+        self.engine, self.table, self.seeds = engine, table, seeds
+        self.configured_seed, self.refresh_s = configured_seed, refresh_s
         self._key: SigningKey | None = None
         self._loaded_at = 0.0
         self._lock = threading.Lock()
@@ -106,6 +145,6 @@ class KeyRing:
     def active(self) -> SigningKey:
         with self._lock:
             if self._key is None or time.monotonic() - self._loaded_at > self.refresh_s:
-                self._key = ensure_signing_key(self.engine, self.table, self.configured_seed)
+                self._key = ensure_signing_key(self.engine, self.table, self.seeds, self.configured_seed)
                 self._loaded_at = time.monotonic()
             return self._key

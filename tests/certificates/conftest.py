@@ -28,7 +28,7 @@ class Office:
 
     def __init__(self, api, settings):
         self.api, self.engine = api, make_engine(settings.database_url)
-        self.database_url = settings.database_url
+        self.database_url, self.settings = settings.database_url, settings
         self.feed = HandlerFeed(self.engine, HANDLERS)
 
     def apply(self, events):

@@ -8,6 +8,8 @@ from forumops_shared.events.registry import FORUM_PUBLISHED, PARTICIPANT_REGISTE
 from forumops_shared.tickets import unb64, verify
 from registration.keys_cli import rotate_and_republish
 
+from ..support.key_files import seeds_kept
+
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ def test_a_department_imports_its_teachers_and_a_reupload_creates_nothing(api, f
 
 def test_rotating_the_key_republishes_forums_and_old_tickets_still_verify(api, forum):
     old = api.register(forum, api.person("CT-02")).json
-    new_kid = rotate_and_republish(api.engine)
+    new_kid = rotate_and_republish(api.engine, api.context.keys.seeds)
     api.context.keys.refresh_s = 0  # this process re-reads the key now
     new = api.register(forum, api.person("CT-02")).json
     keys = {k["kid"]: unb64(k["public_key"]) for k in api.events(FORUM_PUBLISHED)[-1].data["ticket_keys"]}
@@ -104,9 +106,11 @@ def test_processes_starting_together_agree_on_one_signing_key(reg_settings, monk
 
     from forumops_shared.db import make_engine
     from forumops_shared import signing_keys as keys
+    from forumops_shared.key_files import KeyFile
     from registration.tables import ticket_keys
 
     settings = reg_settings()
+    seeds = KeyFile(settings.var_dir / "keys" / "registration-signing-keys.json")
     engines = [make_engine(settings.database_url) for _ in range(8)]  # as if eight processes
     # The worst interleaving, made certain: all eight see "no key yet" before any of them writes.
     barrier, first_look, seen = threading.Barrier(8), keys._active, threading.local()
@@ -120,9 +124,10 @@ def test_processes_starting_together_agree_on_one_signing_key(reg_settings, monk
 
     monkeypatch.setattr(keys, "_active", look_then_wait)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        kids = set(pool.map(lambda engine: keys.ensure_signing_key(engine, ticket_keys, None).kid, engines))
+        kids = set(pool.map(lambda engine: keys.ensure_signing_key(engine, ticket_keys, seeds, None).kid, engines))
     with engines[0].connect() as conn:
         active = conn.execute(select(func.count()).select_from(ticket_keys).where(ticket_keys.c.active.is_(True))).scalar_one()
     for engine in engines:
         engine.dispose()
     assert len(kids) == 1 and active == 1
+    assert seeds_kept(seeds.path) == kids  # the losers took their seeds back out of the file

@@ -52,7 +52,7 @@ def personal_data_erased(conn: Connection, event: Event) -> None:
                  .values(full_name=None, organisation=None, manage_token_hash=None, erased=True, updated_at=datetime.now(timezone.utc)))
     serial = conn.execute(select(certificates.c.serial).where(certificates.c.registration_id == rid)).scalar()
     if serial:
-        issuing.revoke(conn, serial, "personal_data_erased")
+        issuing.revoke(conn, serial, "personal_data_erased", datetime.now(timezone.utc))
         conn.execute(update(certificates).where(certificates.c.serial == serial)
                      .values(recipient_name=None, organisation=None))
 

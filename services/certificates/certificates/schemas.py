@@ -75,6 +75,9 @@ class CertificateOut(Schema):
     issued_at = fields.String()
     revoked_at = fields.String(allow_none=True)
     revoke_reason = fields.String(allow_none=True)
+    issued_on = fields.String(metadata={"description": "The day of issue where the forum is held (its timezone), "
+                                                       "YYYY-MM-DD: the date the page and the PDF show"})
+    revoked_on = fields.String(allow_none=True, metadata={"description": "The day of revocation, as issued_on"})
 
 
 class SignatureOut(Schema):

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from forumops_shared.config import ServiceSettings
+from forumops_shared.key_files import key_file_path
 
 DEFAULT_CONSENT_VERSION = "2026-01"
 
@@ -11,7 +13,8 @@ DEFAULT_CONSENT_VERSION = "2026-01"
 @dataclass(frozen=True)
 class RegistrationConfig:
     admin_token: str | None
-    ticket_private_key: str | None  # base64url Ed25519 seed; generated and stored when absent
+    ticket_private_key: str | None  # base64url Ed25519 seed; when absent, generated into the key file
+    signing_keys_file: Path  # the seeds of the ticket keys, owner-only (forumops_shared.key_files)
     consent_version: str
     rate_limit: str  # flask-limiter notation, per client address, on the public registration
     json_body_limit: int
@@ -23,6 +26,7 @@ def registration_config(settings: ServiceSettings) -> RegistrationConfig:
     return RegistrationConfig(
         admin_token=env.get("REGISTRATION_ADMIN_TOKEN") or None,
         ticket_private_key=env.get("REGISTRATION_TICKET_PRIVATE_KEY") or None,
+        signing_keys_file=key_file_path(settings),
         consent_version=env.get("REGISTRATION_CONSENT_VERSION", DEFAULT_CONSENT_VERSION),
         rate_limit=env.get("REGISTRATION_RATE_LIMIT", "30/minute"),
         json_body_limit=int(env.get("REGISTRATION_JSON_BODY_LIMIT", 64 * 1024)),

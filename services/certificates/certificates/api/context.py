@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from forumops_shared.ratelimit import RateLimit
 from forumops_shared.service_app import ServiceContext, context_of
+from forumops_shared.key_files import KeyFile
 from forumops_shared.signing_keys import KeyRing
 
 from ..config import CertificatesConfig, certificates_config
@@ -20,7 +21,8 @@ class Context(ServiceContext):
 
 def build_context(common: ServiceContext) -> Context:
     config = certificates_config(common.settings)
-    return Context(**common.common(), config=config, keys=KeyRing(common.engine, signing_keys, config.signing_key),
+    keys = KeyRing(common.engine, signing_keys, KeyFile(config.signing_keys_file), config.signing_key)
+    return Context(**common.common(), config=config, keys=keys,
                    verify_limit=RateLimit(config.verify_rate_limit, common.clock))
 
 

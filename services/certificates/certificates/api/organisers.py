@@ -28,7 +28,7 @@ def revoke(serial: str):
     data = json_body(_revoke, limit=ctx().config.json_body_limit)
     with ctx().write() as conn:
         row = documents.find(conn, serial)
-        if not issuing.revoke(conn, row.serial, data["reason"]):
+        if not issuing.revoke(conn, row.serial, data["reason"], ctx().clock.now()):
             raise Refusal("already_revoked")
         return jsonify(documents.document(documents.find(conn, serial)))
 
@@ -65,7 +65,7 @@ def issue_awards(slug: str):
     else:
         raise Refusal("unsupported_media_type")
     with ctx().write() as conn:
-        report = awards.issue(conn, slug, category, language, recipients)
+        report = awards.issue(conn, slug, category, language, recipients, ctx().clock.now())
     totals = {outcome: sum(r["outcome"] == outcome for r in report) for outcome in ("issued", "existing", "refused")}
     return jsonify({**totals, "rows": report})
 

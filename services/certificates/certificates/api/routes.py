@@ -2,14 +2,17 @@
 routes in `organisers`)."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, jsonify, request
 
 from forumops_shared.http import bearer_token
-from forumops_shared.pages import render_page
+from forumops_shared.pages import page_language, render_page
 from forumops_shared.refusals import Refusal
 from forumops_shared.signing_keys import published_keys
 from forumops_shared.tokens import hash_token, tokens_equal
 
+from ..domain.wording import day_in
 from ..printing import render
 from ..services import documents, pdfs
 from ..tables import signing_keys
@@ -49,7 +52,9 @@ def verify_page(serial: str):
             found = documents.document(documents.find(conn, serial))
         except Refusal:
             return render_page("verify.html", certificate=None, serial=serial, status=404)
-    return render_page("verify.html", certificate=found, serial=serial)
+    lang = page_language()
+    return render_page("verify.html", certificate=found, serial=serial,
+                       day=lambda iso: day_in(lang, date.fromisoformat(iso)))
 
 
 @bp.get("/api/v1/registrations/<registration_id>/certificate")

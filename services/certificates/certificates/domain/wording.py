@@ -6,7 +6,8 @@ surrounding words and the dates are ours. Dates are the forum's, in the forum's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
@@ -26,7 +27,7 @@ class Certificate:
     category: str | None  # for awards
     starts_on: datetime  # local to the forum
     ends_on: datetime
-    issued_on: datetime
+    issued_on: date  # the forum's day (forum_day)
     verify_url: str
 
 
@@ -58,8 +59,19 @@ def lines_of(cert: Certificate) -> Lines:
             "Presented to" if cert.kind == "award" else "This is to certify that"),
         deed=deed, when=when,
         serial=f"Số hiệu: {cert.serial}" if vi else f"Serial: {cert.serial}",
-        issued=f"Ngày cấp: {cert.issued_on:%d/%m/%Y}" if vi else f"Issued: {_day_en(cert.issued_on)}",
+        issued=("Ngày cấp: " if vi else "Issued: ") + day_in(cert.language, cert.issued_on),
         verify="Kiểm tra tính xác thực:" if vi else "Verify this certificate:")
+
+
+def forum_day(instant: datetime, zone: str | None) -> date:
+    """The calendar day `instant` falls on where the forum is held (UTC while its timezone is not
+    known yet): the one date a certificate shows, on the page, in its document and on paper."""
+    return instant.astimezone(ZoneInfo(zone) if zone else timezone.utc).date()
+
+
+def day_in(language: str, day: date) -> str:
+    """A date as the holder's language writes it: 10/12/2026, or 10 December 2026."""
+    return _day_en(day) if language == "en" else f"{day:%d/%m/%Y}"
 
 
 def _span_vi(start: datetime, end: datetime) -> str:
@@ -74,5 +86,5 @@ def _span_en(start: datetime, end: datetime) -> str:
     return f"from {_day_en(start)} to {_day_en(end)}"
 
 
-def _day_en(day: datetime) -> str:
+def _day_en(day: date) -> str:
     return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"

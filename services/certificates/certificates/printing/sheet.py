@@ -4,7 +4,8 @@ Every string is drawn in Noto Serif (shipped in ../fonts, full Vietnamese covera
 faces only: each face embedded costs a tenth of the time a page takes to render.
 reportlab embeds the subset of glyphs a document uses together with a ToUnicode map, so a PDF
 reader copying the name gets back exactly the registered text. A name is kept on one line,
-shrinking the type before it would wrap, so that it also reads back as one piece.
+shrinking the type before it would wrap, so that it also reads back as one piece; longer texts
+wrap and shrink until everything fits above the footer (layout.py).
 """
 from __future__ import annotations
 
@@ -15,17 +16,19 @@ from pathlib import Path
 import segno
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..domain.wording import Certificate, Lines, lines_of
+from .layout import LEADING, Text, fit
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = "ForumOpsSerif", "ForumOpsSerif-Bold"
 WIDTH, HEIGHT = landscape(A4)
 TEXT_WIDTH = WIDTH - 2 * 90
+# The body's texts fit between these (the footer's serial, date and QR code sit below).
+BODY_TOP, BODY_BOTTOM = HEIGHT - 92, 150
 INK, ACCENT, QUIET = HexColor("#1f2a44"), HexColor("#9b1c1c"), HexColor("#5b6478")
 QR_SIZE = 86
 QR_MASK = 4
@@ -66,16 +69,21 @@ def _frame(canvas: Canvas) -> None:
 
 
 def _body(canvas: Canvas, cert: Certificate, words: Lines) -> None:
-    y = _centred(canvas, cert.forum_title, REGULAR, 15, 11, HEIGHT - 92, INK, max_lines=2)
-    y = _centred(canvas, words.heading, BOLD, 36, 24, y - 40, ACCENT)
+    texts = [Text(cert.forum_title, REGULAR, 15, 11, 0, INK), Text(words.heading, BOLD, 36, 24, 40, ACCENT)]
     if words.category:
-        y = _centred(canvas, words.category, BOLD, 20, 12, y - 14, INK, max_lines=2)
-    y = _centred(canvas, words.lead, REGULAR, 15, 15, y - 22, QUIET)
-    y = _centred(canvas, cert.recipient_name, BOLD, 32, 9, y - 24, INK, max_lines=1)
+        texts.append(Text(words.category, BOLD, 20, 12, 14, INK))
+    texts += [Text(words.lead, REGULAR, 15, 15, 22, QUIET), Text(cert.recipient_name, BOLD, 32, 14, 24, INK)]
     if cert.organisation:
-        y = _centred(canvas, cert.organisation, REGULAR, 16, 10, y - 8, QUIET, max_lines=2)
-    y = _centred(canvas, words.deed, REGULAR, 15, 11, y - 24, INK, max_lines=2)
-    _centred(canvas, words.when, REGULAR, 14, 14, y - 6, INK)
+        texts.append(Text(cert.organisation, REGULAR, 16, 11, 8, QUIET))
+    texts += [Text(words.deed, REGULAR, 15, 11, 24, INK), Text(words.when, REGULAR, 14, 14, 6, INK)]
+    y = BODY_TOP
+    for setting in fit(texts, TEXT_WIDTH, BODY_TOP - BODY_BOTTOM):
+        y -= setting.gap
+        canvas.setFillColor(setting.text.colour)
+        canvas.setFont(setting.text.font, setting.size)
+        for line in setting.lines:
+            y -= setting.size * LEADING
+            canvas.drawCentredString(WIDTH / 2, y, line)
 
 
 def _footer(canvas: Canvas, cert: Certificate, words: Lines) -> None:
@@ -89,20 +97,6 @@ def _footer(canvas: Canvas, cert: Certificate, words: Lines) -> None:
     canvas.setFont(REGULAR, 8.5)
     canvas.drawRightString(x - 14, y + QR_SIZE - 10, words.verify)
     canvas.drawRightString(x - 14, y + QR_SIZE - 22, cert.verify_url)
-
-
-def _centred(canvas: Canvas, text: str, font: str, size: float, smallest: float, top: float, colour,
-             *, max_lines: int = 1) -> float:
-    """Draw `text` centred below `top`, shrinking to `smallest` before wrapping; the next top."""
-    while size > smallest and pdfmetrics.stringWidth(text, font, size) > TEXT_WIDTH:
-        size -= 0.5
-    lines = simpleSplit(text, font, size, TEXT_WIDTH) if max_lines > 1 else [text]
-    canvas.setFillColor(colour)
-    canvas.setFont(font, size)
-    for line in lines[:max_lines] if max_lines > 1 else lines:
-        top -= size * 1.25
-        canvas.drawCentredString(WIDTH / 2, top, line)
-    return top
 
 
 def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:

@@ -7,6 +7,7 @@ every award issued before and issues nothing twice.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -25,7 +26,7 @@ _recipient = RecipientSchema()
 
 
 def issue(conn: Connection, forum: str, category: dict, language: str,
-          recipients: list[tuple[dict, dict | None]]) -> list[dict]:
+          recipients: list[tuple[dict, dict | None]], now: datetime) -> list[dict]:
     """Issue each recipient's award; one report row each (`where` says which line or index).
     `recipients` holds (where, recipient) pairs, a recipient None where its row was refused
     (its `where` then carries the errors)."""
@@ -36,16 +37,16 @@ def issue(conn: Connection, forum: str, category: dict, language: str,
         if recipient is None:
             report.append({**where, "outcome": "refused", "reason": "validation_failed"})
             continue
-        report.append({**where, **_issue_one(conn, forum, category, language, recipient)})
+        report.append({**where, **_issue_one(conn, forum, category, language, recipient, now)})
     return report
 
 
-def _issue_one(conn: Connection, forum: str, category: dict, language: str, recipient: dict) -> dict:
+def _issue_one(conn: Connection, forum: str, category: dict, language: str, recipient: dict, now: datetime) -> dict:
     aid = award_id(forum, category, recipient)
     serial = issuing.issue_award(conn, forum, aid, {
         "recipient_name": recipient["name"], "organisation": recipient.get("organisation"),
         "recipient_kind": recipient["kind"], "award_ref": recipient.get("ref"),
-        "category": json.dumps(category, ensure_ascii=False), "language": recipient.get("language") or language})
+        "category": json.dumps(category, ensure_ascii=False), "language": recipient.get("language") or language}, now)
     if serial:
         return {"outcome": "issued", "name": recipient["name"], "serial": serial, "award_id": aid}
     before = conn.execute(select(certificates.c.serial, certificates.c.recipient_name, certificates.c.organisation)

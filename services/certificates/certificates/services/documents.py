@@ -10,6 +10,7 @@ from forumops_shared.db import as_utc, readonly
 from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import SigningKey, b64
 
+from ..domain.wording import forum_day
 from ..tables import certificates, forums, registrations
 
 _DOCUMENT = (select(certificates, forums.c.titles, forums.c.timezone, forums.c.starts_at, forums.c.ends_at)
@@ -28,7 +29,10 @@ def document(row: Row) -> dict:
             "recipient_name": row.recipient_name, "organisation": row.organisation, "mode": row.mode,
             "language": row.language, "issued_at": as_utc(row.issued_at).isoformat(),
             "revoked_at": as_utc(row.revoked_at).isoformat() if row.revoked_at else None,
-            "revoke_reason": row.revoke_reason}
+            "revoke_reason": row.revoke_reason,
+            # The day as the forum counts it, the one the page and the PDF show (issued_at is UTC).
+            "issued_on": forum_day(as_utc(row.issued_at), row.timezone).isoformat(),
+            "revoked_on": forum_day(as_utc(row.revoked_at), row.timezone).isoformat() if row.revoked_at else None}
 
 
 def find(conn: Connection, serial: str) -> Row:

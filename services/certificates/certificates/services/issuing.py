@@ -55,10 +55,9 @@ def consider(conn: Connection, registration_id: str) -> str | None:
     return serial
 
 
-def issue_award(conn: Connection, forum: str, award_id: str, values: dict) -> str | None:
-    """Issue an award certificate (recipient, category, language in `values`); None if this award
-    id was issued before."""
-    now = datetime.now(timezone.utc)
+def issue_award(conn: Connection, forum: str, award_id: str, values: dict, now: datetime) -> str | None:
+    """Issue an award certificate (recipient, category, language in `values`) at `now`; None if
+    this award id was issued before."""
     serial = _insert(conn, certificates.c.award_id, {
         "kind": "award", "forum": forum, "award_id": award_id, "issued_at": now, **values})
     if serial is not None:
@@ -87,9 +86,8 @@ def consider_forum(conn: Connection, forum: str) -> int:
     return sum(1 for rid in waiting if consider(conn, rid))
 
 
-def revoke(conn: Connection, serial: str, reason: str) -> bool:
-    """Revoke a certificate (once), with its kept PDF; its event goes out with it."""
-    now = datetime.now(timezone.utc)
+def revoke(conn: Connection, serial: str, reason: str, now: datetime) -> bool:
+    """Revoke a certificate (once) at `now`, with its kept PDF; its event goes out with it."""
     done = conn.execute(update(certificates).where(certificates.c.serial == serial, certificates.c.revoked_at.is_(None))
                         .values(revoked_at=now, revoke_reason=reason)
                         .returning(certificates.c.forum, certificates.c.registration_id, certificates.c.award_id)).first()

@@ -13,11 +13,11 @@ from sqlalchemy.engine import Connection, Row
 from forumops_shared.db import as_utc, upsert
 from forumops_shared.events.schemas import LANGUAGES
 
-from ..domain.wording import Certificate
+from ..domain.wording import Certificate, forum_day
 from ..tables import certificate_pdfs, certificates
 
 # Part of every digest: bump it when the drawing changes and every kept PDF is drawn again.
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 
 
 def certificate(row: Row, public_url: str) -> Certificate:
@@ -34,7 +34,7 @@ def certificate(row: Row, public_url: str) -> Certificate:
         category=category.get(language) or category.get("vi"),
         starts_on=as_utc(row.starts_at).astimezone(zone) if row.starts_at else issued,
         ends_on=as_utc(row.ends_at).astimezone(zone) if row.ends_at else issued,
-        issued_on=issued, verify_url=f"{public_url}/verify/{row.serial}")
+        issued_on=forum_day(as_utc(row.issued_at), row.timezone), verify_url=f"{public_url}/verify/{row.serial}")
 
 
 def digest(cert: Certificate) -> str:

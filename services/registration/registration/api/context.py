@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from forumops_shared.db import GroupCommit
 from forumops_shared.ratelimit import RateLimit
 from forumops_shared.service_app import ServiceContext, context_of
+from forumops_shared.key_files import KeyFile
 from forumops_shared.signing_keys import KeyRing
 
 from ..config import RegistrationConfig, registration_config
@@ -26,7 +27,7 @@ class Context(ServiceContext):
 def build_context(common: ServiceContext) -> Context:
     config = registration_config(common.settings)
     return Context(**common.common(), config=config,
-                   keys=KeyRing(common.engine, ticket_keys, config.ticket_private_key),
+                   keys=KeyRing(common.engine, ticket_keys, KeyFile(config.signing_keys_file), config.ticket_private_key),
                    rate_limit=RateLimit(config.rate_limit, common.clock),
                    forums=ForumCache(common.engine, common.clock), commits=GroupCommit(common.engine, store_all))
 

@@ -4,15 +4,15 @@ has started: forumops_shared.signing_keys moves the seeds to the key file and wi
 On SQLite the table is copied to a new one; secure_delete zeroes the old one's pages as they are
 freed, so that the seeds survive in no free page of the file.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -40,7 +40,20 @@ def _env(service: dict) -> dict[str, str]:
     """The service's environment as compose would pass it (${VAR:?msg} given a value)."""
     env = service.get("environment", {})
     env = dict(item.split("=", 1) for item in env) if isinstance(env, list) else env
-    return {k: re.sub(r"\$\{FORUMOPS_ORGANISER_TOKEN:\?[^}]*\}", TOKEN, str(v)) for k, v in env.items()}
+    return {k: re.sub(r"\$\{(FORUMOPS_\w+):\?[^}]*\}", _given, str(v)) for k, v in env.items()}
+
+
+def _given(variable: re.Match) -> str:
+    """What an operator gives each ${FORUMOPS_...:?} of the file."""
+    return TOKEN if variable.group(1) == "FORUMOPS_ORGANISER_TOKEN" else f"secret-of-{variable.group(1)}"
+
+
+BROKER_USER = ("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD")
+
+
+def _shared_env(service: dict) -> dict[str, str]:
+    """The environment every service gets alike: all but who each is to the broker."""
+    return {k: v for k, v in _env(service).items() if k not in BROKER_USER}
 
 
 def _commands(service: dict) -> list[list[str]]:
@@ -136,7 +149,8 @@ def test_every_variable_given_to_the_services_is_read_by_one_of_them():
     """Remove a variable: some service must then see something else (else it is a typo or dead)."""
     env = _env(SERVICES["registration-api"])
     for name in OURS:
-        assert _env(SERVICES[f"{name}-api"]) == env == _env(SERVICES[f"{name}-worker"])
+        assert _shared_env(SERVICES[f"{name}-api"]) == _shared_env(SERVICES["registration-api"]) == _shared_env(
+            SERVICES[f"{name}-worker"])
     source = "\n".join(p.read_text() for p in [*ROOT.glob("shared/forumops_shared/*.py"), ROOT / "deploy/gunicorn.conf.py"])
     for variable in env:
         without = {k: v for k, v in env.items() if k != variable}
@@ -152,13 +166,24 @@ def test_the_services_reach_the_broker_and_the_databases_compose_starts():
     env = _env(SERVICES["registration-api"])
     kafka = _env(SERVICES["kafka"])
     advertised = dict(re.match(r"(\w+)://(.+)", l).groups() for l in kafka["KAFKA_ADVERTISED_LISTENERS"].split(","))
-    assert env["KAFKA_BOOTSTRAP_SERVERS"] == advertised["PLAINTEXT"] == "kafka:9092"
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == advertised["BROKER"] == "kafka:9092"
+    protocols = dict(pair.split(":") for pair in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert set(protocols.values()) == {"SASL_PLAINTEXT"}  # nobody in without credentials
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false" and kafka["KAFKA_SUPER_USERS"] == "User:admin"
     controller_port = re.search(r"CONTROLLER://:(\d+)", kafka["KAFKA_LISTENERS"]).group(1)
     assert kafka["KAFKA_CONTROLLER_QUORUM_VOTERS"] == f"{kafka['KAFKA_NODE_ID']}@kafka:{controller_port}"
     assert kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
     topics = SERVICES["kafka-topics"]
-    assert topics["command"] == ["forumops-create-topics"]
-    assert _env(topics)["KAFKA_BOOTSTRAP_SERVERS"] == env["KAFKA_BOOTSTRAP_SERVERS"]
+    assert [c[0] for c in _commands(topics)] == ["forumops-create-topics", "forumops-broker-access"]
+    setup = _env(topics)
+    assert setup["KAFKA_BOOTSTRAP_SERVERS"] == env["KAFKA_BOOTSTRAP_SERVERS"]
+    assert f'password="{setup["ADMIN_KAFKA_PASSWORD"]}"' in kafka["KAFKA_LISTENER_NAME_BROKER_PLAIN_SASL_JAAS_CONFIG"]
+    for name in OURS:  # each service is the user the set-up made, with the password it was given
+        for part in ("api", "worker"):
+            settings = load_settings(name, _env(SERVICES[f"{name}-{part}"]))
+            assert settings.kafka_username == name
+            assert settings.kafka_password == setup[f"{name.upper()}_KAFKA_PASSWORD"]
+    assert len({setup[f"{name.upper()}_KAFKA_PASSWORD"] for name in OURS} | {setup["ADMIN_KAFKA_PASSWORD"]}) == 4
 
     postgres = _env(SERVICES["postgres"])
     created = set(re.findall(r"CREATE DATABASE (\w+)", (ROOT / "deploy/postgres/init.sql").read_text()))

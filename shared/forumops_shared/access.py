@@ -5,12 +5,11 @@ What a service may touch follows from its declaration (forumops_shared.service):
 topics of the event types named after it and its dead-letter topic, it reads the topics its
 handlers' types travel on, as its own consumer group. The broker refuses everything else
 (`allow.everyone.if.no.acl.found=false`); the `admin` user, a super user, creates topics, users
-and these ACLs and is never given to a service. `python -m forumops_shared.access` sets them up.
+and these ACLs and is never given to a service. `forumops-broker-access` sets them up.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -20,6 +19,7 @@ from kafka.admin import (
 )
 from kafka.admin._users import UserScramCredentialUpsertion
 
+from .config import secret
 from .events.registry import EVENT_TYPES
 from .service import Service, load_service
 
@@ -84,16 +84,18 @@ def admin_client(password: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Create the services' broker users and ACLs (as the admin user).")
+    """`forumops-broker-access`: as the admin (ADMIN_KAFKA_PASSWORD), give each service whose
+    <SERVICE>_KAFKA_PASSWORD is set (or <SERVICE>_KAFKA_PASSWORD_FILE) its user and ACLs."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
     parser.add_argument("--prefix", default=os.environ.get("FORUMOPS_TOPIC_PREFIX", ""))
-    parser.add_argument("--passwords", required=True,
-                        help='a JSON file: {"admin": "...", "registration": "...", "checkin": "...", "certificates": "..."}')
     args = parser.parse_args()
-    with open(args.passwords, encoding="utf-8") as f:
-        passwords = json.load(f)
-    ensure_access(args.bootstrap, admin_client(passwords[ADMIN_USER]), passwords, prefix=args.prefix)
-    print(f"broker users and ACLs set for {', '.join(n for n in SERVICES if n in passwords)}")
+    admin_password = secret(os.environ, "ADMIN_KAFKA_PASSWORD")
+    if not admin_password:
+        raise SystemExit("set ADMIN_KAFKA_PASSWORD: the broker's admin password")
+    passwords = {name: password for name in SERVICES if (password := secret(os.environ, f"{name.upper()}_KAFKA_PASSWORD"))}
+    ensure_access(args.bootstrap, admin_client(admin_password), passwords, prefix=args.prefix)
+    print(f"broker users and ACLs set for {', '.join(passwords) or 'no service'}")
 
 
 if __name__ == "__main__":

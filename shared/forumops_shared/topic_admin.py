@@ -73,7 +73,7 @@ def main() -> None:
     from .access import admin_client
     from .config import secret
 
-    password = secret(os.environ, "KAFKA_ADMIN_PASSWORD")  # the broker's super user, if it asks
+    password = secret(os.environ, "ADMIN_KAFKA_PASSWORD")  # the broker's super user, if it asks
     created = ensure_topics(args.bootstrap, prefix=args.prefix, max_partitions=args.max_partitions,
                             client=admin_client(password) if password else None)
     print(f"created: {', '.join(created)}" if created else "all declared topics exist")

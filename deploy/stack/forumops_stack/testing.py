@@ -73,7 +73,7 @@ def kafka_broker(tmp_path_factory) -> Iterator[Broker]:
                     "(its fixtures should reach kafka_broker, so that it is marked `kafka`)", pytrace=False)
     external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if external:
-        password = secret(os.environ, "KAFKA_ADMIN_PASSWORD")
+        password = secret(os.environ, "ADMIN_KAFKA_PASSWORD")
         client = admin_client(password) if password else {}
         wait_until_ready(external, 30, client=client)
         yield _in_use(Broker(external, "external", client=client))

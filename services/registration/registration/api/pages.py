@@ -19,6 +19,7 @@ from ..services import forums as forum_cases
 from ..services.points import list_points
 from ..tables import forums
 from .context import ctx
+from .import_texts import import_page_data
 
 bp = Blueprint("pages", __name__)
 
@@ -69,7 +70,7 @@ def imports_page(slug: str):
         forum = forum_cases.get_forum(conn, slug)
     lang = page_language()
     return render_page("imports.html", title=in_language(json.loads(forum.titles), lang), slug=slug,
-                       page_data={"slug": slug, "lang": lang, "texts": texts(lang, IMPORT_TEXTS)})
+                       page_data=import_page_data(slug, lang))
 
 
 def _when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
@@ -109,13 +110,4 @@ MANAGE_TEXTS = {
     "certificate_ready": ("Giấy chứng nhận số {serial} đã được cấp.", "Certificate {serial} has been issued."),
     "keep_link": ("Lưu đường dẫn này để xem lại vé và đăng ký của bạn:",
                   "Keep this link to come back to your ticket and registration:"),
-}
-
-IMPORT_TEXTS = {
-    "need_token": ("Nhập mã ban tổ chức trước khi gửi tệp.", "Enter the organiser token before sending a file."),
-    "network": ("Không có kết nối mạng.", "No network connection."),
-    "totals": ("Kết quả: {totals}", "Result: {totals}"),
-    "row": ("Dòng", "Row"),
-    "outcome": ("Kết quả", "Outcome"),
-    "detail": ("Chi tiết", "Detail"),
 }

@@ -112,3 +112,9 @@ def test_a_refusal_says_in_both_languages_which_line_and_which_encoding_to_choos
     with pytest.raises(Refusal) as encoding:
         rows_of("full_name;email\r\nJürgen Groß;j@x.de\r\n".encode("cp1252"))
     assert all("CSV UTF-8" in text for text in encoding.value.message)
+
+
+def test_windows_1258_symbols_read_as_written_and_a_foreign_letter_is_not_guessed():
+    [(_, row)] = rows_of(csv_windows_1258([["full_name", "email"], ["Trần “Bé” – 50°", "a@x.vn"]]))
+    assert row["full_name"] == "Trần “Bé” – 50°"
+    assert refusal_of("full_name;email\r\nNuñez;a@x.vn\r\n".encode("cp1258")) == [{"code": "unknown_encoding"}]

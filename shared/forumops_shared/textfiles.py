@@ -21,7 +21,6 @@ _WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip) and .xls
 _VOWELS = "aăâeêioôơuưy"
 _TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 _VIETNAMESE = {unicodedata.normalize("NFC", v + t) for v in _VOWELS + _VOWELS.upper() for t in _TONES} | set("đĐ")
-_PUNCTUATION = set("\u00a0“”‘’–—…•°·«»©®€₫§±×÷")
 
 ENCODING_TEXTS = {
     "spreadsheet_not_csv": (
@@ -61,13 +60,14 @@ def _strict(raw: bytes, encoding: str) -> str:
 
 
 def _windows_1258(raw: bytes) -> str:
-    """Windows-1258 when every letter it gives is Vietnamese (a tone mark left uncomposed, or a
-    letter such as ß or Ø, means another code page: refused, not misread)."""
+    """Windows-1258 when every letter it gives is Vietnamese: a tone mark left uncomposed (after
+    a consonant), or a letter such as ß, ñ or Ø, means another code page: refused, not misread.
+    (Symbols, € “ ” – °, read the same in the neighbouring code pages.)"""
     try:
         text = _nfc(raw.decode("cp1258"))
     except UnicodeDecodeError as exc:
         raise _refusal("unknown_encoding") from exc
-    if any(ch not in _VIETNAMESE and ch not in _PUNCTUATION for ch in text if ord(ch) > 0x7F):
+    if any(unicodedata.category(ch)[0] in "LM" for ch in text if ord(ch) > 0x7F and ch not in _VIETNAMESE):
         raise _refusal("unknown_encoding")
     return text
 

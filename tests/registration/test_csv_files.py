@@ -1,7 +1,14 @@
 """Organisers import points and participant lists as their spreadsheets save them: semicolons,
 Windows-1258, UTF-16, headers in capitals; a file that cannot be read safely is refused whole,
 each bad line named in the organiser's language."""
+import csv
+import io
+
+import pytest
+
 from forumops_shared.events.registry import PARTICIPANT_REGISTERED
+from forumops_shared.refusals import Refusal
+from registration.import_cli import chunks
 
 from ..support.excel_files import csv_utf8, csv_windows_1258, unicode_text
 
@@ -75,3 +82,15 @@ def test_cells_shifted_by_an_unquoted_separator_are_refused_naming_each_line(api
     refused = post(api, "points/import", raw.encode())
     assert [(p["code"], p["line"]) for p in refused.json["detail"]["problems"]] == [("extra_cells", 2), ("extra_cells", 4)]
     assert api.client.get(f"/api/v1/forums/{api.slug}/points").json["points"] == []
+
+
+def test_the_import_command_sends_excel_files_as_the_service_reads_them_with_the_files_line_numbers():
+    raw = csv_windows_1258(TEACHERS[:2] + [["Lê Thị\nMai", "mai@x.vn", "Sở", ""]] + TEACHERS[2:], sep=";")
+    parts = list(chunks(raw, 2))
+    assert [(start, total) for start, total, _, _ in parts] == [(0, 4), (2, 4)]
+    first = list(csv.reader(io.StringIO(parts[0][2])))
+    assert first == [["full_name", "email", "organisation", "point"], TEACHERS[1], ["Lê Thị\nMai", "mai@x.vn", "Sở", ""]]
+    assert [lines for _, _, _, lines in parts] == [{2: 2, 3: 3}, {2: 5, 3: 6}]  # the quoted line break takes a line
+    with pytest.raises(Refusal) as refused:
+        list(chunks(b"full_name,email\nA\rB,a@x.vn\n", 2))
+    assert refused.value.detail == {"problems": [{"code": "stray_line_break", "line": 2}]}

@@ -59,6 +59,7 @@ FIELD_MESSAGES_VI = {
 
 def import_page_data(slug: str, lang: str) -> dict:
     return {"slug": slug, "lang": lang, "texts": texts(lang, IMPORT_TEXTS), "fields": texts(lang, FIELDS),
+            "field_order": list(FIELDS),  # the page's JSON has its keys sorted
             "reasons": {code: pick(lang, r.vi, r.en) for code, r in REASONS.items()},
             "problems": texts(lang, {**PROBLEM_TEXTS, **ENCODING_TEXTS}),
             "messages": FIELD_MESSAGES_VI if lang == "vi" else {}}

@@ -22,9 +22,12 @@
     return prefix ? data.messages[prefix] : texts.not_valid;
   }
 
-  /* {field: [messages]} (nested for nested fields) as "Field: message; message." parts. */
+  /* {field: [messages]} (nested for nested fields) as "Field: message; message." parts, the
+     fields in the order of the file's columns (the answer's order is not the columns'). */
   function fieldErrors(errors) {
-    return Object.keys(errors || {}).map(function (field) {
+    var order = data.field_order;
+    var place = function (field) { return order.indexOf(field) < 0 ? order.length : order.indexOf(field); };
+    return Object.keys(errors || {}).sort(function (a, b) { return place(a) - place(b); }).map(function (field) {
       var messages = [].concat(errors[field]).map(function (m) {
         return typeof m === "string" ? fieldMessage(m) : fieldErrors(m);
       });

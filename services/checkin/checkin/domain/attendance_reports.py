@@ -16,7 +16,6 @@ Dates are month-first as both tools write them in English; `day_first` reads 23/
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,7 +76,8 @@ def _join_table(lines: list[str]) -> tuple[int, str, list[str]]:
     """The line index, delimiter and labels of the first line naming Join Time and Leave Time."""
     for index, line in enumerate(lines):
         for delimiter in DELIMITERS:
-            header = [_label(cell) for cell in next(csv.reader([line], delimiter=delimiter), [])]
+            _, cells = next(records([line], delimiter), (0, []))
+            header = [] if isinstance(cells, Problem) else [_label(cell) for cell in cells]
             if "join time" in header and "leave time" in header:
                 return index, delimiter, header
     raise Refusal("invalid_csv", {"file": [_NO_TABLE[1]]}, message=_NO_TABLE,

@@ -4,7 +4,9 @@ import codecs
 import unicodedata
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from checkin.domain.attendance_reports import read_report
 from forumops_shared.csvfiles import csv_rows
 from forumops_shared.refusals import Refusal
 from forumops_shared.textfiles import decode_text
@@ -118,3 +120,21 @@ def test_windows_1258_symbols_read_as_written_and_a_foreign_letter_is_not_guesse
     [(_, row)] = rows_of(csv_windows_1258([["full_name", "email"], ["Trần “Bé” – 50°", "a@x.vn"]]))
     assert row["full_name"] == "Trần “Bé” – 50°"
     assert refusal_of("full_name;email\r\nNuñez;a@x.vn\r\n".encode("cp1258")) == [{"code": "unknown_encoding"}]
+
+
+PIECES = st.sampled_from(list(',;\t\r\n" aĐễ\u2028\x85\ufeff\x00\u0301') + ["code", "name", "Join Time", "Leave Time",
+                                                                          "Email", "sep=", "1. Summary", "\r\n"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=30).map("".join), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1258"]))
+def test_whatever_the_bytes_the_readers_give_rows_or_a_refusal_with_its_codes_never_an_error(text, encoding):
+    try:
+        raw = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    for read in (lambda: csv_rows(decode_text(raw), ("code", "name")), lambda: read_report(raw, "Asia/Ho_Chi_Minh")):
+        try:
+            read()
+        except Refusal as refused:
+            assert refused.reason == "invalid_csv" and refused.detail["problems"]

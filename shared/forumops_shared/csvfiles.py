@@ -23,7 +23,7 @@ from .refusals import Refusal
 DELIMITERS = (",", ";", "\t")
 MAX_LISTED = 20  # problems named in one refusal
 
-PROBLEM_TEXTS = {  # code: (vi, en); {line}, {columns}, {count}, {limit} filled in
+PROBLEM_TEXTS = {  # code: (vi, en); {line} and the problem's values filled in
     "empty_file": ("Tệp trống: dòng đầu phải là tên các cột.", "The file is empty: its first line must name the columns."),
     "missing_columns": ("Thiếu cột: {columns}. Dòng đầu của tệp phải có tên các cột này.",
                         "Missing column(s): {columns}. The first line must name these columns."),
@@ -34,8 +34,8 @@ PROBLEM_TEXTS = {  # code: (vi, en); {line}, {columns}, {count}, {limit} filled 
     "unclosed_quote": ("Dòng {line}: dấu ngoặc kép được mở nhưng không được đóng.", "Line {line}: a quote is opened and never closed."),
     "text_after_quote": ("Dòng {line}: có ký tự ngay sau dấu ngoặc kép đóng.", "Line {line}: text follows a closing quote."),
     "cell_too_long": ("Dòng {line}: một ô quá dài.", "Line {line}: a cell is too long."),
-    "extra_cells": ("Dòng {line}: có {count} ô nhưng chỉ {columns} cột; giá trị có dấu phân cách phải đặt trong ngoặc kép.",
-                    "Line {line}: {count} cells for {columns} columns; a value holding the delimiter must be in quotes."),
+    "extra_cells": ("Dòng {line}: có {cells} ô nhưng chỉ {expected} cột; giá trị có dấu phân cách phải đặt trong ngoặc kép.",
+                    "Line {line}: {cells} cells for {expected} columns; a value holding the delimiter must be in quotes."),
     "unreadable_line": ("Dòng {line}: không đọc được.", "Line {line}: cannot be read."),
     "no_rows": ("Tệp không có dòng dữ liệu nào.", "The file has no data rows."),
     "too_many_rows": ("Tệp có quá nhiều dòng (tối đa {limit}).", "Too many rows (at most {limit})."),
@@ -51,7 +51,8 @@ class Problem:
     values: dict = field(default_factory=dict)
 
     def text(self, language: int) -> str:
-        return PROBLEM_TEXTS[self.code][language].format(line=self.line, **self.values)
+        values = {k: ", ".join(v) if isinstance(v, list) else v for k, v in self.values.items()}
+        return PROBLEM_TEXTS[self.code][language].format(line=self.line, **values)
 
     def as_detail(self) -> dict:
         return {"code": self.code, **({"line": self.line} if self.line else {}), **self.values}
@@ -147,17 +148,17 @@ def _header(cells: list[str], required: tuple[str, ...]) -> list[str]:
     header = [column_key(c) for c in cells]
     twice = sorted({h for h in header if h and header.count(h) > 1})
     if twice:
-        raise refuse([Problem("duplicate_columns", values={"columns": ", ".join(twice)})])
+        raise refuse([Problem("duplicate_columns", values={"columns": twice})])
     missing = [c for c in required if c not in header]
     if missing:
-        raise refuse([Problem("missing_columns", values={"columns": ", ".join(missing)})])
+        raise refuse([Problem("missing_columns", values={"columns": missing})])
     return header
 
 
 def _row(line: int, header: list[str], cells: list[str]) -> dict | Problem:
     named = len(header)
     if any(c.strip() for c in cells[named:]) or any(not h and c.strip() for h, c in zip(header, cells)):
-        return Problem("extra_cells", line, {"count": len(cells), "columns": sum(1 for h in header if h)})
+        return Problem("extra_cells", line, {"cells": len(cells), "expected": sum(1 for h in header if h)})
     return {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h}
 
 

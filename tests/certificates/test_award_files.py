@@ -36,6 +36,6 @@ def test_a_damaged_award_list_is_refused_before_anything_is_issued(office, servi
     assert refused.status_code == 422 and refused.json["detail"] == {"problems": [{"code": "unclosed_quote", "line": 3}]}
     assert refused.json["message"] == "Line 3: a quote is opened and never closed."
     unknown = post(service, slug, b"name,organization\nA,B\n")
-    assert unknown.json["detail"]["problems"] == [{"code": "unknown_columns", "columns": "organization"}]
+    assert unknown.json["detail"]["problems"] == [{"code": "unknown_columns", "columns": ["organization"]}]
     listed = service.get(f"/api/v1/forums/{slug}/certificates", headers=ADMIN, query_string={"kind": "award"})
     assert listed.json["certificates"] == []

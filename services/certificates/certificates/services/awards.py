@@ -66,7 +66,7 @@ def from_csv(text: str) -> list[tuple[dict, dict | None]]:
     for line, row in csv_rows(text, required=("name",)):
         unknown = sorted(set(row) - set(CSV_COLUMNS))
         if unknown:
-            raise refuse([Problem("unknown_columns", values={"columns": ", ".join(unknown)})])
+            raise refuse([Problem("unknown_columns", values={"columns": unknown})])
         if len(rows) == MAX_RECIPIENTS:
             raise refuse([Problem("too_many_rows", values={"limit": MAX_RECIPIENTS})])
         try:

@@ -12,7 +12,8 @@
   /* `template` with each {name} replaced by values[name]. */
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (whole, name) {
-      return values[name] === undefined || values[name] === null ? whole : String(values[name]);
+      var value = values[name];
+      return value === undefined || value === null ? whole : Array.isArray(value) ? value.join(", ") : String(value);
     });
   }
 

@@ -54,3 +54,6 @@ def test_a_file_in_an_unknown_encoding_says_which_to_choose(stack, forum, page, 
     send(page, stack, forum, "points/import", "code;name;province;capacity\r\nX;Groß;Y;1\r\n".encode("cp1252"), tmp_path)
     expect(page.locator("#report tbody")).to_contain_text("CSV UTF-8 (Comma delimited)")
     expect(page.locator("#report tbody")).to_contain_text("Không nhận ra bảng mã")
+    send(page, stack, forum, "points/import", b"Code;Name\r\nX;Y\r\n", tmp_path, lang="en")
+    expect(page.locator("#report tbody")).to_have_text(
+        "—RefusedMissing column(s): province, capacity. The first line must name these columns.")

@@ -16,7 +16,7 @@ from .tokens import tokens_equal
 
 
 def install_refusals(app: Flask, reasons: Mapping[str, Reason]) -> None:
-    """Answer refusals as `{"status", "reason", "message", "errors"}` in the caller's language
+    """Answer refusals as `{"status", "reason", "message", "errors"?, "detail"?}` in the caller's language
     (Vietnamese unless Accept-Language prefers English)."""
 
     def render(reason: str, errors=None, message=None, headers=None, detail=None):

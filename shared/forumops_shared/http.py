@@ -11,27 +11,30 @@ from werkzeug.utils import secure_filename
 
 from .csvfiles import csv_line
 from .refusals import Reason, Refusal
+from .textfiles import decode_text
 from .tokens import tokens_equal
 
 
 def install_refusals(app: Flask, reasons: Mapping[str, Reason]) -> None:
-    """Answer refusals as `{"status", "reason", "message", "errors"}` in the caller's language
+    """Answer refusals as `{"status", "reason", "message", "errors"?, "detail"?}` in the caller's language
     (Vietnamese unless Accept-Language prefers English)."""
 
-    def render(reason: str, errors=None, message=None, headers=None):
+    def render(reason: str, errors=None, message=None, headers=None, detail=None):
         text = reasons[reason]
         english = request.accept_languages.best_match(["vi", "en"], default="vi") == "en"
-        body = {"status": "error", "reason": reason,
-                "message": (message or text.en) if english else text.vi}
+        vi, en = message if isinstance(message, tuple) else (text.vi, message or text.en)
+        body = {"status": "error", "reason": reason, "message": en if english else vi}
         if errors:
             body["errors"] = errors
+        if detail:
+            body["detail"] = detail
         response = jsonify(body)
         response.headers.update(headers or {})
         return response, text.status
 
     @app.errorhandler(Refusal)
     def _refusal(exc: Refusal):
-        return render(exc.reason, exc.errors, exc.message, exc.headers)
+        return render(exc.reason, exc.errors, exc.message, exc.headers, exc.detail)
 
     @app.errorhandler(413)
     def _too_large(_exc):
@@ -70,11 +73,9 @@ def uploaded_file(*, limit: int) -> bytes:
 
 
 def uploaded_text(*, limit: int) -> str:
-    """An uploaded CSV (raw text/csv body or the `file` form field) as text; a BOM is dropped."""
-    try:
-        return uploaded_file(limit=limit).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Refusal("invalid_csv", {"file": ["Must be UTF-8 text."]}) from exc
+    """An uploaded CSV (raw text/csv body or the `file` form field) as text, NFC: UTF-8 with or
+    without a BOM, UTF-16 with one, Windows-1258; otherwise refused naming the encoding to choose."""
+    return decode_text(uploaded_file(limit=limit))
 
 
 def csv_download(filename: str, header: Iterable[str], rows: Iterable[Iterable]) -> Response:

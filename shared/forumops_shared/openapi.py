@@ -35,6 +35,8 @@ class ErrorOut(Schema):
     reason = fields.String()
     message = fields.String()
     errors = fields.Dict()
+    detail = fields.Dict(metadata={"description": "Finer codes where a reason has them: a CSV refused as "
+                                                  "invalid_csv lists `problems`, each {code, line?}."})
 
 
 def _operation(route: Route, reasons: Mapping[str, Reason], callers: Mapping[str, str]) -> dict:

@@ -28,9 +28,12 @@ COMMON_REASONS: dict[str, Reason] = {
 
 
 class Refusal(Exception):
-    """A refusal with a stable reason code; `errors` maps fields to messages."""
+    """A refusal with a stable reason code; `errors` maps fields to messages. `message` replaces
+    the reason's English text, or both texts when a (vi, en) pair; `detail` adds finer codes
+    (which problem, on which line) to the answer."""
 
-    def __init__(self, reason: str, errors: dict | None = None, message: str | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(self, reason: str, errors: dict | None = None, message: str | tuple[str, str] | None = None,
+                 headers: dict[str, str] | None = None, detail: dict | None = None):
         super().__init__(reason)
         self.reason, self.errors, self.message, self.headers = reason, errors, message, headers or {}
+        self.detail = detail

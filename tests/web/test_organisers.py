@@ -65,7 +65,7 @@ def test_the_dashboard_links_to_the_imports_where_a_points_file_gets_its_report(
     page.click("form[data-path='points/import'] button")
     expect(page.locator("#report tr[data-outcome=created]")).to_have_count(1)
     expect(page.locator("#report tr[data-outcome=refused]")).to_have_count(1)
-    expect(page.locator("#message")).to_contain_text("created: 1")
+    expect(page.locator("#message")).to_contain_text("Đã tạo: 1")
     screenshot(page, "imports")
     points = {p["code"] for p in stack.admin("GET", "registration", f"/api/v1/forums/{forum}/points").json()["points"]}
     assert code in points

@@ -17,19 +17,38 @@ from collections import Counter
 
 import requests
 
+from forumops_shared.csvfiles import csv_rows
+from forumops_shared.refusals import Refusal
+from forumops_shared.textfiles import decode_text
 
-def chunks(text: str, size: int):
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    header, body = rows[0], rows[1:]
-    for start in range(0, len(body), size):
-        out = io.StringIO()
-        csv.writer(out).writerows([header, *body[start:start + size]])
-        yield start, len(body), out.getvalue()
+from .services.imports import REQUIRED
+
+
+def chunks(raw: bytes, size: int):
+    """(first row, rows in all, a chunk as UTF-8 comma CSV, {its lines: the file's lines}). The
+    file is read as the service reads it (encoding, delimiter, header), so a file the service
+    would refuse is refused here, before anything is sent."""
+    rows = list(csv_rows(decode_text(raw), REQUIRED))
+    header = list(rows[0][1]) if rows else []
+    for start in range(0, len(rows), size):
+        parts, lines, at = [_csv_text(header)], {}, 2
+        for line, row in rows[start:start + size]:
+            text = _csv_text([row[column] or "" for column in header])
+            parts.append(text)
+            lines[at] = line
+            at += text.count("\n")
+        yield start, len(rows), "".join(parts), lines
+
+
+def _csv_text(values: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(values)
+    return out.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", type=argparse.FileType("r", encoding="utf-8-sig"))
+    parser.add_argument("file", type=argparse.FileType("rb"))
     parser.add_argument("--url", default="http://127.0.0.1:8001")
     parser.add_argument("--forum", required=True)
     parser.add_argument("--chunk", type=int, default=250)
@@ -40,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     if not token:
         parser.error("set REGISTRATION_ADMIN_TOKEN to the organiser token")
     totals, report = Counter(), []
-    for start, total, part in chunks(args.file.read(), args.chunk):
+    try:
+        parts = list(chunks(args.file.read(), args.chunk))
+    except Refusal as refused:
+        print("\n".join(m for ms in (refused.errors or {}).values() for m in ms), file=sys.stderr)
+        return 1
+    for start, total, part, lines in parts:
         response = requests.post(f"{args.url}/api/v1/forums/{args.forum}/registrations/import",
                                  data=part.encode(), timeout=300,
                                  headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"})
@@ -48,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nstopped at row {start + 1}: {response.status_code} {response.text}", file=sys.stderr)
             return 1
         for row in response.json()["rows"]:
-            row["line"] += start  # lines are counted per chunk by the server
+            row["line"] = lines[row["line"]]  # the server numbers the chunk's lines
             totals[row["outcome"]] += 1
             report.append(row)
         done = min(start + args.chunk, total)

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from forumops_shared.csvfiles import csv_rows
+from forumops_shared.csvfiles import Problem, csv_rows, refuse
 from forumops_shared.refusals import Refusal
 
 from ..domain.identifiers import award_id
@@ -65,15 +65,15 @@ def from_csv(text: str) -> list[tuple[dict, dict | None]]:
     """(where, recipient) per data row; a refused row carries its errors in `where`."""
     rows = []
     for line, row in csv_rows(text, required=("name",)):
-        unknown = sorted(set(row) - set(CSV_COLUMNS) - {None})
+        unknown = sorted(set(row) - set(CSV_COLUMNS))
         if unknown:
-            raise Refusal("invalid_csv", {"header": [f"Unknown column(s): {', '.join(unknown)}"]})
+            raise refuse([Problem("unknown_columns", values={"columns": unknown})])
         if len(rows) == MAX_RECIPIENTS:
-            raise Refusal("invalid_csv", {"file": [f"At most {MAX_RECIPIENTS} recipients per upload."]})
+            raise refuse([Problem("too_many_rows", values={"limit": MAX_RECIPIENTS})])
         try:
             rows.append(({"line": line}, _recipient.load({k: v for k, v in row.items() if v not in (None, "")})))
         except ValidationError as exc:
             rows.append(({"line": line, "name": row.get("name"), "errors": exc.messages}, None))
     if not rows:
-        raise Refusal("invalid_csv", {"file": ["No recipients."]})
+        raise refuse([Problem("no_rows")])
     return rows

@@ -16,14 +16,15 @@ Dates are month-first as both tools write them in English; `day_first` reads 23/
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from forumops_shared.csvfiles import DELIMITERS, Problem, records, refuse, split_lines
 from forumops_shared.normalise import email_key
 from forumops_shared.refusals import Refusal
+from forumops_shared.textfiles import decode_text
 
 _TIME_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
                  "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M")
@@ -44,39 +45,48 @@ class Report:
 
 
 def read_report(raw: bytes, tz: str, *, day_first: bool = False) -> Report:
-    """Every join row of a Zoom or Teams report; refuses a file with no join table."""
-    text = _decode(raw)
-    lines = text.splitlines()
-    zone = ZoneInfo(tz)
-    for index, line in enumerate(lines):
-        delimiter = "\t" if line.count("\t") > line.count(",") else ","
-        header = [_label(cell) for cell in next(csv.reader([line], delimiter=delimiter))]
-        if "join time" in header and "leave time" in header:
-            break
-    else:
-        raise Refusal("invalid_csv", {"file": ["No table with Join Time and Leave Time columns (Zoom or Teams)."]})
+    """Every join row of a Zoom or Teams report; refuses a file with no join table, or one whose
+    table has a malformed row (named by its line). Comma, semicolon (re-saved by Excel on a
+    Vietnamese Windows) or tab; UTF-8, UTF-16 or Windows-1258 (textfiles.decode_text)."""
+    text = decode_text(raw)
+    lines = split_lines(text)
+    index, delimiter, header = _join_table(lines)
     email_at = next((i for i, h in enumerate(header) if h in ("email", "user email", "participant email")), None)
     if email_at is None:
-        raise Refusal("invalid_csv", {"file": ["The join table has no email column."]})
+        raise Refusal("invalid_csv", {"file": [_NO_EMAIL[1]]}, message=_NO_EMAIL,
+                      detail={"problems": [{"code": "no_email_column", "line": index + 1}]})
     join_at, leave_at = header.index("join time"), header.index("leave time")
     teams = delimiter == "\t" or "in-meeting activities" in text.lower()
-    joins = []
-    for offset, cells in enumerate(csv.reader(lines[index + 1:], delimiter=delimiter)):
+    zone, joins, problems = ZoneInfo(tz), [], []
+    for line, cells in records(lines[index + 1:], delimiter, first_line=index + 2):
+        if isinstance(cells, Problem):
+            problems.append(cells)
+            continue
         if not any(c.strip() for c in cells) or _is_section(cells):
             break  # the table ends at a blank line or the next section
         cells += [""] * (len(header) - len(cells))
-        joins.append(Join(index + 2 + offset, cells[email_at].strip() or None,
+        joins.append(Join(line, cells[email_at].strip() or None,
                           _time(cells[join_at], zone, day_first), _time(cells[leave_at], zone, day_first)))
+    if problems:
+        raise refuse(problems)
     return Report("teams" if teams else "zoom", joins)
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Refusal("invalid_csv", {"file": ["Must be UTF-8 or UTF-16 text."]}) from exc
+def _join_table(lines: list[str]) -> tuple[int, str, list[str]]:
+    """The line index, delimiter and labels of the first line naming Join Time and Leave Time."""
+    for index, line in enumerate(lines):
+        for delimiter in DELIMITERS:
+            _, cells = next(records([line], delimiter), (0, []))
+            header = [] if isinstance(cells, Problem) else [_label(cell) for cell in cells]
+            if "join time" in header and "leave time" in header:
+                return index, delimiter, header
+    raise Refusal("invalid_csv", {"file": [_NO_TABLE[1]]}, message=_NO_TABLE,
+                  detail={"problems": [{"code": "no_join_table"}]})
+
+
+_NO_TABLE = ("Không thấy bảng có cột Join Time và Leave Time (báo cáo tham dự Zoom hoặc Teams).",
+             "No table with Join Time and Leave Time columns (a Zoom or Teams attendance report).")
+_NO_EMAIL = ("Bảng tham dự không có cột email.", "The join table has no email column.")
 
 
 def _label(cell: str) -> str:

@@ -19,6 +19,7 @@ from ..services import forums as forum_cases
 from ..services.points import list_points
 from ..tables import forums
 from .context import ctx
+from .import_texts import import_page_data
 
 bp = Blueprint("pages", __name__)
 
@@ -69,7 +70,7 @@ def imports_page(slug: str):
         forum = forum_cases.get_forum(conn, slug)
     lang = page_language()
     return render_page("imports.html", title=in_language(json.loads(forum.titles), lang), slug=slug,
-                       page_data={"slug": slug, "lang": lang, "texts": texts(lang, IMPORT_TEXTS)})
+                       page_data=import_page_data(slug, lang))
 
 
 def _when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
@@ -113,13 +114,4 @@ MANAGE_TEXTS = {
                       "Erase your personal data and cancel the registration? This cannot be undone."),
     "erased_now": ("Dữ liệu cá nhân của bạn đã được xóa. Đường dẫn này không còn được lưu trên thiết bị.",
                    "Your personal data is erased. This link is no longer kept on this device."),
-}
-
-IMPORT_TEXTS = {
-    "need_token": ("Nhập mã ban tổ chức trước khi gửi tệp.", "Enter the organiser token before sending a file."),
-    "network": ("Không có kết nối mạng.", "No network connection."),
-    "totals": ("Kết quả: {totals}", "Result: {totals}"),
-    "row": ("Dòng", "Row"),
-    "outcome": ("Kết quả", "Outcome"),
-    "detail": ("Chi tiết", "Detail"),
 }

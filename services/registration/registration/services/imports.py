@@ -13,6 +13,7 @@ from ..schemas import RegistrationSchema
 from .registrations import find_active_by_email, load_registration, register
 
 COLUMNS = ("full_name", "email", "phone", "organisation", "role", "attendance", "point", "language")
+REQUIRED = ("full_name", "email")
 _schema = RegistrationSchema()
 
 
@@ -23,7 +24,7 @@ def import_participants(conn: Connection, forum: Row, text: str, key: SigningKey
     Each row runs in its own savepoint, so a refused row leaves no trace and the others stand.
     """
     report = []
-    for line, raw in csv_rows(text, required=("full_name", "email")):
+    for line, raw in csv_rows(text, required=REQUIRED):
         values = {k: (raw.get(k) or "").strip() or None for k in COLUMNS if k in raw}
         values.setdefault("attendance", "onsite" if values.get("point") else "online")
         values = {k: v for k, v in values.items() if v is not None}

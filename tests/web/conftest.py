@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from forumops_stack.browsers import LAUNCH_ARGS, chromium_path
 
@@ -29,11 +29,17 @@ def stack(kafka_broker, tmp_path_factory) -> System:
 
 
 @pytest.fixture(scope="package")
-def browser() -> Browser:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+def playwright() -> Playwright:
+    """One Playwright for the package: a second one cannot start while the first runs."""
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="package")
+def browser(playwright) -> Browser:
+    chromium = playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(params=["phone", "desktop"])

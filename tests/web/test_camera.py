@@ -9,7 +9,7 @@ from pathlib import Path
 
 import segno
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from forumops_stack.browsers import LAUNCH_ARGS, chromium_path
 
@@ -34,7 +34,7 @@ def qr_video(text: str, path: Path, width: int = 640, height: int = 480, frames:
     return path
 
 
-def test_the_camera_reads_the_ticket_and_checks_the_person_in(stack, tmp_path):
+def test_the_camera_reads_the_ticket_and_checks_the_person_in(stack, playwright, tmp_path):
     forum = new_forum(stack, points_per_province=1)
     person = register(stack, forum, "Huỳnh Gia Bảo", point="P04-00")
     token = enrol_device(stack, forum, "P04-00")
@@ -42,20 +42,19 @@ def test_the_camera_reads_the_ticket_and_checks_the_person_in(stack, tmp_path):
     video = qr_video(person["ticket"]["qr_payload"], tmp_path / "ticket.y4m")
     camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
               f"--use-file-for-fake-video-capture={video}"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS + camera)
-        try:
-            context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-            context.grant_permissions(["camera"], origin=stack.url("checkin"))
-            page = context.new_page()
-            page.goto(scanner_link(stack, forum, "P04-00", token))
-            expect(page.locator("body")).to_have_attribute("data-ready", "true")
-            assert page.evaluate("'BarcodeDetector' in window") is False  # the ZXing path, not the browser's
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS + camera)
+    try:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+        context.grant_permissions(["camera"], origin=stack.url("checkin"))
+        page = context.new_page()
+        page.goto(scanner_link(stack, forum, "P04-00", token))
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        assert page.evaluate("'BarcodeDetector' in window") is False  # the ZXing path, not the browser's
 
-            page.click("#camera-start")
-            expect(page.locator("#outcome")).to_have_attribute("data-outcome", "accepted", timeout=20_000)
-            expect(page.locator("#who")).to_have_text("Huỳnh Gia Bảo")
-            expect(page.locator("#problem")).to_be_hidden()
-            assert_accessible(page)  # with the camera's picture on the page
-        finally:
-            browser.close()
+        page.click("#camera-start")
+        expect(page.locator("#outcome")).to_have_attribute("data-outcome", "accepted", timeout=20_000)
+        expect(page.locator("#who")).to_have_text("Huỳnh Gia Bảo")
+        expect(page.locator("#problem")).to_be_hidden()
+        assert_accessible(page)  # with the camera's picture on the page
+    finally:
+        browser.close()

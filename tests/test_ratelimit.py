@@ -50,7 +50,7 @@ def test_clients_idle_for_two_windows_are_forgotten_and_hits_start_no_threads():
     assert threading.active_count() == threads
     clock.advance(1)
     limit.hit("device-0")
-    assert len(limit._counts) == 1000  # the previous window still weighs
+    assert len(limit.counts._counts) == 1000  # the previous window still weighs
     clock.advance(1)
     limit.hit("device-0")
-    assert set(limit._counts) == {"device-0"}
+    assert set(limit.counts._counts) == {"device-0"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from forumops_shared.http import bearer_token
+from forumops_shared.http import bearer_token, refuse_caller
 from forumops_shared.pages import render_page
 from forumops_shared.refusals import Refusal
 from forumops_shared.signing_keys import published_keys
@@ -90,17 +90,18 @@ def certificate_pdf(serial: str):
 
 
 def _caller() -> str:
+    """The bearer token, if it is valid here at all: 401 otherwise (http.refuse_caller)."""
     token = bearer_token()
-    if token is None:
-        raise Refusal("unauthenticated")
+    if not is_admin(token) and (token is None or not ctx().recognises(token)):
+        refuse_caller(None)
     return token
 
 
 def _may_see(conn, token: str, registration_id: str | None) -> None:
-    """Organisers see everything; a manage token only its own registration's certificate. Anything
-    else gets the answer an unknown certificate gets."""
+    """Organisers see everything; a manage token only its own registration's certificate: another
+    valid token is refused with 403, as everywhere."""
     if is_admin(token):
         return
     holder = documents.holder_hash(conn, registration_id) if registration_id else None
     if not (holder and tokens_equal(hash_token(token), holder)):
-        raise Refusal("certificate_not_found")
+        raise Refusal("forbidden")

@@ -74,12 +74,12 @@ def drop_audit_v1(op) -> None:
 def record(conn: Connection, *, at: datetime, actor: Actor, action: str, object_kind: str,
            object_id: str | None, forum: str | None, count: int | None = None,
            detail: Mapping[str, str | int | None] | None = None) -> None:
-    """Record one act in the caller's transaction. `detail` carries filters and totals, never
-    names, emails, phones or ticket codes."""
+    """Record one act in the caller's transaction. `detail` carries filters and totals (those
+    not given are left out), never names, emails, phones or ticket codes."""
+    given = {key: value for key, value in (detail or {}).items() if value is not None}
     conn.execute(audit_records.insert().values(
         forum=forum, at=at, actor=actor.kind, actor_id=actor.id, action=action, object_kind=object_kind,
-        object_id=object_id, count=count,
-        detail=json.dumps(dict(detail), ensure_ascii=False, sort_keys=True) if detail else None))
+        object_id=object_id, count=count, detail=json.dumps(given, ensure_ascii=False, sort_keys=True) if given else None))
 
 
 def page(conn: Connection, forum: str, *, limit: int, after: int = 0, action: str | None = None) -> dict:

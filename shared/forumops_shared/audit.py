@@ -101,7 +101,7 @@ def _view(row) -> dict:
 
 class AuditQuerySchema(StrictSchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1))  # the ids' column type
     action = fields.String(validate=validate.Length(max=64))
 
 

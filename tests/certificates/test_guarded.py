@@ -38,6 +38,7 @@ def test_every_authenticated_path_refuses_a_missing_or_wrong_token_with_401_and_
     tokens = {"no token": None, "a wrong token": "x" * 43, "another party's token": theirs["manage_token"]}
     bodies = {"/revoke": {"reason": "x"}}
     assert mismatches(refusals(service, calls, tokens, bodies), REFUSED) == []
+    assert mismatches(refusals(service, calls, {"no token": None}), REFUSED) == []  # no body: the caller first
     assert office.certificates(registration_id=mine["id"])[0].revoked_at is None
 
 

@@ -46,6 +46,10 @@ def test_every_authenticated_path_refuses_a_missing_or_wrong_token_with_401_and_
         own = {"admin": "the organiser's token", "device": "a device's token", "participant": "a participant's token"}
         others = {name: token for name, token in tokens.items() if name != own[call.caller]}
         assert mismatches(refusals(door.client, [call], others, bodies), REFUSED) == []
+    assert mismatches(refusals(door.client, calls, {"no token": None}), REFUSED) == []  # no body: the caller first
+    wrong_with_nothing = door.client.post(f"/api/v1/forums/{door.slug}/points/HN-01/checkins/batch",
+                                          headers={"Authorization": "Bearer nope"}, json={})
+    assert wrong_with_nothing.status_code == 401  # an upload is not read for a stranger
     assert door.organiser("stats").status_code == 200
 
 

@@ -54,6 +54,7 @@ def test_every_authenticated_path_refuses_a_missing_or_wrong_token_with_401_and_
         tokens = {"no token": None, "a wrong token": "x" * 43, "another party's token": other}
         answers = refusals(api.client, [c for c in calls if c.caller == caller], tokens, bodies)
         assert mismatches(answers, REFUSED) == []
+    assert mismatches(refusals(api.client, calls, {"no token": None}), REFUSED) == []  # no body: the caller first
     assert api.client.get(f"/api/v1/registrations/{mine['id']}", headers=api.admin).status_code == 200
 
 

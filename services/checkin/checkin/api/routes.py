@@ -85,10 +85,10 @@ def device_kit(slug: str, code: str):
 @bp.post("/forums/<slug>/points/<code>/checkins")
 def check_in(slug: str, code: str):
     """Device: one scan (QR payload or typed code); the outcome is in the answer."""
-    data = json_body(_scan, limit=ctx().config.json_body_limit)
     token = bearer_token()
-    if token is None:
+    if token is None:  # before the body, as on every path; a wrong token is told with the scan's read
         raise Refusal("unauthenticated")
+    data = json_body(_scan, limit=ctx().config.json_body_limit)
     command = scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"])
     request = scans.ScanRequest(hash_token(token), slug, code, command, scans.read_ahead(slug, data["ticket"]))
     # The device checked, the person read and the scan recorded together with other doors' scans
@@ -103,6 +103,9 @@ def check_in(slug: str, code: str):
 @bp.post("/forums/<slug>/points/<code>/checkins/batch")
 def check_in_batch(slug: str, code: str):
     """Device: scans made offline, each with its own time; a re-upload changes nothing."""
+    token = bearer_token()
+    with _the_one_rule(token), ctx().read() as conn:  # before reading up to 8 MB for a stranger
+        devices.device_for(conn, token, slug, code)
     data = json_body(_batch, limit=ctx().config.upload_body_limit)
     batch = [batches.OfflineScan(**item) for item in data["scans"]]
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forumops_shared import audit
 from forumops_shared.audit import ORGANISER
-from forumops_shared.http import csv_download, query_args
+from forumops_shared.http import bearer_token, csv_download, query_args
 from forumops_shared.refusals import Refusal
 
 from ..schemas import ExportQuerySchema, ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
@@ -86,6 +86,8 @@ def ticket_image(registration_id: str):
 @bp.patch("/registrations/<registration_id>")
 def change(registration_id: str):
     """Change details, attendance or point; a new point or mode re-issues the ticket."""
+    if bearer_token() is None:  # before the body, as on every path
+        raise Refusal("unauthenticated")
     data = json_body(_change_schema, partial=True)
     signing_key = ctx().keys.active()
     with ctx().write() as conn:

@@ -1,9 +1,9 @@
 """The Flask app every service builds on, and the one way its views reach what they work with.
 
-`create_service_app` makes the app of a `Service`: JSON answers (never stored by a cache: see
+`create_service_app` makes the app of a `Service`: JSON answers (no cache keeps them: see
 http.keep_answers_private), errors with reason codes, health, readiness and metrics (organisers
-only), the pages' layout, and the service's context. The context holds
-the engine, the settings, the readiness probe and the clock, plus whatever the service adds (its
+only), the pages' layout, and the service's context. The context holds the engine, the
+settings, the readiness probe and the clock, plus whatever the service adds (its
 configuration, caches, rate limits, key rings) in its own `api/context.py`; views reach it with
 that module's `ctx()`. Nothing connects here: the engine and the probe open connections on first
 use, so this runs safely in each gunicorn worker after the fork.

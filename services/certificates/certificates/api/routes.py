@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from forumops_shared.http import bearer_token, refuse_caller
+from forumops_shared.http import bearer_token
 from forumops_shared.pages import render_page
 from forumops_shared.refusals import Refusal
 from forumops_shared.signing_keys import published_keys
@@ -93,7 +93,7 @@ def _caller() -> str:
     """The bearer token, if it is valid here at all: 401 otherwise (http.refuse_caller)."""
     token = bearer_token()
     if not is_admin(token) and (token is None or not ctx().recognises(token)):
-        refuse_caller(None)
+        raise Refusal("unauthenticated")  # missing, unknown or wrong: the one rule (http.refuse_caller)
     return token
 
 

@@ -18,6 +18,16 @@ from .support.services import migrate
 from .support.waiting import wait_until
 
 SERVICES = ("registration", "checkin", "certificates")
+ORGANISER_TOKEN = "organiser-token-for-the-service-tests-0123456789"
+ORGANISER = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
+
+
+def _with_organiser(make_settings):
+    """Settings as `make_settings` gives them, with the organiser token every service reads."""
+    def make(name, **overrides):
+        return make_settings(name, extra={f"{name.upper()}_ADMIN_TOKEN": ORGANISER_TOKEN, **overrides.pop("extra", {})},
+                             **overrides)
+    return make
 
 
 def _service(name: str):
@@ -48,12 +58,12 @@ def _migrated(name, make_settings):
 @pytest.fixture(params=SERVICES)
 def service(request, settings_for):
     """The service's app on a migrated database, with no broker."""
-    yield from _migrated(request.param, settings_for)
+    yield from _migrated(request.param, _with_organiser(settings_for))
 
 
 @pytest.fixture(params=SERVICES)
 def service_on_kafka(request, kafka_settings_for):
-    yield from _migrated(request.param, kafka_settings_for)
+    yield from _migrated(request.param, _with_organiser(kafka_settings_for))
 
 
 def test_health_answers_ok(service):
@@ -91,13 +101,13 @@ def test_metrics_count_requests_and_report_the_outbox_backlog(service):
     name, settings, app_module = service
     client = app_module.create_app(settings).test_client()
     client.get("/healthz")
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=ORGANISER).get_data(as_text=True)
     assert f'forumops_http_requests_total{{endpoint="/healthz",method="GET",service="{name}",status="200"}}' in text
     assert "forumops_outbox_pending_events 0.0" in text
 
 
 def _figures(client) -> Figures:
-    return read_figures(client.get("/metrics").get_data(as_text=True))
+    return read_figures(client.get("/metrics", headers=ORGANISER).get_data(as_text=True))
 
 
 def _lag(figures, topic: str) -> dict[int, float]:
@@ -109,7 +119,7 @@ def _lag(figures, topic: str) -> dict[int, float]:
 @pytest.mark.parametrize("name", ("checkin", "certificates"))
 def test_metrics_report_the_consumer_lag_per_partition_and_the_dead_letters(name, kafka_settings_for):
     app_module = _service(name)
-    settings = kafka_settings_for(name)
+    settings = _with_organiser(kafka_settings_for)(name)
     migrate(settings)
     app = app_module.create_app(settings)
     client, registrations = app.test_client(), settings.topic_prefix + topics.REGISTRATIONS
@@ -140,12 +150,12 @@ def test_metrics_report_the_consumer_lag_per_partition_and_the_dead_letters(name
 
 def test_a_scrape_with_the_broker_away_still_answers_and_says_the_figures_are_not_current(settings_for):
     app_module = _service("checkin")
-    settings = settings_for("checkin")
+    settings = _with_organiser(settings_for)("checkin")
     migrate(settings)
     away = type(settings)(**{**settings.__dict__, "kafka_bootstrap_servers": f"127.0.0.1:{free_port()}"})
     app = app_module.create_app(away)
     try:
-        response = app.test_client().get("/metrics")
+        response = app.test_client().get("/metrics", headers=ORGANISER)
         assert response.status_code == 200
         figures = _figures(app.test_client())
         assert figures["forumops_kafka_figures_up"] == {(): 0.0}

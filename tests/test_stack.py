@@ -80,8 +80,9 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
 def _check_the_demo(links: dict[str, str], token: str, ports: dict[str, int]) -> None:
     """Every page and API the demo prints answers, and the forum is what it says it is."""
     assert len(links) >= 15, links
-    for label, link in links.items():
-        answer = requests.get(link.split("#")[0], timeout=10)
+    organiser = {"Authorization": f"Bearer {token}"}
+    for label, link in links.items():  # /metrics is for organisers (their token as bearer); pages ignore it
+        answer = requests.get(link.split("#")[0], headers=organiser if label.startswith("metrics") else {}, timeout=10)
         assert answer.status_code == 200, f"{label}: {link} answered {answer.status_code}"
     registration, checkin = (f"http://127.0.0.1:{ports[f'{name}_PORT']}" for name in ("REGISTRATION", "CHECKIN"))
     slug = links["register for the forum"].rsplit("/", 1)[1]
@@ -97,4 +98,6 @@ def _check_the_demo(links: dict[str, str], token: str, ports: dict[str, int]) ->
     assert guest["full_name"] == "Nguyễn Thị Thu Hà" and guest["status"] == "confirmed"
     for verify in ("verify her certificate", "verify an award"):
         assert 'data-status="valid"' in requests.get(links[verify], timeout=10).text
-    assert "forumops_consumer_lag_messages" in requests.get(links["metrics (checkin)"], timeout=10).text
+    assert requests.get(links["metrics (checkin)"], timeout=10).status_code == 401
+    assert "forumops_consumer_lag_messages" in requests.get(links["metrics (checkin)"], headers=organiser,
+                                                            timeout=10).text

@@ -2,7 +2,7 @@
 bodies through a strict schema, uploads and CSV downloads, bearer tokens."""
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping, NoReturn
 from urllib.parse import quote
 
 from flask import Flask, Response, jsonify, request, stream_with_context
@@ -101,11 +101,35 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def require_token(expected: str | None) -> None:
-    """The request must carry `expected` (an organiser token) as its bearer token: 401 without a
-    token, 403 with another one."""
+def require_token(expected: str | None, known: Callable[[str], bool] | None = None) -> str:
+    """The request must carry `expected` (an organiser token) as its bearer token; refused by
+    `refuse_caller` otherwise, `known` telling the service's other valid tokens."""
     token = bearer_token()
-    if token is None:
-        raise Refusal("unauthenticated")
     if not tokens_equal(token, expected):
-        raise Refusal("forbidden")
+        refuse_caller(token, known)
+    return token
+
+
+def refuse_caller(token: str | None, known: Callable[[str], bool] | None = None) -> NoReturn:
+    """The one rule for refusing a caller, the same on every service and path: 401
+    `unauthenticated` for a missing, unknown or wrong token (nothing said about which); 403
+    `forbidden` for a valid token (`known(token)`: an organiser's, a participant's manage token,
+    a device's) that does not grant this."""
+    if token is None or known is None or not known(token):
+        raise Refusal("unauthenticated")
+    raise Refusal("forbidden")
+
+
+def keep_answers_private(app: Flask) -> None:
+    """Every answer says `nosniff`, and none is stored by a browser or a proxy (`no-store`) unless
+    its view set a Cache-Control of its own (a PDF revalidated by its ETag, the static files).
+    API answers carry tokens (a registration's manage token, a device's), people's data (lists,
+    exports, a participant's view, the roster of a door) or figures of the moment; telling apart
+    the few public ones that a cache could keep is not worth a rule that can be got wrong."""
+
+    @app.after_request
+    def _private(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response

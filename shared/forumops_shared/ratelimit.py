@@ -1,35 +1,56 @@
-"""Per-client limits (429 with Retry-After), counted in process memory.
-
-Each gunicorn worker counts alone, so a client may get up to workers x the limit; a shared
-store (Redis, memcached) would make it exact across workers and hosts.
+"""Per-client limits (429 with Retry-After), counted in the service's database or in memory.
 
 The count is a sliding window counter, as `limits` (which parses the "100/minute" settings)
 defines it: this window's hits plus the previous window's, weighted by how much of that window
-the sliding one still overlaps. Two numbers per client. `limits`' own in-memory store started a
-thread every 10 ms while hits arrived, to expire its keys; under scanning load that thread start
-took an eighth of a check-in worker's time (docs/performance.md). Here an idle client's counts
-are dropped once a window instead, on the hit that opens it.
+the sliding one still overlaps. Two numbers per client and window.
+
+Where they are kept decides who shares them:
+- `DatabaseCounts`: in the service's database (`rate_counts`), so that every gunicorn worker and
+  every API instance on that database counts one address together. The public limits per address
+  use it: counted per process, a client got workers x the limit. A hit costs one short write,
+  committed with the other hits arriving meanwhile (GroupCommit); the time is the wall clock,
+  the only one processes share.
+- `MemoryCounts`: in the process, by its monotonic clock. The per-device limit on scans uses it:
+  a door's scans arrive on a hot path where a write per scan would cost, and a device token is
+  not an address anyone multiplies by opening connections. `limits`' own in-memory store started
+  a thread every 10 ms while hits arrived, to expire its keys; that thread start took an eighth of
+  a check-in worker's time (docs/performance.md). Here an idle client's counts are dropped once a
+  window instead, on the hit that opens it.
 """
 from __future__ import annotations
 
 import math
 import threading
+from typing import Callable, Protocol
 
 from flask import request
 from limits import parse
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 
 from .clock import SYSTEM_CLOCK, Clock
+from .db import GroupCommit
 from .refusals import Refusal
+
+Room = Callable[[int], float]  # the previous window's hits -> the most this window may hold before one more
+
+
+class Counts(Protocol):
+    def seconds(self, clock: Clock) -> float:
+        """The time windows are numbered by."""
+
+    def take(self, client: str, number: int, room: Room) -> tuple[int, int, bool]:
+        """Count one hit of `client` in window `number` if this window's hits are within
+        `room(previous window's hits)`: (this window's hits before it, the previous window's, counted)."""
 
 
 class RateLimit:
-    def __init__(self, spec: str, clock: Clock = SYSTEM_CLOCK):
+    def __init__(self, spec: str, clock: Clock = SYSTEM_CLOCK, counts: Counts | None = None):
         item = parse(spec)
         self.amount, self.window = item.amount, float(item.get_expiry())
         self._clock = clock
-        self._lock = threading.Lock()
-        self._counts: dict[str, tuple[int, int, int]] = {}  # client: (window number, its hits, the previous window's)
-        self._window_now = 0
+        self.counts = counts if counts is not None else MemoryCounts()
 
     def check(self, client: str | None = None) -> None:
         """Count this request against `client` (its address unless given); 429 with Retry-After when over."""
@@ -39,17 +60,41 @@ class RateLimit:
 
     def hit(self, client: str) -> float:
         """0 when the hit is allowed (and counted); else the seconds until it would be (not counted)."""
-        number, into = divmod(self._clock.monotonic(), self.window)
-        number = int(number)
+        number, into = divmod(self.counts.seconds(self._clock), self.window)
+        weight = 1 - into / self.window
+        current, previous, counted = self.counts.take(client, int(number),
+                                                      lambda before: self.amount - 1 - before * weight)
+        return 0.0 if counted else self._wait(current, previous, into)
+
+    def _wait(self, current: int, previous: int, into: float) -> float:
+        """Seconds until enough of the counted hits slide out of the window for one more."""
+        if current + 1 <= self.amount:  # within this window, once enough of the previous one has slid out
+            return self.window * (1 - (self.amount - 1 - current) / previous) - into
+        # next window: this one's hits become the previous, weighted down as it slides
+        return self.window - into + self.window * (1 - (self.amount - 1) / current)
+
+
+class MemoryCounts:
+    """Counts of this process only (see the module's notes)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, int, int]] = {}  # client: (window number, its hits, the previous window's)
+        self._window_now = 0
+
+    def seconds(self, clock: Clock) -> float:
+        return clock.monotonic()
+
+    def take(self, client: str, number: int, room: Room) -> tuple[int, int, bool]:
         with self._lock:
             if number != self._window_now:  # a new window: clients idle for two windows count nothing
                 self._window_now = number
                 self._counts = {c: counted for c, counted in self._counts.items() if counted[0] >= number - 1}
             current, previous = self._now(self._counts.get(client), number)
-            if previous * (1 - into / self.window) + current + 1 <= self.amount:
+            if current <= room(previous):
                 self._counts[client] = (number, current + 1, previous)
-                return 0.0
-        return self._wait(current, previous, into)
+                return current, previous, True
+        return current, previous, False
 
     @staticmethod
     def _now(counted: tuple[int, int, int] | None, number: int) -> tuple[int, int]:
@@ -60,9 +105,72 @@ class RateLimit:
             return 0, counted[1]
         return counted[1], counted[2]
 
-    def _wait(self, current: int, previous: int, into: float) -> float:
-        """Seconds until enough of the counted hits slide out of the window for one more."""
-        if current + 1 <= self.amount:  # within this window, once enough of the previous one has slid out
-            return self.window * (1 - (self.amount - 1 - current) / previous) - into
-        # next window: this one's hits become the previous, weighted down as it slides
-        return self.window - into + self.window * (1 - (self.amount - 1) / current)
+
+metadata = MetaData()
+
+
+def _rate_counts_table(meta: MetaData) -> Table:
+    return Table(
+        "rate_counts", meta,
+        Column("scope", String(40), primary_key=True),  # which limit: "register", "join", "verify"
+        Column("client", String(200), primary_key=True),  # an address
+        Column("period", BigInteger, primary_key=True),  # the window's number since the epoch
+        Column("hits", Integer, nullable=False),
+    )
+
+
+rate_counts = _rate_counts_table(metadata)
+
+
+def create_rate_counts_v1(op) -> None:
+    """Alembic step creating the table as this version defines it (frozen, as create_audit_v1)."""
+    _rate_counts_table(MetaData()).create(op.get_bind())
+
+
+def drop_rate_counts_v1(op) -> None:
+    op.drop_table("rate_counts")
+
+
+# Built once: building a statement per hit cost more than SQLite's work on it.
+_READ = select(rate_counts.c.period, rate_counts.c.hits).where(
+    rate_counts.c.scope == bindparam("scope"), rate_counts.c.client == bindparam("client"),
+    rate_counts.c.period >= bindparam("previous"))
+
+
+class DatabaseCounts:
+    """Counts in the service's database, shared by every process on it (see the module's notes)."""
+
+    def __init__(self, engine: Engine, scope: str):
+        self.scope = scope
+        self._commits = GroupCommit(engine)
+        self._swept = -1  # the window this process last dropped older windows' rows in
+        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        upsert = dialect.insert(rate_counts).values(scope=bindparam("scope"), client=bindparam("client"),
+                                                    period=bindparam("period"), hits=1)
+        # The condition is checked on the row as it is when this statement takes it, so that on
+        # PostgreSQL two processes counting the last allowed hit at once cannot both have it.
+        self._count = upsert.on_conflict_do_update(
+            index_elements=[rate_counts.c.scope, rate_counts.c.client, rate_counts.c.period],
+            set_={"hits": rate_counts.c.hits + 1},
+            where=rate_counts.c.hits <= bindparam("room")).returning(rate_counts.c.hits)
+
+    def seconds(self, clock: Clock) -> float:
+        return clock.now().timestamp()
+
+    def take(self, client: str, number: int, room: Room) -> tuple[int, int, bool]:
+        return self._commits.run(lambda conn: self._take(conn, client, number, room))
+
+    def _take(self, conn: Connection, client: str, number: int, room: Room) -> tuple[int, int, bool]:
+        if self._swept != number:
+            conn.execute(delete(rate_counts).where(rate_counts.c.scope == self.scope, rate_counts.c.period < number - 1))
+            self._swept = number
+        found = dict(conn.execute(_READ, {"scope": self.scope, "client": client, "previous": number - 1}).all())
+        current, previous = found.get(number, 0), found.get(number - 1, 0)
+        limit = math.floor(room(previous) + 1e-9)
+        if current > limit:
+            return current, previous, False
+        counted = conn.execute(self._count, {"scope": self.scope, "client": client, "period": number,
+                                             "room": limit}).first()
+        if counted is None:  # another process took the last place meanwhile
+            return limit + 1, previous, False
+        return counted.hits - 1, previous, True

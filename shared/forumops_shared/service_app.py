@@ -1,8 +1,9 @@
 """The Flask app every service builds on, and the one way its views reach what they work with.
 
-`create_service_app` makes the app of a `Service`: JSON answers, errors with reason codes,
-health, readiness and metrics, the pages' layout, and the service's context. The context holds
-the engine, the settings, the readiness probe and the clock, plus whatever the service adds (its
+`create_service_app` makes the app of a `Service`: JSON answers (no cache keeps them: see
+http.keep_answers_private), errors with reason codes, health, readiness and metrics (organisers
+only), the pages' layout, and the service's context. The context holds the engine, the
+settings, the readiness probe and the clock, plus whatever the service adds (its
 configuration, caches, rate limits, key rings) in its own `api/context.py`; views reach it with
 that module's `ctx()`. Nothing connects here: the engine and the probe open connections on first
 use, so this runs safely in each gunicorn worker after the fork.
@@ -23,12 +24,13 @@ from sqlalchemy.engine import Connection
 from .clock import SYSTEM_CLOCK, Clock
 from .config import ServiceSettings, load_settings
 from .db import make_engine, readonly, write_transaction
-from .http import install_refusals
+from .http import install_refusals, keep_answers_private, require_token
 from .kafka_clients import KafkaProbe, security
 from .logs import configure_logging
 from .metrics import StreamCollector, StreamWatch
 from .pages import install_pages
 from .service import Service
+from .tokens import tokens_equal
 from .web import install_common
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -62,6 +64,20 @@ class ServiceContext:
     def write(self) -> contextlib.AbstractContextManager[Connection]:
         return write_transaction(self.engine)
 
+    @property
+    def organiser_token(self) -> str | None:
+        """The organiser token, from <SERVICE>_ADMIN_TOKEN (every service's config reads the same)."""
+        return self.settings.extra.get(f"{self.settings.service.upper()}_ADMIN_TOKEN") or None
+
+    def recognises(self, token: str) -> bool:
+        """Is `token` valid here at all (an organiser's, a participant's, a device's)? It decides
+        401 or 403 for a caller refused (http.refuse_caller); services add the tokens they know."""
+        return tokens_equal(token, self.organiser_token)
+
+    def require_organiser(self) -> None:
+        """The organiser token, or 401/403 by the one rule (http.refuse_caller)."""
+        require_token(self.organiser_token, self.recognises)
+
     def common(self) -> dict[str, Any]:
         """These shared parts, to build a service's own context from."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(ServiceContext)}
@@ -84,7 +100,9 @@ def create_service_app(service: Service, settings: ServiceSettings | None, *,
     if service.consumes:  # /metrics then reports the worker's lag and dead letters
         streams = StreamCollector(probe, StreamWatch(
             settings.consumer_group, tuple(settings.topic_prefix + t for t in service.consumes), settings.dlq_topic))
-    install_common(app, built.engine, probe, streams)
+    # /metrics tells who is registered and scanning where, and how busy: organisers only (README).
+    install_common(app, built.engine, probe, streams, guard_metrics=built.require_organiser)
+    keep_answers_private(app)
     install_pages(app)
     install_refusals(app, service.reasons)
     for bp in blueprints:

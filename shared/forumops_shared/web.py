@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Callable
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import Engine, text
@@ -48,7 +49,10 @@ def install_error_handlers(app: Flask) -> None:
         return ApiError(500, "internal_error", "Something went wrong on our side.").to_response()
 
 
-def health_blueprint(engine: Engine, probe: KafkaProbe, streams: metrics.StreamCollector | None = None) -> Blueprint:
+def health_blueprint(engine: Engine, probe: KafkaProbe, streams: metrics.StreamCollector | None = None,
+                     guard_metrics: Callable[[], None] | None = None) -> Blueprint:
+    """/healthz and /readyz for anyone (they say nothing about the data); /metrics for whom
+    `guard_metrics` lets in (the organiser token, in every service)."""
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
@@ -65,6 +69,8 @@ def health_blueprint(engine: Engine, probe: KafkaProbe, streams: metrics.StreamC
 
     @bp.get("/metrics")
     def metrics_endpoint():
+        if guard_metrics is not None:
+            guard_metrics()
         payload, content_type = metrics.exposition(engine, streams)
         return Response(payload, content_type=content_type)
 
@@ -106,9 +112,10 @@ def refuse_nul_in_the_address(app: Flask) -> None:
 
 
 def install_common(app: Flask, engine: Engine, probe: KafkaProbe,
-                   streams: metrics.StreamCollector | None = None) -> None:
+                   streams: metrics.StreamCollector | None = None,
+                   guard_metrics: Callable[[], None] | None = None) -> None:
     """Errors, request metrics and the health endpoints, as every service has them."""
     install_error_handlers(app)
     refuse_nul_in_the_address(app)
     install_request_metrics(app)
-    app.register_blueprint(health_blueprint(engine, probe, streams))
+    app.register_blueprint(health_blueprint(engine, probe, streams, guard_metrics))

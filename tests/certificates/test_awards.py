@@ -101,7 +101,7 @@ def test_award_pdfs_are_for_organisers_to_hand_out(office, service):
     slug, [person], _ = issue(office)
     serial = award(service, slug).json["rows"][0]["serial"]
     other = service.get(f"/api/v1/certificates/{serial}/pdf", headers={"Authorization": f"Bearer {person['manage_token']}"})
-    assert other.status_code == 404
+    assert (other.status_code, other.json["reason"]) == (403, "forbidden")
 
 
 def test_organisers_filter_the_list_and_export_it_as_csv(office, service):

@@ -80,7 +80,8 @@ def test_only_the_holder_and_organisers_download_a_certificate(office, service):
     assert download(service, serial, mine["manage_token"]).status_code == 200
     assert service.get(f"/api/v1/certificates/{serial}/pdf").status_code == 401
     other = download(service, serial, theirs["manage_token"])
-    assert other.status_code == 404 and other.json["reason"] == "certificate_not_found"
+    assert other.status_code == 403 and other.json["reason"] == "forbidden"  # a valid token, not for this
+    assert download(service, serial, "not-a-token-of-anyone").json["reason"] == "unauthenticated"
     assert service.get(f"/api/v1/certificates/{serial}/pdf", headers=ADMIN).status_code == 200
 
 

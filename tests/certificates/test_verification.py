@@ -42,7 +42,7 @@ def test_the_holder_and_organisers_fetch_the_certificate_nobody_else(office, ser
     assert own.status_code == 200 and own.json["serial"] in serials
     other = service.get(f"/api/v1/registrations/{mine['id']}/certificate",
                         headers={"Authorization": f"Bearer {theirs['manage_token']}"})
-    assert other.status_code == 404 and other.json["reason"] == "certificate_not_found"
+    assert other.status_code == 403 and other.json["reason"] == "forbidden"
     assert service.get(f"/api/v1/registrations/{mine['id']}/certificate", headers=ADMIN).status_code == 200
 
 

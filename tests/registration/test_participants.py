@@ -102,7 +102,7 @@ def test_self_service_needs_the_holders_token_in_the_header(api, forum):
     assert api.client.get(url).status_code == 401
     assert api.client.get(f"{url}?token={a['manage_token']}").status_code == 401  # never in the URL
     other = api.client.get(url, headers=api.as_holder(b["manage_token"]))
-    assert other.status_code == 404 and other.json["reason"] == "registration_not_found"
+    assert other.status_code == 403 and other.json["reason"] == "forbidden"
     assert api.client.get(url, headers=api.as_holder(a["manage_token"])).json["id"] == a["id"]
     assert api.client.get(url, headers=api.admin).status_code == 200
 

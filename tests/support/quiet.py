@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import time
 
-import requests
-
 from .metrics import read_figures
 from .system import SERVICES, System
 from .waiting import wait_until
@@ -16,7 +14,7 @@ def in_flight(system: System) -> tuple[dict[str, float], float]:
     oldest of the broker figures behind that was read (Unix time)."""
     found, read_at = {}, float("inf")
     for service in SERVICES:  # in the order events travel
-        scraped = read_figures(requests.get(system.url(service, "/metrics"), timeout=10).text)
+        scraped = read_figures(system.admin("GET", service, "/metrics").text)
         lag = sum(scraped.get("forumops_consumer_lag_messages", {}).values())
         stale = scraped.get("forumops_kafka_figures_up", {(): 1})[()] == 0
         found[service] = float("inf") if stale else scraped["forumops_outbox_pending_events"][()] + lag

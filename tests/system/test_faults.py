@@ -9,7 +9,6 @@ import time
 import uuid
 
 import pytest
-import requests
 
 from forumops_shared import topics
 
@@ -143,7 +142,7 @@ def test_every_message_delivered_twice_has_no_second_effect(system, tally):
 def _dead_letters(system: System) -> dict[str, int]:
     found = {}
     for service in ("checkin", "certificates"):
-        scraped = read_figures(requests.get(system.url(service, "/metrics"), timeout=10).text)
+        scraped = read_figures(system.admin("GET", service, "/metrics").text)
         found[service] = int(sum(scraped["forumops_dead_letter_messages"].values()))
     return found
 

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
+from forumops_shared import audit
 from forumops_shared.db import insert_ignore, upsert
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
@@ -47,12 +48,16 @@ def registration_cancelled(conn: Connection, event: Event) -> None:
 
 def personal_data_erased(conn: Connection, event: Event) -> None:
     """The person is gone: their certificate is revoked and nothing here names them any more."""
-    rid = event.data["registration_id"]
+    rid, now = event.data["registration_id"], datetime.now(timezone.utc)
     conn.execute(update(registrations).where(registrations.c.id == rid)
-                 .values(full_name=None, organisation=None, manage_token_hash=None, erased=True, updated_at=datetime.now(timezone.utc)))
+                 .values(full_name=None, organisation=None, manage_token_hash=None, erased=True, updated_at=now))
+    audit.record(conn, at=now, actor=audit.SYSTEM, action="registration.erased", object_kind="registration",
+                 object_id=rid, forum=event.data["forum"])
     serial = conn.execute(select(certificates.c.serial).where(certificates.c.registration_id == rid)).scalar()
     if serial:
-        issuing.revoke(conn, serial, "personal_data_erased", datetime.now(timezone.utc))
+        if issuing.revoke(conn, serial, "personal_data_erased", now):
+            audit.record(conn, at=now, actor=audit.SYSTEM, action="certificate.revoked", object_kind="certificate",
+                         object_id=serial, forum=event.data["forum"], detail={"reason": "personal_data_erased"})
         conn.execute(update(certificates).where(certificates.c.serial == serial)
                      .values(recipient_name=None, organisation=None))
 

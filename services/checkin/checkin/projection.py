@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
+from forumops_shared import audit
 from forumops_shared.db import upsert
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
@@ -56,9 +57,11 @@ def registration_cancelled(conn: Connection, event: Event) -> None:
 
 
 def personal_data_erased(conn: Connection, event: Event) -> None:
+    now = datetime.now(timezone.utc)
     conn.execute(update(registrations).where(registrations.c.id == event.data["registration_id"])
-                 .values(full_name=None, email_key=None, manage_token_hash=None, erased=True,
-                         updated_at=datetime.now(timezone.utc)))
+                 .values(full_name=None, email_key=None, manage_token_hash=None, erased=True, updated_at=now))
+    audit.record(conn, at=now, actor=audit.SYSTEM, action="registration.erased", object_kind="registration",
+                 object_id=event.data["registration_id"], forum=event.data["forum"])
 
 
 def _place(conn: Connection, registration_id: str) -> counts.Place | None:

@@ -112,6 +112,16 @@ class ListQuerySchema(Schema):
     cursor = fields.String(validate=validate.Length(max=40))
 
 
+class ExportQuerySchema(Schema):
+    """The list's filters, for the CSV export."""
+
+    class Meta:
+        unknown = RAISE
+
+    point = fields.String(validate=validate.Length(max=64))
+    status = fields.String(validate=validate.OneOf(("confirmed", "waitlisted", "cancelled")))
+
+
 # -- answers, for the OpenAPI document ---------------------------------------------------------
 
 class TicketOut(Schema):

@@ -1,6 +1,7 @@
 """The certificates API's OpenAPI document, generated from its marshmallow schemas."""
 from __future__ import annotations
 
+from forumops_shared.audit import AuditPageOut, AuditQuerySchema
 from forumops_shared.openapi import Route, openapi_blueprint
 
 from .. import schemas as s
@@ -21,6 +22,9 @@ ROUTES = [
           answer=s.CertificatePageOut, query=s.ListQuerySchema),
     Route("/api/v1/forums/{slug}/certificates/export", "get", "The forum's certificates as CSV", "admin",
           answer="text/csv", query=s.FilterSchema),
+    Route("/api/v1/forums/{slug}/audit", "get",
+          "Who revoked, exported or issued awards, and erasures applied here (ids only)", "admin",
+          answer=AuditPageOut, query=AuditQuerySchema),
     Route("/api/v1/forums/{slug}/awards", "post",
           "Issue award certificates for one category: JSON, or CSV (name,organisation,kind,ref,language) with "
           "category_vi, category_en, language as query parameters; idempotent", "admin",

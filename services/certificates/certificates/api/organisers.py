@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
-from forumops_shared.http import csv_download, json_body, query_args, require_token, uploaded_text
+from forumops_shared import audit
+from forumops_shared.audit import ORGANISER
+from forumops_shared.http import csv_download, json_body, query_args, uploaded_text
 from forumops_shared.refusals import Refusal
 
 from ..schemas import AwardsCsvSchema, AwardsSchema, FilterSchema, ListQuerySchema, RevokeSchema
@@ -14,12 +16,12 @@ from .context import ctx
 
 bp = Blueprint("certificates_organisers", __name__)
 _revoke, _list, _filters = RevokeSchema(), ListQuerySchema(), FilterSchema()
-_awards, _awards_csv = AwardsSchema(), AwardsCsvSchema()
+_awards, _awards_csv, _audit = AwardsSchema(), AwardsCsvSchema(), audit.AuditQuerySchema()
 
 
 @bp.before_request
 def _organisers_only():
-    require_token(ctx().config.admin_token)
+    ctx().require_organiser()
 
 
 @bp.post("/api/v1/certificates/<serial>/revoke")
@@ -30,6 +32,9 @@ def revoke(serial: str):
         row = documents.find(conn, serial)
         if not issuing.revoke(conn, row.serial, data["reason"], ctx().clock.now()):
             raise Refusal("already_revoked")
+        # The organiser's reason is free text and may name the person: it stays with the certificate.
+        audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="certificate.revoked",
+                     object_kind="certificate", object_id=row.serial, forum=row.forum)
         return jsonify(documents.document(documents.find(conn, serial)))
 
 
@@ -45,8 +50,19 @@ def forum_certificates(slug: str):
 def export_certificates(slug: str):
     """Every certificate of the forum (same filters) as CSV, with its verification link."""
     filters = query_args(_filters)
+    with ctx().write() as conn:
+        audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="certificates.exported", object_kind="forum",
+                     object_id=slug, forum=slug, count=documents.count(conn, slug, **filters), detail=filters)
     rows = documents.export_rows(ctx().engine, slug, ctx().config.public_url, **filters)
     return csv_download(f"{slug}-certificates.csv", documents.EXPORT_COLUMNS, rows)
+
+
+@bp.get("/api/v1/forums/<slug>/audit")
+def forum_audit(slug: str):
+    """Who revoked, exported or issued awards here, and the erasures applied (ids only)."""
+    query = query_args(_audit)
+    with ctx().read() as conn:
+        return jsonify(audit.page(conn, slug, **query))
 
 
 @bp.post("/api/v1/forums/<slug>/awards")
@@ -66,7 +82,9 @@ def issue_awards(slug: str):
         raise Refusal("unsupported_media_type")
     with ctx().write() as conn:
         report = awards.issue(conn, slug, category, language, recipients, ctx().clock.now())
-    totals = {outcome: sum(r["outcome"] == outcome for r in report) for outcome in ("issued", "existing", "refused")}
+        totals = {outcome: sum(r["outcome"] == outcome for r in report) for outcome in ("issued", "existing", "refused")}
+        audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="awards.imported", object_kind="forum",
+                     object_id=slug, forum=slug, count=len(report), detail=totals)
     return jsonify({**totals, "rows": report})
 
 

@@ -95,17 +95,18 @@ def certificate_pdf(serial: str):
 
 
 def _caller() -> str:
+    """The bearer token, if it is valid here at all: 401 otherwise (http.refuse_caller)."""
     token = bearer_token()
-    if token is None:
-        raise Refusal("unauthenticated")
+    if not is_admin(token) and (token is None or not ctx().recognises(token)):
+        raise Refusal("unauthenticated")  # missing, unknown or wrong: the one rule (http.refuse_caller)
     return token
 
 
 def _may_see(conn, token: str, registration_id: str | None) -> None:
-    """Organisers see everything; a manage token only its own registration's certificate. Anything
-    else gets the answer an unknown certificate gets."""
+    """Organisers see everything; a manage token only its own registration's certificate: another
+    valid token is refused with 403, as everywhere."""
     if is_admin(token):
         return
     holder = documents.holder_hash(conn, registration_id) if registration_id else None
     if not (holder and tokens_equal(hash_token(token), holder)):
-        raise Refusal("certificate_not_found")
+        raise Refusal("forbidden")

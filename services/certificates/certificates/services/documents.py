@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import as_utc, readonly
@@ -66,6 +66,11 @@ def page(conn: Connection, forum: str, *, limit: int, after: str | None, **filte
     # signed document names neither).
     listed = [{**document(r), "registration_id": r.registration_id, "award_id": r.award_id} for r in rows[:limit]]
     return {"certificates": listed, "next_after": listed[-1]["serial"] if len(rows) > limit else None}
+
+
+def count(conn: Connection, forum: str, **filters) -> int:
+    """How many certificates of the forum pass the filters (an export's size, for its audit record)."""
+    return conn.execute(select(func.count()).select_from(_listing(forum, **filters).subquery())).scalar_one()
 
 
 def _listing(forum: str, *, status: str | None = None, kind: str | None = None, mode: str | None = None):

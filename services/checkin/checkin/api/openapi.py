@@ -1,6 +1,7 @@
 """The check-in API's OpenAPI document, generated from its marshmallow schemas."""
 from __future__ import annotations
 
+from forumops_shared.audit import AuditPageOut, AuditQuerySchema
 from forumops_shared.openapi import Route, openapi_blueprint
 
 from .. import schemas as s
@@ -27,6 +28,9 @@ ROUTES = [
           answer=s.AttendanceImportOut, query=s.AttendanceImportQuerySchema),
     Route("/api/v1/forums/{slug}/stats", "get", "Live counts per point, on site, online and in total", "admin",
           answer=s.StatsOut, query=s.StatsQuerySchema),
+    Route("/api/v1/forums/{slug}/audit", "get",
+          "Who enrolled or revoked devices, imported attendance, and erasures applied here (ids only)", "admin",
+          answer=AuditPageOut, query=AuditQuerySchema),
     Route("/api/v1/forums/{slug}/conflicts", "get", "People admitted at two points by offline doors", "admin",
           answer=s.ConflictPageOut, query=s.PageSchema),
 ]

@@ -1,10 +1,14 @@
 """The check-in API: devices, scans, offline batches, online attendance, stats and conflicts."""
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.http import bearer_token, json_body, query_args, require_token, uploaded_file
+from forumops_shared import audit
+from forumops_shared.audit import ORGANISER
+from forumops_shared.http import bearer_token, json_body, query_args, refuse_caller, uploaded_file
 from forumops_shared.refusals import Refusal
 from forumops_shared.tokens import hash_token
 
@@ -15,15 +19,30 @@ from .context import ctx
 bp = Blueprint("checkin", __name__, url_prefix="/api/v1")
 _device, _scan, _batch = s.DeviceSchema(), s.ScanSchema(), s.BatchSchema()
 _page, _stats_query, _import_query = s.PageSchema(), s.StatsQuerySchema(), s.AttendanceImportQuerySchema()
+_audit_query = audit.AuditQuerySchema()
 
 
 def _require_admin() -> None:
-    require_token(ctx().config.admin_token)
+    ctx().require_organiser()
+
+
+@contextlib.contextmanager
+def _the_one_rule(token: str | None):
+    """A use case refusing a token it does not know (`unauthenticated`): 401 still when the token
+    is valid nowhere here, 403 when it is another party's (http.refuse_caller)."""
+    try:
+        yield
+    except Refusal as refusal:
+        if refusal.reason != "unauthenticated" or token is None:
+            raise
+        refuse_caller(token, ctx().recognises)
 
 
 def _device_here(conn, slug: str, code: str):
     """The calling device, allowed at this point, within its rate limit."""
-    device = devices.device_for(conn, bearer_token(), slug, code)
+    token = bearer_token()
+    with _the_one_rule(token):
+        device = devices.device_for(conn, token, slug, code)
     ctx().device_limit.check(device.id)
     return device
 
@@ -37,6 +56,8 @@ def enrol_device(slug: str, code: str):
     data = json_body(_device, limit=ctx().config.json_body_limit)
     with ctx().write() as conn:
         device_id, token = devices.enrol(conn, slug, code, data["label"])
+        audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="device.enrolled", object_kind="device",
+                     object_id=device_id, forum=slug, detail={"point": code})
     return jsonify({"device_id": device_id, "token": token, "forum": slug, "point": code}), 201
 
 
@@ -45,7 +66,10 @@ def revoke_device(device_id: str):
     """Organiser: the device's token stops working at once."""
     _require_admin()
     with ctx().write() as conn:
-        devices.revoke(conn, device_id)
+        forum = devices.revoke(conn, device_id)
+        if forum is not None:
+            audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="device.revoked", object_kind="device",
+                         object_id=device_id, forum=forum)
     return jsonify({"device_id": device_id, "revoked": True})
 
 
@@ -61,23 +85,27 @@ def device_kit(slug: str, code: str):
 @bp.post("/forums/<slug>/points/<code>/checkins")
 def check_in(slug: str, code: str):
     """Device: one scan (QR payload or typed code); the outcome is in the answer."""
-    data = json_body(_scan, limit=ctx().config.json_body_limit)
     token = bearer_token()
-    if token is None:
+    if token is None:  # before the body, as on every path; a wrong token is told with the scan's read
         raise Refusal("unauthenticated")
+    data = json_body(_scan, limit=ctx().config.json_body_limit)
     command = scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"])
     request = scans.ScanRequest(hash_token(token), slug, code, command, scans.read_ahead(slug, data["ticket"]))
     # The device checked, the person read and the scan recorded together with other doors' scans
     # arriving meanwhile: one short transaction of a few statements (GroupCommit).
     outcome = ctx().scans.run(request)
     if isinstance(outcome, Refusal):
-        raise outcome
+        with _the_one_rule(token):
+            raise outcome
     return jsonify(outcome)
 
 
 @bp.post("/forums/<slug>/points/<code>/checkins/batch")
 def check_in_batch(slug: str, code: str):
     """Device: scans made offline, each with its own time; a re-upload changes nothing."""
+    token = bearer_token()
+    with _the_one_rule(token), ctx().read() as conn:  # before reading up to 8 MB for a stranger
+        devices.device_for(conn, token, slug, code)
     data = json_body(_batch, limit=ctx().config.upload_body_limit)
     batch = [batches.OfflineScan(**item) for item in data["scans"]]
 
@@ -96,8 +124,9 @@ def check_in_batch(slug: str, code: str):
 def join_online(slug: str):
     """Participant (manage token): an online check-in; the answer holds the meeting URL to open."""
     ctx().join_limit.check()
-    with ctx().write() as conn:
-        return jsonify(online.join(conn, slug, bearer_token()))
+    token = bearer_token()
+    with _the_one_rule(token), ctx().write() as conn:
+        return jsonify(online.join(conn, slug, token))
 
 
 @bp.post("/forums/<slug>/online/attendance/import")
@@ -107,7 +136,12 @@ def import_attendance(slug: str):
     query = query_args(_import_query)
     raw = uploaded_file(limit=ctx().config.upload_body_limit)
     with ctx().write() as conn:
-        return jsonify(online.import_report(conn, slug, raw, day_first=query["day_first"]))
+        report = online.import_report(conn, slug, raw, day_first=query["day_first"])
+        audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="attendance.imported", object_kind="forum",
+                     object_id=slug, forum=slug, count=report["rows"],
+                     detail={"format": report["format"], "matched_rows": report["matched_rows"],
+                             "unmatched_rows": len(report["unmatched"])})
+    return jsonify(report)
 
 
 # -- organisers: what is happening -------------------------------------------------------------
@@ -127,6 +161,15 @@ def forum_stats(slug: str):
             return current_app.json.dumps(overview.stats(conn, slug, query["province"], ctx().clock.now()))
     body = ctx().stats.get((slug, query["province"]), compute)
     return current_app.response_class(body, mimetype="application/json")
+
+
+@bp.get("/forums/<slug>/audit")
+def forum_audit(slug: str):
+    """Organiser: who enrolled or revoked which device, imported attendance, and erasures here (ids only)."""
+    _require_admin()
+    query = query_args(_audit_query)
+    with ctx().read() as conn:
+        return jsonify(audit.page(conn, slug, **query))
 
 
 @bp.get("/forums/<slug>/conflicts")

@@ -25,12 +25,14 @@ def enrol(conn: Connection, forum: str, point: str, label: str | None) -> tuple[
     return device_id, token
 
 
-def revoke(conn: Connection, device_id: str) -> None:
-    """Takes effect at once: every request checks the device, none caches it."""
+def revoke(conn: Connection, device_id: str) -> str | None:
+    """Takes effect at once: every request checks the device, none caches it. The device's forum
+    when this revoked it; None when it was revoked already."""
     done = conn.execute(update(devices).where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
-                        .values(revoked_at=datetime.now(timezone.utc)).returning(devices.c.id)).first()
+                        .values(revoked_at=datetime.now(timezone.utc)).returning(devices.c.forum)).first()
     if done is None and conn.execute(select(devices.c.id).where(devices.c.id == device_id)).first() is None:
         raise Refusal("device_not_found")
+    return None if done is None else done.forum
 
 
 # The forum's publication time comes along: scans use it to know their cached forum view is current.

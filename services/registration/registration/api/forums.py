@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from forumops_shared import audit
+from forumops_shared.audit import ORGANISER
 from forumops_shared.http import bearer_token
 
 from ..schemas import ForumChangeSchema, ForumSchema, PointSchema
@@ -82,8 +84,10 @@ def import_points(slug: str):
     with ctx().write() as conn:
         forum = forum_cases.get_forum(conn, slug)
         rows = point_cases.import_points(conn, forum, text)
-    totals = {outcome: sum(r["outcome"] == outcome for r in rows)
-              for outcome in ("created", "updated", "unchanged", "refused")}
+        totals = {outcome: sum(r["outcome"] == outcome for r in rows)
+                  for outcome in ("created", "updated", "unchanged", "refused")}
+        audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="points.imported", object_kind="forum",
+                     object_id=slug, forum=slug, count=len(rows), detail=totals)
     return jsonify({**totals, "rows": rows})
 
 

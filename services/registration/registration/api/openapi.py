@@ -1,6 +1,7 @@
 """The registration API's OpenAPI document, generated from its marshmallow schemas."""
 from __future__ import annotations
 
+from forumops_shared.audit import AuditPageOut, AuditQuerySchema
 from forumops_shared.openapi import Route, openapi_blueprint
 
 from .. import schemas as s
@@ -20,7 +21,11 @@ ROUTES = [
           body=s.RegistrationSchema, status=201, answer=s.RegistrationOut),
     Route("/api/v1/forums/{slug}/registrations", "get", "Registrations, filtered, a page at a time", "admin"),
     Route("/api/v1/forums/{slug}/registrations/import", "post", "Import participants from CSV", "admin", "csv"),
-    Route("/api/v1/forums/{slug}/registrations/export", "get", "Registrations as CSV", "admin"),
+    Route("/api/v1/forums/{slug}/registrations/export", "get", "Registrations as CSV, filtered as the list is",
+          "admin", answer="text/csv", query=s.ExportQuerySchema),
+    Route("/api/v1/forums/{slug}/audit", "get",
+          "Who erased, exported or imported what, and when (ids only), oldest first", "admin",
+          answer=AuditPageOut, query=AuditQuerySchema),
     Route("/api/v1/registrations/{registration_id}", "get", "A registration and its ticket", "holder",
           answer=s.RegistrationOut),
     Route("/api/v1/registrations/{registration_id}/ticket.svg", "get", "The ticket's QR code (SVG)", "holder",

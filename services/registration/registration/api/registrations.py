@@ -5,19 +5,23 @@ import base64
 
 from flask import Blueprint, Response, jsonify, request
 from marshmallow import ValidationError
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.http import csv_download
+from forumops_shared import audit
+from forumops_shared.audit import ORGANISER
+from forumops_shared.http import bearer_token, csv_download, query_args
 from forumops_shared.refusals import Refusal
 
-from ..schemas import ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
+from ..schemas import ExportQuerySchema, ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
 from ..services import idempotency, imports, lifecycle, registrations as cases, tickets
 from ..services.forums import get_forum
 from .context import ctx
-from .requests import authorised_registration, csv_body, json_body, require_admin
+from .requests import authorised_registration, caller, csv_body, json_body, require_admin
 
 bp = Blueprint("registrations", __name__, url_prefix="/api/v1")
 _new_schema, _change_schema, _list_schema = RegistrationSchema(), RegistrationChangeSchema(), ListQuerySchema()
+_export_schema, _audit_schema = ExportQuerySchema(), audit.AuditQuerySchema()
 
 
 @bp.post("/forums/<slug>/registrations")
@@ -52,7 +56,9 @@ def import_registrations(slug: str):
         forum = get_forum(conn, slug)
         rows = imports.import_participants(conn, forum, text, signing_key,
                                            consent_version=ctx().config.consent_version)
-    totals = {outcome: sum(r["outcome"] == outcome for r in rows) for outcome in ("created", "existing", "refused")}
+        totals = {outcome: sum(r["outcome"] == outcome for r in rows) for outcome in ("created", "existing", "refused")}
+        audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="registrations.imported",
+                     object_kind="forum", object_id=slug, forum=slug, count=len(rows), detail=totals)
     return jsonify({**totals, "rows": rows})
 
 
@@ -80,6 +86,8 @@ def ticket_image(registration_id: str):
 @bp.patch("/registrations/<registration_id>")
 def change(registration_id: str):
     """Change details, attendance or point; a new point or mode re-issues the ticket."""
+    if bearer_token() is None:  # before the body, as on every path
+        raise Refusal("unauthenticated")
     data = json_body(_change_schema, partial=True)
     signing_key = ctx().keys.active()
     with ctx().write() as conn:
@@ -104,6 +112,9 @@ def erase(registration_id: str):
     """Erase the person's data here; every other service is told to do the same."""
     with ctx().write() as conn:
         row = authorised_registration(conn, registration_id)
+        if row.erased_at is None:
+            audit.record(conn, at=ctx().clock.now(), actor=caller(registration_id), action="registration.erased",
+                         object_kind="registration", object_id=row.id, forum=row.forum_slug)
         lifecycle.erase(conn, get_forum(conn, row.forum_slug), row)
     return jsonify({"id": registration_id, "status": "erased"})
 
@@ -130,16 +141,21 @@ EXPORT_COLUMNS = ("id", "status", "attendance", "point", "full_name", "email", "
 
 @bp.get("/forums/<slug>/registrations/export")
 def export_registrations(slug: str):
-    """Organiser: every registration as CSV (UTF-8 with BOM, so spreadsheets show Vietnamese)."""
+    """Organiser: the registrations as CSV (UTF-8 with BOM, so spreadsheets show Vietnamese),
+    filtered by point and status as the list is."""
     require_admin()
-    with ctx().read() as conn:
+    filters = query_args(_export_schema)
+    with ctx().write() as conn:
         forum_id = get_forum(conn, slug).id
+        count = conn.execute(select(func.count()).select_from(cases.listing(forum_id, **filters).subquery())).scalar_one()
+        audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="registrations.exported",
+                     object_kind="forum", object_id=slug, forum=slug, count=count, detail=filters)
 
     def rows():
         after = 0
         while True:
             with ctx().read() as conn:
-                batch = conn.execute(cases.listing(forum_id, after=after).limit(1000)).all()
+                batch = conn.execute(cases.listing(forum_id, after=after, **filters).limit(1000)).all()
             if not batch:
                 return
             for row in batch:
@@ -148,6 +164,15 @@ def export_registrations(slug: str):
             after = batch[-1].seq
 
     return csv_download(f"{slug}-registrations.csv", EXPORT_COLUMNS, rows())
+
+
+@bp.get("/forums/<slug>/audit")
+def forum_audit(slug: str):
+    """Organiser: who erased, exported or imported what here, and when (ids only)."""
+    require_admin()
+    query = query_args(_audit_schema)
+    with ctx().read() as conn:
+        return jsonify(audit.page(conn, slug, **query))
 
 
 def _load_query() -> dict:

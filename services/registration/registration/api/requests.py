@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from marshmallow import Schema
-from sqlalchemy import select
 
 from forumops_shared import http
-from forumops_shared.http import bearer_token, uploaded_text
+from forumops_shared.audit import ORGANISER, Actor
+from forumops_shared.http import bearer_token, refuse_caller, uploaded_text
 from forumops_shared.refusals import Refusal
 from forumops_shared.tokens import hash_token, tokens_equal
 
-from ..services.registrations import load_registration
-from ..tables import registrations
+from ..services.registrations import find_registration
 from .context import ctx
 
 
@@ -28,25 +27,25 @@ def is_admin(token: str | None) -> bool:
 
 
 def require_admin() -> None:
-    token = bearer_token()
-    if token is None:
-        raise Refusal("unauthenticated")
-    if not is_admin(token):
-        raise Refusal("forbidden" if _is_manage_token(token) else "unauthenticated")
-
-
-def _is_manage_token(token: str) -> bool:
-    with ctx().read() as conn:
-        return conn.execute(select(registrations.c.seq)
-                            .where(registrations.c.manage_token_hash == hash_token(token))).first() is not None
+    ctx().require_organiser()
 
 
 def authorised_registration(conn, registration_id: str):
-    """The registration, if the caller is an organiser or holds its manage token."""
+    """The registration, if the caller is an organiser or holds its manage token; 401 for a
+    missing or unknown token, 403 for another valid one (http.refuse_caller)."""
     token = bearer_token()
     if token is None:
         raise Refusal("unauthenticated")
-    row = load_registration(conn, registration_id)
-    if is_admin(token) or tokens_equal(hash_token(token), row.manage_token_hash):
+    row = find_registration(conn, registration_id)
+    if is_admin(token):
+        if row is None:
+            raise Refusal("registration_not_found")
         return row
-    raise Refusal("registration_not_found")  # the same answer as for an unknown id
+    if row is None or not tokens_equal(hash_token(token), row.manage_token_hash):
+        refuse_caller(token, ctx().recognises)
+    return row
+
+
+def caller(registration_id: str) -> Actor:
+    """Who acts on a registration already authorised: an organiser, or its holder."""
+    return ORGANISER if is_admin(bearer_token()) else Actor("participant", registration_id)

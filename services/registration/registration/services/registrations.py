@@ -178,8 +178,12 @@ def listing(forum_id: int, *, after: int = 0, status: str | None = None, point: 
     return stmt
 
 
+def find_registration(conn: Connection, registration_id: str) -> Row | None:
+    return conn.execute(registration_rows().where(registrations.c.id == registration_id)).first()
+
+
 def load_registration(conn: Connection, registration_id: str) -> Row:
-    row = conn.execute(registration_rows().where(registrations.c.id == registration_id)).first()
+    row = find_registration(conn, registration_id)
     if row is None:
         raise Refusal("registration_not_found")
     return row

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from forumops_shared.db import GroupCommit, insert_ignore, insert_rows, make_engine
 from forumops_shared.lease import Lease
 from forumops_shared.plumbing import leases, outbox, processed_events
+from forumops_shared.worker import checkpoint_wal
 
 from .support.clock import FakeClock
 from .support.services import migrate
@@ -179,3 +180,26 @@ def test_writers_who_queue_while_the_lock_is_taken_share_one_commit(engine):
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(processed_events)).scalar() == 10
 
+
+
+def test_a_sqlite_file_is_owner_only_and_keeps_nothing_deleted_once_its_wal_is_checkpointed(tmp_path):
+    path = tmp_path / "db" / "service.db"
+    sqlite = make_engine(f"sqlite:///{path}")
+    people = Table("people", MetaData(), Column("id", Integer, primary_key=True), Column("name", String(200)))
+    try:
+        people.metadata.create_all(sqlite)
+        with sqlite.begin() as conn:
+            conn.execute(insert(people), [{"name": f"Nguyễn Văn Người {i}"} for i in range(50)])
+        with sqlite.begin() as conn:
+            conn.execute(people.delete().where(people.c.name == "Nguyễn Văn Người 7"))
+        wal = tmp_path / "db" / "service.db-wal"
+        assert "Nguyễn Văn Người 7".encode() in wal.read_bytes()  # the page as it was, kept in the WAL
+
+        checkpoint_wal(sqlite)
+
+        assert wal.stat().st_size == 0
+        assert "Nguyễn Văn Người 7".encode() not in path.read_bytes()  # zeroed, not left in a free slot
+        assert "Nguyễn Văn Người 8".encode() in path.read_bytes()
+        assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    finally:
+        sqlite.dispose()

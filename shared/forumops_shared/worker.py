@@ -21,7 +21,7 @@ from .kafka_clients import make_consumer, make_producer, make_reader
 from .logs import configure_logging
 from .lease import Lease
 from .relay import OutboxRelay
-from .service import Service, service_named_on_command_line
+from .service import Chore, Service, service_named_on_command_line
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +76,38 @@ class Worker:
             self.engine.dispose()
             log.info("worker stopped")
 
+    @property
+    def chores(self) -> tuple[Chore, ...]:
+        """The service's own, and on SQLite the WAL's truncation (WAL_CHECKPOINT_EVERY_S)."""
+        if self.engine.dialect.name == "sqlite":
+            return (*self.service.chores, Chore(WAL_CHECKPOINT_EVERY_S, checkpoint_wal))
+        return self.service.chores
+
     def _run_chores(self, stop: threading.Event) -> None:
-        due = [0.0] * len(self.service.chores)
+        chores = self.chores
+        due = [0.0] * len(chores)
         while not stop.wait(1.0):
-            for i, chore in enumerate(self.service.chores):
+            for i, chore in enumerate(chores):
                 if self.clock.monotonic() >= due[i]:
                     try:
                         chore.job(self.engine)
                     except Exception:  # noqa: BLE001 - a chore retries at its next turn
                         log.exception("chore %s failed", getattr(chore.job, "__name__", chore.job))
                     due[i] = self.clock.monotonic() + chore.every_s
+
+
+# SQLite's WAL keeps the pages a transaction replaced (an erased person's row among them) until
+# it is checkpointed and its frames are written over; a truncating checkpoint bounds how long.
+WAL_CHECKPOINT_EVERY_S = 600
+
+
+def checkpoint_wal(engine: Engine) -> None:
+    """Copy the WAL into the database file and empty it (skipped while a reader holds it)."""
+    raw = engine.raw_connection()  # outside a transaction: inside its own, the checkpoint would wait on itself
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
 
 
 def build_worker(service: Service, settings: ServiceSettings) -> Worker:

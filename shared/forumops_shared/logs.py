@@ -23,3 +23,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level)
     # kafka-python is chatty at INFO about every connection attempt.
     logging.getLogger("kafka").setLevel(max(logging.WARNING, root.level))
+    # ... and warns at every SCRAM login that the link is not encrypted: SCRAM never sends the
+    # password; encrypting the link is the deployment's choice (SASL_SSL; README, operations).
+    logging.getLogger("kafka.net.sasl.scram").setLevel(max(logging.ERROR, root.level))

@@ -54,9 +54,12 @@ def measure(jit: tuple[str, ...], args) -> dict:
             kafka = LocalKafka(work / "kafka", port=free_port(), controller_port=free_port(), jit=jit)
             started_s = kafka.start()
             stack.callback(kafka.stop)
-            ensure_topics(kafka.bootstrap)
+            ensure_topics(kafka.bootstrap, client=kafka.admin_client)
             pid = kafka.running_pid()
-            settings = ServiceSettings("bench", database_url="", kafka_bootstrap_servers=kafka.bootstrap)
+            admin = kafka.admin_client
+            settings = ServiceSettings("bench", database_url="", kafka_bootstrap_servers=kafka.bootstrap,
+                                       kafka_username=admin["sasl_plain_username"],
+                                       kafka_password=admin["sasl_plain_password"], kafka_mechanism=admin["sasl_mechanism"])
             producer = make_producer(settings, "bench")
             stack.callback(producer.close)
             per_pass = max(1, round(args.rate * PASS_S))

@@ -7,12 +7,13 @@ Prints "ready" once it has joined its group, and exits after COUNT inserts.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 
 from sqlalchemy import text
 
-from forumops_shared.config import ServiceSettings
+from forumops_shared.config import load_settings
 from forumops_shared.db import make_engine, write_transaction
 from forumops_shared.events import decode_event
 from forumops_shared.kafka_clients import make_consumer
@@ -23,7 +24,9 @@ def main() -> None:
     engine = make_engine(database_url)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, at REAL NOT NULL)"))
-    consumer = make_consumer(ServiceSettings("baseline", database_url, bootstrap), group_id="baseline")
+    settings = load_settings("baseline", {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+                                          "BASELINE_DATABASE_URL": database_url})
+    consumer = make_consumer(settings, group_id="baseline")
     consumer.subscribe([topic])
     while not consumer.assignment():
         consumer.poll(timeout_ms=200)

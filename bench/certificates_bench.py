@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import statistics
 import subprocess
@@ -38,7 +39,7 @@ from forumops_shared.db import as_utc, make_engine, readonly, write_transaction
 from forumops_shared.events import decode_event, encode_event, new_event
 from forumops_shared.events.registry import FORUM_PUBLISHED, PARTICIPANT_CHECKED_IN
 from forumops_shared.topic_admin import ensure_topics
-from harness import BENCH, arguments, percentile, service_env, start_broker, start_worker, wait_for_relay
+from harness import BENCH, admin_client, arguments, percentile, service_env, start_broker, start_worker, wait_for_relay
 
 SLUG = "bench"
 TARGET_PDFS_PER_S = 100
@@ -69,7 +70,8 @@ def load_people(database_url: str, n: int) -> list[str]:
 
 def burst(bootstrap: str, topic: str, people: list[str]) -> dict[str, float]:
     """One check-in event per person, sent as fast as one producer goes: when each was sent."""
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, enable_idempotence=True)
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, enable_idempotence=True,
+                             **admin_client())
     sent = {}
     for rid in people:
         now = datetime.now(timezone.utc)
@@ -107,13 +109,22 @@ def issued_latencies(database_url: str, sent: dict[str, float]) -> tuple[float, 
     return max(issued.values()) - min(sent.values()), sorted(issued[rid] - sent[rid] for rid in sent)
 
 
+def admin_env() -> dict[str, str]:
+    """The environment that makes load_settings' clients the broker's admin."""
+    client = admin_client()
+    if not client:
+        return {}
+    return {"KAFKA_SASL_USERNAME": client["sasl_plain_username"], "KAFKA_SASL_PASSWORD": client["sasl_plain_password"],
+            "KAFKA_SASL_MECHANISM": client["sasl_mechanism"]}
+
+
 def run_baseline(bootstrap: str, work: Path, people: list[str]) -> tuple[float, list[float]]:
     """The bare consumer over the same burst on its own topic: (seconds to the Nth insert, latencies)."""
-    ensure_topics(bootstrap, prefix=BASELINE_PREFIX)
+    ensure_topics(bootstrap, prefix=BASELINE_PREFIX, client=admin_client())
     database = work / "baseline.db"
     consumer = subprocess.Popen([sys.executable, str(BENCH / "ceiling_consumer.py"), bootstrap,
                                  BASELINE_PREFIX + topics.ATTENDANCE, f"sqlite:///{database}", str(len(people))],
-                                stdout=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, text=True, env={**os.environ, **admin_env()})
     assert consumer.stdout.readline().strip() == "ready"
     sent = burst(bootstrap, BASELINE_PREFIX + topics.ATTENDANCE, people)
     consumer.wait(timeout=900)

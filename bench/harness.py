@@ -5,6 +5,7 @@ import argparse
 import os
 import re
 import runpy
+import secrets
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import requests
 
+from forumops_shared import access
 from forumops_shared.db import make_engine, readonly
 from forumops_shared.outbox import pending_count
 from forumops_shared.topic_admin import ensure_topics
@@ -87,8 +89,12 @@ def arguments(doc: str, argv: list[str] | None, **more: int) -> argparse.Namespa
 
 
 def service_env(service: str, bootstrap: str, work: Path, **variables: str) -> dict:
-    """The environment of one service on `bootstrap` with a SQLite database in `work`, migrated."""
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "FORUMOPS_LOG_LEVEL": "WARNING",
+    """The environment of one service on `bootstrap` (as its own broker user, as under `up`)
+    with a SQLite database in `work`, migrated."""
+    user = {}
+    if service in BROKER.get("passwords", {}):
+        user = {"KAFKA_SASL_USERNAME": service, "KAFKA_SASL_PASSWORD": BROKER["passwords"][service]}
+    env = {**os.environ, **user, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "FORUMOPS_LOG_LEVEL": "WARNING",
            f"{service.upper()}_DATABASE_URL": f"sqlite:///{work}/{service}.db", **variables}
     subprocess.run([str(BIN / f"{service}-migrate")], env=env, check=True, capture_output=True)
     return env
@@ -99,8 +105,20 @@ def start_broker(stack: ExitStack, work: Path) -> str:
     kafka = LocalKafka(work / "kafka", port=free_port(), controller_port=free_port())
     kafka.start()
     stack.callback(kafka.stop)
-    ensure_topics(kafka.bootstrap)
+    ensure_topics(kafka.bootstrap, client=kafka.admin_client)
+    passwords = {name: secrets.token_urlsafe(16) for name in access.SERVICES}
+    access.ensure_access(kafka.bootstrap, kafka.admin_client, passwords)
+    BROKER.update(client=kafka.admin_client, passwords=passwords)
     return kafka.bootstrap
+
+
+# The broker start_broker started: its admin's client settings, the services' passwords.
+BROKER: dict = {}
+
+
+def admin_client() -> dict:
+    """Settings of a kafka-python client acting as the broker's admin (the bench's own clients)."""
+    return dict(BROKER.get("client", {}))
 
 
 def start_worker(stack: ExitStack, command: str, env: dict) -> None:

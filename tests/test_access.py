@@ -1,7 +1,6 @@
 """The broker lets in only the services, each to its own topics."""
 from __future__ import annotations
 
-import secrets
 import uuid
 
 import pytest
@@ -12,7 +11,7 @@ from forumops_shared.access import Grant, ensure_access, grants
 from forumops_shared.service import load_service
 from forumops_shared.topic_admin import ensure_topics
 from forumops_shared.topics import ATTENDANCE, CERTIFICATES, CHECKIN_DLQ, FORUMS, REGISTRATIONS
-from forumops_stack.testing import TEST_PARTITIONS
+from forumops_stack.testing import TEST_PARTITIONS, service_passwords
 
 
 def test_each_service_may_write_its_own_topics_and_read_what_it_consumes():
@@ -34,7 +33,7 @@ def secured(kafka_broker):
                     pytrace=False)
     prefix = f"t{uuid.uuid4().hex[:10]}."
     ensure_topics(kafka_broker.bootstrap, prefix=prefix, max_partitions=TEST_PARTITIONS, client=kafka_broker.client)
-    passwords = {"registration": secrets.token_urlsafe(16), "checkin": secrets.token_urlsafe(16)}
+    passwords = service_passwords(kafka_broker)
     ensure_access(kafka_broker.bootstrap, kafka_broker.client, passwords, prefix=prefix)
     return kafka_broker.bootstrap, prefix, passwords
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,9 @@ import requests
 from forumops_shared.access import ensure_access
 from forumops_shared.config import ServiceSettings
 from forumops_shared.topic_admin import ensure_topics
-from forumops_stack.testing import TEST_PARTITIONS, Broker, Databases, database_kind, free_port, settings_env
+from forumops_stack.testing import (
+    TEST_PARTITIONS, Broker, Databases, database_kind, free_port, service_passwords, settings_env,
+)
 
 from .processes import Child, wait_until_serving
 from .services import migrate
@@ -78,7 +79,7 @@ def running_system(broker: Broker, home: Path, extra: dict[str, str] | None = No
     ensure_topics(broker.bootstrap, prefix=prefix, max_partitions=TEST_PARTITIONS, overrides=topic_settings,
                   client=broker.client)
     # Each service is its own user of the broker, allowed only its own topics (as under `up`).
-    passwords = {name: secrets.token_urlsafe(16) for name in SERVICES} if broker.client else {}
+    passwords = service_passwords(broker) if broker.client else {}
     if passwords:
         ensure_access(broker.bootstrap, broker.client, passwords, prefix=prefix)
     databases = Databases(database_kind(), home, os.environ.get("FORUMOPS_TEST_POSTGRES_URL"))

@@ -100,6 +100,19 @@ def _in_use(broker: Broker) -> Broker:
     return broker
 
 
+_SERVICE_PASSWORDS: dict[str, dict[str, str]] = {}
+
+
+def service_passwords(broker: Broker) -> dict[str, str]:
+    """The services' broker passwords for this run: one set per broker, since a user's password is
+    the broker's (several systems of one run share it; a new set would lock the others out)."""
+    import secrets
+
+    from forumops_shared.access import SERVICES
+
+    return _SERVICE_PASSWORDS.setdefault(broker.bootstrap, {name: secrets.token_urlsafe(16) for name in SERVICES})
+
+
 def broker_client() -> dict:
     """Settings for a test's own kafka-python client (an operator's tool): the session broker's
     admin credentials, if it asks for any."""

@@ -2,15 +2,20 @@
 person-facing field may hold, what a point code is, and which booleans and integers count."""
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from forumops_shared.jsonbody import MAX_DEPTH, read_json
 from forumops_shared.normalise import text_problem
 from forumops_shared.payloads import StrictBoolean, StrictInteger, point_code_problem
 from forumops_shared.refusals import COMMON_REASONS, Refusal
+
+from .support.malformed import maybe_malformed
 
 ANH = "Nguyễn Văn Anh"
 
@@ -113,3 +118,62 @@ def test_a_strict_boolean_is_json_true_or_false(value):
     with pytest.raises(ValidationError):
         StrictBoolean().deserialize(value)
     assert StrictBoolean().deserialize(True) is True and StrictBoolean().deserialize(False) is False
+
+
+# -- the shapes the fuzz run sends, through the edge and every body schema -----------------------
+
+def _valid_bodies():
+    from certificates.schemas import AwardsSchema, RevokeSchema
+    from checkin.schemas import BatchSchema, DeviceSchema, ScanSchema
+    from registration.schemas import ForumChangeSchema, ForumSchema, PointSchema, RegistrationSchema
+
+    at = "2026-12-10T08:00:00+07:00"
+    return [
+        (RegistrationSchema(), {"full_name": ANH, "email": "anh@truong.edu.vn", "organisation": "Trường THPT",
+                                "role": "Giáo viên", "attendance": "onsite", "point": "HN-01", "consent": True}),
+        (ForumSchema(), {"slug": "dien-dan", "title": {"vi": "Diễn đàn"}, "starts_at": at, "ends_at": at,
+                         "timezone": "Asia/Ho_Chi_Minh", "certificate_rule": {"onsite_checkin": True,
+                                                                               "online_min_minutes": 60}}),
+        (ForumChangeSchema(), {"title": "Diễn đàn", "languages": ["vi"]}),
+        (PointSchema(), {"name": "Điểm cầu Hà Nội", "province": "Hà Nội", "capacity": 100}),
+        (DeviceSchema(), {"label": "Cửa A"}),
+        (ScanSchema(), {"ticket": "FO1.a.b", "scan_id": "s-1", "scanned_at": at}),
+        (BatchSchema(), {"scans": [{"ticket": "FO1.a.b", "scan_id": "s-1", "scanned_at": at, "admitted": True}]}),
+        (AwardsSchema(), {"category": {"vi": "Giải nhất"}, "recipients": [{"name": ANH, "organisation": "Sở GD&ĐT"}]}),
+        (RevokeSchema(), {"reason": "Cấp nhầm người"}),
+    ]
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(key)
+            yield from _strings(inner)
+    elif isinstance(value, (list, tuple)):
+        for inner in value:
+            yield from _strings(inner)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_whatever_the_fuzz_run_sends_is_read_or_refused_and_what_is_kept_can_be_stored_and_answered(data):
+    schema, valid = data.draw(st.sampled_from(_valid_bodies()), label="schema")
+    body = data.draw(maybe_malformed(valid), label="body")
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()  # as requests sends json=
+    try:
+        value = read_json(raw)
+    except Refusal as exc:
+        json.dumps(exc.errors, ensure_ascii=False).encode("utf-8")  # the answer can be written
+        return
+    if not isinstance(value, dict):
+        return  # json_body refuses it: "Must be a JSON object."
+    try:
+        loaded = schema.load(value)
+    except ValidationError as exc:
+        json.dumps(exc.messages, ensure_ascii=False).encode("utf-8")
+        return
+    for text in _strings(loaded):
+        assert "\x00" not in text
+        text.encode("utf-8")  # a database, the broker and an answer can hold it

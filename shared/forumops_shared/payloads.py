@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from .normalise import clean_text, text_problem
 
@@ -25,14 +25,11 @@ def point_code_problem(code: str) -> str | None:
 
 
 class PointCode(fields.String):
-    """A connection point's code (point_code_problem)."""
+    """A connection point's code (point_code_problem); the OpenAPI document shows its pattern."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        code = super()._deserialize(value, attr, data, **kwargs)
-        problem = point_code_problem(code)
-        if problem:
-            raise ValidationError(problem)
-        return code
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, validate.Regexp(rf"^{_POINT_CODE.pattern}$", error=point_code_problem("")))
 
 
 class Text(fields.String):

@@ -77,7 +77,7 @@ def query_args(schema: Schema) -> dict:
 def uploaded_file(*, limit: int) -> bytes:
     """An uploaded file, as the raw body (text/csv) or the `file` field of a form; 413 over `limit`."""
     if request.content_length and request.content_length > limit:
-        raise Refusal("body_too_large")
+        raise Refusal("body_too_large", headers=CLOSE)
     upload = request.files.get("file")
     return upload.read() if upload else request.get_data()
 

@@ -6,7 +6,9 @@ import sys
 import time
 
 workers = int(os.environ.get("FORUMOPS_WEB_WORKERS", "2"))
-worker_class = "gthread"
+# gthread, answering what gunicorn refuses itself (414, 431, 400) in the APIs' JSON error format
+# and closing the connection after a refused body (413).
+worker_class = "forumops_shared.gunicorn_worker.JsonErrorsWorker"
 # More requests in flight make larger, cheaper SQLite batches (GroupCommit); on PostgreSQL, where
 # each request holds a pooled connection, use 8 (docker-compose.yml; docs/performance.md).
 threads = int(os.environ.get("FORUMOPS_WEB_THREADS", "32"))

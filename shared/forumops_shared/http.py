@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.utils import secure_filename
 
 from .csvfiles import csv_line
+from .jsonbody import read_json
 from .refusals import Reason, Refusal
 from .textfiles import decode_text
 from .tokens import tokens_equal
@@ -38,16 +39,25 @@ def install_refusals(app: Flask, reasons: Mapping[str, Reason]) -> None:
 
     @app.errorhandler(413)
     def _too_large(_exc):
-        return render("body_too_large")
+        return render("body_too_large", headers=CLOSE)
+
+
+# A refused body may still be on its way: the connection closes after the answer, never silently
+# later (forumops_shared.gunicorn_worker honours this header, which gunicorn would otherwise drop).
+CLOSE = {"Connection": "close"}
 
 
 def json_body(schema: Schema, *, limit: int, partial: bool = False) -> dict:
-    """The body loaded through `schema`: 415, 413 or 422 with field errors otherwise."""
+    """The body loaded through `schema`: 413, 415, 400 (not usable JSON: jsonbody.read_json) or
+    422 with field errors otherwise."""
     if request.content_length and request.content_length > limit:
-        raise Refusal("body_too_large")
+        raise Refusal("body_too_large", headers=CLOSE)
     if not request.is_json:
         raise Refusal("unsupported_media_type", message="Send application/json.")
-    payload = request.get_json(silent=True)
+    raw = request.get_data(cache=True)  # a chunked body has no Content-Length to check first
+    if len(raw) > limit:
+        raise Refusal("body_too_large", headers=CLOSE)
+    payload = read_json(raw)
     if not isinstance(payload, dict):
         raise Refusal("validation_failed", {"_body": ["Must be a JSON object."]})
     try:
@@ -67,7 +77,7 @@ def query_args(schema: Schema) -> dict:
 def uploaded_file(*, limit: int) -> bytes:
     """An uploaded file, as the raw body (text/csv) or the `file` field of a form; 413 over `limit`."""
     if request.content_length and request.content_length > limit:
-        raise Refusal("body_too_large")
+        raise Refusal("body_too_large", headers=CLOSE)
     upload = request.files.get("file")
     return upload.read() if upload else request.get_data()
 

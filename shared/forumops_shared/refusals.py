@@ -24,6 +24,14 @@ COMMON_REASONS: dict[str, Reason] = {
     "invalid_csv": Reason(422, "Tệp CSV không đọc được.", "The CSV file cannot be read."),
     "unsupported_media_type": Reason(415, "Định dạng dữ liệu không được hỗ trợ.", "Unsupported content type."),
     "rate_limited": Reason(429, "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests; try again later."),
+    # The body or the request itself cannot be read (forumops_shared.jsonbody, gunicorn_worker).
+    "malformed_json": Reason(400, "Dữ liệu gửi lên không phải JSON hợp lệ.", "The body is not valid JSON."),
+    "json_too_deep": Reason(400, "Dữ liệu JSON lồng nhau quá sâu.", "The JSON nests too deeply."),
+    "number_out_of_range": Reason(400, "Có số quá lớn để xử lý.", "A number is too large to be read."),
+    "invalid_characters": Reason(400, "Dữ liệu chứa ký tự không hợp lệ.", "The request holds characters that are not text."),
+    "uri_too_long": Reason(414, "Địa chỉ yêu cầu quá dài.", "The request address is too long."),
+    "header_fields_too_large": Reason(431, "Phần đầu yêu cầu quá lớn.", "The request's header fields are too large."),
+    "bad_request": Reason(400, "Yêu cầu không đọc được.", "The request cannot be read."),
 }
 
 

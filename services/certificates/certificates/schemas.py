@@ -4,13 +4,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from forumops_shared.events.schemas import LANGUAGES
-from forumops_shared.payloads import StrictSchema
+from forumops_shared.payloads import Name, StrictSchema, Text
 
 MAX_RECIPIENTS = 5000
 
 
 class RevokeSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+    reason = Text(required=True, validate=validate.Length(min=3, max=1000))
 
 
 class FilterSchema(StrictSchema):
@@ -26,15 +26,14 @@ class ListQuerySchema(FilterSchema):
 
 
 class CategorySchema(StrictSchema):
-    TEXT_FIELDS = ("vi", "en")
-    vi = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    en = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=300))
+    vi = Text(required=True, validate=validate.Length(min=1, max=300))
+    en = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=300))
 
 
 class RecipientSchema(StrictSchema):
-    TEXT_FIELDS = ("name", "organisation", "ref")
-    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    TEXT_FIELDS = ("ref",)  # and every Text field
+    name = Name(required=True, validate=validate.Length(min=1, max=300))
+    organisation = Name(load_default=None, allow_none=True, validate=validate.Length(max=500))
     kind = fields.String(load_default="person", validate=validate.OneOf(("unit", "person")),
                          metadata={"description": "unit (a school, a department) or person"})
     ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
@@ -54,9 +53,8 @@ class AwardsSchema(StrictSchema):
 class AwardsCsvSchema(StrictSchema):
     """The form fields (or query parameters) beside an awards CSV with columns
     name[,organisation,kind,ref,language]."""
-    TEXT_FIELDS = ("category_vi", "category_en")
-    category_vi = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    category_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=300))
+    category_vi = Text(required=True, validate=validate.Length(min=1, max=300))
+    category_en = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=300))
     language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES))
 
 

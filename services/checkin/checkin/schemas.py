@@ -5,11 +5,11 @@ from datetime import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from forumops_shared.payloads import StrictSchema
+from forumops_shared.payloads import PointCode, StrictBoolean, StrictSchema, Text
 
 
 class DeviceSchema(StrictSchema):
-    label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    label = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 class ScanSchema(StrictSchema):
@@ -22,7 +22,7 @@ class OfflineScanSchema(StrictSchema):
     ticket = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     scan_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     scanned_at = fields.AwareDateTime(required=True, metadata={"description": "When the door scanned it."})
-    admitted = fields.Boolean(load_default=True, metadata={"description": "Did the offline door let the person in?"})
+    admitted = StrictBoolean(load_default=True, metadata={"description": "Did the offline door let the person in?"})
 
 
 class OfflineScans(fields.List):
@@ -79,7 +79,7 @@ class PageSchema(StrictSchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1),  # the ids' column type
                            metadata={"description": "The last id of the previous page."})
-    point = fields.String(load_default=None, validate=validate.Length(max=64))
+    point = PointCode(load_default=None)
 
 
 class StatsQuerySchema(StrictSchema):

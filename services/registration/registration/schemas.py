@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from forumops_shared.events.schemas import ATTENDANCE_MODES, LANGUAGES
-from forumops_shared.payloads import StrictSchema
+from forumops_shared.payloads import Name, PointCode, StrictBoolean, StrictInteger, StrictSchema, Text
 
 
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$",
@@ -26,9 +26,9 @@ class Title(fields.Field):
     first language (domain/forums.py)."""
 
     _per_language = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
-                                values=fields.String(validate=validate.Length(min=1, max=300)),
+                                values=Text(validate=validate.Length(min=1, max=300)),
                                 validate=validate.Length(min=1))
-    _plain = fields.String(validate=validate.Length(min=1, max=300))
+    _plain = Text(validate=validate.Length(min=1, max=300))
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
@@ -45,8 +45,8 @@ TITLE_DOC = {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 300},
 
 
 class CertificateRuleSchema(StrictSchema):
-    onsite_checkin = fields.Boolean(required=True)
-    online_min_minutes = fields.Integer(required=True, validate=validate.Range(min=0, max=24 * 60))
+    onsite_checkin = StrictBoolean(required=True)
+    online_min_minutes = StrictInteger(required=True, validate=validate.Range(min=0, max=24 * 60))
 
 
 class ForumSchema(StrictSchema):
@@ -75,23 +75,27 @@ class ForumChangeSchema(ForumSchema):
 
 
 class PointSchema(StrictSchema):
-    TEXT_FIELDS = ("name", "province")
-    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    province = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Text(required=True, validate=validate.Length(min=1, max=300))
+    province = Text(required=True, validate=validate.Length(min=1, max=100))
+    capacity = StrictInteger(required=True, validate=validate.Range(min=0, max=1_000_000))
+
+
+class PointRowSchema(PointSchema):
+    """A row of a points CSV: the capacity is a cell's text, "120"."""
     capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
 
 
 class RegistrationSchema(StrictSchema):
-    TEXT_FIELDS = ("full_name", "email", "phone", "organisation", "role", "point")
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    TEXT_FIELDS = ("email", "phone", "point")  # and every Text field
+    full_name = Name(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True, validate=validate.Length(max=320))
     phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
-    organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    role = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    organisation = Name(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    role = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
     attendance = fields.String(required=True, validate=validate.OneOf(ATTENDANCE_MODES))
-    point = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    point = PointCode(load_default=None, allow_none=True)
     language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES))
-    consent = fields.Boolean(required=True)
+    consent = StrictBoolean(required=True)
 
 
 class RegistrationChangeSchema(RegistrationSchema):
@@ -106,7 +110,7 @@ class ListQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    point = fields.String(validate=validate.Length(max=64))
+    point = PointCode()
     status = fields.String(validate=validate.OneOf(("confirmed", "waitlisted", "cancelled")))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     cursor = fields.String(validate=validate.Length(max=40))

@@ -8,15 +8,17 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.csvfiles import csv_rows
+from forumops_shared.payloads import point_code_problem
+from forumops_shared.refusals import Refusal
 
-from ..schemas import PointSchema
+from ..schemas import PointRowSchema
 from ..tables import points
 from .forums import publish_forum
 from .places import promote_waiting
 from .lifecycle import announce_promotions
 
 POINT_COLUMNS = ("code", "name", "province", "capacity")
-_point_schema = PointSchema()
+_row_schema = PointRowSchema()
 
 
 @dataclass
@@ -41,6 +43,9 @@ def upsert_point(conn: Connection, forum: Row, code: str, data: dict) -> PointCh
 
 
 def put_point(conn: Connection, forum: Row, code: str, data: dict) -> PointChange:
+    problem = point_code_problem(code)
+    if problem:
+        raise Refusal("validation_failed", {"code": [problem]})
     change = upsert_point(conn, forum, code, data)
     if change.outcome != "unchanged":
         publish_forum(conn, forum)
@@ -53,9 +58,10 @@ def import_points(conn: Connection, forum: Row, text: str) -> list[dict]:
     for line, row in csv_rows(text, required=POINT_COLUMNS):
         code = (row.get("code") or "").strip()
         try:
-            data = _point_schema.load({k: row.get(k) for k in ("name", "province", "capacity")})
-            if not code or len(code) > 64:
-                raise ValidationError({"code": ["Required, at most 64 characters."]})
+            data = _row_schema.load({k: row.get(k) for k in ("name", "province", "capacity")})
+            problem = point_code_problem(code)
+            if problem:
+                raise ValidationError({"code": [problem]})
             if code in seen:
                 raise ValidationError({"code": ["Appears twice in this file."]})
         except ValidationError as exc:

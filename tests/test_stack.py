@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -55,6 +56,9 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
         token = (tmp_path / "var" / "organiser-token").read_text().strip()
         assert token in started.stdout and (tmp_path / "var" / "organiser-token").stat().st_mode & 0o077 == 0
         _check_the_demo(_links(started.stdout), token, ports)
+        readable = [str(path) for path in [tmp_path / "var", *(tmp_path / "var").rglob("*")] if _mode(path) & 0o077]
+        assert readable == []  # databases, WAL, logs, broker data, secrets, keys: the owner's alone
+        assert (tmp_path / "var" / "secrets" / "kafka" / "checkin").exists()  # the services' broker users
 
         again = subprocess.run([*stack, "up"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0, again.stdout + again.stderr
@@ -75,6 +79,13 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
             raise AssertionError(f"something still answers on port {port}")
         except requests.ConnectionError:
             pass
+
+
+def _mode(path: Path) -> int:
+    try:
+        return path.lstat().st_mode
+    except FileNotFoundError:  # gone while we looked (a broker's or a metrics' temporary file)
+        return 0
 
 
 def _check_the_demo(links: dict[str, str], token: str, ports: dict[str, int]) -> None:

@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 
 from .checkin.conftest import ADMIN, door  # noqa: F401 - fixtures shared with these tests
+from .support.attendance_reports import zoom_report
 from .certificates.conftest import office, service  # noqa: F401
 from .registration.conftest import api, reg_settings  # noqa: F401
 
@@ -201,3 +202,48 @@ def test_an_award_recipient_a_pdf_would_not_show_as_written_is_refused(service):
                                 json={"category": {"vi": "Giải nhất"}, "recipients": [recipient]})
         answers[case] = (response.status_code, list(response.json["errors"]["recipients"]["0"]))
     assert answers == {case: (422, [field]) for case, (_recipient, field) in cases.items()}
+
+
+# Found by an outside probe: dates a forum cannot have overflowed where they were moved to a
+# timezone, and came back 500 (or, accepted, made the home page fail for everyone).
+EDGE_OF_TIME = ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+23:59", "9999-12-31T20:00:00+00:00",
+                "1999-12-31T23:59:59+00:00", "2101-01-01T00:00:00+00:00"]
+
+
+def _forum(**overrides) -> dict:
+    return {"slug": "thoi-gian", "title": "Diễn đàn", "starts_at": "2026-12-10T08:00:00+07:00",
+            "ends_at": "2026-12-10T17:00:00+07:00", "timezone": "Pacific/Kiritimati",
+            "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 60}, **overrides}
+
+
+def test_dates_no_forum_can_have_are_refused_at_every_door_and_the_pages_still_answer(doors, door, api):
+    answers, expected = {}, {}
+    scan_client, _, scan_path, at_door = doors["scan"]
+    for moment in EDGE_OF_TIME:
+        create = api.client.post("/api/v1/forums", json=_forum(starts_at=moment, ends_at=moment), headers=api.admin)
+        change = api.client.patch(f"/api/v1/forums/{door.slug}", json={"ends_at": moment}, headers=api.admin)
+        scan = scan_client.post(scan_path, json={"ticket": "ZZZZZZZZZZ", "scan_id": f"s-{moment}",
+                                                 "scanned_at": moment}, headers=at_door)
+        for name, response, fields in (("create", create, ["ends_at", "starts_at"]), ("change", change, ["ends_at"]),
+                                       ("scan", scan, ["scanned_at"])):
+            status, reason, refused = _refused_fields(response)
+            answers[(name, moment)] = (status, reason, sorted(refused))
+            expected[(name, moment)] = (422, "validation_failed", fields)
+    assert answers == expected
+    assert api.client.get("/").status_code == 200
+    assert api.client.get(f"/forums/{door.slug}").status_code == 200
+
+
+def test_a_time_zone_is_an_iana_name_not_the_hosts_setting(api):
+    assert _refused_fields(api.client.post("/api/v1/forums", json=_forum(timezone="localtime"), headers=api.admin)) == (
+        422, "validation_failed", ["timezone"])
+
+
+def test_an_attendance_row_dated_outside_any_forum_is_set_aside_not_failed(door):
+    door.deliver()
+    report = zoom_report([("Phạm Thu", "thu@example.vn", "01/01/0001 12:00:00 AM", "01/01/0001 11:59:59 PM"),
+                          ("Lê Hà", "ha@example.vn", "12/31/9999 10:00:00 PM", "12/31/9999 11:00:00 PM")])
+    response = door.client.post(f"/api/v1/forums/{door.slug}/online/attendance/import", data=report,
+                                headers={**ADMIN, "Content-Type": "text/csv"})
+    assert response.status_code == 200, response.json
+    assert response.json["matched_rows"] == 0

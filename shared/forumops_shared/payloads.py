@@ -10,6 +10,7 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
+from .moments import moment_problem
 from .normalise import clean_text, text_problem
 
 POINT_CODE_MAX = 64
@@ -74,6 +75,17 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+class Moment(fields.AwareDateTime):
+    """A date and time with its UTC offset, between 2000 and 2100 (moment_problem)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        problem = moment_problem(moment)
+        if problem:
+            raise ValidationError(problem)
+        return moment
 
 
 class StrictSchema(Schema):

@@ -98,6 +98,19 @@ def test_erasure_revokes_the_certificate_and_removes_the_name(office):
     assert len(office.certificates()) == 1
 
 
+def test_the_verification_page_says_in_words_why_an_erased_persons_certificate_was_revoked(office, service):
+    slug, [person] = forum_with_people(office, full_name="Trần Thị Thu Hà")
+    office.apply(office.registration_events() + [checked_in(person, slug)])
+    office.api.client.post(f"/api/v1/registrations/{person['id']}/erase",
+                           headers=office.api.as_holder(person["manage_token"]))
+    office.apply(office.registration_events(PERSONAL_DATA_ERASED))
+    [cert] = office.certificates()
+    pages = {lang: service.get(f"/verify/{cert.serial}?lang={lang}").get_data(as_text=True)
+             for lang in ("vi", "en")}
+    assert "yêu cầu xoá dữ liệu cá nhân" in pages["vi"] and "asked for their personal data to be erased" in pages["en"]
+    assert not any("personal_data_erased" in page for page in pages.values())
+
+
 def test_serials_do_not_repeat_or_follow_an_order():
     from certificates.domain.identifiers import new_serial
     serials = [new_serial() for _ in range(5000)]

@@ -131,6 +131,9 @@ def test_erasure_leaves_no_personal_data_in_any_table_and_is_announced(api, foru
     assert [e.subject for e in api.events(REGISTRATION_CANCELLED)] == [a["id"]]
     assert a["id"] not in [e.subject for e in api.events(PARTICIPANT_REGISTERED)]  # unsent event withdrawn
     assert statuses(api, waiting) == ["confirmed", "confirmed"]  # the place went on
+    # The person is gone: their link opens nothing any more, as at check-in and certificates.
+    gone = api.client.get(f"/api/v1/registrations/{a['id']}", headers=api.as_holder(a["manage_token"]))
+    assert (gone.status_code, gone.json["reason"]) == (401, "unauthenticated")
 
 
 def _rows_containing(engine, needles):

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from forumops_shared.payloads import PointCode, StrictBoolean, StrictSchema, Text
+from forumops_shared.payloads import Moment, PointCode, StrictBoolean, StrictSchema, Text
 
 
 class DeviceSchema(StrictSchema):
@@ -15,13 +15,13 @@ class DeviceSchema(StrictSchema):
 class ScanSchema(StrictSchema):
     ticket = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     scan_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    scanned_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    scanned_at = Moment(load_default=None, allow_none=True)
 
 
 class OfflineScanSchema(StrictSchema):
     ticket = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     scan_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    scanned_at = fields.AwareDateTime(required=True, metadata={"description": "When the door scanned it."})
+    scanned_at = Moment(required=True, metadata={"description": "When the door scanned it."})
     admitted = StrictBoolean(load_default=True, metadata={"description": "Did the offline door let the person in?"})
 
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from forumops_shared.csvfiles import DELIMITERS, Problem, records, refuse, split_lines
 from forumops_shared.normalise import email_key
+from forumops_shared.moments import moment_problem
 from forumops_shared.refusals import Refusal
 from forumops_shared.textfiles import decode_text
 
@@ -98,6 +99,12 @@ def _is_section(cells: list[str]) -> bool:
 
 
 def _time(text: str, zone: ZoneInfo, day_first: bool) -> datetime | None:
+    """The moment `text` names, or None when it names none a forum can have (moment_problem)."""
+    moment = _parsed_time(text, zone, day_first)
+    return None if moment is None or moment_problem(moment) else moment
+
+
+def _parsed_time(text: str, zone: ZoneInfo, day_first: bool) -> datetime | None:
     text = re.sub(r"\s+", " ", text.replace(",", " ")).strip()
     if not text:
         return None

@@ -43,6 +43,8 @@ def authorised_registration(conn, registration_id: str):
         return row
     if row is None or not tokens_equal(hash_token(token), row.manage_token_hash):
         refuse_caller(token, ctx().recognises)
+    if row.erased_at is not None:  # the person is gone: their link opens nothing, as elsewhere
+        raise Refusal("unauthenticated")
     return row
 
 

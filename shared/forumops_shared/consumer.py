@@ -75,6 +75,7 @@ class ConsumerRunner:
         self.group_records, self.group_seconds = group_records, group_seconds
         self.stats = RunnerStats()
         self.dead_letters = DeadLetters(dlq_topic, name, producer_factory, topic_prefix, reader_factory)
+        self._erasures: list[bytes] = []  # keys of the erasures in the group being applied
 
     # -- a group of messages, one transaction ----------------------------------------------
 
@@ -85,6 +86,7 @@ class ConsumerRunner:
         outcome) for the records taken; raises RetryLater when infrastructure failed, and then
         nothing of the group is kept (a dead letter sent meanwhile may be sent again)."""
         deadline, taken = time.monotonic() + self.group_seconds, []
+        self._erasures: list[bytes] = []
         try:
             with write_transaction(self.engine) as conn:
                 for tp, record in pending[:self.group_records]:
@@ -97,6 +99,11 @@ class ConsumerRunner:
             if classify_failure(exc) is FailureKind.TRANSIENT:
                 raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
             raise
+        # After the commit, never under the database's write lock: an erasure's dead letters get
+        # their tombstone. Should the broker not take it, the group comes again (as duplicates,
+        # which send the tombstone again).
+        for key in self._erasures:
+            self._forget_dead_letters(key)
         return taken
 
     def _apply_one(self, conn: Connection, record) -> Outcome:
@@ -125,7 +132,7 @@ class ConsumerRunner:
         # Also for a duplicate: an erasure sent again is what closes the segment the first one is
         # in, and so lets the cleaner remove what came before it (topics.ERASABLE).
         if event_type(event.type).erases_subject and record.key:
-            self._forget_dead_letters(record.key)
+            self._erasures.append(record.key)
         return Outcome.APPLIED if first_time else Outcome.DUPLICATE
 
     def _forget_dead_letters(self, key: bytes) -> None:

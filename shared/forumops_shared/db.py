@@ -22,6 +22,8 @@ I = TypeVar("I")
 T = TypeVar("T")
 
 
+# Engines never put a statement's values in an error's message (hide_parameters): such messages
+# reach logs and dead letters' headers, which an erasure does not reach; the values are people's.
 def make_engine(url: str, *, pool_size: int = 5,
                 sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     """Create an engine; nothing connects until first use."""
@@ -30,7 +32,7 @@ def make_engine(url: str, *, pool_size: int = 5,
         return _sqlite_engine(url, parsed.database, sqlite_busy_timeout_ms)
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True)
 
 
 def owner_only_file(path: Path) -> None:
@@ -44,7 +46,7 @@ def owner_only_file(path: Path) -> None:
 
 
 def _sqlite_engine(url: str, database: str | None, busy_timeout_ms: int) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, hide_parameters=True)
 
     @event.listens_for(engine, "do_connect")
     def _before_connect(*_args):

@@ -88,7 +88,7 @@ class DeadLetters:
             reader.seek_to_beginning(*partitions)
             ends = reader.end_offsets(partitions)
             deadline = time.monotonic() + timeout_s
-            while any(reader.position(tp) < ends[tp] for tp in partitions):
+            while any(reader.position(tp, timeout_ms=int(timeout_s * 1000)) < ends[tp] for tp in partitions):
                 if time.monotonic() > deadline:
                     raise KafkaTimeoutError(f"could not read {self.topic} through in {timeout_s}s")
                 for records in reader.poll(timeout_ms=500).values():

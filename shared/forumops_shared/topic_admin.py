@@ -61,7 +61,10 @@ def _align_configs(admin: KafkaAdminClient, configs: Mapping[str, Mapping[str, s
         if differ:
             changes.append(ConfigResource("TOPIC", name, configs=differ))
     if changes:
-        admin.alter_configs(changes)
+        failed = {name: result for name, result in admin.alter_configs(changes).get("topic", {}).items()
+                  if result != "OK"}
+        if failed:
+            raise TopicCreationError(f"could not set the declared settings: {failed}")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from .clock import SYSTEM_CLOCK, Clock
 from .config import ServiceSettings, load_settings
 from .consumer import ConsumerRunner
-from .db import make_engine
+from .db import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from .kafka_clients import make_consumer, make_producer, make_reader
 from .logs import configure_logging
 from .lease import Lease
@@ -101,12 +101,19 @@ class Worker:
 WAL_CHECKPOINT_EVERY_S = 600
 
 
-def checkpoint_wal(engine: Engine) -> None:
-    """Copy the WAL into the database file and empty it (skipped while a reader holds it)."""
+def checkpoint_wal(engine: Engine, wait_ms: int = 100) -> bool:
+    """Copy the WAL into the database file and empty it; False when a reader kept it (tried again
+    at the next turn). Writers wait while it waits for readers: `wait_ms` at most, not the engine's
+    busy timeout."""
     raw = engine.raw_connection()  # outside a transaction: inside its own, the checkpoint would wait on itself
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw.driver_connection.execute(f"PRAGMA busy_timeout={wait_ms}")
+        busy, _, _ = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            log.info("the WAL was in use: it is truncated at the next turn")
+        return not busy
     finally:
+        raw.driver_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         raw.close()
 
 

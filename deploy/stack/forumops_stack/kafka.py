@@ -107,6 +107,7 @@ class LocalKafka:
         text = template.format(port=self.port, controller_port=self.controller_port, log_dir=self.home / "data",
                                admin_password=self.admin_password)
         fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # also one an older release wrote readable by all
         with os.fdopen(fd, "w") as f:
             f.write(text)
         return config

@@ -113,18 +113,23 @@ def erasure_event(registration_id: str, forum_slug: str, erased_at: datetime) ->
 
 
 def send_erasures_again(engine: Engine, now: datetime | None = None) -> int:
-    """The worker's chore: each erasure older than ERASURE_SENT_AGAIN_AFTER is sent a second
-    time, once. Returns how many were."""
+    """The worker's chore: each erasure is sent a second time, once, when the first has been in
+    Kafka for ERASURE_SENT_AGAIN_AFTER (its outbox row is kept a day after it went, then purged:
+    gone means it went long enough ago). Returns how many were."""
     now = now or datetime.now(timezone.utc)
-    r = registrations
+    r, cutoff = registrations, now - ERASURE_SENT_AGAIN_AFTER
     with write_transaction(engine) as conn:
         due = conn.execute(
             select(r.c.id, r.c.erased_at, forums.c.slug).join(forums, forums.c.id == r.c.forum_id)
-            .where(r.c.erased_at <= now - ERASURE_SENT_AGAIN_AFTER, r.c.erasure_resent_at.is_(None))
-            .limit(1000)).all()
+            .where(r.c.erased_at <= cutoff, r.c.erasure_resent_at.is_(None)).limit(1000)).all()
+        sent = 0
         for row in due:
             event = erasure_event(row.id, row.slug, row.erased_at)
-            conn.execute(delete(outbox).where(outbox.c.event_id == event.id))  # the first sending, if still kept
+            first = conn.execute(select(outbox.c.published_at).where(outbox.c.event_id == event.id)).first()
+            if first is not None and (first.published_at is None or first.published_at > cutoff):
+                continue  # the first is not in Kafka yet, or not for long enough: a later turn
+            conn.execute(delete(outbox).where(outbox.c.event_id == event.id))
             stage_event(conn, event)
             conn.execute(update(r).where(r.c.id == row.id).values(erasure_resent_at=now))
-    return len(due)
+            sent += 1
+    return sent

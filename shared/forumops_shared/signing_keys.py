@@ -93,14 +93,15 @@ def _activate(engine: Engine, table: Table, keys: KeyFile, configured: SigningKe
     try:
         with write_transaction(engine) as conn:
             row = conn.execute(select(table.c.kid).where(table.c.active.is_(True))).first()
-            if row is None:  # still none: this process's key it is (the transaction makes it the only one)
-                _store(conn, table, key, active=True)
+            # Still none, and the one active key is ours. On PostgreSQL another process may have
+            # stored its own since the look: then the unique index kept ours out (not stored).
+            if row is None and _store(conn, table, key, active=True):
                 return key
     except BaseException:
         keys.discard(key.kid)
         raise
     keys.discard(key.kid)
-    return _seed_of(row.kid, keys, None)
+    return _seed_of(_active(engine, table).kid, keys, None)
 
 
 def rotate(engine: Engine, table: Table, keys: KeyFile) -> SigningKey:

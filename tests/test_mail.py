@@ -1,0 +1,196 @@
+"""Mail from a service's outbox through a real SMTP server (aiosmtpd): what arrives, once, and
+what happens when the relay refuses for now, refuses for good, or is not there."""
+from __future__ import annotations
+
+import email
+from email import policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from forumops_shared.db import make_engine
+from forumops_shared.mail import (
+    Attachment, Mail, MailSender, SmtpSettings, SmtpTransport, failed_mail, forget_mail, mail_outbox, metadata,
+    stage_mail,
+)
+from forumops_stack.testing import free_port
+
+from .support.clock import FakeClock
+
+SENDER = "Diễn đàn Giáo dục <no-reply@forum.example.vn>"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+class Inbox:
+    """Keeps every message it is given; answers `refusals` (code, text) first, one per message."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.refusals: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refusals:
+            return self.refusals.pop(0)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 kept"
+
+
+@pytest.fixture
+def relay():
+    inbox, port = Inbox(), free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    inbox.port, inbox.server = port, server
+    yield inbox
+    if inbox.server is not None:
+        inbox.server.stop()
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'mail.db'}")
+    metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def sender_for(engine, port: int, clock: FakeClock) -> MailSender:
+    return MailSender(engine, SmtpTransport(SmtpSettings.from_url(f"smtp://127.0.0.1:{port}")), SENDER,
+                      rate=50, clock=clock)
+
+
+def stage(engine, clock: FakeClock, key: str, to: str = "thu.ha@truong.edu.vn", **mail) -> bool:
+    with engine.begin() as conn:
+        return stage_mail(conn, key=key, kind="confirmation", forum="dien-dan", subject_id=mail.pop("subject_id", "r1"),
+                          mail=Mail(to=to, to_name=mail.pop("to_name", "Nguyễn Thị Thu Hà"),
+                                    subject=mail.pop("subject", "Xác nhận đăng ký: Diễn đàn Giáo dục 2026"),
+                                    text=mail.pop("text", "Chào Nguyễn Thị Thu Hà,"), **mail),
+                          sender=SENDER, domain="forum.example.vn", now=clock.now())
+
+
+def statuses(engine) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(mail_outbox.c.key, mail_outbox.c.status).order_by(mail_outbox.c.id))]
+
+
+def test_a_vietnamese_message_arrives_exactly_with_its_parts_image_and_attachment(relay, outbox):
+    clock = FakeClock()
+    stage(outbox, clock, "confirmation:r1:1", html='<p>Chào <b>Nguyễn Thị Thu Hà</b></p><img src="cid:qr">',
+          attachments=(Attachment("ve.png", "image/png", PNG, inline_id="qr"),
+                       Attachment("dien-dan.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")))
+
+    assert sender_for(outbox, relay.port, clock).send_due().sent == 1
+
+    [message] = relay.messages
+    assert message["Subject"] == "Xác nhận đăng ký: Diễn đàn Giáo dục 2026"
+    assert message["To"].addresses[0].display_name == "Nguyễn Thị Thu Hà"
+    assert message["From"].addresses[0].display_name == "Diễn đàn Giáo dục"
+    assert message["Message-ID"] == "<confirmation.r1.1@forum.example.vn>"
+    assert message.get_body(("plain",)).get_content().strip() == "Chào Nguyễn Thị Thu Hà,"
+    assert "<b>Nguyễn Thị Thu Hà</b>" in message.get_body(("html",)).get_content()
+    parts = {part.get_filename(): part for part in message.walk() if part.get_filename()}
+    assert parts["ve.png"].get_content() == PNG and parts["ve.png"]["Content-ID"] == "<qr>"
+    assert parts["dien-dan.ics"].get_content_type() == "text/calendar"
+    assert statuses(outbox) == [("confirmation:r1:1", "sent")]
+
+
+def test_a_message_staged_twice_for_one_fact_is_sent_once(relay, outbox):
+    clock = FakeClock()
+    assert stage(outbox, clock, "confirmation:r1:1") is True
+    assert stage(outbox, clock, "confirmation:r1:1") is False  # the event came again
+    sender = sender_for(outbox, relay.port, clock)
+    sender.send_due()
+    sender.send_due()
+    assert len(relay.messages) == 1
+
+
+def test_a_temporary_refusal_is_tried_again_later_and_arrives_once(relay, outbox):
+    clock = FakeClock()
+    stage(outbox, clock, "confirmation:r1:1")
+    relay.refusals = ["451 4.3.0 try again later", "421 4.7.0 too many messages"]
+    sender = sender_for(outbox, relay.port, clock)
+
+    assert sender.send_due().retried == 1
+    assert sender.send_due().retried == 0  # not due yet: it waits
+    clock.advance(31)
+    assert sender.send_due().retried == 1  # refused again: it waits longer
+    clock.advance(31)
+    assert sender.send_due().sent == 0
+    clock.advance(30)
+    assert sender.send_due().sent == 1
+    assert len(relay.messages) == 1 and statuses(outbox) == [("confirmation:r1:1", "sent")]
+
+
+def test_a_permanent_refusal_is_recorded_with_its_reason_and_listed_for_organisers(relay, outbox):
+    clock = FakeClock()
+    stage(outbox, clock, "confirmation:r1:1", to="khong-co@truong.edu.vn")
+    stage(outbox, clock, "confirmation:r2:1", subject_id="r2")
+    relay.refusals = ["550 5.1.1 no such mailbox"]
+
+    report = sender_for(outbox, relay.port, clock).send_due()
+
+    assert (report.sent, report.failed) == (1, 1)
+    with outbox.connect() as conn:
+        [failed] = list(failed_mail(conn, "dien-dan"))
+    assert (failed.recipient, failed.last_error) == ("khong-co@truong.edu.vn", "550 5.1.1 no such mailbox")
+    clock.advance(3600)
+    assert sender_for(outbox, relay.port, clock).send_due().sent == 0  # never tried again
+
+
+def test_a_relay_that_is_down_then_back_gets_everything_once(relay, outbox):
+    clock = FakeClock()
+    for n in range(5):
+        stage(outbox, clock, f"confirmation:r{n}:1", subject_id=f"r{n}")
+    relay.server.stop()
+    sender = sender_for(outbox, relay.port, clock)
+
+    assert sender.send_due().retried == 5
+    relay.server = Controller(relay, hostname="127.0.0.1", port=relay.port)
+    relay.server.start()
+    clock.advance(31)
+    assert sender.send_due().sent == 5
+    assert sorted(m["Message-ID"] for m in relay.messages) == sorted(
+        f"<confirmation.r{n}.1@forum.example.vn>" for n in range(5))
+
+
+def test_a_message_that_cannot_go_for_a_day_is_given_up_and_listed(outbox):
+    clock = FakeClock()
+    stage(outbox, clock, "confirmation:r1:1")
+    sender = sender_for(outbox, free_port(), clock)  # nothing listens there
+    waits = 0
+    while statuses(outbox)[0][1] == "queued":
+        clock.advance(3600)
+        sender.send_due()
+        waits += 1
+    assert 24 <= waits <= 26
+    with outbox.connect() as conn:
+        [failed] = list(failed_mail(conn, "dien-dan"))
+    assert failed.last_error.startswith("gave up after a day")
+
+
+def test_erasure_removes_the_persons_queued_and_sent_messages(relay, outbox):
+    clock = FakeClock()
+    stage(outbox, clock, "confirmation:r1:1")
+    sender_for(outbox, relay.port, clock).send_due()
+    stage(outbox, clock, "certificate:r1", subject_id="r1")
+    stage(outbox, clock, "confirmation:r2:1", subject_id="r2", to="khac@truong.edu.vn", to_name="Người Khác")
+    with outbox.begin() as conn:
+        assert forget_mail(conn, "r1") == 2
+    assert statuses(outbox) == [("confirmation:r2:1", "queued")]
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("smtp://mailer:p%40ss@relay.example.vn:587?starttls=1", ("relay.example.vn", 587, "mailer", "p@ss", False, True)),
+    ("smtps://relay.example.vn", ("relay.example.vn", 465, None, None, True, False)),
+    ("smtp://127.0.0.1:2525", ("127.0.0.1", 2525, None, None, False, False)),
+])
+def test_the_relay_is_configured_by_one_url(url, expected):
+    s = SmtpSettings.from_url(url)
+    assert (s.host, s.port, s.username, s.password, s.tls, s.starttls) == expected
+
+
+def test_a_url_that_names_no_relay_is_refused():
+    with pytest.raises(ValueError):
+        SmtpSettings.from_url("http://relay.example.vn")

@@ -2,10 +2,6 @@
 what happens when the relay refuses for now, refuses for good, or is not there."""
 from __future__ import annotations
 
-import email
-from email import policy
-from email.message import EmailMessage
-
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
@@ -18,34 +14,10 @@ from forumops_shared.mail import (
 from forumops_stack.testing import free_port
 
 from .support.clock import FakeClock
+from .support.smtp import relay  # noqa: F401 - the fixture
 
 SENDER = "Diễn đàn Giáo dục <no-reply@forum.example.vn>"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-class Inbox:
-    """Keeps every message it is given; answers `refusals` (code, text) first, one per message."""
-
-    def __init__(self):
-        self.messages: list[EmailMessage] = []
-        self.refusals: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refusals:
-            return self.refusals.pop(0)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 kept"
-
-
-@pytest.fixture
-def relay():
-    inbox, port = Inbox(), free_port()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    inbox.port, inbox.server = port, server
-    yield inbox
-    if inbox.server is not None:
-        inbox.server.stop()
 
 
 @pytest.fixture

@@ -33,6 +33,10 @@ class ServiceSettings:
     kafka_username: str | None = None
     kafka_password: str | None = field(default=None, repr=False)
     kafka_mechanism: str = "SCRAM-SHA-512"
+    # Where mail goes (forumops_shared.mail); no URL: messages are queued, and wait for one.
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "ForumOps <no-reply@localhost>"
+    mail_rate: float = 20.0  # messages per second at most, for the relay's limits
 
     @property
     def consumer_group(self) -> str:
@@ -61,6 +65,9 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Ser
         kafka_username=env.get("KAFKA_SASL_USERNAME") or None,
         kafka_password=secret(env, "KAFKA_SASL_PASSWORD"),
         kafka_mechanism=env.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+        smtp_url=secret(env, "FORUMOPS_SMTP_URL"),
+        mail_from=env.get("FORUMOPS_MAIL_FROM", "ForumOps <no-reply@localhost>"),
+        mail_rate=float(env.get("FORUMOPS_MAIL_RATE", "20")),
     )
 
 

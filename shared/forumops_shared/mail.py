@@ -12,6 +12,7 @@ person removes their messages, queued or sent (`forget_mail`).
 """
 from __future__ import annotations
 
+import json
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -19,14 +20,14 @@ from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import BigInteger, Column, Engine, Index, Integer, LargeBinary, MetaData, String, Table, Text, delete, select, update
 from sqlalchemy.engine import Connection
 
 from .clock import SYSTEM_CLOCK, Clock
-from .db import UtcDateTime, insert_ignore, write_transaction
+from .db import UtcDateTime, insert_ignore, insert_ignore_all, readonly, write_transaction
 
 GIVE_UP_AFTER = timedelta(days=1)
 FIRST_RETRY = timedelta(seconds=30)
@@ -44,7 +45,10 @@ def _mail_table(meta: MetaData) -> Table:
         Column("subject_id", String(64), nullable=True),  # whose it is (a registration id): erasure finds it
         Column("kind", String(40), nullable=False),  # "confirmation", "certificate", ...
         Column("recipient", String(320), nullable=False),
-        Column("message", LargeBinary, nullable=False),  # the whole message, as it goes out
+        # What to write (JSON, for the service's renderer, read when it goes out), or the whole
+        # message as it goes out; both dropped once it went: it may carry a manage link.
+        Column("params", Text, nullable=True),
+        Column("message", LargeBinary, nullable=True),
         Column("status", String(10), nullable=False),  # queued, sent, failed
         Column("attempts", Integer, nullable=False, server_default="0"),
         Column("next_attempt_at", UtcDateTime(), nullable=False),
@@ -134,7 +138,11 @@ def compose(mail: Mail, *, sender: str, message_id: str) -> EmailMessage:
                                   filename=image.filename, disposition="inline")
     for attachment in (a for a in mail.attachments if not a.inline_id):
         maintype, subtype = attachment.content_type.split("/", 1)
-        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+        if maintype == "text":  # UTF-8 text (a calendar with Vietnamese in it), said so
+            message.add_attachment(attachment.data.decode("utf-8"), subtype=subtype, charset="utf-8",
+                                   filename=attachment.filename)
+        else:
+            message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 
@@ -154,6 +162,17 @@ def stage_mail(conn: Connection, *, key: str, kind: str, mail: Mail, sender: str
         "message": message.as_bytes(policy=policy.SMTP),  # CRLF line ends, as SMTP carries them
         "status": "queued", "attempts": 0, "next_attempt_at": now,
         "created_at": now}) is not None
+
+
+def request_mail(conn: Connection, rows: list[dict], now: datetime) -> None:
+    """Queue messages the service's renderer writes when they go out, in the caller's
+    transaction; each row: key, kind, recipient, params (a dict), forum, subject_id. A key queued
+    before is skipped (an event delivered twice)."""
+    if rows:
+        insert_ignore_all(conn, mail_outbox, [{
+            "key": r["key"], "kind": r["kind"], "recipient": r["recipient"], "params": json.dumps(r["params"]),
+            "forum": r.get("forum"), "subject_id": r.get("subject_id"), "status": "queued", "attempts": 0,
+            "next_attempt_at": now, "created_at": now} for r in rows], returning=("id",))
 
 
 def forget_mail(conn: Connection, subject_id: str) -> int:
@@ -237,6 +256,11 @@ def _failure(code: int, reason) -> Exception:
     return kind(f"{code} {text}")
 
 
+# What a service writes for one queued message (a Mail), reading its database; None when there
+# is nothing to tell any more.
+Renderer = Callable[[Connection, str, dict], "Mail | None"]
+
+
 @dataclass
 class SendReport:
     sent: int = 0
@@ -248,8 +272,9 @@ class MailSender:
     """Sends the due messages of one service's outbox, at most `rate` per second."""
 
     def __init__(self, engine: Engine, transport: SmtpTransport, sender: str, *, rate: float = 20.0,
-                 clock: Clock = SYSTEM_CLOCK):
+                 clock: Clock = SYSTEM_CLOCK, render: "Renderer | None" = None, domain: str = "localhost"):
         self.engine, self.transport, self.sender, self.rate, self.clock = engine, transport, sender, rate, clock
+        self.render, self.domain = render, domain
 
     def send_due(self, limit: int | None = None) -> SendReport:
         """One pass: up to `limit` (a second's worth at the rate) of the messages now due."""
@@ -260,8 +285,12 @@ class MailSender:
         try:
             with self.transport.session() as session:
                 for row in due:
+                    message = self._message(row)
+                    if message is None:  # nothing left to tell (the person was erased meanwhile)
+                        self._record(row, "failed", "nothing to send any more")
+                        continue
                     try:
-                        session.send(self.sender, row.recipient, row.message)
+                        session.send(self.sender, row.recipient, message)
                     except PermanentFailure as exc:
                         self._record(row, "failed", str(exc))
                         report.failed += 1
@@ -275,10 +304,21 @@ class MailSender:
                 report.retried += self._later(row, str(exc))
         return report
 
+    def _message(self, row) -> bytes | None:
+        if row.message is not None:
+            return row.message
+        with readonly(self.engine).connect() as conn:
+            mail = self.render(conn, row.kind, json.loads(row.params))
+        if mail is None:
+            return None
+        return compose(mail, sender=self.sender, message_id=message_id_for(row.key, self.domain)).as_bytes(
+            policy=policy.SMTP)
+
     def _due(self, limit: int) -> list:
         m = mail_outbox
         with self.engine.connect() as conn:
-            return conn.execute(select(m.c.id, m.c.recipient, m.c.message, m.c.attempts, m.c.created_at)
+            return conn.execute(select(m.c.id, m.c.key, m.c.kind, m.c.recipient, m.c.params, m.c.message,
+                                       m.c.attempts, m.c.created_at)
                                 .where(m.c.status == "queued", m.c.next_attempt_at <= self.clock.now())
                                 .order_by(m.c.next_attempt_at, m.c.id).limit(limit)).all()
 
@@ -286,7 +326,7 @@ class MailSender:
         now = self.clock.now()
         with write_transaction(self.engine) as conn:
             conn.execute(update(mail_outbox).where(mail_outbox.c.id == row.id).values(
-                status=status, attempts=row.attempts + 1, last_error=error,
+                status=status, attempts=row.attempts + 1, last_error=error, params=None, message=None,
                 sent_at=now if status == "sent" else None))
 
     def _later(self, row, error: str) -> int:

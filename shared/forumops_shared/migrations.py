@@ -17,8 +17,8 @@ from .config import load_settings
 from .service import Service, service_named_on_command_line
 
 ENVIRONMENT = Path(__file__).parent / "migrations_env"
-# Tables whose shape forumops_shared defines (each service's migrations create the last two).
-PLUMBING_TABLES = frozenset({"outbox", "processed_events", "leases", "audit_records", "rate_counts"})
+# Tables whose shape forumops_shared defines (each service's own migrations create the last ones).
+PLUMBING_TABLES = frozenset({"outbox", "processed_events", "leases", "audit_records", "rate_counts", "mail_outbox"})
 
 
 def alembic_config(service: Service, database_url: str) -> Config:

@@ -35,6 +35,9 @@ class Service:
     reasons: Mapping[str, Reason]  # what its API refuses with, and in which words
     handlers: Mapping[str, Handler] = field(default_factory=dict)  # its projection: event type -> handler
     chores: tuple[Chore, ...] = ()
+    # What it writes for each kind of message its use cases queue (forumops_shared.mail); a
+    # service that sends no mail has none, and its worker sends nothing.
+    mail: Callable | None = None
 
     @property
     def consumes(self) -> list[str]:

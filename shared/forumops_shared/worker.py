@@ -19,6 +19,7 @@ from .consumer import ConsumerRunner
 from .db import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from .kafka_clients import make_consumer, make_producer, make_reader
 from .logs import configure_logging
+from .mail import MailSender, SmtpSettings, SmtpTransport
 from .lease import Lease
 from .relay import OutboxRelay
 from .service import Chore, Service, service_named_on_command_line
@@ -63,6 +64,10 @@ class Worker:
         relay_thread.start()
         chores_thread = threading.Thread(target=self._run_chores, args=(stop,), name="chores")
         chores_thread.start()
+        mail_thread = None
+        if self.service.mail is not None and self.settings.smtp_url:
+            mail_thread = threading.Thread(target=self._send_mail, args=(stop,), name="mail")
+            mail_thread.start()
         log.info("worker started", extra={"topics": self.service.consumes})
         try:
             if self.service.handlers:
@@ -73,8 +78,27 @@ class Worker:
             stop.set()
             relay_thread.join()
             chores_thread.join()
+            if mail_thread is not None:
+                mail_thread.join()
             self.engine.dispose()
             log.info("worker stopped")
+
+    def _send_mail(self, stop: threading.Event) -> None:
+        """The mail outbox, paced: a pass sends at most a second's worth at the rate. One sender
+        per service at a time (a lease, as the relay's)."""
+        s = self.settings
+        sender = MailSender(self.engine, SmtpTransport(SmtpSettings.from_url(s.smtp_url)), s.mail_from,
+                            rate=s.mail_rate, clock=self.clock,
+                            render=lambda conn, kind, params: self.service.mail(conn, kind, params, s),
+                            domain=s.mail_from.rpartition("@")[2].rstrip(">") or "localhost")
+        lease = Lease(self.engine, "mail-sender", s.instance_id, s.relay_lease_seconds, self.clock)
+        while not stop.is_set():
+            try:
+                sent = sender.send_due().sent if lease.acquire() else 0
+            except Exception:  # noqa: BLE001 - the database away: try again at the next turn
+                log.exception("mail pass failed")
+                sent = 0
+            stop.wait(max(sent / s.mail_rate, 0.0) if sent else 1.0)
 
     @property
     def chores(self) -> tuple[Chore, ...]:

@@ -11,11 +11,13 @@ from forumops_shared.worker import run_worker
 from . import projection
 from .reasons import REASONS
 from .services.idempotency import purge_expired_answers
+from .services import mail
 from .services.lifecycle import send_erasures_again
 from .tables import metadata
 
 SERVICE = Service(name="registration", metadata=metadata, migrations=Path(__file__).parent / "migrations",
-                  reasons=REASONS, handlers=projection.HANDLERS, chores=(Chore(600, purge_expired_answers), Chore(600, send_erasures_again)))
+                  reasons=REASONS, handlers=projection.HANDLERS, chores=(Chore(600, purge_expired_answers), Chore(600, send_erasures_again)),
+                  mail=mail.render)
 
 
 def worker() -> None:

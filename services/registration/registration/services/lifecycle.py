@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import write_transaction
 from forumops_shared.events import Event, new_event, registry as types
+from forumops_shared.mail import forget_mail
 from forumops_shared.outbox import stage_event
 from forumops_shared.plumbing import outbox
 from forumops_shared.tickets import new_ticket_code
@@ -89,6 +90,7 @@ def erase(conn: Connection, forum: Row, row: Row) -> None:
     # after this transaction no table here holds their personal data.
     conn.execute(delete(outbox).where(outbox.c.key == row.id))
     conn.execute(delete(idempotency_keys).where(idempotency_keys.c.registration_id == row.id))
+    forget_mail(conn, row.id)  # their messages, queued or sent
     if row.status in ACTIVE:
         row = cancel(conn, forum, row)
     now = datetime.now(timezone.utc)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from forumops_shared.db import as_utc, insert_rows
 from forumops_shared.events import Event, new_events, registry as types
 from forumops_shared.normalise import email_key
+from forumops_shared.mail import request_mail
 from forumops_shared.outbox import stage_events
 from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import SigningKey, TicketClaims, new_ticket_code
@@ -100,6 +101,10 @@ def store_drafts(conn: Connection, drafts: list[Draft]) -> list[tuple[str, int |
                                       for d, (status, _) in zip(drafts, placed)])
     stage_events(conn, [replace(d.event, data={**d.event.data, "status": status})
                         for d, (status, _) in zip(drafts, placed)])
+    from .mail import confirmation_requests  # it reads registrations as this module stores them
+
+    request_mail(conn, confirmation_requests(list(zip(drafts, placed)), lambda d: d.event.data["forum"]),
+                 drafts[0].values["created_at"] if drafts else None)
     return placed
 
 

@@ -1,4 +1,6 @@
 """The README's run and stop commands: everything comes up ready and goes away entirely."""
+import email
+import email.policy
 import os
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import requests
 from forumops_stack.testing import free_port, free_port_pair
 
 from .support.processes import ROOT
+from .support.waiting import wait_until
 
 pytestmark = pytest.mark.kafka  # `up` starts a broker of its own
 
@@ -59,6 +62,13 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
         readable = [str(path) for path in [tmp_path / "var", *(tmp_path / "var").rglob("*")] if _mode(path) & 0o077]
         assert readable == []  # databases, WAL, logs, broker data, secrets, keys: the owner's alone
         assert (tmp_path / "var" / "secrets" / "kafka" / "checkin").exists()  # the services' broker users
+        assert f"{tmp_path / 'var' / 'inbox'}" in started.stdout  # where the demo's emails are
+        arrived = tmp_path / "var" / "inbox" / "new"  # a Maildir: one file per message
+        first = wait_until(lambda: arrived.exists() and next(arrived.iterdir(), None), timeout_s=60,
+                           message="the demo's first email in the local inbox")
+        message = email.message_from_bytes(first.read_bytes(), policy=email.policy.default)
+        assert message["Subject"].startswith(("Xác nhận đăng ký: ", "Danh sách chờ: ", "Registration confirmed: ",
+                                              "Waiting list: "))
 
         again = subprocess.run([*stack, "up"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0, again.stdout + again.stderr

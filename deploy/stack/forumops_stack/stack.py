@@ -84,6 +84,16 @@ def public_urls() -> dict[str, str]:
     return {svc.name: os.environ.get(f"FORUMOPS_{svc.name.upper()}_URL") or svc.url for svc in SERVICES}
 
 
+INBOX = VAR / "inbox"  # the local inbox's Maildir (cur/, new/, tmp/)
+
+
+def smtp_url() -> tuple[str, bool]:
+    """The mail relay, and whether it is this stack's own inbox: FORUMOPS_SMTP_URL if set, else a
+    local SMTP server (aiosmtpd) that keeps every message in var/inbox."""
+    given = os.environ.get("FORUMOPS_SMTP_URL")
+    return (given, False) if given else (f"smtp://127.0.0.1:{int(os.environ.get('FORUMOPS_INBOX_PORT', '8025'))}", True)
+
+
 def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     metrics_dir = VAR / "prometheus" / service.name  # gunicorn's on_starting empties it
     token = organiser_token()  # one organiser, the same token at every service
@@ -93,7 +103,8 @@ def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     if os.environ.get(f"{service.name.upper()}_KAFKA_PASSWORD"):
         broker_user = {"KAFKA_SASL_USERNAME": service.name,
                        "KAFKA_SASL_PASSWORD": os.environ[f"{service.name.upper()}_KAFKA_PASSWORD"]}
-    return {**os.environ, **urls, **broker_user, "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+    return {**os.environ, **urls, **broker_user, "FORUMOPS_SMTP_URL": smtp_url()[0],
+            "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": token,
             "CHECKIN_ADMIN_TOKEN": token, "CERTIFICATES_ADMIN_TOKEN": token}
 
@@ -125,6 +136,15 @@ def up(log=print) -> dict[str, str]:
     if created:
         log(f"{'topics':<14}created {', '.join(created)}")
     access.ensure_access(bootstrap, admin, {svc.name: broker_password(svc.name) for svc in SERVICES}, prefix=prefix)
+    relay, own_inbox = smtp_url()
+    if own_inbox and _alive("inbox") is None:
+        for part in ("tmp", "new", "cur"):  # a Maildir; aiosmtpd makes one only where nothing is
+            (INBOX / part).mkdir(mode=0o700, parents=True, exist_ok=True)
+        port = relay.rpartition(":")[2]
+        _spawn("inbox", [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Mailbox",
+                         "-l", f"127.0.0.1:{port}", str(INBOX)], dict(os.environ))
+    if own_inbox:
+        log(f"{'inbox':<14}{relay}  (every message kept in {INBOX}/new, one file each)")
     for svc in SERVICES:
         env = service_env(svc, bootstrap)
         subprocess.run([_bin(f"{svc.name}-migrate")], env=env, check=True)
@@ -164,7 +184,7 @@ def _alive(name: str) -> int | None:
 
 def down(log=print) -> None:
     """Stop workers and APIs (SIGTERM, then SIGKILL after 30 s), then the broker."""
-    names = [f"{s.name}-{part}" for s in SERVICES for part in ("worker", "api")]
+    names = [f"{s.name}-{part}" for s in SERVICES for part in ("worker", "api")] + ["inbox"]
     signalled = {name: pid for name in names if (pid := _alive(name))}
     for pid in signalled.values():
         os.kill(pid, signal.SIGTERM)
@@ -189,4 +209,6 @@ def status() -> dict[str, str]:
         for part in ("api", "worker"):
             pid = _alive(f"{svc.name}-{part}")
             result[f"{svc.name}-{part}"] = f"pid {pid}" if pid else "stopped"
+    if smtp_url()[1]:
+        result["inbox"] = f"pid {_alive('inbox')}" if _alive("inbox") else "stopped"
     return result

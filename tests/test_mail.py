@@ -44,7 +44,8 @@ def stage(engine, clock: FakeClock, key: str, to: str = "thu.ha@truong.edu.vn", 
 
 def statuses(engine) -> list[tuple[str, str]]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(select(mail_outbox.c.key, mail_outbox.c.status).order_by(mail_outbox.c.id))]
+        return [tuple(r) for r in conn.execute(select(mail_outbox.c.key, mail_outbox.c.status)
+                                               .order_by(mail_outbox.c.created_at, mail_outbox.c.key))]
 
 
 def test_a_vietnamese_message_arrives_exactly_with_its_parts_image_and_attachment(relay, outbox):

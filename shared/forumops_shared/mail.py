@@ -23,7 +23,7 @@ from email.utils import formataddr
 from typing import Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import BigInteger, Column, Engine, Index, Integer, LargeBinary, MetaData, String, Table, Text, delete, select, update
+from sqlalchemy import Column, Engine, Index, Integer, LargeBinary, MetaData, String, Table, Text, delete, select, update
 from sqlalchemy.engine import Connection
 
 from .clock import SYSTEM_CLOCK, Clock
@@ -39,8 +39,7 @@ metadata = MetaData()
 def _mail_table(meta: MetaData) -> Table:
     table = Table(
         "mail_outbox", meta,
-        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-        Column("key", String(200), nullable=False, unique=True),  # what it is about: staged once
+        Column("key", String(200), primary_key=True),  # what it is about: staged once
         Column("forum", String(100), nullable=True),
         Column("subject_id", String(64), nullable=True),  # whose it is (a registration id): erasure finds it
         Column("kind", String(40), nullable=False),  # "confirmation", "certificate", ...
@@ -56,8 +55,9 @@ def _mail_table(meta: MetaData) -> Table:
         Column("created_at", UtcDateTime(), nullable=False),
         Column("sent_at", UtcDateTime(), nullable=True),
     )
-    Index("ix_mail_outbox_due", table.c.status, table.c.next_attempt_at)
-    Index("ix_mail_outbox_subject", table.c.subject_id)
+    Index("ix_mail_outbox_due", table.c.status, table.c.next_attempt_at)  # the sender's question
+    # No index on subject_id: an erasure (rare) reads the table through rather than every
+    # registration (the hot path) writing one more index.
     return table
 
 
@@ -172,7 +172,7 @@ def request_mail(conn: Connection, rows: list[dict], now: datetime) -> None:
         insert_ignore_all(conn, mail_outbox, [{
             "key": r["key"], "kind": r["kind"], "recipient": r["recipient"], "params": json.dumps(r["params"]),
             "forum": r.get("forum"), "subject_id": r.get("subject_id"), "status": "queued", "attempts": 0,
-            "next_attempt_at": now, "created_at": now} for r in rows], returning=("id",))
+            "next_attempt_at": now, "created_at": now} for r in rows], returning=())
 
 
 def forget_mail(conn: Connection, subject_id: str) -> int:
@@ -317,15 +317,15 @@ class MailSender:
     def _due(self, limit: int) -> list:
         m = mail_outbox
         with self.engine.connect() as conn:
-            return conn.execute(select(m.c.id, m.c.key, m.c.kind, m.c.recipient, m.c.params, m.c.message,
+            return conn.execute(select(m.c.key, m.c.kind, m.c.recipient, m.c.params, m.c.message,
                                        m.c.attempts, m.c.created_at)
                                 .where(m.c.status == "queued", m.c.next_attempt_at <= self.clock.now())
-                                .order_by(m.c.next_attempt_at, m.c.id).limit(limit)).all()
+                                .order_by(m.c.next_attempt_at, m.c.created_at).limit(limit)).all()
 
     def _record(self, row, status: str, error: str | None) -> None:
         now = self.clock.now()
         with write_transaction(self.engine) as conn:
-            conn.execute(update(mail_outbox).where(mail_outbox.c.id == row.id).values(
+            conn.execute(update(mail_outbox).where(mail_outbox.c.key == row.key).values(
                 status=status, attempts=row.attempts + 1, last_error=error, params=None, message=None,
                 sent_at=now if status == "sent" else None))
 
@@ -337,7 +337,7 @@ class MailSender:
             return 0
         wait = min(FIRST_RETRY * (2 ** row.attempts), LONGEST_WAIT)
         with write_transaction(self.engine) as conn:
-            conn.execute(update(mail_outbox).where(mail_outbox.c.id == row.id).values(
+            conn.execute(update(mail_outbox).where(mail_outbox.c.key == row.key).values(
                 attempts=row.attempts + 1, last_error=error, next_attempt_at=now + wait))
         return 1
 
@@ -346,4 +346,4 @@ def failed_mail(conn: Connection, forum: str) -> Iterator:
     """The messages of a forum that will not arrive, for organisers: kind, recipient, reason."""
     m = mail_outbox
     yield from conn.execute(select(m.c.key, m.c.kind, m.c.recipient, m.c.attempts, m.c.last_error, m.c.created_at)
-                            .where(m.c.forum == forum, m.c.status == "failed").order_by(m.c.id))
+                            .where(m.c.forum == forum, m.c.status == "failed").order_by(m.c.created_at))

@@ -1,8 +1,8 @@
 """What registration tells people by email, written when a message goes out (forumops_shared.mail).
 
 A use case queues a request (`confirmation_requests`) in the transaction of the fact, holding
-the registration's id, the manage token (the link's secret: it never leaves this database) and
-the signed ticket; the worker's sender renders it from the registration as it is then.
+the registration's id and the manage token (the link's secret: it never leaves this database);
+the worker's sender renders it from the registration as it is then, the ticket signed then.
 """
 from __future__ import annotations
 
@@ -18,9 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from forumops_shared.config import ServiceSettings
+from forumops_shared.key_files import KeyFile
 from forumops_shared.mail import Attachment, Mail
+from forumops_shared.signing_keys import KeyRing
+from forumops_shared.tickets import TicketClaims
 
-from ..tables import forums, points
+from ..config import registration_config
+from ..tables import forums, points, ticket_keys
 from .registrations import find_registration
 
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates" / "mail"),
@@ -35,7 +39,7 @@ def confirmation_requests(drafts_and_status: list, forum_slug_of) -> list[dict]:
     """A confirmation for each new registration (draft, status), for forumops_shared.mail.request_mail."""
     return [{"key": f"confirmation:{d.values['id']}:1", "kind": "confirmation", "recipient": d.values["email"],
              "forum": forum_slug_of(d), "subject_id": d.values["id"],
-             "params": {"registration_id": d.values["id"], "token": d.token, "qr": d.qr_payload}}
+             "params": {"registration_id": d.values["id"], "token": d.token}}
             for d, _ in drafts_and_status]
 
 
@@ -56,11 +60,25 @@ def render(conn: Connection, kind: str, params: dict, settings: ServiceSettings)
     attachments = [Attachment("dien-dan.ics" if lang == "vi" else "forum.ics", "text/calendar",
                               _calendar(row.id, title, forum, values["where"], link))]
     if row.status == "confirmed":
-        attachments.insert(0, Attachment(f"ve-{row.ticket_code}.png", "image/png", _qr_png(params["qr"]),
-                                         inline_id="ticket-qr"))
+        claims = TicketClaims(row.forum_slug, row.id, row.attendance, row.point_code, row.ticket_code,
+                              row.ticket_version)
+        qr = _keys(conn.engine, settings).active().sign(claims)
+        attachments.insert(0, Attachment(f"ve-{row.ticket_code}.png", "image/png", _qr_png(qr), inline_id="ticket-qr"))
     return Mail(to=row.email, to_name=row.full_name, subject=SUBJECTS[(row.status, lang)].format(title=title),
                 text=_TEMPLATES.get_template("confirmation.txt").render(values),
                 html=_TEMPLATES.get_template("confirmation.html").render(values), attachments=tuple(attachments))
+
+
+_KEY_RINGS: dict[int, KeyRing] = {}
+
+
+def _keys(engine, settings: ServiceSettings) -> KeyRing:
+    """The ticket key ring of the worker's process (one per engine), as the API's."""
+    if id(engine) not in _KEY_RINGS:
+        config = registration_config(settings)
+        _KEY_RINGS[id(engine)] = KeyRing(engine, ticket_keys, KeyFile(config.signing_keys_file),
+                                         config.ticket_private_key)
+    return _KEY_RINGS[id(engine)]
 
 
 def _when(forum, lang: str) -> str:

@@ -53,14 +53,7 @@ class DeadLetters:
     def publish(self, record, error: BaseException, *, attempts: int) -> None:
         """Raises KafkaError when the dead letter could not be stored (the caller retries)."""
         headers = list(record.headers or []) + origin_headers(record, self.consumer, error, attempts)
-        try:
-            if self._producer is None:
-                self._producer = self.producer_factory()
-            self._producer.send(self.topic, key=self.key_of(record), value=record.value,
-                                headers=headers).get(timeout=30)
-        except KafkaError:
-            self.close()
-            raise
+        self._send(self.key_of(record), record.value, headers)
         log.error("dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, error)
 
     def forget(self, key: bytes) -> None:
@@ -69,10 +62,15 @@ class DeadLetters:
         retries)."""
         if self.reader_factory is not None and not self._holds(key):
             return
+        self._send(key, None)
+
+    def _send(self, key: bytes, value: bytes | None, headers: list | None = None) -> None:
+        """One record, acknowledged by the broker; on KafkaError the producer is dropped (made
+        afresh at the next send) and the error raised."""
         try:
             if self._producer is None:
                 self._producer = self.producer_factory()
-            self._producer.send(self.topic, key=key, value=None).get(timeout=30)
+            self._producer.send(self.topic, key=key, value=value, headers=headers).get(timeout=30)
         except KafkaError:
             self.close()
             raise

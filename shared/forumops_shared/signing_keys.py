@@ -8,6 +8,7 @@ key file when the service starts and wiped from the database, its files included
 """
 from __future__ import annotations
 
+import argparse
 import threading
 import time
 from datetime import datetime, timezone
@@ -16,7 +17,8 @@ from sqlalchemy import Boolean, Column, Engine, Index, MetaData, String, Table, 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from .db import UtcDateTime, insert_ignore, readonly, write_transaction
+from .config import load_settings
+from .db import UtcDateTime, insert_ignore, make_engine, readonly, write_transaction
 from .key_files import KeyFile, KeyFileError
 from .old_seeds import move_seeds_out
 from .tickets import SigningKey, b64, unb64
@@ -149,3 +151,21 @@ class KeyRing:
                 self._key = ensure_signing_key(self.engine, self.table, self.seeds, self.configured_seed)
                 self._loaded_at = time.monotonic()
             return self._key
+
+
+def keys_command(doc: str, service: str, table: Table, key_file, rotate_key=None,
+                 argv: list[str] | None = None) -> None:
+    """`<service>-keys list | rotate`: print the keys (active or only published), rotating first
+    if asked; `rotate_key(engine, keys) -> str` (the new kid, said with what else it did)
+    replaces a plain rotation. `key_file(settings)` says where the service keeps its seeds."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("action", choices=("list", "rotate"))
+    args = parser.parse_args(argv)
+    settings = load_settings(service)
+    engine, keys = make_engine(settings.database_url), KeyFile(key_file(settings))
+    if args.action == "rotate":
+        print(f"new signing key {rotate_key(engine, keys) if rotate_key else rotate(engine, table, keys).kid}")
+    with engine.connect() as conn:
+        for row in conn.execute(select(table).order_by(table.c.created_at)):
+            print(f"{row.kid}  {'active' if row.active else 'published'}  created {row.created_at:%Y-%m-%d %H:%M}")
+    print(f"seeds kept in {keys.path}")

@@ -47,16 +47,22 @@ def ensure_topics(bootstrap: str, *, prefix: str = "", max_partitions: int | Non
         admin.close()
 
 
+def topic_configs(admin: KafkaAdminClient, names: list[str]) -> dict[str, dict[str, str]]:
+    """The settings set on each topic (those not left at the broker's default)."""
+    described = admin.describe_configs([ConfigResource("TOPIC", name) for name in names])["topic"]
+    return {name: {key: entry["value"] if isinstance(entry, dict) else entry for key, entry in settings.items()}
+            for name, settings in described.items()}
+
+
 def _align_configs(admin: KafkaAdminClient, configs: Mapping[str, Mapping[str, str]]) -> None:
     """Set each declared setting that differs on the broker (an incremental change: settings an
     operator added stay)."""
     if not configs:
         return
-    current = admin.describe_configs([ConfigResource("TOPIC", name) for name in configs])["topic"]
+    current = topic_configs(admin, list(configs))
     changes = []
     for name, wanted in configs.items():
-        have = {key: entry["value"] if isinstance(entry, dict) else entry
-                for key, entry in current.get(name, {}).items()}
+        have = current.get(name, {})
         differ = {key: value for key, value in wanted.items() if have.get(key) != value}
         if differ:
             changes.append(ConfigResource("TOPIC", name, configs=differ))

@@ -7,6 +7,7 @@ from kafka.admin import KafkaAdminClient
 from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError
 
 from forumops_shared.events import Event, encode_event
+from forumops_shared.topic_admin import topic_configs as read_topic_configs
 from forumops_stack.testing import broker_client
 
 
@@ -76,12 +77,8 @@ def read_to_end(bootstrap: str, topic: str, timeout_s: float = 30) -> list:
 
 def topic_configs(bootstrap: str, topics: list[str]) -> dict[str, dict[str, str]]:
     """The settings set on each topic (those not left at the broker's default)."""
-    from kafka.admin import ConfigResource
-
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, **broker_client())
     try:
-        described = admin.describe_configs([ConfigResource("TOPIC", name) for name in topics])["topic"]
+        return read_topic_configs(admin, topics)
     finally:
         admin.close()
-    return {name: {key: entry["value"] if isinstance(entry, dict) else entry for key, entry in configs.items()}
-            for name, configs in described.items()}

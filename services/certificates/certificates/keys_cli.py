@@ -7,14 +7,7 @@ where the API runs, e.g. `docker compose exec certificates-api certificates-keys
 """
 from __future__ import annotations
 
-import argparse
-
-from sqlalchemy import select
-
-from forumops_shared.config import load_settings
-from forumops_shared.db import make_engine
-from forumops_shared.key_files import KeyFile
-from forumops_shared.signing_keys import rotate
+from forumops_shared.signing_keys import keys_command
 
 from .config import certificates_config
 from .service import SERVICE
@@ -22,14 +15,4 @@ from .tables import signing_keys
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("action", choices=("list", "rotate"))
-    args = parser.parse_args(argv)
-    settings = load_settings(SERVICE.name)
-    engine, keys = make_engine(settings.database_url), KeyFile(certificates_config(settings).signing_keys_file)
-    if args.action == "rotate":
-        print(f"new signing key {rotate(engine, signing_keys, keys).kid}")
-    with engine.connect() as conn:
-        for row in conn.execute(select(signing_keys).order_by(signing_keys.c.created_at)):
-            print(f"{row.kid}  {'active' if row.active else 'published'}  created {row.created_at:%Y-%m-%d %H:%M}")
-    print(f"seeds kept in {keys.path}")
+    keys_command(__doc__, SERVICE.name, signing_keys, lambda s: certificates_config(s).signing_keys_file, argv=argv)

@@ -7,14 +7,11 @@ shares that file), e.g. `docker compose exec registration-api registration-keys 
 """
 from __future__ import annotations
 
-import argparse
-
 from sqlalchemy import select
 
-from forumops_shared.config import load_settings
-from forumops_shared.db import make_engine, write_transaction
+from forumops_shared.db import write_transaction
 from forumops_shared.key_files import KeyFile
-from forumops_shared.signing_keys import rotate
+from forumops_shared.signing_keys import keys_command, rotate
 
 from .config import registration_config
 from .service import SERVICE
@@ -31,14 +28,5 @@ def rotate_and_republish(engine, keys: KeyFile) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("action", choices=("list", "rotate"))
-    args = parser.parse_args(argv)
-    settings = load_settings(SERVICE.name)
-    engine, keys = make_engine(settings.database_url), KeyFile(registration_config(settings).signing_keys_file)
-    if args.action == "rotate":
-        print(f"new signing key {rotate_and_republish(engine, keys)}; every forum republished")
-    with engine.connect() as conn:
-        for row in conn.execute(select(ticket_keys).order_by(ticket_keys.c.created_at)):
-            print(f"{row.kid}  {'active' if row.active else 'published'}  created {row.created_at:%Y-%m-%d %H:%M}")
-    print(f"seeds kept in {keys.path}")
+    keys_command(__doc__, SERVICE.name, ticket_keys, lambda s: registration_config(s).signing_keys_file,
+                 lambda engine, keys: f"{rotate_and_republish(engine, keys)}; every forum republished", argv)

@@ -48,7 +48,7 @@ def _mail_table(meta: MetaData) -> Table:
         # message as it goes out; both dropped once it went: it may carry a manage link.
         Column("params", Text, nullable=True),
         Column("message", LargeBinary, nullable=True),
-        Column("status", String(10), nullable=False),  # queued, sent, failed
+        Column("status", String(10), nullable=False),  # queued, sent, failed; dropped: nothing left to say
         Column("attempts", Integer, nullable=False, server_default="0"),
         Column("next_attempt_at", UtcDateTime(), nullable=False),
         Column("last_error", Text, nullable=True),
@@ -287,7 +287,7 @@ class MailSender:
                 for row in due:
                     message = self._message(row)
                     if message is None:  # nothing left to tell (the person was erased meanwhile)
-                        self._record(row, "failed", "nothing to send any more")
+                        self._record(row, "dropped", "nothing to send any more")
                         continue
                     try:
                         session.send(self.sender, row.recipient, message)

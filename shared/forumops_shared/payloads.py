@@ -49,6 +49,22 @@ class Text(fields.String):
         return text
 
 
+class LongText(Text):
+    """Text of several lines (an announcement's body): line ends read as \n, and each line as
+    Text reads one (blank lines between paragraphs kept)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = clean_text(fields.String._deserialize(self, value, attr, data, **kwargs)
+                          .replace("\r\n", "\n").replace("\r", "\n"))
+        if text is None:
+            raise ValidationError("Must not be blank.")
+        for line in filter(str.strip, text.split("\n")):
+            problem = text_problem(line)
+            if problem:
+                raise ValidationError(problem)
+        return text
+
+
 class Name(Text):
     """A person's or a unit's name: Text with at least one visible letter."""
 

@@ -47,7 +47,8 @@ def test_every_answer_with_a_token_or_personal_data_is_kept_out_of_caches(api):
 def test_every_authenticated_path_refuses_a_missing_or_wrong_token_with_401_and_another_partys_with_403(api):
     slug = _forum(api)
     mine, theirs = (api.register(slug, api.person("HN-02")).json for _ in range(2))
-    calls = authenticated_calls(ROUTES, {"slug": slug, "code": "HN-02", "registration_id": mine["id"]})
+    calls = authenticated_calls(ROUTES, {"slug": slug, "code": "HN-02", "registration_id": mine["id"],
+                                         "announcement_id": "0" * 32})
     assert {c.caller for c in calls} == {"admin", "holder"}
     bodies = {f"/registrations/{mine['id']}": {"language": "en"}}
     for caller, other in (("admin", theirs["manage_token"]), ("holder", theirs["manage_token"])):

@@ -17,6 +17,8 @@ class RegistrationConfig:
     signing_keys_file: Path  # the seeds of the ticket keys, owner-only (forumops_shared.key_files)
     consent_version: str
     rate_limit: str  # flask-limiter notation, per client address, on the public registration
+    recover_rate_limit: str  # lost-link requests, per email address
+    recover_client_rate_limit: str  # lost-link requests, per client address
     json_body_limit: int
     import_body_limit: int
 
@@ -29,6 +31,8 @@ def registration_config(settings: ServiceSettings) -> RegistrationConfig:
         signing_keys_file=key_file_path(settings),
         consent_version=env.get("REGISTRATION_CONSENT_VERSION", DEFAULT_CONSENT_VERSION),
         rate_limit=env.get("REGISTRATION_RATE_LIMIT", "30/minute"),
+        recover_rate_limit=env.get("REGISTRATION_RECOVER_RATE_LIMIT", "3/hour"),
+        recover_client_rate_limit=env.get("REGISTRATION_RECOVER_CLIENT_RATE_LIMIT", "30/hour"),
         json_body_limit=int(env.get("REGISTRATION_JSON_BODY_LIMIT", 64 * 1024)),
         import_body_limit=int(env.get("REGISTRATION_IMPORT_BODY_LIMIT", 10 * 1024 * 1024)),
     )

@@ -21,4 +21,7 @@ REASONS: dict[str, Reason] = {
     "forum_not_found": Reason(404, "Không tìm thấy diễn đàn.", "Forum not found."),
     "no_ticket": Reason(409, "Chỉ đăng ký đã xác nhận mới có vé.", "Only a confirmed registration has a ticket."),
     "registration_not_found": Reason(404, "Không tìm thấy đăng ký.", "Registration not found."),
+    "announcement_not_found": Reason(404, "Không tìm thấy thông báo.", "Announcement not found."),
+    "no_recipients": Reason(422, "Không có người nhận nào khớp với lựa chọn.", "No one matches the recipients chosen."),
+    "translation_missing": Reason(422, "Cần viết thông báo bằng mọi ngôn ngữ của diễn đàn.", "The announcement must be written in every language of the forum."),
 }

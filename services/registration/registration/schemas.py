@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from forumops_shared.events.schemas import ATTENDANCE_MODES, LANGUAGES
-from forumops_shared.payloads import Moment, Name, PointCode, StrictBoolean, StrictInteger, StrictSchema, Text
+from forumops_shared.payloads import LongText, Moment, Name, PointCode, StrictBoolean, StrictInteger, StrictSchema, Text
 
 
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$",
@@ -109,6 +109,38 @@ class RegistrationChangeSchema(RegistrationSchema):
         exclude = ("email", "consent")
 
 
+class RecoverSchema(StrictSchema):
+    """A lost link: the address the registration was made with."""
+    TEXT_FIELDS = ("email",)
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+
+
+def _per_language(text: fields.Field) -> fields.Dict:
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=text, required=True,
+                       validate=validate.Length(min=1))
+
+
+class AudienceSchema(StrictSchema):
+    """Who an announcement goes to: every active registration, or those the filters pick (each
+    filter a list of values, any of which matches; filters combine with "and")."""
+    points = fields.List(PointCode(), load_default=list, validate=validate.Length(max=1000))
+    provinces = fields.List(Text(validate=validate.Length(min=1, max=100)), load_default=list,
+                            validate=validate.Length(max=100))
+    attendance = fields.List(fields.String(validate=validate.OneOf(ATTENDANCE_MODES)), load_default=list)
+    status = fields.List(fields.String(validate=validate.OneOf(("confirmed", "waitlisted"))), load_default=list)
+
+
+class AnnouncementSchema(StrictSchema):
+    subject = _per_language(Text(validate=validate.Length(min=1, max=200)))
+    body = _per_language(LongText(validate=validate.Length(min=1, max=20_000)))
+    audience = fields.Nested(AudienceSchema, load_default=lambda: AudienceSchema().load({}))
+
+    @validates_schema
+    def _same_languages(self, data, **_kwargs):
+        if set(data["subject"]) != set(data["body"]):
+            raise ValidationError("The subject and the body must be given in the same languages.", "body")
+
+
 class ListQuerySchema(Schema):
     class Meta:
         unknown = RAISE
@@ -182,3 +214,31 @@ class ForumOut(Schema):
     languages = fields.List(fields.String())
     certificate_rule = fields.Nested(CertificateRuleSchema)
     points = fields.List(fields.Nested(ForumPointOut))
+
+
+class AudienceCountOut(Schema):
+    recipients = fields.Integer()
+
+
+class RecoverOut(Schema):
+    status = fields.String()  # "sent_if_registered", whether or not it was
+
+
+class AnnouncementProgressOut(Schema):
+    queued = fields.Integer()
+    sent = fields.Integer()
+    failed = fields.Integer()
+
+
+class AnnouncementOut(Schema):
+    id = fields.String()
+    subject = fields.Dict(keys=fields.String(), values=fields.String())
+    body = fields.Dict(keys=fields.String(), values=fields.String())
+    audience = fields.Nested(AudienceSchema)
+    recipients = fields.Integer()
+    progress = fields.Nested(AnnouncementProgressOut)
+    created_at = fields.String()
+
+
+class AnnouncementListOut(Schema):
+    items = fields.List(fields.Nested(AnnouncementOut))

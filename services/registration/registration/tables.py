@@ -93,3 +93,16 @@ idempotency_keys = Table(
 Index("ix_idempotency_created", idempotency_keys.c.created_at)
 
 ticket_keys = signing_key_table("ticket_keys", metadata)  # signs tickets; see forumops_shared.signing_keys
+
+# An organiser's message to a chosen group; each recipient's copy is a row of the mail outbox
+# keyed "announcement:<id>:<registration id>", where its progress is read.
+announcements = Table(
+    "announcements", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("forum_id", Integer, ForeignKey("forums.id"), nullable=False, index=True),
+    Column("subjects", Text, nullable=False),  # JSON {"vi": ..., "en": ...}
+    Column("bodies", Text, nullable=False),  # JSON {"vi": ..., "en": ...}
+    Column("audience", Text, nullable=False),  # JSON: the filters it was sent with
+    Column("recipients", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)

@@ -23,6 +23,7 @@ class Context(ServiceContext):
     config: RegistrationConfig
     keys: KeyRing  # the ticket signing keys
     rate_limit: RateLimit  # public registrations per client address
+    recover_limits: tuple[RateLimit, RateLimit]  # lost-link requests per email address, per client address
     forums: ForumCache
     commits: GroupCommit  # the public submit's short writes, committed together
 
@@ -40,6 +41,10 @@ def build_context(common: ServiceContext) -> Context:
     return Context(**common.common(), config=config,
                    keys=KeyRing(common.engine, ticket_keys, KeyFile(config.signing_keys_file), config.ticket_private_key),
                    rate_limit=RateLimit(config.rate_limit, common.clock, DatabaseCounts(common.engine, "register")),
+                   recover_limits=(RateLimit(config.recover_rate_limit, common.clock,
+                                             DatabaseCounts(common.engine, "recover-address")),
+                                   RateLimit(config.recover_client_rate_limit, common.clock,
+                                             DatabaseCounts(common.engine, "recover-client"))),
                    forums=ForumCache(common.engine, common.clock), commits=GroupCommit(common.engine, store_all))
 
 

@@ -1,6 +1,8 @@
-"""After registering: change, cancel, erase; each stages its events in the same transaction."""
+"""After registering: change, cancel, erase, a new link; each stages its events and the emails
+that tell of it in the same transaction."""
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -9,16 +11,19 @@ from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import write_transaction
 from forumops_shared.events import Event, new_event, registry as types
-from forumops_shared.mail import forget_mail
+from forumops_shared.mail import forget_mail, request_mail
+from forumops_shared.normalise import email_key
 from forumops_shared.outbox import stage_event
 from forumops_shared.plumbing import outbox
 from forumops_shared.tickets import new_ticket_code
+from forumops_shared.tokens import hash_token
 from forumops_shared.topics import ERASABLE
 
 from ..domain.registrations import ACTIVE, placement_after, point_for, require_active, require_language
 from ..tables import forums, idempotency_keys, registrations
+from . import mail
 from .places import give_back, take_place
-from .registrations import SOURCE, event_data, load_registration, points_of
+from .registrations import SOURCE, event_data, find_active_by_email, load_registration, points_of
 
 PERSONAL_FIELDS = ("full_name", "email", "email_key", "phone", "organisation", "role")
 
@@ -33,10 +38,12 @@ def _unique_ticket_code(conn: Connection, forum_id: int) -> str:
 
 
 def announce_promotions(conn: Connection, forum: Row, promoted: list[str]) -> None:
-    for registration_id in promoted:
-        row = load_registration(conn, registration_id)
+    """Each person promoted from the waiting list: the event, and an email with their ticket."""
+    rows = [load_registration(conn, registration_id) for registration_id in promoted]
+    for row in rows:
         stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(row, ["status"]),
                                     source=SOURCE))
+    request_mail(conn, [mail.ticket_mail(row, "promotion") for row in rows], datetime.now(timezone.utc))
 
 
 def change(conn: Connection, forum: Row, row: Row, data: dict) -> Row:
@@ -65,6 +72,8 @@ def change(conn: Connection, forum: Row, row: Row, data: dict) -> Row:
     updated = load_registration(conn, row.id)
     stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(updated, sorted(set(changed))),
                                 source=SOURCE))
+    if "ticket" in changed:  # the new ticket (or the new place in line), by email
+        request_mail(conn, [mail.ticket_mail(updated, "ticket")], datetime.now(timezone.utc))
     announce_promotions(conn, forum, promoted)
     return updated
 
@@ -77,6 +86,7 @@ def cancel(conn: Connection, forum: Row, row: Row) -> Row:
                  .values(status="cancelled", cancelled_at=now, updated_at=now, waitlisted_at=None))
     stage_event(conn, new_event(types.REGISTRATION_CANCELLED, row.id, {
         "registration_id": row.id, "forum": row.forum_slug, "occurred_at": now.isoformat()}, source=SOURCE))
+    request_mail(conn, [mail.cancelled_mail(row)], now)
     if row.point_id is not None:
         announce_promotions(conn, forum, give_back(conn, row.point_id, row.status))
     return load_registration(conn, row.id)
@@ -90,13 +100,31 @@ def erase(conn: Connection, forum: Row, row: Row) -> None:
     # after this transaction no table here holds their personal data.
     conn.execute(delete(outbox).where(outbox.c.key == row.id))
     conn.execute(delete(idempotency_keys).where(idempotency_keys.c.registration_id == row.id))
-    forget_mail(conn, row.id)  # their messages, queued or sent
     if row.status in ACTIVE:
         row = cancel(conn, forum, row)
+    forget_mail(conn, row.id)  # their messages, queued or sent (the cancellation's too)
     now = datetime.now(timezone.utc)
     conn.execute(update(registrations).where(registrations.c.id == row.id).values(
         erased_at=now, updated_at=now, **{field: None for field in PERSONAL_FIELDS}))
     stage_event(conn, erasure_event(row.id, row.forum_slug, now))
+
+
+def send_new_link(conn: Connection, forum: Row, email: str) -> bool:
+    """A lost link: the active registration of `email` at `forum` gets a new manage token, the
+    old one stops working (the other services learn the new one's hash from the event), and the
+    new link goes to that address. False when no active registration has that address; the
+    caller answers the same either way."""
+    found = find_active_by_email(conn, forum.id, email_key(email))
+    if found is None:
+        return False
+    token, now = secrets.token_urlsafe(32), datetime.now(timezone.utc)
+    conn.execute(update(registrations).where(registrations.c.id == found.id)
+                 .values(manage_token_hash=hash_token(token), updated_at=now))
+    row = load_registration(conn, found.id)
+    stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(row, ["manage_token"]),
+                                source=SOURCE))
+    request_mail(conn, [mail.recovery_mail(row, token)], now)
+    return True
 
 
 # The log keeps a person's earlier events until the cleaner sees the erasure that supersedes

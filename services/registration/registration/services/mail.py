@@ -1,8 +1,18 @@
 """What registration tells people by email, written when a message goes out (forumops_shared.mail).
 
-A use case queues a request (`confirmation_requests`) in the transaction of the fact, holding
-the registration's id and the manage token (the link's secret: it never leaves this database);
-the worker's sender renders it from the registration as it is then, the ticket signed then.
+A use case queues a request in the transaction of the fact (`ticket_mail`, `cancelled_mail`,
+`recovery_mail`; announcements in services/announcements.py), holding the registration's id and,
+where the message carries the way back in, the manage token (the link's secret: it never leaves
+this database). The worker's sender renders it from the registration as it is then, the ticket
+signed then, in the person's language then.
+
+Kinds, and the key that makes one message of each fact however often it is queued:
+- confirmation:<id>:1 — registered (confirmed, or waiting in line), with the link back;
+- promotion:<id>:<ticket version> — a place freed up: the ticket;
+- ticket:<id>:<ticket version> — a new point or mode: the new ticket;
+- cancellation:<id> — cancelled;
+- recovery:<id>:<new token's hash> — the lost-link request: the new link, the old one dead;
+- announcement:<announcement id>:<id> — an organiser's message.
 """
 from __future__ import annotations
 
@@ -15,16 +25,17 @@ from zoneinfo import ZoneInfo
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.config import ServiceSettings
 from forumops_shared.key_files import KeyFile
 from forumops_shared.mail import Attachment, Mail
 from forumops_shared.signing_keys import KeyRing
 from forumops_shared.tickets import TicketClaims
+from forumops_shared.tokens import hash_token
 
 from ..config import registration_config
-from ..tables import forums, points, ticket_keys
+from ..tables import announcements, forums, points, ticket_keys
 from .registrations import find_registration
 
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates" / "mail"),
@@ -32,7 +43,19 @@ _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / 
 SUBJECTS = {
     ("confirmed", "vi"): "Xác nhận đăng ký: {title}", ("confirmed", "en"): "Registration confirmed: {title}",
     ("waitlisted", "vi"): "Danh sách chờ: {title}", ("waitlisted", "en"): "Waiting list: {title}",
+    ("promotion", "vi"): "Đã có chỗ cho quý vị: {title}", ("promotion", "en"): "A place for you: {title}",
+    ("ticket", "vi"): "Vé mới: {title}", ("ticket", "en"): "Your new ticket: {title}",
+    ("cancellation", "vi"): "Đã huỷ đăng ký: {title}", ("cancellation", "en"): "Registration cancelled: {title}",
+    ("recovery", "vi"): "Đường dẫn mới tới đăng ký: {title}", ("recovery", "en"): "A new link to your registration: {title}",
 }
+TICKET_KINDS = ("confirmation", "promotion", "ticket")
+
+
+# -- requests, queued with the fact ------------------------------------------------------------
+
+def _request(kind: str, key: str, row, forum_slug: str, **params) -> dict:
+    return {"key": key, "kind": kind, "recipient": row.email, "forum": forum_slug, "subject_id": row.id,
+            "params": {"registration_id": row.id, **params}}
 
 
 def confirmation_requests(drafts_and_status: list, forum_slug_of) -> list[dict]:
@@ -43,30 +66,82 @@ def confirmation_requests(drafts_and_status: list, forum_slug_of) -> list[dict]:
             for d, _ in drafts_and_status]
 
 
+def ticket_mail(row: Row, kind: str) -> dict:
+    """A promotion from the waiting list, or a new ticket after a change of point or mode."""
+    return _request(kind, f"{kind}:{row.id}:{row.ticket_version}", row, row.forum_slug)
+
+
+def cancelled_mail(row: Row) -> dict:
+    return _request("cancellation", f"cancellation:{row.id}", row, row.forum_slug)
+
+
+def recovery_mail(row: Row, token: str) -> dict:
+    return _request("recovery", f"recovery:{row.id}:{hash_token(token)[:32]}", row, row.forum_slug, token=token)
+
+
+# -- rendering, when a message goes out --------------------------------------------------------
+
 def render(conn: Connection, kind: str, params: dict, settings: ServiceSettings) -> Mail | None:
-    """The message of `kind` for `params`; None when the registration is gone or erased."""
+    """The message of `kind` for `params`; None when there is nothing to tell any more (the
+    registration is gone or erased, or no longer what the message would say)."""
     row = find_registration(conn, params["registration_id"])
-    if row is None or row.erased_at is not None or row.status == "cancelled":
+    if row is None or row.erased_at is not None:
+        return None
+    if (row.status == "cancelled") != (kind == "cancellation"):
+        return None
+    if kind == "promotion" and row.status != "confirmed":
         return None
     forum = conn.execute(select(forums).where(forums.c.id == row.forum_id)).one()
     point = conn.execute(select(points).where(points.c.id == row.point_id)).first() if row.point_id else None
     lang = row.language
-    titles = json.loads(forum.titles)
-    title = titles.get(lang) or titles.get("vi") or next(iter(titles.values()))
-    link = f"{settings.urls['registration']}/registrations/{row.id}#token={params['token']}"
-    values = {"lang": lang, "name": row.full_name, "title": title, "status": row.status,
+    title = in_language(json.loads(forum.titles), lang)
+    base = settings.urls["registration"]
+    token = params.get("token")
+    # A link whose token was replaced since (a lost-link request) no longer opens anything: the
+    # message then points to the newest one instead.
+    link = (f"{base}/registrations/{row.id}#token={token}"
+            if token and hash_token(token) == row.manage_token_hash else None)
+    values = {"lang": lang, "kind": kind, "name": row.full_name, "title": title, "status": row.status,
               "ticket_code": row.ticket_code, "when": _when(forum, lang), "link": link,
+              "forum_page": f"{base}/forums/{forum.slug}", "recover": f"{base}/forums/{forum.slug}#recover",
               "where": f"{point.name}, {point.province}" if point else ("Online" if lang == "en" else "Trực tuyến")}
-    attachments = [Attachment("dien-dan.ics" if lang == "vi" else "forum.ics", "text/calendar",
-                              _calendar(row.id, title, forum, values["where"], link))]
-    if row.status == "confirmed":
-        claims = TicketClaims(row.forum_slug, row.id, row.attendance, row.point_code, row.ticket_code,
-                              row.ticket_version)
-        qr = _keys(conn.engine, settings).active().sign(claims)
-        attachments.insert(0, Attachment(f"ve-{row.ticket_code}.png", "image/png", _qr_png(qr), inline_id="ticket-qr"))
-    return Mail(to=row.email, to_name=row.full_name, subject=SUBJECTS[(row.status, lang)].format(title=title),
-                text=_TEMPLATES.get_template("confirmation.txt").render(values),
-                html=_TEMPLATES.get_template("confirmation.html").render(values), attachments=tuple(attachments))
+    if kind == "announcement":
+        return _announcement(conn, row, params["announcement_id"], values)
+    attachments: list[Attachment] = []
+    if kind in TICKET_KINDS:
+        attachments.append(Attachment("dien-dan.ics" if lang == "vi" else "forum.ics", "text/calendar",
+                                      _calendar(row.id, title, forum, values["where"], link or values["recover"])))
+        if row.status == "confirmed":
+            claims = TicketClaims(row.forum_slug, row.id, row.attendance, row.point_code, row.ticket_code,
+                                  row.ticket_version)
+            qr = _keys(conn.engine, settings).active().sign(claims)
+            attachments.insert(0, Attachment(f"ve-{row.ticket_code}.png", "image/png", _qr_png(qr),
+                                             inline_id="ticket-qr"))
+        waiting = kind == "confirmation" or row.status == "waitlisted"  # a new point may have no place yet
+        template, subject = "ticket", SUBJECTS[(row.status if waiting else kind, lang)]
+    else:
+        template, subject = kind, SUBJECTS[(kind, lang)]
+    return Mail(to=row.email, to_name=row.full_name, subject=subject.format(title=title),
+                text=_TEMPLATES.get_template(f"{template}.txt").render(values),
+                html=_TEMPLATES.get_template(f"{template}.html").render(values), attachments=tuple(attachments))
+
+
+def _announcement(conn: Connection, row: Row, announcement_id: str, values: dict) -> Mail | None:
+    found = conn.execute(select(announcements).where(announcements.c.id == announcement_id)).first()
+    if found is None:
+        return None
+    subject = in_language(json.loads(found.subjects), values["lang"])
+    body = in_language(json.loads(found.bodies), values["lang"])
+    values = {**values, "subject": subject, "paragraphs": [p.strip() for p in body.split("\n\n") if p.strip()]}
+    return Mail(to=row.email, to_name=row.full_name, subject=subject,
+                text=_TEMPLATES.get_template("announcement.txt").render(values),
+                html=_TEMPLATES.get_template("announcement.html").render(values))
+
+
+def in_language(versions: dict[str, str], lang: str) -> str:
+    """A text given per language in `lang`, else Vietnamese, else any (as the pages choose;
+    forumops_shared.pages needs Flask, which a use case does not import)."""
+    return versions.get(lang) or versions.get("vi") or next(iter(versions.values()))
 
 
 _KEY_RINGS: dict[int, KeyRing] = {}

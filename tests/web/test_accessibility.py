@@ -53,6 +53,21 @@ def test_the_imports_page_with_a_report(stack, forum, page, tmp_path):
     assert_accessible(page)
 
 
+def test_the_mail_page_with_an_announcement_sent(stack, forum, page):
+    register(stack, forum, "Phan Văn Khải", point="P03-00")
+    page.goto(stack.url("registration", f"/organiser/{forum}/mail"))
+    assert_accessible(page)
+    page.fill("#token", ADMIN_TOKEN)
+    page.fill("#subject-vi", "Thông báo")
+    page.fill("#body-vi", "Nội dung.")
+    page.fill("#subject-en", "Notice")
+    page.fill("#body-en", "Text.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#send")
+    expect(page.locator("#announcements tbody tr").first).to_contain_text("Thông báo")
+    assert_accessible(page)
+
+
 def test_the_scanner_before_enrolment_and_after_a_scan(stack, forum, page):
     page.goto(stack.url("checkin", "/scan"))
     expect(page.locator("#problem")).to_be_visible()

@@ -73,6 +73,23 @@ def imports_page(slug: str):
                        page_data=import_page_data(slug, lang))
 
 
+@bp.get("/organiser/<slug>/mail")
+def mail_page(slug: str):
+    """Organisers: announcements (write, count, send, watch them go) and the messages that failed."""
+    urls = _urls()
+    with ctx().read() as conn:
+        forum = forum_cases.get_forum(conn, slug)
+        provinces = sorted({p["province"] for p in list_points(conn, forum)})
+    lang = page_language()
+    languages = forum.languages.split(",")
+    mail_services = [{"name": name, "url": "" if name == "registration" else urls[name]}
+                     for name in ("registration", "certificates")]
+    page_data = {"slug": slug, "lang": lang, "languages": languages, "texts": texts(lang, MAIL_TEXTS),
+                 "mail_services": mail_services}
+    return render_page("mail.html", title=in_language(json.loads(forum.titles), lang), languages=languages,
+                       provinces=provinces, page_data=page_data, connect=[urls["certificates"]])
+
+
 def _when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
     tz = ZoneInfo(timezone)
     start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
@@ -82,6 +99,10 @@ def _when(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
 
 
 FORM_TEXTS = {
+    "recover_need_email": ("Nhập thư điện tử đã dùng khi đăng ký.", "Enter the email you registered with."),
+    "recover_sent": ("Nếu địa chỉ này đã đăng ký diễn đàn, đường dẫn mới đã được gửi tới đó. Xin kiểm tra hộp thư (cả thư rác).",
+                     "If this address is registered for the forum, a new link is on its way there. Check your inbox (and spam)."),
+    "recover_network": ("Không có kết nối mạng. Vui lòng thử lại.", "No network connection. Please try again."),
     "search_none": ("Không có điểm cầu nào khớp.", "No connection point matches."),
     "places_left": ("còn {n} chỗ", "{n} places left"),
     "full": ("hết chỗ — vào danh sách chờ", "full — waiting list"),
@@ -90,6 +111,17 @@ FORM_TEXTS = {
     "field_invalid": ("Vui lòng kiểm tra lại mục này.", "Please check this field."),
     "field_required": ("Vui lòng điền mục này.", "Please fill in this field."),
     "sending": ("Đang gửi…", "Sending…"),
+}
+MAIL_TEXTS = {
+    "need_token": ("Nhập mã ban tổ chức trước.", "Enter the organiser token first."),
+    "network": ("Không có kết nối mạng.", "No network connection."),
+    "would_reach": ("Thông báo sẽ tới {recipients} người.", "The announcement would reach {recipients} recipient(s)."),
+    "send_confirm": ("Gửi thông báo tới {recipients} người?", "Send the announcement to {recipients} recipient(s)?"),
+    "sent": ("Đã xếp hàng gửi tới {recipients} người.", "Queued for {recipients} recipient(s)."),
+    "kind_confirmation": ("xác nhận đăng ký", "confirmation"), "kind_promotion": ("có chỗ", "promotion"),
+    "kind_ticket": ("vé mới", "new ticket"), "kind_cancellation": ("huỷ đăng ký", "cancellation"),
+    "kind_recovery": ("đường dẫn mới", "new link"), "kind_announcement": ("thông báo", "announcement"),
+    "kind_certificate": ("giấy chứng nhận", "certificate"),
 }
 MANAGE_TEXTS = {
     **FORM_TEXTS,

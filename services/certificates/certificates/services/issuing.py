@@ -23,9 +23,9 @@ SOURCE = "/forumops/certificates"
 # Everything the decision needs in one read: the person, what was seen of them, their forum's
 # rule, and whether they already hold a certificate.
 _SUBJECT = (select(registrations.c.id, registrations.c.forum, registrations.c.erased, registrations.c.full_name,
-                   registrations.c.organisation, registrations.c.language, registrations.c.email, attendance.c.onsite_at,
-                   attendance.c.online_minutes, forums.c.onsite_checkin, forums.c.online_min_minutes,
-                   certificates.c.serial)
+                   registrations.c.organisation, registrations.c.language, registrations.c.email,
+                   attendance.c.onsite_at, attendance.c.online_minutes, forums.c.onsite_checkin,
+                   forums.c.online_min_minutes, certificates.c.serial)
             .select_from(registrations
                          .outerjoin(attendance, attendance.c.registration_id == registrations.c.id)
                          .outerjoin(forums, forums.c.slug == registrations.c.forum)

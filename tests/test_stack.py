@@ -1,5 +1,6 @@
 """The README's run and stop commands: everything comes up ready and goes away entirely."""
 import email
+import email.parser
 import email.policy
 import os
 import subprocess
@@ -58,7 +59,8 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
             assert ready.status_code == 200, ready.text
         token = (tmp_path / "var" / "organiser-token").read_text().strip()
         assert token in started.stdout and (tmp_path / "var" / "organiser-token").stat().st_mode & 0o077 == 0
-        _check_the_demo(_links(started.stdout), token, ports)
+        links = _links(started.stdout)
+        _check_the_demo(links, token, ports)
         readable = [str(path) for path in [tmp_path / "var", *(tmp_path / "var").rglob("*")] if _mode(path) & 0o077]
         assert readable == []  # databases, WAL, logs, broker data, secrets, keys: the owner's alone
         assert (tmp_path / "var" / "secrets" / "kafka" / "checkin").exists()  # the services' broker users
@@ -69,6 +71,10 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
         message = email.message_from_bytes(first.read_bytes(), policy=email.policy.default)
         assert message["Subject"].startswith(("Xác nhận đăng ký: ", "Danh sách chờ: ", "Registration confirmed: ",
                                               "Waiting list: "))
+        hers = wait_until(_certificate_mail(arrived, "thuha.nguyen@giaoduc.example"), timeout_s=120,
+                          message="the guest's certificate in the local inbox")
+        assert links["verify her certificate"].rsplit("/", 1)[1] in hers.get_body(("plain",)).get_content()
+        assert [p.get_content_type() for p in hers.iter_attachments()] == ["application/pdf"]
 
         again = subprocess.run([*stack, "up"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0, again.stdout + again.stderr
@@ -89,6 +95,23 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
             raise AssertionError(f"something still answers on port {port}")
         except requests.ConnectionError:
             pass
+
+
+def _certificate_mail(maildir: Path, address: str):
+    """A probe for wait_until: the certificate email to `address` once it is in `maildir`, reading
+    each new file once (the confirmations of thousands arrive beside it)."""
+    seen: set[str] = set()
+
+    def probe():
+        for path in sorted(maildir.iterdir()):
+            if path.name in seen:
+                continue
+            seen.add(path.name)
+            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(path.read_bytes())
+            if headers["Subject"].startswith("Giấy chứng nhận của quý vị: ") and address in str(headers["To"]):
+                return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        return None
+    return probe
 
 
 def _mode(path: Path) -> int:

@@ -84,7 +84,7 @@ def test_bad_award_requests_get_a_clear_reason(office, service):
         (service.post(f"/api/v1/forums/{slug}/awards", json={"category": CATEGORY, "recipients": SCHOOLS}), 401,
          "unauthenticated"),
         (award(service, "khong-co-dien-dan"), 404, "forum_not_found"),
-        (award(service, slug, [{"name": "A", "email": "a@b.vn"}]), 422, "validation_failed"),
+        (award(service, slug, [{"name": "A", "phone": "0912345678"}]), 422, "validation_failed"),
         (award(service, slug, []), 422, "validation_failed"),
         (service.post(f"/api/v1/forums/{slug}/awards", headers=ADMIN, data="name\nA\n", content_type="text/csv"), 422,
          "validation_failed"),  # no category

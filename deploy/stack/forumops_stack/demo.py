@@ -250,7 +250,8 @@ class Demo:
             "category": {"vi": "Trường học điển hình đổi mới sáng tạo", "en": "Showcase school for innovation"},
             "language": "vi",
             "recipients": [{"name": s.name, "organisation": f"Tỉnh/thành phố {s.province}", "kind": "unit",
-                            "ref": f"DH-2026-{i + 1:02d}"} for i, s in enumerate(schools)]}).json()
+                            "ref": f"DH-2026-{i + 1:02d}", "email": f"truong.dh-2026-{i + 1:02d}@giaoduc.example"}
+                           for i, s in enumerate(schools)]}).json()
         return [row for row in report["rows"] if row["outcome"] in ("issued", "existing")]
 
     def _wait_for_certificates(self, expected: int, timeout_s: float = 120) -> int:

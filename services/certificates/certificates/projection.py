@@ -16,6 +16,7 @@ from forumops_shared import audit
 from forumops_shared.db import insert_ignore, upsert
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
+from forumops_shared.mail import forget_mail
 
 from .services import issuing
 from .tables import attendance, certificates, forums, registrations
@@ -35,7 +36,7 @@ def registration_state(conn: Connection, event: Event) -> None:
     d = event.data
     upsert(conn, registrations, {
         "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
-        "point": d.get("point"), "language": d["language"], "full_name": d["full_name"],
+        "point": d.get("point"), "language": d["language"], "full_name": d["full_name"], "email": d["email"],
         "organisation": d.get("organisation"), "manage_token_hash": d.get("manage_token_hash"),
         "updated_at": event.time})
     issuing.consider(conn, d["registration_id"])
@@ -47,10 +48,13 @@ def registration_cancelled(conn: Connection, event: Event) -> None:
 
 
 def personal_data_erased(conn: Connection, event: Event) -> None:
-    """The person is gone: their certificate is revoked and nothing here names them any more."""
+    """The person is gone: their certificate is revoked, their mail (queued or sent) deleted, and
+    nothing here names them any more."""
     rid, now = event.data["registration_id"], datetime.now(timezone.utc)
     conn.execute(update(registrations).where(registrations.c.id == rid)
-                 .values(full_name=None, organisation=None, manage_token_hash=None, erased=True, updated_at=now))
+                 .values(full_name=None, email=None, organisation=None, manage_token_hash=None, erased=True,
+                         updated_at=now))
+    forget_mail(conn, rid)
     audit.record(conn, at=now, actor=audit.SYSTEM, action="registration.erased", object_kind="registration",
                  object_id=rid, forum=event.data["forum"])
     serial = conn.execute(select(certificates.c.serial).where(certificates.c.registration_id == rid)).scalar()

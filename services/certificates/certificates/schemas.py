@@ -40,6 +40,9 @@ class RecipientSchema(StrictSchema):
                         metadata={"description": "The organiser's own id for this recipient (an application "
                                                  "number): with it, a corrected name is not a new award."})
     language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=320),
+                         metadata={"description": "A contact address: the certificate, once issued, is emailed there "
+                                                  "(in its language), with its PDF and verification link."})
 
 
 class AwardsSchema(StrictSchema):
@@ -52,7 +55,7 @@ class AwardsSchema(StrictSchema):
 
 class AwardsCsvSchema(StrictSchema):
     """The form fields (or query parameters) beside an awards CSV with columns
-    name[,organisation,kind,ref,language]."""
+    name[,organisation,kind,ref,language,email]."""
     category_vi = Text(required=True, validate=validate.Length(min=1, max=300))
     category_en = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=300))
     language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES))

@@ -10,10 +10,11 @@ from forumops_shared.worker import run_worker
 
 from . import projection
 from .reasons import REASONS
+from .services import mail
 from .tables import metadata
 
 SERVICE = Service(name="certificates", metadata=metadata, migrations=Path(__file__).parent / "migrations",
-                  reasons=REASONS, handlers=projection.HANDLERS)
+                  reasons=REASONS, handlers=projection.HANDLERS, mail=mail.render)
 
 
 def worker() -> None:

@@ -37,6 +37,7 @@ registrations = Table(
     Column("point", String(64), nullable=True),
     Column("language", String(2), nullable=False),
     Column("full_name", String(200), nullable=True),  # exactly as registered (NFC); erased on request
+    Column("email", String(320), nullable=True),  # where the certificate is sent; erased on request
     Column("organisation", String(500), nullable=True),
     Column("manage_token_hash", String(64), nullable=True, index=True),  # the holder's downloads
     Column("erased", Boolean, nullable=False, server_default=false()),

@@ -21,7 +21,7 @@ from ..schemas import MAX_RECIPIENTS, RecipientSchema
 from ..tables import certificates, forums
 from . import issuing
 
-CSV_COLUMNS = ("name", "organisation", "kind", "ref", "language")
+CSV_COLUMNS = ("name", "organisation", "kind", "ref", "language", "email")
 _recipient = RecipientSchema()
 
 
@@ -46,7 +46,8 @@ def _issue_one(conn: Connection, forum: str, category: dict, language: str, reci
     serial = issuing.issue_award(conn, forum, aid, {
         "recipient_name": recipient["name"], "organisation": recipient.get("organisation"),
         "recipient_kind": recipient["kind"], "award_ref": recipient.get("ref"),
-        "category": json.dumps(category, ensure_ascii=False), "language": recipient.get("language") or language}, now)
+        "category": json.dumps(category, ensure_ascii=False), "language": recipient.get("language") or language},
+        now, email=recipient.get("email"))
     if serial:
         return {"outcome": "issued", "name": recipient["name"], "serial": serial, "award_id": aid}
     before = conn.execute(select(certificates.c.serial, certificates.c.recipient_name, certificates.c.organisation)

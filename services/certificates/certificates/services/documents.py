@@ -48,6 +48,10 @@ def signed(row: Row, key: SigningKey) -> dict:
                                               "value": b64(key.private.sign(canonical(doc)))}}
 
 
+def of_serial(conn: Connection, serial: str) -> Row | None:
+    return conn.execute(_DOCUMENT.where(certificates.c.serial == serial)).first()
+
+
 def of_registration(conn: Connection, registration_id: str) -> Row | None:
     return conn.execute(_DOCUMENT.where(certificates.c.registration_id == registration_id)).first()
 

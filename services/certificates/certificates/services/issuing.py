@@ -9,12 +9,13 @@ from sqlalchemy.engine import Connection
 from forumops_shared.db import insert_ignore
 from forumops_shared.events import new_event
 from forumops_shared.events.registry import CERTIFICATE_ISSUED, CERTIFICATE_REVOKED
+from forumops_shared.mail import request_mail
 from forumops_shared.outbox import stage_event
 
 from ..domain.identifiers import new_serial
 from ..domain.rules import Attendance, Rule, earned_mode
 from ..tables import attendance, certificates, forums, registrations
-from . import pdfs
+from . import mail, pdfs
 
 SOURCE = "/forumops/certificates"
 
@@ -22,9 +23,9 @@ SOURCE = "/forumops/certificates"
 # Everything the decision needs in one read: the person, what was seen of them, their forum's
 # rule, and whether they already hold a certificate.
 _SUBJECT = (select(registrations.c.id, registrations.c.forum, registrations.c.erased, registrations.c.full_name,
-                   registrations.c.organisation, registrations.c.language, attendance.c.onsite_at,
-                   attendance.c.online_minutes, forums.c.onsite_checkin, forums.c.online_min_minutes,
-                   certificates.c.serial)
+                   registrations.c.organisation, registrations.c.language, registrations.c.email,
+                   attendance.c.onsite_at, attendance.c.online_minutes, forums.c.onsite_checkin,
+                   forums.c.online_min_minutes, certificates.c.serial)
             .select_from(registrations
                          .outerjoin(attendance, attendance.c.registration_id == registrations.c.id)
                          .outerjoin(forums, forums.c.slug == registrations.c.forum)
@@ -52,18 +53,21 @@ def consider(conn: Connection, registration_id: str) -> str | None:
     stage_event(conn, new_event(CERTIFICATE_ISSUED, person.id, {
         "serial": serial, "kind": "attendance", "forum": person.forum, "registration_id": person.id,
         "award_id": None, "issued_at": now.isoformat()}, source=SOURCE))
+    request_mail(conn, mail.certificate_requests(serial, person.email, person.forum, person.id), now)
     return serial
 
 
-def issue_award(conn: Connection, forum: str, award_id: str, values: dict, now: datetime) -> str | None:
-    """Issue an award certificate (recipient, category, language in `values`) at `now`; None if
-    this award id was issued before."""
+def issue_award(conn: Connection, forum: str, award_id: str, values: dict, now: datetime,
+                email: str | None = None) -> str | None:
+    """Issue an award certificate (recipient, category, language in `values`) at `now`, emailed
+    to `email` if given; None if this award id was issued before."""
     serial = _insert(conn, certificates.c.award_id, {
         "kind": "award", "forum": forum, "award_id": award_id, "issued_at": now, **values})
     if serial is not None:
         stage_event(conn, new_event(CERTIFICATE_ISSUED, award_id, {
             "serial": serial, "kind": "award", "forum": forum, "registration_id": None, "award_id": award_id,
             "issued_at": now.isoformat()}, source=SOURCE))
+        request_mail(conn, mail.certificate_requests(serial, email, forum, award_id), now)
     return serial
 
 

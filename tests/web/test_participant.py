@@ -128,7 +128,9 @@ def test_a_token_the_service_no_longer_takes_is_forgotten(stack, forum, page):
     page.evaluate("([key, token]) => localStorage.setItem(key, token)",
                   [f"forumops:registration:{person['id']}", "not-the-token"])
     page.reload()
-    expect(page.locator("#message")).to_have_text("Không tìm thấy đăng ký, hoặc mã quản lý không đúng.")
+    expect(page.locator("#message")).to_have_text(
+        "Không tìm thấy đăng ký, hoặc đường dẫn không còn dùng được. Nếu mất đường dẫn, hãy xin đường dẫn mới "
+        "trên trang của diễn đàn.")
     assert stored_token(page, person) is None
 
 

@@ -3,6 +3,7 @@ import email
 import email.parser
 import email.policy
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,10 +45,11 @@ def _links(output: str) -> dict[str, str]:
 
 def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp_path):
     ports = {name: free_port() for name in ("REGISTRATION_PORT", "CHECKIN_PORT", "CERTIFICATES_PORT")}
+    inbox_ports = {name: str(free_port()) for name in ("FORUMOPS_INBOX_PORT", "FORUMOPS_INBOX_WEB_PORT")}
     kafka_port = free_port_pair()  # its controller listens on the next port
     env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "REGISTRATION_ADMIN_TOKEN")}
     env.update({**{k: str(v) for k, v in ports.items()}, "KAFKA_PORT": str(kafka_port),
-                "FORUMOPS_VAR_DIR": str(tmp_path / "var")})
+                "FORUMOPS_VAR_DIR": str(tmp_path / "var"), **inbox_ports})
     stack = [sys.executable, "-m", "forumops_stack"]
     started = subprocess.run([*stack, "up"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=400)
     pids: list[int] = []
@@ -75,6 +77,9 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
                           message="the guest's certificate in the local inbox")
         assert links["verify her certificate"].rsplit("/", 1)[1] in hers.get_body(("plain",)).get_content()
         assert [p.get_content_type() for p in hers.iter_attachments()] == ["application/pdf"]
+        _check_the_inbox_page(started.stdout, inbox_ports["FORUMOPS_INBOX_WEB_PORT"])
+        shown = subprocess.run([*stack, "status"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert re.search(rf"inbox-page +pid \d+, http://127.0.0.1:{inbox_ports['FORUMOPS_INBOX_WEB_PORT']}", shown.stdout)
 
         again = subprocess.run([*stack, "up"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0, again.stdout + again.stderr
@@ -112,6 +117,18 @@ def _certificate_mail(maildir: Path, address: str):
                 return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         return None
     return probe
+
+
+def _check_the_inbox_page(output: str, port: str) -> None:
+    """`up` says where the inbox's page is; it lists the demo's confirmations and shows one."""
+    page = f"http://127.0.0.1:{port}"
+    assert re.search(rf"^inbox +{page} ", output, re.MULTILINE), output
+    assert re.search(r'<a href="/m/[^"]+">[^<]+</a>', requests.get(page, timeout=10).text)  # the newest, whatever
+    listing = requests.get(page, params={"q": "Xác nhận đăng ký"}, timeout=30).text
+    subject, link = re.search(r'<a href="(/m/[^"]+)">((?:Xác nhận đăng ký|Danh sách chờ): [^<]+)</a>', listing).group(2, 1)
+    shown = requests.get(page + link, timeout=10).text
+    assert f'<h1 id="subject">{subject}</h1>' in shown and 'id="html-body"' in shown
+    assert "Kính gửi " in requests.get(f"{page}{link}/html", timeout=10).text
 
 
 def _mode(path: Path) -> int:

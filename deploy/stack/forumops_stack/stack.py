@@ -94,6 +94,11 @@ def smtp_url() -> tuple[str, bool]:
     return (given, False) if given else (f"smtp://127.0.0.1:{int(os.environ.get('FORUMOPS_INBOX_PORT', '8025'))}", True)
 
 
+def inbox_page_url() -> str:
+    """Where the local inbox's page answers (FORUMOPS_INBOX_WEB_PORT, 8026 by default)."""
+    return f"http://127.0.0.1:{int(os.environ.get('FORUMOPS_INBOX_WEB_PORT', '8026'))}"
+
+
 def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     metrics_dir = VAR / "prometheus" / service.name  # gunicorn's on_starting empties it
     token = organiser_token()  # one organiser, the same token at every service
@@ -143,8 +148,9 @@ def up(log=print) -> dict[str, str]:
         port = relay.rpartition(":")[2]
         _spawn("inbox", [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Mailbox",
                          "-l", f"127.0.0.1:{port}", str(INBOX)], dict(os.environ))
-    if own_inbox:
-        log(f"{'inbox':<14}{relay}  (every message kept in {INBOX}/new, one file each)")
+    if own_inbox and _alive("inbox-page") is None:
+        _spawn("inbox-page", [sys.executable, "-m", "forumops_stack.inbox_page", str(INBOX),
+                              "--port", inbox_page_url().rpartition(":")[2]], dict(os.environ))
     for svc in SERVICES:
         env = service_env(svc, bootstrap)
         subprocess.run([_bin(f"{svc.name}-migrate")], env=env, check=True)
@@ -153,24 +159,28 @@ def up(log=print) -> dict[str, str]:
                                        "--bind", f"127.0.0.1:{svc.port}", f"{svc.name}.app:create_app()"], env)
         if _alive(f"{svc.name}-worker") is None:
             _spawn(f"{svc.name}-worker", [_bin(f"{svc.name}-worker")], env)
+    if own_inbox:
+        _wait_ready("inbox-page", inbox_page_url())
+        log(f"{'inbox':<14}{inbox_page_url()}  (the messages the SMTP server at {relay} keeps in {INBOX})")
     for svc in SERVICES:
-        _wait_ready(svc)
+        _wait_ready(f"{svc.name}-api", f"{svc.url}/readyz")
         log(f"{svc.name:<14}{svc.url}  (api pid {_alive(svc.name + '-api')}, worker pid {_alive(svc.name + '-worker')})")
     return {svc.name: svc.url for svc in SERVICES}
 
 
-def _wait_ready(svc: Service, timeout_s: float = 60) -> None:
+def _wait_ready(name: str, url: str, timeout_s: float = 60) -> None:
+    """Until the process `name` answers 200 at `url`."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if _alive(f"{svc.name}-api") is None:
-            raise RuntimeError(f"{svc.name} API exited; see {LOGS / (svc.name + '-api.log')}")
+        if _alive(name) is None:
+            raise RuntimeError(f"{name} exited; see {LOGS / (name + '.log')}")
         try:
-            if requests.get(f"{svc.url}/readyz", timeout=2).status_code == 200:
+            if requests.get(url, timeout=2).status_code == 200:
                 return
         except requests.RequestException:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"{svc.name} not ready after {timeout_s}s; see {LOGS}")
+    raise RuntimeError(f"{name} not ready after {timeout_s}s; see {LOGS}")
 
 
 def _alive(name: str) -> int | None:
@@ -184,7 +194,7 @@ def _alive(name: str) -> int | None:
 
 def down(log=print) -> None:
     """Stop workers and APIs (SIGTERM, then SIGKILL after 30 s), then the broker."""
-    names = [f"{s.name}-{part}" for s in SERVICES for part in ("worker", "api")] + ["inbox"]
+    names = [f"{s.name}-{part}" for s in SERVICES for part in ("worker", "api")] + ["inbox", "inbox-page"]
     signalled = {name: pid for name in names if (pid := _alive(name))}
     for pid in signalled.values():
         os.kill(pid, signal.SIGTERM)
@@ -210,5 +220,6 @@ def status() -> dict[str, str]:
             pid = _alive(f"{svc.name}-{part}")
             result[f"{svc.name}-{part}"] = f"pid {pid}" if pid else "stopped"
     if smtp_url()[1]:
-        result["inbox"] = f"pid {_alive('inbox')}" if _alive("inbox") else "stopped"
+        result["inbox"] = f"pid {_alive('inbox')}, {smtp_url()[0]}" if _alive("inbox") else "stopped"
+        result["inbox-page"] = f"pid {_alive('inbox-page')}, {inbox_page_url()}" if _alive("inbox-page") else "stopped"
     return result

@@ -14,11 +14,12 @@ from prometheus_client import (
 )
 from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import OffsetSpec
-from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import Engine
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from sqlalchemy import Engine, case, func, select
 
 from .db import readonly
 from .kafka_clients import KafkaProbe
+from .mail import mail_outbox
 from .outbox import pending_count
 
 
@@ -55,6 +56,45 @@ class OutboxBacklogCollector:
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is away
             family.add_metric([], float("nan"))
         yield family
+
+
+MAIL_STATUSES = ("queued", "sent", "failed")
+
+
+def mail_figures(conn) -> tuple[dict[str, int], int]:
+    """The messages of the mail outbox by status, and how many times any was tried again: each
+    try (sent, refused, or no relay to talk to) adds one to `attempts`, so a message sent at
+    the third try was retried twice."""
+    m = mail_outbox
+    tried_again = case((m.c.attempts > 1, m.c.attempts - 1), else_=0)
+    rows = conn.execute(select(m.c.status, func.count(), func.coalesce(func.sum(tried_again), 0))
+                        .group_by(m.c.status)).all()
+    counts = {**dict.fromkeys(MAIL_STATUSES, 0), **{status: count for status, count, _ in rows}}
+    return counts, sum(int(retries) for _, _, retries in rows)
+
+
+class MailCollector:
+    """The service's mail, read from its mail outbox at scrape time (like the outbox backlog):
+    messages queued, sent and failed, and the tries beyond the first. An erasure removes a
+    person's messages, so these can fall (a scraper reads a fallen counter as a reset)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def collect(self):
+        messages = GaugeMetricFamily("forumops_mail_messages", "Messages in the mail outbox, by status",
+                                     labels=["status"])
+        retries = CounterMetricFamily("forumops_mail_retries", "Tries of a message after its first (4xx, relay away)")
+        try:
+            with readonly(self.engine).connect() as conn:
+                counts, tried_again = mail_figures(conn)
+        except Exception:  # noqa: BLE001 - no database, or no mail table yet: unknown, not an error
+            counts, tried_again = dict.fromkeys(MAIL_STATUSES, float("nan")), float("nan")
+        for status, count in sorted(counts.items()):
+            messages.add_metric([status], count)
+        retries.add_metric([], tried_again)
+        yield messages
+        yield retries
 
 
 @dataclass(frozen=True)
@@ -128,9 +168,9 @@ class StreamCollector:
             yield dead
 
 
-def exposition(engine: Engine, streams: StreamCollector | None = None) -> tuple[bytes, str]:
+def exposition(engine: Engine, streams: StreamCollector | None = None, *, mail: bool = False) -> tuple[bytes, str]:
     """The process's (or, under gunicorn, all workers') metrics, the outbox backlog and, for a
-    service that consumes, its consumer lag and dead letters."""
+    service that consumes, its consumer lag and dead letters; for one that sends mail, its mail."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         base = CollectorRegistry()
         multiprocess.MultiProcessCollector(base)
@@ -140,4 +180,6 @@ def exposition(engine: Engine, streams: StreamCollector | None = None) -> tuple[
     live.register(OutboxBacklogCollector(engine))
     if streams is not None:
         live.register(streams)
+    if mail:
+        live.register(MailCollector(engine))
     return generate_latest(base) + generate_latest(live), CONTENT_TYPE_LATEST

@@ -102,7 +102,8 @@ def create_service_app(service: Service, settings: ServiceSettings | None, *,
         streams = StreamCollector(probe, StreamWatch(
             settings.consumer_group, tuple(settings.topic_prefix + t for t in service.consumes), settings.dlq_topic))
     # /metrics tells who is registered and scanning where, and how busy: organisers only (README).
-    install_common(app, built.engine, probe, streams, guard_metrics=built.require_organiser)
+    install_common(app, built.engine, probe, streams, guard_metrics=built.require_organiser,
+                   mail=service.mail is not None)  # its mail queued, sent, retried, failed
     keep_answers_private(app)
     install_pages(app)
     install_refusals(app, service.reasons)

@@ -50,9 +50,10 @@ def install_error_handlers(app: Flask) -> None:
 
 
 def health_blueprint(engine: Engine, probe: KafkaProbe, streams: metrics.StreamCollector | None = None,
-                     guard_metrics: Callable[[], None] | None = None) -> Blueprint:
+                     guard_metrics: Callable[[], None] | None = None, *, mail: bool = False) -> Blueprint:
     """/healthz and /readyz for anyone (they say nothing about the data); /metrics for whom
-    `guard_metrics` lets in (the organiser token, in every service)."""
+    `guard_metrics` lets in (the organiser token, in every service), with the service's mail
+    if it sends any."""
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
@@ -71,7 +72,7 @@ def health_blueprint(engine: Engine, probe: KafkaProbe, streams: metrics.StreamC
     def metrics_endpoint():
         if guard_metrics is not None:
             guard_metrics()
-        payload, content_type = metrics.exposition(engine, streams)
+        payload, content_type = metrics.exposition(engine, streams, mail=mail)
         return Response(payload, content_type=content_type)
 
     return bp
@@ -113,9 +114,9 @@ def refuse_nul_in_the_address(app: Flask) -> None:
 
 def install_common(app: Flask, engine: Engine, probe: KafkaProbe,
                    streams: metrics.StreamCollector | None = None,
-                   guard_metrics: Callable[[], None] | None = None) -> None:
+                   guard_metrics: Callable[[], None] | None = None, *, mail: bool = False) -> None:
     """Errors, request metrics and the health endpoints, as every service has them."""
     install_error_handlers(app)
     refuse_nul_in_the_address(app)
     install_request_metrics(app)
-    app.register_blueprint(health_blueprint(engine, probe, streams, guard_metrics))
+    app.register_blueprint(health_blueprint(engine, probe, streams, guard_metrics, mail=mail))

@@ -19,17 +19,21 @@ from urllib.parse import unquote
 _ARRIVAL = re.compile(r"^(\d+)\.M(\d+)P")
 
 
+Person = tuple[str, str]  # a name (possibly empty) and an address
+
+
 @dataclass(frozen=True)
 class Summary:
     key: str
     arrived: datetime
-    sender: str
-    to: str
+    sender: tuple[Person, ...]
+    to: tuple[Person, ...]
     subject: str
 
     def matches(self, query: str) -> bool:
         """Does `query` occur in its recipient, sender or subject (accents and case optional)?"""
-        return _folded(query) in _folded(f"{self.to} {self.sender} {self.subject}")
+        said = " ".join(f"{name} {address}" for name, address in (*self.to, *self.sender))
+        return _folded(query) in _folded(f"{said} {self.subject}")
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,16 @@ def _summary(folder: str, key: str, arrived: datetime) -> Summary:
         while b"\n\n" not in head.replace(b"\r\n", b"\n") and (chunk := data.read(8192)):
             head += chunk
     headers = BytesHeaderParser(policy=policy.default).parsebytes(head)
-    return Summary(key, arrived, str(headers["From"] or ""), str(headers["To"] or ""), str(headers["Subject"] or ""))
+    return Summary(key, arrived, _people(headers["From"]), _people(headers["To"]), str(headers["Subject"] or ""))
+
+
+def _people(header) -> tuple[Person, ...]:
+    if header is None:
+        return ()
+    try:
+        return tuple((a.display_name, a.addr_spec) for a in header.addresses)
+    except AttributeError:  # not an address header after all (unparseable): as written
+        return (("", str(header)),)
 
 
 def bodies(message: EmailMessage) -> tuple[EmailMessage | None, EmailMessage | None]:

@@ -4,16 +4,16 @@ keeps, and the page runs as `up` starts it. Its picture is the README's confirma
 (`FORUMOPS_SCREENSHOTS=docs/images/pages ./forumops test tests/web/test_inbox.py`)."""
 from __future__ import annotations
 
+import os
 import random
 import smtplib
-import sys
 from datetime import datetime, timedelta, timezone
+from email import policy
 
 import pytest
 import requests
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
-from email import policy
 
 from forumops_shared.mail import Mail, MailSender, SmtpSettings, SmtpTransport, compose
 from forumops_shared.service_app import close_service_app
@@ -49,8 +49,8 @@ def inbox(tmp_path, settings_for):
         _send(smtp_port, Mail(to="x@giaoduc.example", to_name=None, subject="Thư có mã độc", text=".", html=HOSTILE))
     finally:
         server.stop()
-    page = Child([sys.executable, "-m", "forumops_stack.inbox_page", str(folder), "--port", str(page_port)],
-                 {}, folder.parent / "page.log")
+    page = Child.python_module("forumops_stack.inbox_page", dict(os.environ), tmp_path / "page.log",
+                               str(folder), "--port", str(page_port))  # as `up` starts it
     url = f"http://127.0.0.1:{page_port}"
     try:
         wait_until(lambda: _answers(url), timeout_s=30, message="the inbox page")

@@ -11,12 +11,12 @@ from datetime import datetime, timezone
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
 # mailbox.Maildir names a message "<seconds>.M<microseconds>P<pid>Q<n>.<host>": its arrival.
 _ARRIVAL = re.compile(r"^(\d+)\.M(\d+)P")
+_SUMMARIES: dict[tuple[str, str], "Summary"] = {}  # (folder, key): what the list shows of it
 
 
 Person = tuple[str, str]  # a name (possibly empty) and an address
@@ -57,7 +57,20 @@ class Inbox:
         return sorted(self.box.keys(), key=self._arrival_order, reverse=True)
 
     def summary(self, key: str) -> Summary:
-        return _summary(self.folder, key, self._arrival(key))
+        """Its sender, recipients and subject: read once (a delivered message never changes)."""
+        known = _SUMMARIES.get((self.folder, key))
+        if known is None:
+            with self.box.get_file(key) as data:
+                head = b""
+                while b"\n\n" not in head.replace(b"\r\n", b"\n") and (chunk := data.read(8192)):
+                    head += chunk
+            headers = BytesHeaderParser(policy=policy.default).parsebytes(head)
+            known = Summary(key, self._arrival(key), _people(headers["From"]), _people(headers["To"]),
+                            str(headers["Subject"] or ""))
+            if len(_SUMMARIES) > 100_000:
+                _SUMMARIES.clear()
+            _SUMMARIES[(self.folder, key)] = known
+        return known
 
     def message(self, key: str) -> EmailMessage | None:
         try:
@@ -72,17 +85,6 @@ class Inbox:
     def _arrival(self, key: str) -> datetime:
         seconds, micro, _ = self._arrival_order(key)
         return datetime.fromtimestamp(seconds + micro / 1e6, timezone.utc)
-
-
-@lru_cache(maxsize=20_000)  # a delivered message never changes: its headers are read once
-def _summary(folder: str, key: str, arrived: datetime) -> Summary:
-    box = mailbox.Maildir(folder, factory=None, create=False)
-    with box.get_file(key) as data:
-        head = b""
-        while b"\n\n" not in head.replace(b"\r\n", b"\n") and (chunk := data.read(8192)):
-            head += chunk
-    headers = BytesHeaderParser(policy=policy.default).parsebytes(head)
-    return Summary(key, arrived, _people(headers["From"]), _people(headers["To"]), str(headers["Subject"] or ""))
 
 
 def _people(header) -> tuple[Person, ...]:

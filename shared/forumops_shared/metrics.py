@@ -58,7 +58,7 @@ class OutboxBacklogCollector:
         yield family
 
 
-MAIL_STATUSES = ("queued", "sent", "failed")
+MAIL_STATUSES = ("queued", "sent", "failed", "dropped")  # dropped: nothing left to say when it was due
 
 
 def mail_figures(conn) -> tuple[dict[str, int], int]:

@@ -60,7 +60,8 @@ class ProgrammeDates:
             raise Refusal("validation_failed", naive)
         for earlier, later in zip(names, names[1:]):
             if getattr(self, later) <= getattr(self, earlier):
-                raise Refusal("dates_out_of_order", {later: [f"Must be after {earlier} ({getattr(self, earlier).isoformat()})."]})
+                when = getattr(self, earlier).isoformat()
+                raise Refusal("dates_out_of_order", {later: [f"Must be after {earlier} ({when})."]})
 
     def starts(self) -> tuple[datetime, ...]:
         """When each phase after `before` starts, in order."""

@@ -5,28 +5,32 @@ organisation is not the juror's (compared normalised: NFC, case-folded, whitespa
 empty organisation matches nobody's), and the juror has not declared a conflict with it. The
 applicant's province is carried but decides nothing: the issue asks only for the organisation.
 
-What `assign` guarantees (tests/awards/test_assignment.py checks each over random programmes):
+What `assign` guarantees (tests/awards/test_assignment_properties.py checks each over random
+programmes, and a brute force the loads of small ones):
 
 1. Counts. Every application gets `reviews_per_application` reviews from distinct jurors, unless
    fewer jurors may review it: then it gets every one who may, and is listed in `short` with how
    many jurors its category has and how many its organisation and declared conflicts rule out.
-   `short` lists exactly those applications.
+   `short` lists exactly the applications left with fewer reviews than needed. Submitted reviews
+   kept (5.) count, even beyond the number needed.
 2. Eligibility. Every review in the result is by a juror who may review the application, except
-   a submitted one, which is always kept (below).
+   a submitted one, which is kept whatever has changed since (5.).
 3. Balance. A juror's load is their number of reviews in the programme, every category counted.
    No review placed by this computation can be handed over, directly or along a chain of jurors
    each passing one review to the next, from a juror to one who may take it and has at least two
-   fewer reviews. Equivalently (separable convex min-cost flow: no negative cycle is optimality),
-   no other assignment that keeps the same reviews and gives each application as many has a
-   smaller highest load, a larger lowest load or a smaller sum of squared loads. Hence, on a
-   first computation, the jurors of a category who review only that category and may review all
-   of its applications have loads that differ by at most 1.
+   fewer reviews. Hence (the optimality condition of a min-cost flow with convex costs: no
+   negative cycle), no other assignment that keeps the same reviews and places as many anew for
+   each application has a smaller sum of squared loads, a smaller highest load or a larger lowest
+   load. And on a first computation, the jurors of a category who review only that category and
+   may review all of its applications have loads that differ by at most 1.
 4. Determinism. The result depends only on the inputs' content and `seed`, never on their order
    or on dict and set iteration: everything is sorted by id, ties are drawn from random.Random(seed).
 5. Stability. Existing reviews are kept, except one whose juror may no longer review the
-   application (a conflict declared since, a juror removed or moved to other categories, or more
-   reviews than needed: those not started go first). A submitted review is never moved.
-   Released reviews are listed with why; only the reviews missing are placed anew.
+   application (a conflict declared since, a juror removed or moved to other categories, now of
+   the applicant's organisation) and those beyond the number needed (the least advanced go
+   first); a review of an application no longer given is dropped. A submitted review is never
+   moved: it is kept whatever else changes. Released reviews are listed with why, and only the
+   reviews then missing are placed anew (nothing kept is moved to even out the loads).
 
 How: greedy, most constrained application first (fewest spare jurors), each review to the least
 loaded juror who may take it; then balance.py hands reviews along the shortest chains from
@@ -107,7 +111,10 @@ def normalise_organisation(name: str) -> str:
 def assign(applications: Iterable[Application], jurors: Iterable[Juror], *, reviews_per_application: int = 3,
            conflicts: Collection[tuple[str, str]] = (), existing: Iterable[Review] = (),
            seed: str = "") -> JuryAssignment:
-    """The assignment (guarantees in the module docstring); `conflicts` holds (juror, application)."""
+    """The assignment (guarantees in the module docstring). `conflicts` holds (juror, application)
+    pairs; `existing` the reviews as they stand; `seed` (the programme's id, say) draws the ties."""
+    if reviews_per_application < 1:
+        raise ValueError("an application needs at least one review")
     apps = _by_id(applications, "application")
     panel = _by_id(jurors, "juror")
     conflicted = frozenset(conflicts)

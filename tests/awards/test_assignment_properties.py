@@ -72,7 +72,7 @@ def chain_to_lighter(pairs, may, loads):
     at least two fewer reviews, or None."""
     on = reviewers(pairs)
     hands_to = {x: set() for x in loads}
-    for application, x in ((a, j) for a, j in pairs):
+    for application, x in pairs:
         hands_to[x] |= may[application] - on[application]
     for start in loads:
         seen, queue = {start}, [start]

@@ -1,0 +1,1 @@
+"""ForumOps awards service: programmes, applications, the jury's assignment and scores, results."""

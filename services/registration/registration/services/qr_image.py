@@ -1,9 +1,11 @@
-"""The ticket's QR code as a small PNG for an email, in well under a millisecond.
+"""The ticket's QR code as a small PNG for an email, in about half a millisecond.
 
 segno (pure Python) spends about 20 ms a ticket choosing the best of eight masks and writing
 the PNG pixel by pixel: too slow for a sender that writes hundreds of confirmations a second.
-zxing-cpp (C++) makes the same code (error correction M, its own choice of mask) in about half
-a millisecond; the PNG is written here from its modules: 1 bit per pixel, each row of modules
+zxing-cpp (C++) makes the code (error correction M) in 0.07 ms with a fixed mask, 0.5 ms when it
+scores all eight: any mask reads (a reader learns it from the code's format bits) and a signed
+ticket's bytes look random whatever the mask, so one is fixed. The PNG is written here from the
+modules: 1 bit per pixel, each row of modules
 once and then `scale - 1` times as "same as the row above" (PNG's Up filter, all zeros), the
 quiet zone of four modules scanners need. The ticket page's SVG stays segno's.
 """
@@ -14,9 +16,11 @@ import zlib
 
 import zxingcpp
 
+MASK = 0
+
 
 def qr_png(payload: str, *, scale: int = 6, border: int = 4) -> bytes:
-    symbol = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    symbol = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M", data_mask=MASK)
     modules = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))  # one byte a module, 0 dark
     n = modules.shape[0]
     cells = modules.tobytes().translate(_AS_LETTERS)  # "d" dark, "l" light

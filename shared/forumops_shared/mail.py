@@ -460,8 +460,8 @@ class MailSender:
         renderer = _Ahead(self.engine, self._message, due)
         try:
             for row, message in renderer:
-                if budget_s is not None and time.monotonic() - started > budget_s:
-                    break
+                if budget_s is not None and report.attempted + len(outcomes) and time.monotonic() - started > budget_s:
+                    break  # one message at least, however slow the relay
                 if message is None:  # nothing left to tell (the person was erased meanwhile)
                     outcomes.append((row, "dropped", "nothing to send any more"))
                 elif isinstance(message, RelayAway):

@@ -2,14 +2,17 @@
 what happens when the relay refuses for now, refuses for good, or is not there."""
 from __future__ import annotations
 
+import email
+from email import policy
+
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from forumops_shared.db import make_engine
 from forumops_shared.mail import (
-    RECORD_EVERY, Attachment, Mail, MailSender, SmtpSettings, SmtpTransport, failed_mail, forget_mail, mail_outbox,
-    metadata, stage_mail,
+    RECORD_EVERY, Attachment, Mail, MailSender, SmtpSettings, SmtpTransport, compose, failed_mail, forget_mail,
+    mail_outbox, message_bytes, metadata, stage_mail,
 )
 from forumops_stack.testing import free_port
 
@@ -262,3 +265,28 @@ def test_a_pass_with_more_than_a_batch_records_every_outcome(relay, outbox):
     assert (report.sent, report.failed) == (count - 1, 1)
     assert sorted(status for _, status in statuses(outbox)).count("sent") == count - 1
     assert len(set(message_ids(relay))) == len(relay.messages) == count - 1
+
+
+def test_a_message_written_directly_reads_back_as_the_email_packages_own():
+    mail = Mail(to="thu.ha@truong.edu.vn", to_name="Nguyễn Thị Thu Hà \"Hà\"",
+                subject="Xác nhận đăng ký: Diễn đàn Giáo dục và Đào tạo các tỉnh miền Trung 2026 — điểm cầu Huế",
+                text="Chào Nguyễn Thị Thu Hà,\n\n" + "Một dòng rất dài " * 20 + "\n", html="<p>Chào <b>Hà</b></p>",
+                attachments=(Attachment("vé.png", "image/png", PNG, inline_id="qr"),
+                             Attachment("dien-dan.ics", "text/calendar", "SUMMARY:Diễn đàn\r\n".encode()),
+                             Attachment("chứng nhận.pdf", "application/pdf", b"%PDF-1.7 \x00\xff")))
+    direct = email.message_from_bytes(message_bytes(mail, sender=SENDER, message_id="<m.1@forum.example.vn>"),
+                                      policy=policy.default)
+    expected = email.message_from_bytes(compose(mail, sender=SENDER, message_id="<m.1@forum.example.vn>").as_bytes(
+        policy=policy.SMTP), policy=policy.default)
+
+    # Exact, also where the email package's own folding drops a space between two encoded words
+    # of a long Vietnamese subject ("Giáodục").
+    assert str(direct["Subject"]) == mail.subject
+    assert direct["To"].addresses[0].display_name == 'Nguyễn Thị Thu Hà "Hà"'
+    assert direct["To"].addresses[0].addr_spec == "thu.ha@truong.edu.vn"
+    assert str(direct["From"]) == str(expected["From"]) and direct["Message-ID"] == "<m.1@forum.example.vn>"
+    shape = [(p.get_content_type(), p.get_filename(), p["Content-ID"], p.get_content_disposition()) for p in direct.walk()]
+    assert shape == [(p.get_content_type(), p.get_filename(), p["Content-ID"], p.get_content_disposition())
+                     for p in expected.walk()]
+    for ours, theirs in zip(direct.walk(), expected.walk()):
+        assert ours.defects == [] and (ours.is_multipart() or ours.get_content() == theirs.get_content())

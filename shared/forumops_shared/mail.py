@@ -202,8 +202,8 @@ def _text_part(subtype: str, text: str) -> bytes:
     raw = "\r\n".join(lines).encode() + b"\r\n"
     if all(len(line) <= policy.SMTP.max_line_length for line in lines):
         cte, payload = ("7bit" if raw.isascii() else "8bit"), raw
-    else:
-        cte, payload = "base64", _base64(raw)
+    else:  # lines too long to carry as they are: base64, of the lines as the email package encodes them
+        cte, payload = "base64", _base64("\n".join(lines).encode() + b"\n")
     return (f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: {cte}\r\n\r\n'
             .encode() + payload)
 

@@ -2,13 +2,15 @@
 
     ./forumops bench all [--seconds 20] [--connections 64] [--registrations 100000] [--events 10000]
                          [--pdf-seconds 10] [--rate 500] [--system-seconds 60] [--people 36000]
-                         [--certificate-workers 1] [--out bench/RESULTS.md]
+                         [--certificate-workers 1] [--emails 10000] [--arrivals 200] [--mail-rate 400]
+                         [--out bench/RESULTS.md]
 
 The ceiling (a bare Flask endpoint doing one SQLite insert under the production gunicorn
 settings) is measured once, first, on a machine at rest; registration and check-in are compared
 with that same figure. Then registration, check-in, certificates (with its own baselines: a bare
-consumer and a minimal PDF page) and the whole system (`bench system`: scans at `rate` per second
-for `system-seconds`, certificates flowing). Each prints its own report as it ends; the table with
+consumer and a minimal PDF page), the whole system (`bench system`: scans at `rate` per second
+for `system-seconds`, certificates flowing) and confirmation emails (`bench mail`: `emails` of
+them against a bare sender, and registrations arriving at `arrivals` per second). Each prints its own report as it ends; the table with
 every figure, its baseline, the ratio and the target goes to `--out`.
 """
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import certificates_bench
 import checkin_bench
+import mail_bench
 import registration_bench
 import system_bench
 from forumops_stack.kafka import kafka_version
@@ -40,7 +43,8 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     for name, default in {"seconds": 20, "connections": 64, "registrations": 100_000, "events": 10_000,
                           "pdf-seconds": 10, "rate": 500, "system-seconds": 60, "system-connections": 128,
-                          "people": 36_000, "certificate-workers": 1}.items():
+                          "people": 36_000, "certificate-workers": 1, "emails": 10_000, "arrivals": 200,
+                          "mail-rate": 400}.items():
         parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     return parser.parse_args(argv)
@@ -66,6 +70,9 @@ def main(argv: list[str] | None = None) -> None:
         ("system", lambda: system_bench.measure(argparse.Namespace(
             rate=args.rate, seconds=args.system_seconds, connections=args.system_connections, people=args.people,
             certificate_workers=args.certificate_workers)), system_bench.report),
+        ("mail", lambda: mail_bench.measure(argparse.Namespace(
+            emails=args.emails, arrivals=args.arrivals, mail_rate=args.mail_rate, connections=args.connections)),
+         mail_bench.report),
     ]
     for name, run, report in steps:
         print(f"\n=== {name} ({time.monotonic() - started:.0f} s into the sitting)", flush=True)
@@ -103,8 +110,8 @@ def _yes(flag: bool) -> str:
 
 
 def document(args, results: dict, elapsed_s: float) -> str:
-    ceiling, reg, chk, cert, system = (results[k] for k in ("ceiling", "registration", "checkin", "certificates",
-                                                             "system"))
+    ceiling, reg, chk, cert, system, mail = (results[k] for k in ("ceiling", "registration", "checkin",
+                                                                   "certificates", "system", "mail"))
     ceiling_text = f"ceiling {_http(ceiling)}"
     batch = chk["batch"]
     rush = system["rush"]
@@ -140,6 +147,7 @@ def document(args, results: dict, elapsed_s: float) -> str:
         ("System: API worker memory, largest RSS seen",
          ", ".join(f"{name} {mb:.0f} MB" for name, mb in system["rss_mb"].items()), "", "", "≤ 120 MB",
          _yes(largest_rss <= system_bench.TARGET_RSS_MB)),
+        *mail_bench.rows(mail),
     ]
     table = ["| benchmark | measured | baseline in the same sitting | ratio | target | |",
              "|---|---|---|---|---|---|"]
@@ -179,6 +187,7 @@ def document(args, results: dict, elapsed_s: float) -> str:
         + ", ".join(f"{p99:.2f}" for _, _, _, p99 in system["windows"]) + " s. Memory: each API's gunicorn workers' RSS "
         "read from /proc every second, the largest. CPU seconds used while the doors were open "
         f"({os.cpu_count()} cores × {system['seconds'] + 1} s): " + system_bench.cpu_summary(system["cpu_s"]) + ".",
+        mail_bench.how(mail),
         "",
     ])
 

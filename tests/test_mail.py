@@ -2,14 +2,17 @@
 what happens when the relay refuses for now, refuses for good, or is not there."""
 from __future__ import annotations
 
+import email
+from email import policy
+
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from forumops_shared.db import make_engine
 from forumops_shared.mail import (
-    Attachment, Mail, MailSender, SmtpSettings, SmtpTransport, failed_mail, forget_mail, mail_outbox, metadata,
-    stage_mail,
+    RECORD_EVERY, Attachment, Mail, MailSender, SmtpSettings, SmtpTransport, compose, failed_mail, forget_mail,
+    mail_outbox, message_bytes, metadata, stage_mail,
 )
 from forumops_stack.testing import free_port
 
@@ -167,3 +170,123 @@ def test_the_relay_is_configured_by_one_url(url, expected):
 def test_a_url_that_names_no_relay_is_refused():
     with pytest.raises(ValueError):
         SmtpSettings.from_url("http://relay.example.vn")
+
+
+class CountingSessions:
+    """The relay fixture's handler, also counting the SMTP sessions opened (each greets with EHLO)."""
+
+    def __init__(self, inbox):
+        self.inbox, self.sessions = inbox, 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server, session, envelope):
+        return await self.inbox.handle_DATA(server, session, envelope)
+
+
+def restart(relay, handler=None) -> None:
+    """The relay stops (closing every session it had) and starts again on the same port."""
+    relay.server.stop()
+    relay.server = Controller(handler or relay, hostname="127.0.0.1", port=relay.port)
+    relay.server.start()
+
+
+def message_ids(relay) -> list[str]:
+    return sorted(m["Message-ID"] for m in relay.messages)
+
+
+def test_one_session_carries_pass_after_pass_while_there_is_mail(relay, outbox):
+    clock, counting = FakeClock(), CountingSessions(relay)
+    restart(relay, counting)
+    sender = sender_for(outbox, relay.port, clock)
+    for n in range(3):
+        stage(outbox, clock, f"confirmation:r{n}:1", subject_id=f"r{n}")
+        assert sender.send_due().sent == 1
+    assert counting.sessions == 1 and len(relay.messages) == 3
+
+
+def test_a_kept_session_the_relay_closed_is_reopened_and_nothing_is_lost_or_doubled(relay, outbox):
+    clock = FakeClock()
+    sender = sender_for(outbox, relay.port, clock)
+    stage(outbox, clock, "confirmation:r0:1", subject_id="r0")
+    assert sender.send_due().sent == 1  # the session stays open after the pass
+    restart(relay)  # the relay dropped it meanwhile (restarted, or timed the idle session out)
+    for n in range(1, 4):
+        stage(outbox, clock, f"confirmation:r{n}:1", subject_id=f"r{n}")
+
+    report = sender.send_due()
+
+    assert (report.sent, report.retried) == (3, 0)  # at once, on a new session: none waits a retry
+    assert message_ids(relay) == [f"<confirmation.r{n}.1@forum.example.vn>" for n in range(4)]
+    assert {status for _, status in statuses(outbox)} == {"sent"}
+
+
+def test_a_relay_closing_the_session_mid_pass_delays_only_the_refused_message(relay, outbox):
+    clock = FakeClock()
+    for n in range(3):
+        stage(outbox, clock, f"confirmation:r{n}:1", subject_id=f"r{n}")
+    relay.refusals = ["421 4.7.0 too many messages in this session"]
+    sender = sender_for(outbox, relay.port, clock)
+
+    report = sender.send_due()
+
+    assert (report.sent, report.retried) == (2, 1)  # the other two went on a new session
+    clock.advance(31)
+    assert sender.send_due().sent == 1
+    assert message_ids(relay) == [f"<confirmation.r{n}.1@forum.example.vn>" for n in range(3)]
+
+
+def test_a_pass_over_its_time_budget_leaves_the_rest_queued_untouched(relay, outbox):
+    clock = FakeClock()
+    for n in range(3):
+        stage(outbox, clock, f"confirmation:r{n}:1", subject_id=f"r{n}")
+    sender = sender_for(outbox, relay.port, clock)
+
+    assert sender.send_due(budget_s=0).sent == 1  # one at least, however slow the relay
+    with outbox.connect() as conn:
+        waiting = conn.execute(select(mail_outbox.c.attempts, mail_outbox.c.last_error)
+                               .where(mail_outbox.c.status == "queued")).all()
+    assert [tuple(w) for w in waiting] == [(0, None), (0, None)]  # not counted as tries
+    assert sender.send_due().sent == 2 and len(relay.messages) == 3
+
+
+def test_a_pass_with_more_than_a_batch_records_every_outcome(relay, outbox):
+    clock = FakeClock()
+    count = RECORD_EVERY * 2 + 3
+    for n in range(count):
+        stage(outbox, clock, f"confirmation:r{n}:1", subject_id=f"r{n}")
+    relay.refusals = ["550 5.1.1 no such mailbox"]
+
+    report = sender_for(outbox, relay.port, clock).send_due(limit=count)
+
+    assert (report.sent, report.failed) == (count - 1, 1)
+    assert sorted(status for _, status in statuses(outbox)).count("sent") == count - 1
+    assert len(set(message_ids(relay))) == len(relay.messages) == count - 1
+
+
+def test_a_message_written_directly_reads_back_as_the_email_packages_own():
+    mail = Mail(to="thu.ha@truong.edu.vn", to_name="Nguyễn Thị Thu Hà \"Hà\"",
+                subject="Xác nhận đăng ký: Diễn đàn Giáo dục và Đào tạo các tỉnh miền Trung 2026 — điểm cầu Huế",
+                text="Chào Nguyễn Thị Thu Hà,\n\n" + "Một dòng rất dài " * 20 + "\n", html="<p>Chào <b>Hà</b></p>",
+                attachments=(Attachment("vé.png", "image/png", PNG, inline_id="qr"),
+                             Attachment("dien-dan.ics", "text/calendar", "SUMMARY:Diễn đàn\r\n".encode()),
+                             Attachment("chứng nhận.pdf", "application/pdf", b"%PDF-1.7 \x00\xff")))
+    direct = email.message_from_bytes(message_bytes(mail, sender=SENDER, message_id="<m.1@forum.example.vn>"),
+                                      policy=policy.default)
+    expected = email.message_from_bytes(compose(mail, sender=SENDER, message_id="<m.1@forum.example.vn>").as_bytes(
+        policy=policy.SMTP), policy=policy.default)
+
+    # Exact, also where the email package's own folding drops a space between two encoded words
+    # of a long Vietnamese subject ("Giáodục").
+    assert str(direct["Subject"]) == mail.subject
+    assert direct["To"].addresses[0].display_name == 'Nguyễn Thị Thu Hà "Hà"'
+    assert direct["To"].addresses[0].addr_spec == "thu.ha@truong.edu.vn"
+    assert str(direct["From"]) == str(expected["From"]) and direct["Message-ID"] == "<m.1@forum.example.vn>"
+    shape = [(p.get_content_type(), p.get_filename(), p["Content-ID"], p.get_content_disposition()) for p in direct.walk()]
+    assert shape == [(p.get_content_type(), p.get_filename(), p["Content-ID"], p.get_content_disposition())
+                     for p in expected.walk()]
+    for ours, theirs in zip(direct.walk(), expected.walk()):
+        assert ours.defects == [] and (ours.is_multipart() or ours.get_content() == theirs.get_content())

@@ -84,21 +84,32 @@ class Worker:
             log.info("worker stopped")
 
     def _send_mail(self, stop: threading.Event) -> None:
-        """The mail outbox, paced: a pass sends at most a second's worth at the rate. One sender
-        per service at a time (a lease, as the relay's)."""
+        """The mail outbox, paced to FORUMOPS_MAIL_RATE: a pass sends at most a second's worth,
+        and the next starts no sooner than its messages' share of a second at the rate after
+        it began (so a fast sender keeps to the rate, a slow one sends as fast as it can). A pass
+        stops starting messages once a quarter of the lease has gone, so it ends while the lease
+        is held. One sender per service at a time (a lease, as the relay's). With nothing due, it
+        looks again every MAIL_IDLE_POLL_S."""
         s = self.settings
         sender = MailSender(self.engine, SmtpTransport(SmtpSettings.from_url(s.smtp_url)), s.mail_from,
                             rate=s.mail_rate, clock=self.clock,
                             render=lambda conn, kind, params: self.service.mail(conn, kind, params, s),
                             domain=s.mail_from.rpartition("@")[2].rstrip(">") or "localhost")
         lease = Lease(self.engine, "mail-sender", s.instance_id, s.relay_lease_seconds, self.clock)
-        while not stop.is_set():
-            try:
-                sent = sender.send_due().sent if lease.acquire() else 0
-            except Exception:  # noqa: BLE001 - the database away: try again at the next turn
-                log.exception("mail pass failed")
-                sent = 0
-            stop.wait(max(sent / s.mail_rate, 0.0) if sent else 1.0)
+        try:
+            while not stop.is_set():
+                started = self.clock.monotonic()
+                try:
+                    done = sender.send_due(budget_s=s.relay_lease_seconds / 4).attempted if lease.acquire() else 0
+                except Exception:  # noqa: BLE001 - the database away: try again at the next turn
+                    log.exception("mail pass failed")
+                    done = 0
+                if done:
+                    stop.wait(max(started + done / s.mail_rate - self.clock.monotonic(), 0.0))
+                else:
+                    stop.wait(MAIL_IDLE_POLL_S)
+        finally:
+            sender.close()
 
     @property
     def chores(self) -> tuple[Chore, ...]:
@@ -118,6 +129,10 @@ class Worker:
                     except Exception:  # noqa: BLE001 - a chore retries at its next turn
                         log.exception("chore %s failed", getattr(chore.job, "__name__", chore.job))
                     due[i] = self.clock.monotonic() + chore.every_s
+
+
+# How often an idle mail sender looks for due messages: at most this long before a new one goes.
+MAIL_IDLE_POLL_S = 0.5
 
 
 # SQLite's WAL keeps the pages a transaction replaced (an erased person's row among them) until

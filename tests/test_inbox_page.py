@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import smtplib
-from email import policy
 from html import unescape
 
 import pytest
@@ -33,7 +32,7 @@ class LocalInbox:
     def send(self, mail: Mail, key: str) -> None:
         message = compose(mail, sender=SENDER, message_id=f"<{key}@forum.example.vn>")
         with smtplib.SMTP("127.0.0.1", self.port) as smtp:
-            smtp.sendmail("no-reply@forum.example.vn", [mail.to], message.as_bytes(policy=policy.SMTP))
+            smtp.sendmail("no-reply@forum.example.vn", [mail.to], message)
 
     def page(self, path: str) -> str:
         answer = self.client.get(path)

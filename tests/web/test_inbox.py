@@ -8,7 +8,6 @@ import os
 import random
 import smtplib
 from datetime import datetime, timedelta, timezone
-from email import policy
 
 import pytest
 import requests
@@ -89,7 +88,7 @@ def _send_the_guests_confirmation(settings_for, smtp_port: int) -> None:
 def _send(smtp_port: int, message: Mail) -> None:
     composed = compose(message, sender="x@giaoduc.example", message_id="<hostile@giaoduc.example>")
     with smtplib.SMTP("127.0.0.1", smtp_port) as smtp:
-        smtp.sendmail("x@giaoduc.example", [message.to], composed.as_bytes(policy=policy.SMTP))
+        smtp.sendmail("x@giaoduc.example", [message.to], composed)
 
 
 def _answers(url: str) -> bool:

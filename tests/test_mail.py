@@ -303,7 +303,19 @@ def test_a_composed_message_reads_back_exactly():
                      ("application/pdf", "chứng nhận.pdf", None, "attachment")]
     parts = list(message.walk())
     assert all(p.defects == [] for p in parts)
-    assert parts[2].get_content() == mail.text and parts[4].get_content() == mail.html
+    as_read = [p.get_content().replace("\r\n", "\n") if p.get_content_maintype() == "text" else None for p in parts]
+    assert as_read[2] == mail.text and as_read[4] == mail.html  # (8bit text keeps the CRLF it travelled with)
     assert parts[5].get_content() == PNG and parts[7].get_content() == b"%PDF-1.7 \x00\xff"
-    assert parts[6].get_content() == "SUMMARY:Diễn đàn\r\n"
+    assert as_read[6] == "SUMMARY:Diễn đàn\n"
 
+
+
+def test_text_goes_as_it_is_unless_a_line_is_too_long_for_smtp():
+    short = compose(Mail(to="a@truong.edu.vn", to_name=None, subject="S", text="Kính gửi Nguyễn Thị Thu Hà,\n"),
+                    sender=SENDER, message_id="<m.2@forum.example.vn>")
+    assert "Kính gửi Nguyễn Thị Thu Hà,\r\n".encode() in short and b"Content-Transfer-Encoding: 8bit" in short
+    paragraph = "Đường dẫn mới tới buổi phát trực tuyến. " * 40  # one line of 1,600 characters
+    long = compose(Mail(to="a@truong.edu.vn", to_name=None, subject="S", text=paragraph),
+                   sender=SENDER, message_id="<m.3@forum.example.vn>")
+    assert max(len(line) for line in long.split(b"\r\n")) <= 998 and b"Content-Transfer-Encoding: base64" in long
+    assert email.message_from_bytes(long, policy=policy.default).get_content() == paragraph

@@ -282,6 +282,7 @@ class Demo:
             "register for the forum": f"{reg}/forums/{SLUG}",
             "a participant's page (Nguyễn Thị Thu Hà)": f"{reg}/registrations/{guest['id']}#token={guest['manage_token']}",
             "organiser: imports": f"{reg}/organiser/{SLUG}/imports",
+            "organiser: mail and announcements": f"{reg}/organiser/{SLUG}/mail",
             "organiser: live dashboard": f"{chk}/dashboard/{SLUG}",
             f"staff scanner at point {scanner['point']}":
                 f"{chk}/scan#forum={SLUG}&point={scanner['point']}&token={scanner['token']}",

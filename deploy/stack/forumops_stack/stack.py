@@ -108,7 +108,11 @@ def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     if os.environ.get(f"{service.name.upper()}_KAFKA_PASSWORD"):
         broker_user = {"KAFKA_SASL_USERNAME": service.name,
                        "KAFKA_SASL_PASSWORD": os.environ[f"{service.name.upper()}_KAFKA_PASSWORD"]}
-    return {**os.environ, **urls, **broker_user, "FORUMOPS_SMTP_URL": smtp_url()[0],
+    relay, own_inbox = smtp_url()
+    # The local inbox has no sending limits to respect: the demo's 3,000 confirmations arrive
+    # in seconds, not the minutes a relay's default pace would take.
+    pace = {"FORUMOPS_MAIL_RATE": os.environ.get("FORUMOPS_MAIL_RATE", "300")} if own_inbox else {}
+    return {**os.environ, **urls, **broker_user, **pace, "FORUMOPS_SMTP_URL": relay,
             "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": token,
             "CHECKIN_ADMIN_TOKEN": token, "CERTIFICATES_ADMIN_TOKEN": token}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from forumops_shared.db import make_engine
 from forumops_shared.mail import (
-    RECORD_EVERY, Attachment, Mail, MailSender, SmtpSettings, SmtpTransport, compose, failed_mail, forget_mail,
+    RECORD_EVERY, Attachment, Mail, MailSender, SmtpSettings, SmtpTransport, compose, forget_mail, forum_mail,
     mail_outbox, metadata, request_mail,
 )
 from forumops_stack.testing import free_port
@@ -118,7 +118,7 @@ def test_a_permanent_refusal_is_recorded_with_its_reason_and_listed_for_organise
 
     assert (report.sent, report.failed) == (1, 1)
     with outbox.connect() as conn:
-        [failed] = list(failed_mail(conn, "dien-dan"))
+        [failed] = list(forum_mail(conn, "dien-dan", "failed"))
     assert (failed.recipient, failed.last_error) == ("khong-co@truong.edu.vn", "550 5.1.1 no such mailbox")
     clock.advance(3600)
     assert sender_for(outbox, relay.port, clock).send_due().sent == 0  # never tried again
@@ -151,7 +151,7 @@ def test_a_message_that_cannot_go_for_a_day_is_given_up_and_listed(outbox):
         waits += 1
     assert 24 <= waits <= 26
     with outbox.connect() as conn:
-        [failed] = list(failed_mail(conn, "dien-dan"))
+        [failed] = list(forum_mail(conn, "dien-dan", "failed"))
     assert failed.last_error.startswith("gave up after a day")
 
 

@@ -568,8 +568,11 @@ class _Ahead:
         self._thread.join()
 
 
-def failed_mail(conn: Connection, forum: str) -> Iterator:
-    """The messages of a forum that will not arrive, for organisers: kind, recipient, reason."""
+def forum_mail(conn: Connection, forum: str, status: str, limit: int = 1000) -> Iterator:
+    """A forum's messages in `status` (queued, sent, failed, dropped), newest first, for
+    organisers: kind, recipient, tries, the relay's last answer."""
     m = mail_outbox
-    yield from conn.execute(select(m.c.key, m.c.kind, m.c.recipient, m.c.attempts, m.c.last_error, m.c.created_at)
-                            .where(m.c.forum == forum, m.c.status == "failed").order_by(m.c.created_at))
+    yield from conn.execute(select(m.c.key, m.c.kind, m.c.recipient, m.c.status, m.c.attempts, m.c.last_error,
+                                   m.c.created_at, m.c.sent_at)
+                            .where(m.c.forum == forum, m.c.status == status)
+                            .order_by(m.c.created_at.desc(), m.c.key).limit(limit))

@@ -27,7 +27,7 @@ from .db import make_engine, readonly, write_transaction
 from .http import install_refusals, keep_answers_private, require_token
 from .kafka_clients import KafkaProbe, security
 from .logs import configure_logging
-from .mail_api import failed_mail_blueprint
+from .mail_api import mail_blueprint
 from .metrics import StreamCollector, StreamWatch
 from .pages import install_pages
 from .service import Service
@@ -110,7 +110,7 @@ def create_service_app(service: Service, settings: ServiceSettings | None, *,
     for bp in blueprints:
         app.register_blueprint(bp)
     if service.mail is not None:
-        app.register_blueprint(failed_mail_blueprint(context_of))
+        app.register_blueprint(mail_blueprint(context_of))
     atexit.register(probe.close)
     return app
 

@@ -48,4 +48,4 @@ def test_an_organiser_counts_sends_and_follows_an_announcement(stack, page):
     first = page.locator("#announcements tbody tr").first
     expect(first).to_contain_text("The room has changed")
     listed = stack.admin("GET", "registration", f"/api/v1/forums/{forum}/announcements").json()["items"]
-    assert [(a["recipients"], a["audience"]["provinces"]) for a in listed] == [(1, ["Hà Nội"])]
+    assert [(a["recipients"], a["filter"]["provinces"]) for a in listed] == [(1, ["Hà Nội"])]

@@ -24,5 +24,5 @@ def create_app(settings: ServiceSettings | None = None, *, clock: Clock = SYSTEM
     CORS(app, origins=[origin(context.settings.urls["registration"])], methods=["GET"], max_age=600,
          allow_headers=["Authorization", "Accept", "Accept-Language"], expose_headers=["Content-Disposition"],
          resources=[r"/api/v1/registrations/[^/]+/certificate", r"/api/v1/certificates/[^/]+/pdf",
-                    r"/api/v1/forums/[^/]+/mail/failed"])  # and the organisers' mail page, its failed messages
+                    r"/api/v1/forums/[^/]+/mail"])  # and the organisers' mail page, its failed messages
     return app

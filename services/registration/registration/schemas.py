@@ -120,7 +120,7 @@ def _per_language(text: fields.Field) -> fields.Dict:
                        validate=validate.Length(min=1))
 
 
-class AudienceSchema(StrictSchema):
+class RecipientsSchema(StrictSchema):
     """Who an announcement goes to: every active registration, or those the filters pick (each
     filter a list of values, any of which matches; filters combine with "and")."""
     points = fields.List(PointCode(), load_default=list, validate=validate.Length(max=1000))
@@ -133,7 +133,7 @@ class AudienceSchema(StrictSchema):
 class AnnouncementSchema(StrictSchema):
     subject = _per_language(Text(validate=validate.Length(min=1, max=200)))
     body = _per_language(LongText(validate=validate.Length(min=1, max=20_000)))
-    audience = fields.Nested(AudienceSchema, load_default=lambda: AudienceSchema().load({}))
+    recipients = fields.Nested(RecipientsSchema, load_default=lambda: RecipientsSchema().load({}))
 
     @validates_schema
     def _same_languages(self, data, **_kwargs):
@@ -216,7 +216,7 @@ class ForumOut(Schema):
     points = fields.List(fields.Nested(ForumPointOut))
 
 
-class AudienceCountOut(Schema):
+class RecipientsCountOut(Schema):
     recipients = fields.Integer()
 
 
@@ -224,19 +224,15 @@ class RecoverOut(Schema):
     status = fields.String()  # "sent_if_registered", whether or not it was
 
 
-class AnnouncementProgressOut(Schema):
-    queued = fields.Integer()
-    sent = fields.Integer()
-    failed = fields.Integer()
-
-
 class AnnouncementOut(Schema):
     id = fields.String()
+    recipients = fields.Integer()  # how many it goes to
+    queued = fields.Integer()  # of those: waiting to go, gone, refused for good
+    sent = fields.Integer()
+    failed = fields.Integer()
     subject = fields.Dict(keys=fields.String(), values=fields.String())
     body = fields.Dict(keys=fields.String(), values=fields.String())
-    audience = fields.Nested(AudienceSchema)
-    recipients = fields.Integer()
-    progress = fields.Nested(AnnouncementProgressOut)
+    filter = fields.Nested(RecipientsSchema)  # the recipients it was sent with
     created_at = fields.String()
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from forumops_shared.audit import AuditPageOut, AuditQuerySchema
-from forumops_shared.mail_api import FAILED_MAIL_ROUTE
+from forumops_shared.mail_api import MAIL_ROUTE
 from forumops_shared.openapi import Route, openapi_blueprint
 
 from .. import schemas as s
@@ -30,7 +30,7 @@ ROUTES = [
           "Issue award certificates for one category: JSON, or CSV (name,organisation,kind,ref,language) with "
           "category_vi, category_en, language as query parameters; idempotent", "admin",
           (s.AwardsSchema, "csv"), answer=s.AwardsReportOut, query=s.AwardsCsvSchema),
-    FAILED_MAIL_ROUTE,
+    MAIL_ROUTE,
 ]
 
 bp = openapi_blueprint("ForumOps certificates", ROUTES, REASONS, CALLERS)

@@ -10,14 +10,14 @@ from forumops_shared.audit import ORGANISER
 from forumops_shared.normalise import email_key
 from forumops_shared.refusals import Refusal
 
-from ..schemas import AnnouncementSchema, AudienceSchema, RecoverSchema
+from ..schemas import AnnouncementSchema, RecipientsSchema, RecoverSchema
 from ..services import announcements as cases, lifecycle
 from ..services.forums import get_forum
 from .context import ctx
 from .requests import json_body, require_admin
 
 bp = Blueprint("messages", __name__, url_prefix="/api/v1/forums")
-_recover_schema, _announcement_schema, _audience_schema = RecoverSchema(), AnnouncementSchema(), AudienceSchema()
+_recover_schema, _announcement_schema, _recipients_schema = RecoverSchema(), AnnouncementSchema(), RecipientsSchema()
 
 # The same answer whether or not the address has a registration here: the request tells no one
 # who registered. The limits count requests, not registrations, for the same reason.
@@ -39,8 +39,8 @@ def recover(slug: str):
 
 @bp.post("/<slug>/announcements")
 def announce(slug: str):
-    """Organiser: a message (subject and body per language) to the registrations the audience
-    picks; answers at once with how many will receive it."""
+    """Organiser: a message (subject and body per language) to the registrations `recipients`
+    picks; answers at once (202) with how many will receive it, its progress read after."""
     require_admin()
     data = json_body(_announcement_schema)
     with ctx().write() as conn:
@@ -51,14 +51,14 @@ def announce(slug: str):
         view = cases.announce(conn, forum, data, ctx().clock.now())
         audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="announcement.sent",
                      object_kind="announcement", object_id=view["id"], forum=slug, count=view["recipients"])
-    return jsonify(view), 201
+    return jsonify(view), 202
 
 
-@bp.post("/<slug>/announcements/audience")
-def audience(slug: str):
-    """Organiser: how many an announcement to this audience would reach, before writing it."""
+@bp.post("/<slug>/announcements/recipients")
+def recipients(slug: str):
+    """Organiser: how many an announcement to these recipients would reach, before writing it."""
     require_admin()
-    data = json_body(_audience_schema)
+    data = json_body(_recipients_schema)
     with ctx().read() as conn:
         return jsonify({"recipients": cases.count_audience(conn, get_forum(conn, slug), data)})
 

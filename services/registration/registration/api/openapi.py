@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from forumops_shared.audit import AuditPageOut, AuditQuerySchema
-from forumops_shared.mail_api import FAILED_MAIL_ROUTE
+from forumops_shared.mail_api import MAIL_ROUTE
 from forumops_shared.openapi import Route, openapi_blueprint
 
 from .. import schemas as s
@@ -28,14 +28,15 @@ ROUTES = [
           "A lost link: a new one goes to the address if it has a registration (the same answer either way)",
           body=s.RecoverSchema, status=202, answer=s.RecoverOut),
     Route("/api/v1/forums/{slug}/announcements", "post",
-          "Email the registrations an audience picks", "admin", s.AnnouncementSchema, 201, s.AnnouncementOut),
-    Route("/api/v1/forums/{slug}/announcements/audience", "post", "How many an audience would reach", "admin",
-          s.AudienceSchema, answer=s.AudienceCountOut),
+          "Email the registrations `recipients` picks; answers with how many", "admin", s.AnnouncementSchema, 202,
+          s.AnnouncementOut),
+    Route("/api/v1/forums/{slug}/announcements/recipients", "post", "How many an announcement would reach", "admin",
+          s.RecipientsSchema, answer=s.RecipientsCountOut),
     Route("/api/v1/forums/{slug}/announcements", "get", "Announcements with their progress", "admin",
           answer=s.AnnouncementListOut),
     Route("/api/v1/forums/{slug}/announcements/{announcement_id}", "get",
           "An announcement and its progress (queued, sent, failed)", "admin", answer=s.AnnouncementOut),
-    FAILED_MAIL_ROUTE,
+    MAIL_ROUTE,
     Route("/api/v1/forums/{slug}/audit", "get",
           "Who erased, exported or imported what, and when (ids only), oldest first", "admin",
           answer=AuditPageOut, query=AuditQuerySchema),

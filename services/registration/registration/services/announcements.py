@@ -42,14 +42,14 @@ def count_audience(conn: Connection, forum: Row, wanted: dict) -> int:
 
 def announce(conn: Connection, forum: Row, data: dict, now: datetime) -> dict:
     """Record the announcement and queue one email per recipient; its view (how many will get it)."""
-    recipients = conn.execute(audience(forum, data["audience"])).all()
+    recipients = conn.execute(audience(forum, data["recipients"])).all()
     if not recipients:
         raise Refusal("no_recipients")
     announcement_id = secrets.token_hex(16)
     conn.execute(announcements.insert().values(
         id=announcement_id, forum_id=forum.id, subjects=json.dumps(data["subject"], ensure_ascii=False),
         bodies=json.dumps(data["body"], ensure_ascii=False),
-        audience=json.dumps(data["audience"], ensure_ascii=False), recipients=len(recipients), created_at=now))
+        audience=json.dumps(data["recipients"], ensure_ascii=False), recipients=len(recipients), created_at=now))
     request_mail(conn, [{"key": f"announcement:{announcement_id}:{r.id}", "kind": "announcement",
                          "recipient": r.email, "forum": forum.slug, "subject_id": r.id,
                          "params": {"registration_id": r.id, "announcement_id": announcement_id}}
@@ -89,7 +89,7 @@ def _progress(conn: Connection, forum: Row, ids: list[str]) -> dict[str, dict[st
 
 
 def _view(row: Row, progress: dict[str, int]) -> dict:
-    return {"id": row.id, "subject": json.loads(row.subjects), "body": json.loads(row.bodies),
-            "audience": json.loads(row.audience), "recipients": row.recipients,
-            "progress": {status: progress.get(status, 0) for status in ("queued", "sent", "failed")},
-            "created_at": as_utc(row.created_at).isoformat()}
+    return {"id": row.id, "recipients": row.recipients,
+            **{status: progress.get(status, 0) for status in ("queued", "sent", "failed")},
+            "subject": json.loads(row.subjects), "body": json.loads(row.bodies),
+            "filter": json.loads(row.audience), "created_at": as_utc(row.created_at).isoformat()}

@@ -19,7 +19,7 @@
     return Array.prototype.map.call(document.querySelectorAll("input[name=" + name + "]:checked"),
                                     function (box) { return box.value; });
   }
-  function audience() {
+  function recipients() {
     return {
       provinces: Array.prototype.map.call($("provinces").selectedOptions, function (o) { return o.value; }),
       points: $("points").value.split(",").map(function (c) { return c.trim(); }).filter(Boolean),
@@ -32,7 +32,7 @@
       subject[lang] = $("subject-" + lang).value;
       body[lang] = $("body-" + lang).value;
     });
-    return {subject: subject, body: body, audience: audience()};
+    return {subject: subject, body: body, recipients: recipients()};
   }
   function refused(answer) {
     var fields = answer.body && answer.body.errors ? " " + JSON.stringify(answer.body.errors) : "";
@@ -51,14 +51,14 @@
   }
 
   $("count").addEventListener("click", function () {
-    call("POST", "/announcements/audience", audience()).then(function (answer) {
+    call("POST", "/announcements/recipients", recipients()).then(function (answer) {
       if (answer.ok) say(fill(texts.would_reach, answer.body), "ok"); else refused(answer);
     }).catch(function (e) { if (e !== null) say(texts.network, "error"); });
   });
 
   $("announce").addEventListener("submit", function (event) {
     event.preventDefault();
-    call("POST", "/announcements/audience", audience()).then(function (answer) {
+    call("POST", "/announcements/recipients", recipients()).then(function (answer) {
       if (!answer.ok) { refused(answer); return; }
       if (!window.confirm(fill(texts.send_confirm, answer.body))) return;
       return call("POST", "/announcements", announcement()).then(function (sent) {
@@ -78,9 +78,9 @@
       var body = $("announcements").querySelector("tbody"), busy = false;
       body.textContent = "";
       answer.body.items.forEach(function (a) {
-        busy = busy || a.progress.queued > 0;
+        busy = busy || a.queued > 0;
         body.appendChild(row([ForumOps.formatTime(a.created_at), a.subject[data.lang] || a.subject.vi,
-                              a.recipients, a.progress.queued, a.progress.sent, a.progress.failed]));
+                              a.recipients, a.queued, a.sent, a.failed]));
       });
       if (busy) timer = setTimeout(refresh, 3000);
     }).catch(function () {});
@@ -90,7 +90,7 @@
   function showFailed() {
     var body = $("failed").querySelector("tbody");
     Promise.all(data.mail_services.map(function (service) {
-      return ForumOps.api("GET", service.url + base + "/mail/failed", {token: token()})
+      return ForumOps.api("GET", service.url + base + "/mail?status=failed", {token: token()})
         .then(function (answer) {
           return answer.ok ? answer.body.items.map(function (m) { m.service = service.name; return m; }) : [];
         }).catch(function () { return []; });

@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     # While a broker starts, refused connections are expected; our own messages say what failed.
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
+    # Reading the services' declarations imports Alembic, which says at INFO what plugins it set up.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(prog="forumops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="start the broker and every service's API and worker, and load the demo forum")

@@ -30,13 +30,17 @@ def winner(application_id: str, category: str = "environment", **overrides) -> d
             "province": "Hà Nội", "email": None, "language": "vi", **overrides}
 
 
-def results(slug: str, version: int, winners: list[dict], *, reason: str | None = None, forum: str | None = None,
-            event_id: str | None = None):
-    """A results-published event as the awards service publishes it, decoded as a consumer reads it."""
-    event = new_event(RESULTS_PUBLISHED, slug, {
+def published(slug: str, version: int, winners: list[dict], *, reason: str | None = None, forum: str | None = None):
+    """A results-published event as the awards service publishes it."""
+    return new_event(RESULTS_PUBLISHED, slug, {
         "programme": {"slug": slug, "title": TITLE, "forum": forum}, "version": version,
         "published_at": datetime.now(timezone.utc).isoformat(), "categories": CATEGORIES, "winners": winners,
-        "correction_reason": reason}, source="/forumops/awards", event_id=event_id)
+        "correction_reason": reason}, source="/forumops/awards")
+
+
+def results(slug: str, version: int, winners: list[dict], **more):
+    """The same, decoded as a consumer reads it."""
+    event = published(slug, version, winners, **more)
     return decode_event(encode_event(event), topic=event.topic)
 
 
@@ -141,9 +145,7 @@ def test_each_winner_with_an_address_is_told_once_per_certificate(office):
     (lambda d: d["winners"][0].update(kind="school"), "winners"),
 ])
 def test_results_that_break_the_contract_are_refused_on_both_sides(change, problem):
-    data = results("giai-thuong", 1, [winner("A-1")]).data
-    sent = new_event(RESULTS_PUBLISHED, "giai-thuong", {**data, "published_at": data["published_at"].isoformat()},
-                     source="/forumops/awards")
+    sent = published("giai-thuong", 1, [winner("A-1")])
     change(sent.data)
     with pytest.raises(PoisonMessage, match=problem):
         decode_event(encode_event(sent), topic=sent.topic)

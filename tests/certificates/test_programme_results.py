@@ -138,6 +138,18 @@ def test_each_winner_with_an_address_is_told_once_per_certificate(office):
         [f"certificate:{serials['A-1']}", f"certificate:{serials['A-2']}", f"certificate:{reissued}"])
 
 
+def test_an_address_the_results_no_longer_give_is_no_longer_kept(office):
+    slug = programme_slug()
+    office.apply([results(slug, 1, [winner("A-1", email="a1@truong.edu.vn"), winner("A-2", email="a2@truong.edu.vn"),
+                                    winner("A-3", email="a3@truong.edu.vn")])])
+    office.apply([results(slug, 2, [winner("A-1"), winner("A-3", email="hieutruong.a3@truong.edu.vn")],
+                          reason="A-2 rút hồ sơ; A-1 yêu cầu xoá địa chỉ")])
+    assert [recipient for _, recipient, _ in queued(office)] == []  # A-3's certificate was announced already
+    office.apply([results(slug, 3, [winner("A-1"), winner("A-3", email="hieutruong.a3@truong.edu.vn"),
+                                    winner("A-5", email="a5@truong.edu.vn")], reason="A-5 bổ sung")])
+    assert [recipient for _, recipient, _ in queued(office)] == ["a5@truong.edu.vn"]
+
+
 @pytest.mark.parametrize("change, problem", [
     (lambda d: d["winners"].append(winner("A-9", "influence")), "winners"),
     (lambda d: d["winners"].append(dict(d["winners"][0])), "winners"),

@@ -29,6 +29,7 @@ class Held:
     serial: str
     application_id: str
     printed: Printed
+    award_id: str  # what its mail is filed under
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,10 @@
 """An awards programme's published results become award certificates: one per winner, and a
 correction changes only what it changes.
 
+A winner's address is kept only while the results give it: the mail about the certificate of a
+winner no longer listed, or whose address the results no longer give (removed, changed), is
+deleted, queued or sent, as an erasure deletes a participant's.
+
 Exactly once, at three depths: the consumer applies an event id once; a version is applied once
 (the programme's row moves forward only, in the handler's transaction, so the same results sent
 again under another id, or an older version arriving late, change nothing); and a winner holds one
@@ -12,11 +16,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared import audit
-from forumops_shared.db import insert_ignore
+from forumops_shared.db import insert_ignore, rows_for_keys
+from forumops_shared.mail import mail_outbox
 
 from ..domain.identifiers import programme_award_id
 from ..domain.results import Changes, Held, Listed, Printed, changes, listed
@@ -41,9 +46,11 @@ def apply(conn: Connection, results: dict, now: datetime) -> Applied | None:
     slug = results["programme"]["slug"]
     if not _advance(conn, results):
         return None
-    plan = changes(_held(conn, slug), listed(results))
+    held, winners = _held(conn, slug), listed(results)
+    plan = changes(held, winners)
     forum = results["programme"]["forum"] or slug
     revoked = _revoke(conn, plan, results.get("correction_reason") or CORRECTED, now)
+    _forget_old_addresses(conn, held, winners)
     issued = [serial for winner in plan.issue if (serial := _issue(conn, results, forum, winner, now))]
     audit.record(conn, at=now, actor=audit.SYSTEM, action="awards.results_applied", object_kind="programme",
                  object_id=slug, forum=forum, count=len(issued),
@@ -69,10 +76,25 @@ def _advance(conn: Connection, results: dict) -> bool:
 def _held(conn: Connection, slug: str) -> list[Held]:
     c = certificates.c
     rows = conn.execute(select(c.serial, c.award_ref, c.category, c.recipient_name, c.organisation,
-                               c.recipient_kind, c.language)
+                               c.recipient_kind, c.language, c.award_id)
                         .where(c.programme == slug, c.revoked_at.is_(None))).all()
     return [Held(r.serial, r.award_ref, Printed(json.loads(r.category), r.recipient_name, r.organisation,
-                                                r.recipient_kind, r.language)) for r in rows]
+                                                r.recipient_kind, r.language), r.award_id) for r in rows]
+
+
+_MAIL_ABOUT = (select(mail_outbox.c.key, mail_outbox.c.subject_id, mail_outbox.c.recipient)
+               .where(mail_outbox.c.subject_id.in_(bindparam("keys", expanding=True))))
+
+
+def _forget_old_addresses(conn: Connection, held: list[Held], winners: list[Listed]) -> None:
+    if not held:
+        return  # a first publication: nothing was sent before
+    address = {w.application_id: w.email for w in winners}
+    holder = {h.award_id: h.application_id for h in held}
+    stale = [r.key for r in rows_for_keys(conn, _MAIL_ABOUT, holder)
+             if address.get(holder[r.subject_id]) != r.recipient]
+    for i in range(0, len(stale), 500):
+        conn.execute(delete(mail_outbox).where(mail_outbox.c.key.in_(stale[i:i + 500])))
 
 
 def _revoke(conn: Connection, plan: Changes, reason: str, now: datetime) -> list[str]:

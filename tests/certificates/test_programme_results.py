@@ -3,11 +3,13 @@ often the results arrive; a correction revokes and issues exactly what changed; 
 forward; each winner with an address is told once per certificate."""
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import datetime, timezone
 
 import pytest
 
+from certificates.domain.results import Held, Listed, Printed, changes
 from forumops_shared.events import PoisonMessage, decode_event, encode_event, new_event
 from forumops_shared.events.registry import RESULTS_PUBLISHED
 
@@ -163,3 +165,12 @@ def test_results_that_break_the_contract_are_refused_on_both_sides(change, probl
         decode_event(encode_event(sent), topic=sent.topic)
     with pytest.raises(ValueError, match=problem):
         new_event(RESULTS_PUBLISHED, "giai-thuong", sent.data, source="/forumops/awards")
+
+
+def test_a_correction_reissues_only_what_would_print_otherwise():
+    printed = Printed(CATEGORIES[0]["name"], "Trường Tiểu học Kim Đồng", "Phòng GD&ĐT Ba Đình", "unit", "vi")
+    held = [Held(f"S-{n}", f"A-{n}", printed, f"aw-{n}") for n in (1, 2, 3)]
+    renamed = dataclasses.replace(printed, name="Trường Tiểu học Kim Đồng (cơ sở 2)")
+    plan = changes(held, [Listed("A-1", printed, "new@truong.edu.vn"), Listed("A-2", renamed, None),
+                          Listed("A-4", printed, None)])
+    assert ([w.application_id for w in plan.issue], plan.revoke, plan.kept) == (["A-2", "A-4"], ("S-2", "S-3"), 1)

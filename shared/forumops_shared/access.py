@@ -3,28 +3,32 @@ only its own topics and read only those its handlers consume.
 
 What a service may touch follows from its declaration (forumops_shared.service): it writes the
 topics of the event types named after it and its dead-letter topic, it reads the topics its
-handlers' types travel on, as its own consumer group. The broker refuses everything else
-(`allow.everyone.if.no.acl.found=false`); the `admin` user, a super user, creates topics, users
-and these ACLs and is never given to a service. `forumops-broker-access` sets them up.
+handlers' types travel on, as its own consumer group (a service whose package has no declaration
+yet, as awards while it is being built, writes the topics of its event types and reads nothing).
+The broker refuses everything else (`allow.everyone.if.no.acl.found=false`); the `admin` user, a
+super user, creates topics, users and these ACLs and is never given to a service.
+`forumops-broker-access` sets them up.
 """
 from __future__ import annotations
 
 import argparse
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from kafka.admin import (
     ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, KafkaAdminClient, ResourcePattern, ResourceType,
 )
 from kafka.admin._users import UserScramCredentialUpsertion
+from sqlalchemy import MetaData
 
 from .config import secret
 from .events.registry import EVENT_TYPES
 from .service import Service, load_service
 
 ADMIN_USER = "admin"
-SERVICES = ("registration", "checkin", "certificates")
+SERVICES = ("registration", "checkin", "certificates", "awards")
 MECHANISM = "SCRAM-SHA-512"
 
 
@@ -49,6 +53,16 @@ def grants(service: Service, prefix: str = "") -> list[Grant]:
     return sorted(found)
 
 
+def declared(name: str) -> Service:
+    """The service's declaration; one not written yet declares a producer that consumes nothing."""
+    try:
+        return load_service(name)
+    except ModuleNotFoundError as exc:
+        if exc.name not in (name, f"{name}.service"):
+            raise  # the declaration exists and something it imports is missing: not ours to hide
+        return Service(name=name, metadata=MetaData(), migrations=Path(), reasons={})
+
+
 def ensure_access(bootstrap: str, admin_client: Mapping[str, Any], passwords: Mapping[str, str],
                   prefix: str = "", services: Iterable[str] = SERVICES) -> None:
     """Give each service in `passwords` its SCRAM user (the password set, again if it changed)
@@ -61,7 +75,7 @@ def ensure_access(bootstrap: str, admin_client: Mapping[str, Any], passwords: Ma
         ).items() if error}
         if failed:
             raise RuntimeError(f"could not set the broker's users: {failed}")
-        acls = [_acl(grant) for name in names for grant in grants(load_service(name), prefix)]
+        acls = [_acl(grant) for name in names for grant in grants(declared(name), prefix)]
         result = admin.create_acls(acls)
         if result["failed"]:
             raise RuntimeError(f"could not set the broker's ACLs: {result['failed']}")

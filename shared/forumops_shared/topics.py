@@ -9,6 +9,7 @@ FORUMS = "registration.forums.v1"
 REGISTRATIONS = "registration.registrations.v1"
 ATTENDANCE = "checkin.attendance.v1"
 CERTIFICATES = "certificates.certificates.v1"
+AWARDS_RESULTS = "awards.results.v1"
 CHECKIN_DLQ = "checkin.dlq"
 CERTIFICATES_DLQ = "certificates.dlq"
 
@@ -30,10 +31,12 @@ class TopicSpec:
         return "compact" in self.config.get("cleanup.policy", "").split(",")
 
 
-# Personal data may travel only on topics compacted by the person's key: an erasure is the key's
-# last record, so the cleaner removes every earlier record of that person. A segment is closed
-# (and so cleanable) a day after it opened, at its next record; the cleaner must have removed a
-# superseded record a day after that (max.compaction.lag.ms). README, "Personal data".
+# Personal data may travel only on topics compacted by a key whose latest record holds all that
+# is kept of the person (their registration; a programme's whole list of winners): an erasure (or
+# a list republished without them) is the key's last record, so the cleaner removes every earlier
+# one. A segment is closed (and so cleanable) a day after it opened, at its next record; the
+# cleaner must have removed a superseded record a day after that (max.compaction.lag.ms).
+# README, "Personal data".
 ERASABLE = {"cleanup.policy": "compact,delete", "min.compaction.lag.ms": "0",
             "max.compaction.lag.ms": str(DAY_MS), "segment.ms": str(DAY_MS)}
 
@@ -48,6 +51,10 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(REGISTRATIONS, 12, {**ERASABLE, "retention.ms": str(365 * DAY_MS)}),
     TopicSpec(ATTENDANCE, 12, {"cleanup.policy": "delete", "retention.ms": str(365 * DAY_MS)}),
     TopicSpec(CERTIFICATES, 12, {"cleanup.policy": "delete", "retention.ms": str(365 * DAY_MS)}),
+    # A programme's results, keyed by its slug: each record is the whole list of winners (their
+    # contact emails too), so the latest per programme is all a consumer needs, and a correction
+    # (or a republication without a person's email) supersedes every earlier list within a day.
+    TopicSpec(AWARDS_RESULTS, 12, {**ERASABLE, "retention.ms": str(365 * DAY_MS)}),
     # Dead letters wait for a person: keep them long enough to be looked at and replayed. They may
     # hold copies of registrations, so they are erasable too (forumops_shared.dead_letters).
     TopicSpec(CHECKIN_DLQ, 1, {**ERASABLE, "retention.ms": str(90 * DAY_MS)}),

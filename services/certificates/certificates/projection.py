@@ -1,4 +1,5 @@
-"""Keeps the projection of forums, people and attendance, and issues certificates as they are earned.
+"""Keeps the projection of forums, people and attendance, and issues certificates as they are earned;
+issues awards programmes' winners theirs as results are published (services/results.py).
 
 Each handler runs inside the consumer runner's transaction, once per event id. Forums, people
 and check-ins travel on different topics and partitions, so any of them may come first: every
@@ -18,7 +19,7 @@ from forumops_shared.events import Event
 from forumops_shared.events import registry as types
 from forumops_shared.mail import forget_mail
 
-from .services import issuing
+from .services import issuing, results
 from .tables import attendance, certificates, forums, registrations
 
 
@@ -102,6 +103,11 @@ def _seen(conn: Connection, registration_id: str, forum: str) -> None:
                                      "updated_at": datetime.now(timezone.utc)})
 
 
+def results_published(conn: Connection, event: Event) -> None:
+    """A programme's results, or their correction: each winner's award certificate, and only what changed."""
+    results.apply(conn, event.data, datetime.now(timezone.utc))
+
+
 HANDLERS = {
     types.FORUM_PUBLISHED: forum_published,
     types.PARTICIPANT_REGISTERED: registration_state,
@@ -110,4 +116,5 @@ HANDLERS = {
     types.PERSONAL_DATA_ERASED: personal_data_erased,
     types.PARTICIPANT_CHECKED_IN: checked_in,
     types.ONLINE_ATTENDANCE_RECORDED: online_attendance_recorded,
+    types.RESULTS_PUBLISHED: results_published,
 }

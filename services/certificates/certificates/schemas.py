@@ -65,8 +65,11 @@ class CertificateOut(Schema):
     serial = fields.String()
     status = fields.String(metadata={"description": "valid | revoked"})
     kind = fields.String(metadata={"description": "attendance | award"})
-    forum = fields.String()
-    forum_title = fields.Dict()
+    forum = fields.String(metadata={"description": "The forum it belongs to; a programme's award without a forum: "
+                                                   "the programme's slug"})
+    programme = fields.String(allow_none=True, metadata={"description": "The awards programme whose results issued it"})
+    forum_title = fields.Dict(metadata={"description": "What it was given at {vi, en}: the programme's title for a "
+                                                       "programme's award, else the forum's"})
     category = fields.Dict(allow_none=True, metadata={"description": "An award's category {vi, en}"})
     recipient_kind = fields.String(allow_none=True, metadata={"description": "An award's recipient: unit | person"})
     recipient_name = fields.String(allow_none=True)

@@ -2,7 +2,7 @@
 certificates themselves."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text, false
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, false
 
 from forumops_shared.db import UtcDateTime
 from forumops_shared.signing_keys import signing_key_table
@@ -56,6 +56,18 @@ attendance = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
+# -- projection of awards.results.v1: the programmes whose winners hold award certificates -------
+
+programmes = Table(
+    "programmes", metadata,
+    Column("slug", String(100), primary_key=True),
+    Column("titles", Text, nullable=False),  # JSON {vi, en}: what its certificates print
+    Column("forum", String(100), nullable=True),  # where its awards are given, if anywhere
+    # The latest results applied: an older version arriving late changes nothing.
+    Column("version", Integer, nullable=False),
+    Column("published_at", UtcDateTime(), nullable=False),
+)
+
 # -- certificates --------------------------------------------------------------------------------
 
 certificates = Table(
@@ -69,7 +81,8 @@ certificates = Table(
     Column("award_id", String(64), nullable=True, unique=True),
     Column("category", Text, nullable=True),  # an award's category, JSON {vi, en}
     Column("recipient_kind", String(8), nullable=True),  # an award's recipient: unit | person
-    Column("award_ref", String(100), nullable=True),  # the organiser's own id for the recipient, if given
+    Column("award_ref", String(100), nullable=True),  # the organiser's own id for the recipient (application id)
+    Column("programme", String(100), nullable=True),  # the awards programme whose results issued it
     Column("mode", String(10), nullable=True),  # onsite | online, for attendance
     Column("recipient_name", String(300), nullable=True),  # erased with the person
     Column("organisation", String(500), nullable=True),
@@ -78,6 +91,12 @@ certificates = Table(
     Column("revoked_at", UtcDateTime(), nullable=True),
     Column("revoke_reason", String(1000), nullable=True),
 )
+
+# A programme's winner holds one valid certificate at most, however often its results arrive:
+# a correction revokes the old one before it issues another.
+_VALID_OF_PROGRAMME = certificates.c.programme.isnot(None) & certificates.c.revoked_at.is_(None)
+Index("certificates_one_valid_per_winner", certificates.c.programme, certificates.c.award_ref, unique=True,
+      sqlite_where=_VALID_OF_PROGRAMME, postgresql_where=_VALID_OF_PROGRAMME)
 
 # Rendered PDFs, kept until the certificate changes: `digest` covers everything printed, so a
 # stale file is never served; revocation and erasure delete the row in their own transaction.

@@ -17,6 +17,7 @@ PARTICIPANT_CHECKED_IN = "checkin.participant-checked-in.v1"
 ONLINE_ATTENDANCE_RECORDED = "checkin.online-attendance-recorded.v1"
 CERTIFICATE_ISSUED = "certificates.certificate-issued.v1"
 CERTIFICATE_REVOKED = "certificates.certificate-revoked.v1"
+RESULTS_PUBLISHED = "awards.results-published.v1"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType(ONLINE_ATTENDANCE_RECORDED, topics.ATTENDANCE, s.OnlineAttendanceRecorded()),
         EventType(CERTIFICATE_ISSUED, topics.CERTIFICATES, s.CertificateIssued()),
         EventType(CERTIFICATE_REVOKED, topics.CERTIFICATES, s.CertificateRevoked()),
+        EventType(RESULTS_PUBLISHED, topics.AWARDS_RESULTS, s.ResultsPublished()),
     )
 }
 

@@ -1,9 +1,10 @@
 """Data schemas of the v1 event types. Consumers ignore unknown fields (EXCLUDE)."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 ATTENDANCE_MODES = ("onsite", "online")
+AWARDEE_KINDS = ("unit", "person")
 LANGUAGES = ("vi", "en")
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 
@@ -114,6 +115,9 @@ class CertificateIssued(EventData):
     forum = _text(max_len=100)
     registration_id = _text(required=False, max_len=64, allow_none=True)
     award_id = _text(required=False, max_len=64, allow_none=True)
+    # An award issued for an awards programme's results: which programme and which application.
+    programme = _text(required=False, max_len=100, allow_none=True)
+    application_id = _text(required=False, max_len=64, allow_none=True)
     issued_at = fields.AwareDateTime(required=True)
 
 
@@ -122,3 +126,58 @@ class CertificateRevoked(EventData):
     forum = _text(max_len=100)
     reason = _text(max_len=1000)
     revoked_at = fields.AwareDateTime(required=True)
+
+
+def _titles() -> fields.Dict:
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+                       values=fields.String(validate=validate.Length(max=500)), required=True)
+
+
+class Programme(EventData):
+    slug = _text(max_len=100)
+    title = _titles()
+    forum = _text(max_len=100, allow_none=True)  # the forum where the awards are given, if any
+
+
+class ResultCategory(EventData):
+    code = _text(max_len=64)
+    name = _titles()
+    awards = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class Winner(EventData):
+    """One honoured application: the name is public by nature, the email is personal data."""
+
+    application_id = _text(max_len=64)
+    category = _text(max_len=64)
+    kind = fields.String(required=True, validate=validate.OneOf(AWARDEE_KINDS))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    organisation = _text(allow_none=True)
+    province = _text(max_len=100, allow_none=True)
+    email = fields.Email(required=True, allow_none=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+
+
+class ResultsPublished(EventData):
+    """A programme's whole list of winners as published; a correction republishes it whole with
+    the next version and its reason, so a consumer needs only the latest version."""
+
+    programme = fields.Nested(Programme, required=True)
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    published_at = fields.AwareDateTime(required=True)
+    categories = fields.List(fields.Nested(ResultCategory), required=True)
+    winners = fields.List(fields.Nested(Winner), required=True)
+    correction_reason = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=1000))
+
+    @validates_schema
+    def _consistent(self, data: dict, **_) -> None:
+        codes = [c["code"] for c in data.get("categories", [])]
+        if len(set(codes)) != len(codes):
+            raise ValidationError("category codes repeat", "categories")
+        ids = [w["application_id"] for w in data.get("winners", [])]
+        if len(set(ids)) != len(ids):
+            raise ValidationError("an application wins once", "winners")
+        if any(w["category"] not in codes for w in data.get("winners", [])):
+            raise ValidationError("a winner's category is not among the categories", "winners")
+        if data.get("version", 1) > 1 and not data.get("correction_reason"):
+            raise ValidationError("a correction (version above 1) says why", "correction_reason")

@@ -24,3 +24,11 @@ def award_id(forum: str, category: dict, recipient: dict) -> str:
            ["name", recipient["name"].casefold(), (recipient.get("organisation") or "").casefold()])
     key = json.dumps([forum, category["vi"].casefold(), who], ensure_ascii=False)
     return "aw-" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def programme_award_id(programme: str, application_id: str, version: int) -> str:
+    """A programme winner's certificate, as the results of `version` issued it: a correction that
+    reissues (or a winner listed again after being removed) names a new one, while the winner's
+    one valid certificate is kept unique by (programme, application) (tables.py)."""
+    key = json.dumps(["programme", programme, application_id, version], ensure_ascii=False)
+    return "aw-" + hashlib.sha256(key.encode()).hexdigest()[:40]

@@ -11,10 +11,13 @@ from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import SigningKey, b64
 
 from ..domain.wording import forum_day
-from ..tables import certificates, forums, registrations
+from ..tables import certificates, forums, programmes, registrations
 
-_DOCUMENT = (select(certificates, forums.c.titles, forums.c.timezone, forums.c.starts_at, forums.c.ends_at)
-             .outerjoin(forums, forums.c.slug == certificates.c.forum))
+# A programme's certificate prints the programme's title; every other, its forum's.
+_DOCUMENT = (select(certificates, func.coalesce(programmes.c.titles, forums.c.titles).label("titles"),
+                    forums.c.timezone, forums.c.starts_at, forums.c.ends_at)
+             .outerjoin(forums, forums.c.slug == certificates.c.forum)
+             .outerjoin(programmes, programmes.c.slug == certificates.c.programme))
 
 
 def canonical(document: dict) -> bytes:
@@ -24,7 +27,7 @@ def canonical(document: dict) -> bytes:
 
 def document(row: Row) -> dict:
     return {"serial": row.serial, "status": "revoked" if row.revoked_at else "valid", "kind": row.kind,
-            "forum": row.forum, "forum_title": json.loads(row.titles) if row.titles else {},
+            "forum": row.forum, "programme": row.programme, "forum_title": json.loads(row.titles) if row.titles else {},
             "category": json.loads(row.category) if row.category else None, "recipient_kind": row.recipient_kind,
             "recipient_name": row.recipient_name, "organisation": row.organisation, "mode": row.mode,
             "language": row.language, "issued_at": as_utc(row.issued_at).isoformat(),

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Callable
 
-from sqlalchemy import Column, bindparam, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import insert_ignore
@@ -44,7 +45,7 @@ def consider(conn: Connection, registration_id: str) -> str | None:
     if mode is None:
         return None
     now = datetime.now(timezone.utc)
-    serial = _insert(conn, certificates.c.registration_id, {
+    serial = _insert(conn, lambda: certificates.c.registration_id == person.id, {
         "kind": "attendance", "forum": person.forum, "registration_id": person.id, "mode": mode,
         "recipient_name": person.full_name, "organisation": person.organisation, "language": person.language,
         "issued_at": now})
@@ -59,26 +60,37 @@ def consider(conn: Connection, registration_id: str) -> str | None:
 
 def issue_award(conn: Connection, forum: str, award_id: str, values: dict, now: datetime,
                 email: str | None = None) -> str | None:
-    """Issue an award certificate (recipient, category, language in `values`) at `now`, emailed
-    to `email` if given; None if this award id was issued before."""
-    serial = _insert(conn, certificates.c.award_id, {
+    """Issue an award certificate (recipient, category, language, and for a programme's winner
+    the programme and the application as `award_ref`, in `values`) at `now`, emailed to `email`
+    if given; None if this award id was issued before (or the winner holds a valid one)."""
+    serial = _insert(conn, lambda: _award_taken(award_id, values), {
         "kind": "award", "forum": forum, "award_id": award_id, "issued_at": now, **values})
     if serial is not None:
+        programme = values.get("programme")
         stage_event(conn, new_event(CERTIFICATE_ISSUED, award_id, {
             "serial": serial, "kind": "award", "forum": forum, "registration_id": None, "award_id": award_id,
+            "programme": programme, "application_id": values["award_ref"] if programme else None,
             "issued_at": now.isoformat()}, source=SOURCE))
         request_mail(conn, mail.certificate_requests(serial, email, forum, award_id), now)
     return serial
 
 
-def _insert(conn: Connection, key: Column, values: dict) -> str | None:
-    """Insert a certificate under a fresh serial: its serial, or None if one with the same `key`
-    (registration id, award id) exists. A serial already taken (1 in 10^17) is drawn again."""
+def _award_taken(award_id: str, values: dict) -> ColumnElement:
+    taken = certificates.c.award_id == award_id
+    if values.get("programme"):  # the winner's one valid certificate (tables.py)
+        taken = or_(taken, and_(certificates.c.programme == values["programme"],
+                                certificates.c.award_ref == values["award_ref"], certificates.c.revoked_at.is_(None)))
+    return taken
+
+
+def _insert(conn: Connection, taken: Callable[[], ColumnElement], values: dict) -> str | None:
+    """Insert a certificate under a fresh serial: its serial, or None if one `taken()` finds (the
+    same registration id, award id) exists. A serial already taken (1 in 10^17) is drawn again."""
     while True:
         serial = insert_ignore(conn, certificates, {"serial": new_serial(), **values})
         if serial:
             return serial
-        if conn.execute(select(certificates.c.serial).where(key == values[key.name])).first():
+        if conn.execute(select(certificates.c.serial).where(taken())).first():
             return None
 
 

@@ -54,7 +54,7 @@ def _application_part() -> tuple[dict, list]:
 def _files_only() -> list:
     if request.mimetype != "multipart/form-data":
         raise Refusal("unsupported_media_type", message="Send the files as multipart/form-data.")
-    return [(f.filename, f.stream) for f in request.files.values()]
+    return [(f.filename, f.stream) for _name, f in request.files.items(multi=True)]
 
 
 def _as_json(value) -> dict:

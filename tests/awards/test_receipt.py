@@ -46,6 +46,8 @@ def test_the_applicant_receives_a_receipt_in_their_language_with_the_link_back(a
     assert link in text and link in school.get_body(("html",)).get_content()
     english = person.get_body(("plain",)).get_content()
     assert "Best Education Environment" in english and f"#token={en['manage_token']}" in english
+    sent = api.client.get(f"/api/v1/forums/{slug}/mail", query_string={"status": "sent"}, headers=api.admin)
+    assert sent.status_code == 200 and len(sent.json["items"]) == 2  # filed under the programme
     # the link's token opens the application
     opened = api.client.get(f"/api/v1/applications/{vi['id']}", headers=api.bearer(vi["manage_token"]))
     assert opened.status_code == 200

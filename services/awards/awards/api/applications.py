@@ -128,9 +128,9 @@ def show(application_id: str):
 @bp.patch("/applications/<application_id>")
 def change(application_id: str):
     """The holder, until applications close: change the fields sent (consent stays as given)."""
-    data = json_body(_change, limit=ctx().config.json_body_limit, partial=tuple(_change.fields))
     with ctx().write() as conn:
-        row = _authorised(conn, application_id, holder_only=True)
+        row = _authorised(conn, application_id, holder_only=True)  # the caller before the body
+        data = json_body(_change, limit=ctx().config.json_body_limit, partial=tuple(_change.fields))
         return jsonify(cases.change(conn, row, data, ctx().clock.now()))
 
 

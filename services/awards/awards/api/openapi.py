@@ -1,6 +1,7 @@
 """The awards API's OpenAPI document, generated from its marshmallow schemas."""
 from __future__ import annotations
 
+from forumops_shared.mail_api import MAIL_ROUTE
 from forumops_shared.openapi import Route, openapi_blueprint
 
 from .. import schemas as s
@@ -34,5 +35,6 @@ ROUTES = [
           "An attachment, under its original name", "holder_or_admin", answer="application/octet-stream"),
     Route("/api/v1/applications/{application_id}/attachments/{attachment_id}", "delete",
           "Remove an attachment until applications close", "holder", status=204),
+    MAIL_ROUTE,  # {slug}: the programme's (receipts are filed under it)
 ]
 bp = openapi_blueprint("ForumOps awards API", ROUTES, REASONS, CALLERS)

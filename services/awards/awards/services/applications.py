@@ -69,7 +69,7 @@ def submit(conn: Connection, programme: Row, data: dict, uploads: list, digests:
     except IntegrityError as exc:  # the same application submitted at the same moment
         raise Refusal("duplicate_application") from exc
     attachments.record(conn, application_id, uploads, digests, now)
-    request_mail(conn, mail.receipt_requests(application_id, applicant["email"], programme.forum, token), now)
+    request_mail(conn, mail.receipt_requests(application_id, applicant["email"], programme.slug, token), now)
     return {**view(conn, find(conn, application_id), programme.slug), "manage_token": token}
 
 

@@ -26,9 +26,10 @@ _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / 
 SUBJECTS = {"vi": "Đã nhận hồ sơ: {title}", "en": "Application received: {title}"}
 
 
-def receipt_requests(application_id: str, email: str, forum: str | None, token: str) -> list[dict]:
-    """The receipt of an application just submitted, for forumops_shared.mail.request_mail."""
-    return [{"key": f"{RECEIPT}:{application_id}", "kind": RECEIPT, "recipient": email, "forum": forum,
+def receipt_requests(application_id: str, email: str, programme: str, token: str) -> list[dict]:
+    """The receipt of an application just submitted, for forumops_shared.mail.request_mail; filed
+    under the programme's slug (organisers list it at GET /api/v1/forums/{programme}/mail)."""
+    return [{"key": f"{RECEIPT}:{application_id}", "kind": RECEIPT, "recipient": email, "forum": programme,
              "subject_id": application_id, "params": {"application_id": application_id, "token": token}}]
 
 

@@ -24,7 +24,7 @@ from .events.registry import EVENT_TYPES
 from .service import Service, load_service
 
 ADMIN_USER = "admin"
-SERVICES = ("registration", "checkin", "certificates")
+SERVICES = ("registration", "checkin", "certificates", "awards")
 MECHANISM = "SCRAM-SHA-512"
 
 

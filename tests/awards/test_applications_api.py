@@ -259,3 +259,34 @@ def test_organisers_list_a_programmes_applications_a_page_at_a_time(api):
     innovation = api.client.get(url, query_string={"category": "doi-moi"}, headers=api.admin).json
     assert [a["id"] for a in innovation["applications"]] == ids[1::2]
     assert "manage_token" not in json.dumps(first)
+
+
+def test_files_are_owner_only_and_leave_the_disk_with_their_attachment_or_a_refusal(api):
+    slug = api.create_programme()
+    api.open()
+    root = api.context.config.files_dir
+
+    def on_disk():
+        return sorted(p for p in root.rglob("*") if p.is_file())
+
+    body = application_body()
+    created = api.applied(slug, body, files=[("a.pdf", pdf_bytes()), ("b.png", image_bytes())])
+    kept = on_disk()
+    assert len(kept) == 2 and all(p.stat().st_mode & 0o777 == 0o600 for p in kept)
+    assert root.stat().st_mode & 0o777 == 0o700 and all(p.parent.stat().st_mode & 0o777 == 0o700 for p in kept)
+    assert api.apply(slug, body, files=[("c.pdf", pdf_bytes("c"))]).json["reason"] == "duplicate_application"
+    assert on_disk() == kept  # the refused submission's file is gone again
+    holder = api.bearer(created["manage_token"])
+    api.client.delete(f"/api/v1/applications/{created['id']}/attachments/{created['attachments'][0]['id']}",
+                      headers=holder)
+    assert len(on_disk()) == 1 and on_disk()[0].read_bytes() == image_bytes()
+
+
+def test_the_public_may_apply_only_so_often_from_one_address(awards_settings, clock):
+    settings = awards_settings(AWARDS_APPLY_RATE_LIMIT="2/minute")
+    api = Api(create_app(settings, clock=clock), make_engine(settings.database_url), clock)
+    slug = api.create_programme()
+    api.open()
+    assert [api.apply(slug).status_code for _ in range(3)] == [201, 201, 429]
+    close_service_app(api.app)
+    api.engine.dispose()

@@ -57,8 +57,8 @@ applications = Table(
 )
 Index("ix_applications_programme", applications.c.programme_id, applications.c.seq)
 
-# A file given with an application; its bytes are in the files folder under `stored_as` (its
-# SHA-256: the same bytes are kept once), never under the name it was uploaded with.
+# A file given with an application; its bytes are in the files folder under `stored_as` (a random
+# name of its own), never under the name it was uploaded with.
 attachments = Table(
     "attachments", metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
@@ -67,7 +67,7 @@ attachments = Table(
     Column("file_name", String(255), nullable=False),  # as uploaded, NFC: for Content-Disposition only
     Column("content_type", String(40), nullable=False),  # from the content's first bytes
     Column("size", Integer, nullable=False),
-    Column("stored_as", String(64), nullable=False, index=True),
+    Column("stored_as", String(64), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
 )
 

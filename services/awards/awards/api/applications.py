@@ -3,7 +3,9 @@ and up to five files); the holder (manage token) reads, edits, adds and removes 
 organisers read them all. Attachments are served to the holder and organisers only."""
 from __future__ import annotations
 
+import contextlib
 import json
+from typing import Iterator
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from marshmallow import ValidationError
@@ -79,16 +81,31 @@ def apply(slug: str):
     if stored is not None:  # a retry: the first answer, even once applications have closed
         return jsonify(stored.body), stored.status
     cases.check_new(programme, data, now)  # refused before any file is written
-    digests = [ctx().files.keep(u) for u in uploads]
-    with ctx().write() as conn:
+    with _kept(uploads) as names, ctx().write() as conn:
         if key:
             stored = idempotency.claim(conn, scope, key, fingerprint)
-            if stored is not None:
+            if stored is not None:  # the same request, answered meanwhile: its files are the first's
+                names.clear()
                 return jsonify(stored.body), stored.status
-        body = _as_json(cases.submit(conn, programme, data, uploads, digests, now))
+        body = _as_json(cases.submit(conn, programme, data, uploads, names, now))
         if key:
             idempotency.remember(conn, scope, key, 201, body)
     return jsonify(body), 201
+
+
+@contextlib.contextmanager
+def _kept(uploads: list) -> Iterator[list[str]]:
+    """The uploads written to the files folder, and removed again unless the block commits them
+    (a refusal, a failure; or a block that empties the list of names: they are not needed)."""
+    names = [ctx().files.keep(u) for u in uploads]
+    written = list(names)
+    try:
+        yield names
+    except BaseException:
+        ctx().files.discard(written)
+        raise
+    if not names:
+        ctx().files.discard(written)
 
 
 @bp.get("/programmes/<slug>/applications")
@@ -150,11 +167,10 @@ def add_attachments(application_id: str):
         cases.require_editable(conn, row, ctx().clock.now())
         already = cases.attachment_count(conn, application_id)
     uploads = attachments.read_uploads(_files_only(), limit=ctx().config.attachment_limit, already=already)
-    digests = [ctx().files.keep(u) for u in uploads]
-    with ctx().write() as conn:
+    with _kept(uploads) as names, ctx().write() as conn:
         row = _authorised(conn, application_id, holder_only=True)
-        attachments.require_room(cases.attachment_count(conn, application_id) + len(uploads))  # meanwhile?
-        added = cases.add_attachments(conn, row, uploads, digests, ctx().clock.now())
+        attachments.require_room(cases.attachment_count(conn, application_id) + len(uploads))  # added meanwhile?
+        added = cases.add_attachments(conn, row, uploads, names, ctx().clock.now())
     return jsonify({"attachments": added}), 201
 
 
@@ -163,9 +179,8 @@ def remove_attachment(application_id: str, attachment_id: str):
     """The holder, until applications close: a file removed."""
     with ctx().write() as conn:
         row = _authorised(conn, application_id, holder_only=True)
-        digest = cases.remove_attachment(conn, row, attachment_id, ctx().clock.now())
-    with ctx().read() as conn:
-        ctx().files.discard_unused(conn, [digest])
+        stored = cases.remove_attachment(conn, row, attachment_id, ctx().clock.now())
+    ctx().files.discard([stored])  # once the removal is committed
     return Response(status=204)
 
 

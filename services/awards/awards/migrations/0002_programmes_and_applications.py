@@ -72,7 +72,6 @@ def upgrade() -> None:
         sa.Column("created_at", UtcDateTime(), nullable=False),
     )
     op.create_index("ix_attachments_application_id", "attachments", ["application_id"])
-    op.create_index("ix_attachments_stored_as", "attachments", ["stored_as"])
     op.create_table(
         "idempotency_keys",
         sa.Column("scope", sa.String(120), primary_key=True),

@@ -50,7 +50,7 @@ def check_new(programme: Row, data: dict, now: datetime) -> None:
     require_acceptable(programme, data)
 
 
-def submit(conn: Connection, programme: Row, data: dict, uploads: list, digests: list[str], now: datetime) -> dict:
+def submit(conn: Connection, programme: Row, data: dict, uploads: list, stored: list[str], now: datetime) -> dict:
     """Store the application, its attachments and its receipt (queued), in the caller's transaction."""
     check_new(programme, data, now)
     application_id, token = secrets.token_hex(12), secrets.token_urlsafe(32)
@@ -68,7 +68,7 @@ def submit(conn: Connection, programme: Row, data: dict, uploads: list, digests:
             conn.execute(applications.insert().values(**row))
     except IntegrityError as exc:  # the same application submitted at the same moment
         raise Refusal("duplicate_application") from exc
-    attachments.record(conn, application_id, uploads, digests, now)
+    attachments.record(conn, application_id, uploads, stored, now)
     request_mail(conn, mail.receipt_requests(application_id, applicant["email"], programme.slug, token), now)
     return {**view(conn, find(conn, application_id), programme.slug), "manage_token": token}
 
@@ -124,9 +124,9 @@ def withdraw(conn: Connection, row: Row, now: datetime) -> dict:
     return view(conn, find(conn, row.id), programme.slug)
 
 
-def add_attachments(conn: Connection, row: Row, uploads: list, digests: list[str], now: datetime) -> list[dict]:
+def add_attachments(conn: Connection, row: Row, uploads: list, stored: list[str], now: datetime) -> list[dict]:
     require_editable(conn, row, now)
-    added = attachments.record(conn, row.id, uploads, digests, now)
+    added = attachments.record(conn, row.id, uploads, stored, now)
     conn.execute(applications.update().where(applications.c.id == row.id).values(updated_at=now))
     return added
 
@@ -156,7 +156,7 @@ def view(conn: Connection, row: Row, programme_slug: str) -> dict:
 
 def remove_attachment(conn: Connection, row: Row, attachment_id: str, now: datetime) -> str:
     """The holder removes a file while applications are open; its stored name, for the file store
-    to discard once nothing names it."""
+    to discard once the removal is committed."""
     require_editable(conn, row, now)
     found = attachment_of(conn, row.id, attachment_id)
     conn.execute(attachments_table.delete().where(attachments_table.c.id == found.id))

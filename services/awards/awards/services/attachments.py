@@ -1,10 +1,10 @@
 """Attachments: checked (count, size, type by content), kept as files outside the database.
 
-A file is stored under its SHA-256 in the files folder (`ab/cdef…`, owner-only): the name it was
-uploaded with is only ever shown back (Content-Disposition), never used as a path, and the same
-bytes sent twice (a retried submission) are kept once. A file is written before the transaction
-that records it; a transaction that then fails leaves a file no row names (harmless, and the
-same bytes find it again).
+A file is stored under a random name in the files folder (`ab/cdef…`, owner-only): the name it
+was uploaded with is only ever shown back (Content-Disposition), never used as a path. Files are
+written before the transaction that records them (no disk write holds the database's lock), and
+discarded again if that transaction refuses or fails; a crash in between leaves a file that no
+row names, never a row without its file.
 """
 from __future__ import annotations
 
@@ -83,46 +83,45 @@ def clean_name(name: str | None, position: int) -> str:
 
 
 class FileStore:
-    """The files folder: bytes by their SHA-256."""
+    """The files folder (owner-only): each attachment's bytes under a random name of their own,
+    so that removing one never touches another's (nor needs to ask who else uses the bytes)."""
 
     def __init__(self, root: Path):
         self.root = root
 
-    def path(self, digest: str) -> Path:
-        if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
-            raise ValueError("not a SHA-256")
-        return self.root / digest[:2] / digest[2:]
+    def path(self, name: str) -> Path:
+        if len(name) != 32 or not all(c in "0123456789abcdef" for c in name):
+            raise ValueError("not a stored file's name")
+        return self.root / name[:2] / name[2:]
 
     def keep(self, upload: Upload) -> str:
-        digest = upload.digest
-        target = self.path(digest)
-        if target.exists():
-            return digest
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.root.chmod(0o700)
-        temporary = target.parent / f".{digest}.{secrets.token_hex(8)}"
+        """Write the bytes, whole or not at all; their stored name."""
+        name = secrets.token_hex(16)
+        target = self.path(name)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, exist_ok=True)
+        temporary = target.parent / f".{name}.part"
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(upload.data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, target)  # whole or not at all
-        return digest
+        os.replace(temporary, target)
+        return name
 
-    def open(self, digest: str) -> BinaryIO:
-        return open(self.path(digest), "rb")
+    def open(self, name: str) -> BinaryIO:
+        return open(self.path(name), "rb")
 
-    def discard_unused(self, conn: Connection, digests: Iterable[str]) -> None:
-        """Remove the files no attachment names any more (after the removal's commit)."""
-        for digest in set(digests):
-            if conn.execute(select(attachments.c.id).where(attachments.c.stored_as == digest).limit(1)).first() is None:
-                self.path(digest).unlink(missing_ok=True)
+    def discard(self, names: Iterable[str]) -> None:
+        """Remove files no attachment names: one removed, or written for a submission then refused."""
+        for name in names:
+            self.path(name).unlink(missing_ok=True)
 
 
-def record(conn: Connection, application_id: str, uploads: list[Upload], digests: list[str], now: datetime) -> list[dict]:
+def record(conn: Connection, application_id: str, uploads: list[Upload], stored: list[str], now: datetime) -> list[dict]:
     rows = [{"id": secrets.token_hex(12), "application_id": application_id, "file_name": u.file_name,
-             "content_type": u.content_type, "size": len(u.data), "stored_as": digest, "created_at": now}
-            for u, digest in zip(uploads, digests)]
+             "content_type": u.content_type, "size": len(u.data), "stored_as": name, "created_at": now}
+            for u, name in zip(uploads, stored)]
     if rows:
         conn.execute(attachments.insert(), rows)
     return [view(r) for r in rows]

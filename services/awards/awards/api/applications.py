@@ -165,11 +165,11 @@ def add_attachments(application_id: str):
     with ctx().read() as conn:
         row = _authorised(conn, application_id, holder_only=True)
         cases.require_editable(conn, row, ctx().clock.now())
-        already = cases.attachment_count(conn, application_id)
+        already = attachments.count(conn, application_id)
     uploads = attachments.read_uploads(_files_only(), limit=ctx().config.attachment_limit, already=already)
     with _kept(uploads) as names, ctx().write() as conn:
         row = _authorised(conn, application_id, holder_only=True)
-        attachments.require_room(cases.attachment_count(conn, application_id) + len(uploads))  # added meanwhile?
+        attachments.require_room(attachments.count(conn, application_id) + len(uploads))  # added meanwhile?
         added = cases.add_attachments(conn, row, uploads, names, ctx().clock.now())
     return jsonify({"attachments": added}), 201
 
@@ -189,7 +189,7 @@ def download(application_id: str, attachment_id: str):
     """The holder or an organiser: the file as uploaded, under its original name."""
     with ctx().read() as conn:
         row = _authorised(conn, application_id)
-        found = cases.attachment_of(conn, row.id, attachment_id)
+        found = attachments.find(conn, row.id, attachment_id)
     response = send_file(ctx().files.open(found.stored_as), mimetype=found.content_type, conditional=False,
                          max_age=None)
     response.headers["Content-Disposition"] = attachment(found.file_name)

@@ -22,7 +22,6 @@ from forumops_shared.tokens import hash_token
 
 from ..domain.phases import require_may_apply, require_may_edit, require_may_withdraw
 from ..tables import applications, programmes
-from ..tables import attachments as attachments_table
 from . import attachments, mail
 from .programmes import categories, dates_of
 
@@ -158,19 +157,6 @@ def remove_attachment(conn: Connection, row: Row, attachment_id: str, now: datet
     """The holder removes a file while applications are open; its stored name, for the file store
     to discard once the removal is committed."""
     require_editable(conn, row, now)
-    found = attachment_of(conn, row.id, attachment_id)
-    conn.execute(attachments_table.delete().where(attachments_table.c.id == found.id))
+    stored = attachments.remove(conn, attachments.find(conn, row.id, attachment_id))
     conn.execute(applications.update().where(applications.c.id == row.id).values(updated_at=now))
-    return found.stored_as
-
-
-def attachment_of(conn: Connection, application_id: str, attachment_id: str) -> Row:
-    found = conn.execute(select(attachments_table).where(attachments_table.c.id == attachment_id,
-                                                         attachments_table.c.application_id == application_id)).first()
-    if found is None:
-        raise Refusal("attachment_not_found")
-    return found
-
-
-def attachment_count(conn: Connection, application_id: str) -> int:
-    return len(attachments.of(conn, application_id))
+    return stored

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from forumops_shared.refusals import Refusal
@@ -125,6 +125,24 @@ def record(conn: Connection, application_id: str, uploads: list[Upload], stored:
     if rows:
         conn.execute(attachments.insert(), rows)
     return [view(r) for r in rows]
+
+
+def find(conn: Connection, application_id: str, attachment_id: str):
+    """The application's attachment, or a refusal (another application's is not found either)."""
+    found = conn.execute(select(attachments).where(attachments.c.id == attachment_id,
+                                                   attachments.c.application_id == application_id)).first()
+    if found is None:
+        raise Refusal("attachment_not_found")
+    return found
+
+
+def remove(conn: Connection, found) -> str:
+    conn.execute(attachments.delete().where(attachments.c.id == found.id))
+    return found.stored_as
+
+
+def count(conn: Connection, application_id: str) -> int:
+    return conn.execute(select(func.count()).where(attachments.c.application_id == application_id)).scalar_one()
 
 
 def of(conn: Connection, application_id: str) -> list[dict]:

@@ -290,3 +290,22 @@ def test_the_public_may_apply_only_so_often_from_one_address(awards_settings, cl
     assert [api.apply(slug).status_code for _ in range(3)] == [201, 201, 429]
     close_service_app(api.app)
     api.engine.dispose()
+
+
+def test_an_application_without_files_may_come_as_plain_json(api):
+    slug = api.create_programme()
+    api.open()
+    answer = api.client.post(f"/api/v1/programmes/{slug}/applications", json=application_body())
+    assert answer.status_code == 201 and answer.json["attachments"] == [] and answer.json["manage_token"]
+
+
+def test_an_edit_is_held_to_the_programmes_rules(api):
+    slug = api.create_programme(applicants="unit")
+    api.open()
+    first, second = api.applied(slug), api.applied(slug)
+    holder, url = api.bearer(second["manage_token"]), f"/api/v1/applications/{second['id']}"
+    person = {"kind": "person", "name": "Lê Thị Hoa", "email": "hoa@example.vn"}
+    assert api.client.patch(url, json={"applicant": person}, headers=holder).json["reason"] == "applicant_kind_not_allowed"
+    same = {"applicant": first["applicant"], "title": first["title"].upper()}
+    assert api.client.patch(url, json=same, headers=holder).json["reason"] == "duplicate_application"
+    assert api.client.patch(url, json={"title": second["title"].upper()}, headers=holder).status_code == 200  # itself

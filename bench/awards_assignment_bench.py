@@ -15,13 +15,9 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services" / "awards"))  # TEMPORARY: until awards is installed
-
-from awards.domain.assignment import Application, Juror, Review, assign  # noqa: E402
+from awards.domain.assignment import Application, Juror, Review, assign
 
 CATEGORIES = (("environment", 0.45), ("innovation", 0.35), ("influence", 0.20))
 

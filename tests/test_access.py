@@ -7,7 +7,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError, TopicAuthorizationFailedError
 
-from forumops_shared.access import Grant, declared, ensure_access, grants
+from forumops_shared.access import Grant, ensure_access, grants
 from forumops_shared.service import load_service
 from forumops_shared.topic_admin import ensure_topics
 from forumops_shared.topics import ATTENDANCE, AWARDS_RESULTS, CERTIFICATES, CHECKIN_DLQ, FORUMS, REGISTRATIONS
@@ -27,7 +27,7 @@ def test_each_service_may_write_its_own_topics_and_read_what_it_consumes():
 
 
 def test_awards_writes_its_results_and_certificates_reads_them():
-    awards = grants(declared("awards"), "p.")  # a producer, declared as a service or not yet
+    awards = grants(load_service("awards"), "p.")
     assert {g.name for g in awards if g.operation == "WRITE"} == {"p." + AWARDS_RESULTS, "p.awards.dlq"}
     certificates = grants(load_service("certificates"), "p.")
     assert Grant("certificates", "topic", "p." + AWARDS_RESULTS, "READ") in certificates

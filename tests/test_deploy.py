@@ -21,7 +21,7 @@ from .support.processes import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-OURS = ("registration", "checkin", "certificates")
+OURS = ("registration", "checkin", "certificates", "awards")
 TOKEN = "a-test-organiser-token"
 
 
@@ -183,7 +183,7 @@ def test_the_services_reach_the_broker_and_the_databases_compose_starts():
             settings = load_settings(name, _env(SERVICES[f"{name}-{part}"]))
             assert settings.kafka_username == name
             assert settings.kafka_password == setup[f"{name.upper()}_KAFKA_PASSWORD"]
-    assert len({setup[f"{name.upper()}_KAFKA_PASSWORD"] for name in OURS} | {setup["ADMIN_KAFKA_PASSWORD"]}) == 4
+    assert len({setup[f"{name.upper()}_KAFKA_PASSWORD"] for name in OURS} | {setup["ADMIN_KAFKA_PASSWORD"]}) == len(OURS) + 1
 
     postgres = _env(SERVICES["postgres"])
     created = set(re.findall(r"CREATE DATABASE (\w+)", (ROOT / "deploy/postgres/init.sql").read_text()))

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-SERVICES = ("registration", "checkin", "certificates")
+SERVICES = ("registration", "checkin", "certificates", "awards")
 WEB = {"flask", "werkzeug"}
 KAFKA = {"kafka"}
 DATABASE = {"sqlalchemy", "alembic", "psycopg"}

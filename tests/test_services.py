@@ -17,7 +17,7 @@ from .support.processes import Child
 from .support.services import migrate
 from .support.waiting import wait_until
 
-SERVICES = ("registration", "checkin", "certificates")
+SERVICES = ("registration", "checkin", "certificates", "awards")
 ORGANISER_TOKEN = "organiser-token-for-the-service-tests-0123456789"
 ORGANISER = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
 

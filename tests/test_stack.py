@@ -44,7 +44,7 @@ def _links(output: str) -> dict[str, str]:
 
 
 def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp_path):
-    ports = {name: free_port() for name in ("REGISTRATION_PORT", "CHECKIN_PORT", "CERTIFICATES_PORT")}
+    ports = {name: free_port() for name in ("REGISTRATION_PORT", "CHECKIN_PORT", "CERTIFICATES_PORT", "AWARDS_PORT")}
     inbox_ports = {name: str(free_port()) for name in ("FORUMOPS_INBOX_PORT", "FORUMOPS_INBOX_WEB_PORT")}
     kafka_port = free_port_pair()  # its controller listens on the next port
     env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "REGISTRATION_ADMIN_TOKEN")}
@@ -89,7 +89,7 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
         pids = [int(f.read_text()) for f in run_dir.glob("*.pid")]
         pids.append(int((tmp_path / "var" / "kafka" / "broker.pid").read_text()))
         pids += [child for pid in pids for child in _children(pid)]  # gunicorn's workers
-        assert len(pids) >= 10  # broker, 3 gunicorn masters with their workers, 3 workers
+        assert len(pids) >= 13  # broker, 4 gunicorn masters with their workers, 4 workers
     finally:
         stopped = subprocess.run([*stack, "down"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert stopped.returncode == 0, stopped.stdout + stopped.stderr

@@ -2,3 +2,4 @@
 CREATE DATABASE registration;
 CREATE DATABASE checkin;
 CREATE DATABASE certificates;
+CREATE DATABASE awards;

@@ -14,14 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from kafka.admin import (
     ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, KafkaAdminClient, ResourcePattern, ResourceType,
 )
 from kafka.admin._users import UserScramCredentialUpsertion
-from sqlalchemy import MetaData
 
 from .config import secret
 from .events.registry import EVENT_TYPES
@@ -53,16 +51,6 @@ def grants(service: Service, prefix: str = "") -> list[Grant]:
     return sorted(found)
 
 
-def declared(name: str) -> Service:
-    """The service's declaration; one not written yet declares a producer that consumes nothing."""
-    try:
-        return load_service(name)
-    except ModuleNotFoundError as exc:
-        if exc.name not in (name, f"{name}.service"):
-            raise  # the declaration exists and something it imports is missing: not ours to hide
-        return Service(name=name, metadata=MetaData(), migrations=Path(), reasons={})
-
-
 def ensure_access(bootstrap: str, admin_client: Mapping[str, Any], passwords: Mapping[str, str],
                   prefix: str = "", services: Iterable[str] = SERVICES) -> None:
     """Give each service in `passwords` its SCRAM user (the password set, again if it changed)
@@ -75,7 +63,7 @@ def ensure_access(bootstrap: str, admin_client: Mapping[str, Any], passwords: Ma
         ).items() if error}
         if failed:
             raise RuntimeError(f"could not set the broker's users: {failed}")
-        acls = [_acl(grant) for name in names for grant in grants(declared(name), prefix)]
+        acls = [_acl(grant) for name in names for grant in grants(load_service(name), prefix)]
         result = admin.create_acls(acls)
         if result["failed"]:
             raise RuntimeError(f"could not set the broker's ACLs: {result['failed']}")

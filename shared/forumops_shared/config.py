@@ -10,7 +10,7 @@ from typing import Mapping
 DEFAULT_KAFKA = "127.0.0.1:9092"
 # Where people's browsers reach each service: pages link to each other and call each other's APIs.
 DEFAULT_URLS = {"registration": "http://127.0.0.1:8001", "checkin": "http://127.0.0.1:8002",
-                "certificates": "http://127.0.0.1:8003"}
+                "certificates": "http://127.0.0.1:8003", "awards": "http://127.0.0.1:8004"}
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,15 @@ class ErrorOut(Schema):
                                                   "invalid_csv lists `problems`, each {code, line?}."})
 
 
+# Bodies named by a word: a CSV file, or a form with a JSON part `application` and files.
+_MEDIA = {"csv": "text/csv", "multipart": "multipart/form-data"}
+_BODIES = {"csv": {"schema": {"type": "string"}},
+           "multipart": {"schema": {"type": "object", "required": ["application"], "properties": {
+               "application": {"type": "string", "description": "The JSON body, as one part."},
+               "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                         "description": "Attachments (any part name but `application`)."}}}}}
+
+
 def _operation(route: Route, reasons: Mapping[str, Reason], callers: Mapping[str, str]) -> dict:
     op = {"summary": route.summary,
           "parameters": [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
@@ -52,9 +61,8 @@ def _operation(route: Route, reasons: Mapping[str, Reason], callers: Mapping[str
         op["responses"][str(route.status)]["content"] = {"application/json": {"schema": route.answer}}
     if route.body is not None:
         bodies = route.body if isinstance(route.body, tuple) else (route.body,)
-        op["requestBody"] = {"required": True, "content": {
-            "text/csv" if body == "csv" else "application/json":
-                {"schema": {"type": "string"}} if body == "csv" else {"schema": body} for body in bodies}}
+        op["requestBody"] = {"required": True, "content": {_MEDIA.get(body, "application/json"):
+                                                          _BODIES.get(body) or {"schema": body} for body in bodies}}
     if route.caller:
         op["security"] = [{"bearer": []}]
         op["description"] = callers[route.caller]

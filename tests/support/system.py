@@ -1,4 +1,4 @@
-"""The three services as production runs them — each an API under gunicorn and a worker, on a
+"""The services as production runs them — each an API under gunicorn and a worker, on a
 real broker and database — for the tests that drive the whole system over HTTP (pages, end to
 end, faults, fuzzing). A test may kill a process and start it again."""
 from __future__ import annotations
@@ -29,7 +29,7 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 def bearer(token: str) -> dict[str, str]:
     """The header a participant (manage token) or a door (device token) sends."""
     return {"Authorization": f"Bearer {token}"}
-SERVICES = ("registration", "checkin", "certificates")
+SERVICES = ("registration", "checkin", "certificates", "awards")
 
 
 @dataclass

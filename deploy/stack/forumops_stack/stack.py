@@ -34,7 +34,8 @@ class Service:
         return f"http://127.0.0.1:{self.port}"
 
 
-SERVICES = (Service("registration", 8001), Service("checkin", 8002), Service("certificates", 8003))
+SERVICES = (Service("registration", 8001), Service("checkin", 8002), Service("certificates", 8003),
+            Service("awards", 8004))
 RUN = VAR / "run"
 LOGS = VAR / "log"
 SECRETS = VAR / "secrets"
@@ -115,7 +116,7 @@ def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     return {**os.environ, **urls, **broker_user, **pace, "FORUMOPS_SMTP_URL": relay,
             "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": token,
-            "CHECKIN_ADMIN_TOKEN": token, "CERTIFICATES_ADMIN_TOKEN": token}
+            "CHECKIN_ADMIN_TOKEN": token, "CERTIFICATES_ADMIN_TOKEN": token, "AWARDS_ADMIN_TOKEN": token}
 
 
 def _spawn(name: str, cmd: list[str], env: dict[str, str]) -> int:

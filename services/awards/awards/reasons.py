@@ -22,4 +22,25 @@ REASONS: dict[str, Reason] = {
     "unknown_criterion": Reason(422, "Có điểm cho tiêu chí không thuộc chương trình.", "A score is given for a criterion the programme does not have."),
     "criterion_not_scored": Reason(422, "Cần chấm điểm mọi tiêu chí.", "Every criterion must be scored."),
     "score_out_of_range": Reason(422, "Có điểm nằm ngoài thang điểm của tiêu chí.", "A score is outside its criterion's scale."),
+    # Programmes
+    "programme_not_found": Reason(404, "Không tìm thấy chương trình.", "Programme not found."),
+    "programme_exists": Reason(409, "Đã có chương trình với mã này.", "A programme with this slug already exists."),
+    "categories_invalid": Reason(422, "Danh mục giải thưởng chưa hợp lệ.", "The categories are not valid."),
+    "category_in_use": Reason(409, "Không thể bỏ danh mục đã có hồ sơ đăng ký.", "A category that has applications cannot be removed."),
+    "applicant_kind_in_use": Reason(409, "Đã có hồ sơ của đối tượng này, không thể loại trừ.", "Applications of this kind exist: they cannot be excluded."),
+    "criteria_locked": Reason(409, "Không thể thay đổi tiêu chí sau khi hết hạn nhận hồ sơ.", "The criteria cannot change once applications have closed."),
+    # Applications
+    "application_not_found": Reason(404, "Không tìm thấy hồ sơ.", "Application not found."),
+    "unknown_category": Reason(422, "Chương trình không có danh mục này.", "The programme has no such category."),
+    "applicant_kind_not_allowed": Reason(422, "Chương trình không nhận hồ sơ của đối tượng này.", "The programme does not take applications from this kind of applicant."),
+    "consent_required": Reason(422, "Cần đồng ý với việc xử lý dữ liệu để nộp hồ sơ.", "Consent is needed to apply."),
+    "duplicate_application": Reason(409, "Hồ sơ này đã được nộp (cùng email, danh mục và tên hồ sơ).", "This application was already submitted (same email, category and title)."),
+    "application_withdrawn": Reason(409, "Hồ sơ đã được rút.", "The application has been withdrawn."),
+    "idempotency_key_reused": Reason(422, "Idempotency-Key đã được dùng cho một yêu cầu khác.", "The Idempotency-Key was used for a different request."),
+    # Attachments
+    "too_many_attachments": Reason(422, "Mỗi hồ sơ có tối đa 5 tệp đính kèm.", "An application has at most 5 attachments."),
+    "attachment_too_large": Reason(413, "Tệp đính kèm vượt quá dung lượng cho phép.", "An attachment is larger than allowed."),
+    "attachment_type_not_allowed": Reason(422, "Chỉ nhận tệp PDF, JPEG hoặc PNG.", "Only PDF, JPEG and PNG files are accepted."),
+    "attachment_empty": Reason(422, "Tệp đính kèm rỗng.", "An attachment is empty."),
+    "attachment_not_found": Reason(404, "Không tìm thấy tệp đính kèm.", "Attachment not found."),
 }

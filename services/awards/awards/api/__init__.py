@@ -1,0 +1,1 @@
+"""The awards' HTTP edge: parse, call a use case, shape the answer."""

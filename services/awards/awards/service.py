@@ -1,0 +1,30 @@
+"""Awards, declared: its tables, its refusals, the mail it sends (the applicant's receipt).
+
+It consumes nothing yet; it will publish `awards.results-published.v1` once results exist."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from forumops_shared.migrations import run_migrations
+from forumops_shared.service import Chore, Service
+from forumops_shared.worker import run_worker
+
+from . import projection
+from .reasons import REASONS
+from .services import idempotency, mail
+from .tables import metadata
+
+SERVICE = Service(name="awards", metadata=metadata, migrations=Path(__file__).parent / "migrations",
+                  reasons=REASONS, handlers=projection.HANDLERS, mail=mail.render,
+                  # stored answers hold manage tokens: dropped once clients have stopped retrying
+                  chores=(Chore(every_s=3600, job=idempotency.purge_expired_answers),))
+
+
+def worker() -> None:
+    """`awards-worker`: the outbox relay and the mail sender."""
+    run_worker(SERVICE)
+
+
+def migrate() -> None:
+    """`awards-migrate`: the database to the latest revision."""
+    run_migrations(SERVICE)

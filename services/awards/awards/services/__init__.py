@@ -1,0 +1,1 @@
+"""Use cases: each runs inside the caller's transaction (and stages its mail and events there)."""

@@ -1,0 +1,83 @@
+"""The awards service's tables (its migrations in migrations/ create them)."""
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
+
+from forumops_shared.db import UtcDateTime
+
+metadata = MetaData()
+
+# A call for applications. Its categories and criteria are JSON lists as the organiser gave them
+# ([{code, name {vi,en}, awards}], [{code, name {vi,en}, weight, min, max}]): they change together
+# with the programme and are read whole.
+programmes = Table(
+    "programmes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", String(100), nullable=False, unique=True),
+    Column("titles", Text, nullable=False),  # JSON {"vi": ..., "en": ...}
+    Column("forum", String(100), nullable=True),  # the forum where the awards are given
+    Column("applications_open_at", UtcDateTime(), nullable=False),
+    Column("applications_close_at", UtcDateTime(), nullable=False),
+    Column("review_close_at", UtcDateTime(), nullable=False),
+    Column("results_at", UtcDateTime(), nullable=False),  # the announced results date
+    Column("categories", Text, nullable=False),
+    Column("criteria", Text, nullable=False),
+    Column("applicants", String(10), nullable=False),  # unit, person or both
+    Column("reviews_per_application", Integer, nullable=False),
+    Column("blind", Boolean, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+applications = Table(
+    "applications", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),  # the order received: paging only
+    Column("id", String(32), nullable=False, unique=True),  # random, the one in URLs
+    Column("programme_id", Integer, ForeignKey("programmes.id"), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("applicant_kind", String(10), nullable=False),  # unit or person
+    Column("applicant_name", String(300), nullable=False),
+    Column("organisation", String(300), nullable=True),
+    Column("province", String(100), nullable=True),
+    Column("email", String(320), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("consent_at", UtcDateTime(), nullable=False),
+    Column("manage_token_hash", String(64), nullable=False, unique=True),
+    Column("status", String(12), nullable=False),  # submitted, withdrawn
+    # The same applicant (email), category and title twice is one application: this key, unique
+    # per programme, is cleared when the application is withdrawn (services/applications.py).
+    Column("duplicate_key", String(64), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("withdrawn_at", UtcDateTime(), nullable=True),
+    UniqueConstraint("programme_id", "duplicate_key", name="uq_applications_duplicate"),
+)
+Index("ix_applications_programme", applications.c.programme_id, applications.c.seq)
+
+# A file given with an application; its bytes are in the files folder under `stored_as` (a random
+# name of its own), never under the name it was uploaded with.
+attachments = Table(
+    "attachments", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("application_id", String(32), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("file_name", String(255), nullable=False),  # as uploaded, NFC: for Content-Disposition only
+    Column("content_type", String(40), nullable=False),  # from the content's first bytes
+    Column("size", Integer, nullable=False),
+    Column("stored_as", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("scope", String(120), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("response_body", Text, nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+Index("ix_awards_idempotency_created", idempotency_keys.c.created_at)

@@ -43,4 +43,9 @@ REASONS: dict[str, Reason] = {
     "attachment_type_not_allowed": Reason(422, "Chỉ nhận tệp PDF, JPEG hoặc PNG.", "Only PDF, JPEG and PNG files are accepted."),
     "attachment_empty": Reason(422, "Tệp đính kèm rỗng.", "An attachment is empty."),
     "attachment_not_found": Reason(404, "Không tìm thấy tệp đính kèm.", "Attachment not found."),
+    # The jury (services/jurors.py, assignments.py, reviews.py)
+    "juror_exists": Reason(409, "Đã có thành viên hội đồng với email này.", "A juror with this email already exists in the programme."),
+    "juror_not_found": Reason(404, "Không tìm thấy thành viên hội đồng.", "Juror not found."),
+    "assignment_not_open": Reason(409, "Chỉ phân công chấm sau khi hết hạn nhận hồ sơ.", "The assignment is computed once applications have closed."),
+    "review_already_submitted": Reason(409, "Quý vị đã chấm hồ sơ này: không thể khai báo xung đột lợi ích nữa.", "You have scored this application: a conflict can no longer be declared."),
 }

@@ -1,4 +1,5 @@
-"""Awards, declared: its tables, its refusals, the mail it sends (the applicant's receipt).
+"""Awards, declared: its tables, its refusals, the mail it sends (the applicant's receipt, the
+jury's invitations and reminders) and its chores.
 
 It consumes nothing yet; it will publish `awards.results-published.v1` once results exist."""
 from __future__ import annotations
@@ -11,13 +12,15 @@ from forumops_shared.worker import run_worker
 
 from . import projection
 from .reasons import REASONS
-from .services import idempotency, mail
+from .services import idempotency, mail, reminders
 from .tables import metadata
 
 SERVICE = Service(name="awards", metadata=metadata, migrations=Path(__file__).parent / "migrations",
                   reasons=REASONS, handlers=projection.HANDLERS, mail=mail.render,
                   # stored answers hold manage tokens: dropped once clients have stopped retrying
-                  chores=(Chore(every_s=3600, job=idempotency.purge_expired_answers),))
+                  chores=(Chore(every_s=3600, job=idempotency.purge_expired_answers),
+                          # the jurors' reminders before the review closes (once each: keyed)
+                          Chore(every_s=600, job=reminders.chore)))
 
 
 def worker() -> None:

@@ -81,3 +81,55 @@ idempotency_keys = Table(
     Column("created_at", UtcDateTime(), nullable=False),
 )
 Index("ix_awards_idempotency_created", idempotency_keys.c.created_at)
+
+# -- the jury (migrations/0003_jury.py) ----------------------------------------------------------
+
+# A juror of one programme, invited by an organiser. Their personal token is kept only as its
+# SHA-256 (sent once, by email); a new invitation replaces it.
+jurors = Table(
+    "jurors", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(32), nullable=False, unique=True),  # random, the one in answers
+    Column("programme_id", Integer, ForeignKey("programmes.id"), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("email_key", String(320), nullable=False),  # case-folded: one juror per address and programme
+    Column("organisation", String(300), nullable=True),
+    Column("province", String(100), nullable=True),
+    Column("language", String(2), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("invited_at", UtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("programme_id", "email_key", name="uq_jurors_email"),
+)
+
+juror_categories = Table(
+    "juror_categories", metadata,
+    Column("juror_id", String(32), ForeignKey("jurors.id"), primary_key=True),
+    Column("category", String(64), primary_key=True),
+)
+
+# A juror's review of an application: assigned by the service (services/assignments.py), then
+# submitted with a score per criterion (JSON {criterion code: number}, read whole).
+reviews = Table(
+    "reviews", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("application_id", String(32), ForeignKey("applications.id"), nullable=False),
+    Column("juror_id", String(32), ForeignKey("jurors.id"), nullable=False, index=True),
+    Column("state", String(12), nullable=False),  # assigned, submitted (domain/assignment.py's PROGRESS)
+    Column("scores", Text, nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("assigned_at", UtcDateTime(), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("application_id", "juror_id", name="uq_reviews_pair"),
+)
+
+# A juror's declared conflict with an application: they never review it (assignment.py).
+conflicts = Table(
+    "conflicts", metadata,
+    Column("juror_id", String(32), ForeignKey("jurors.id"), primary_key=True),
+    Column("application_id", String(32), ForeignKey("applications.id"), primary_key=True),
+    Column("reason", Text, nullable=False),  # the juror's words, for the organiser
+    Column("declared_at", UtcDateTime(), nullable=False),
+)

@@ -1,6 +1,7 @@
 """Applications: anyone applies while a programme is open (multipart: a JSON part `application`
 and up to five files); the holder (manage token) reads, edits, adds and removes files, withdraws;
-organisers read them all. Attachments are served to the holder and organisers only."""
+organisers read them all; a juror reads those assigned to them (services/reviews.py: blind).
+Attachments are served to the holder, organisers and the jurors assigned only."""
 from __future__ import annotations
 
 import contextlib
@@ -16,7 +17,7 @@ from forumops_shared.refusals import Refusal
 from forumops_shared.tokens import hash_token, tokens_equal
 
 from ..schemas import ApplicationChangeSchema, ApplicationSchema, PageQuerySchema
-from ..services import applications as cases, attachments, idempotency, programmes
+from ..services import applications as cases, attachments, idempotency, jurors, programmes, reviews
 from .context import ctx
 
 bp = Blueprint("applications", __name__, url_prefix="/api/v1")
@@ -134,12 +135,29 @@ def _authorised(conn, application_id: str, *, holder_only: bool = False):
     return row
 
 
+def _reader(conn, application_id: str):
+    """(the application, the juror reading it or None): the holder, an organiser, or a juror it
+    is assigned to (and not withdrawn); 401/403 by the one rule otherwise."""
+    token = bearer_token()
+    juror = jurors.by_token(conn, token)
+    if juror is None:
+        return _authorised(conn, application_id), None
+    row = cases.find(conn, application_id)
+    if row is None or reviews.review_of(conn, juror.id, application_id) is None:
+        refuse_caller(token, ctx().recognises)
+    return row, juror
+
+
 @bp.get("/applications/<application_id>")
 def show(application_id: str):
-    """The holder or an organiser: the application and its attachments."""
+    """The holder, an organiser, or a juror it is assigned to (without the applicant when the
+    review is blind): the application and its attachments."""
     with ctx().read() as conn:
-        row = _authorised(conn, application_id)
-        return jsonify(cases.view(conn, row, cases.programme_of(conn, row).slug))
+        row, juror = _reader(conn, application_id)
+        programme = cases.programme_of(conn, row)
+        if juror is not None:
+            return jsonify(reviews.application_view(conn, row, programme))
+        return jsonify(cases.view(conn, row, programme.slug))
 
 
 @bp.patch("/applications/<application_id>")
@@ -186,13 +204,16 @@ def remove_attachment(application_id: str, attachment_id: str):
 
 @bp.get("/applications/<application_id>/attachments/<attachment_id>")
 def download(application_id: str, attachment_id: str):
-    """The holder or an organiser: the file as uploaded, under its original name."""
+    """The holder, an organiser or an assigned juror: the file as uploaded, under its original
+    name (a neutral one for a juror in a blind review)."""
     with ctx().read() as conn:
-        row = _authorised(conn, application_id)
+        row, juror = _reader(conn, application_id)
         found = attachments.find(conn, row.id, attachment_id)
+        name = found.file_name if juror is None else reviews.attachment_name(
+            conn, row.id, found.id, cases.programme_of(conn, row), found.file_name, found.content_type)
     response = send_file(ctx().files.open(found.stored_as), mimetype=found.content_type, conditional=False,
                          max_age=None)
-    response.headers["Content-Disposition"] = attachment(found.file_name)
+    response.headers["Content-Disposition"] = attachment(name)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -11,7 +11,7 @@ from forumops_shared.tokens import hash_token
 
 from ..config import AwardsConfig, awards_config
 from ..services.attachments import FileStore
-from ..tables import applications
+from ..tables import applications, jurors
 
 
 @dataclass
@@ -21,12 +21,13 @@ class Context(ServiceContext):
     files: FileStore  # the attachments' bytes
 
     def recognises(self, token: str) -> bool:
-        """The organiser token, or an application's manage token."""
+        """The organiser token, an application's manage token, or a juror's token."""
         if super().recognises(token):
             return True
         with self.read() as conn:
             return conn.execute(select(applications.c.seq).where(
-                applications.c.manage_token_hash == hash_token(token))).first() is not None
+                applications.c.manage_token_hash == hash_token(token))).first() is not None \
+                or conn.execute(select(jurors.c.seq).where(jurors.c.token_hash == hash_token(token))).first() is not None
 
 
 def build_context(common: ServiceContext) -> Context:

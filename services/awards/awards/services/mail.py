@@ -34,7 +34,12 @@ def receipt_requests(application_id: str, email: str, programme: str, token: str
 
 
 def render(conn: Connection, kind: str, params: dict, settings: ServiceSettings) -> Mail | None:
-    """The message for `params`; None once the application is withdrawn."""
+    """The message for `params`; None once the application is withdrawn. The jury's messages are
+    jury_mail's."""
+    from . import jury_mail  # it uses `when` from here
+
+    if kind in jury_mail.KINDS:
+        return jury_mail.render(conn, kind, params, settings)
     row = conn.execute(select(applications).where(applications.c.id == params["application_id"])).first()
     if row is None or row.status == "withdrawn":
         return None
@@ -49,12 +54,12 @@ def render(conn: Connection, kind: str, params: dict, settings: ServiceSettings)
     category = categories.get(row.category, {}).get("name", {}).get(lang, row.category)
     values = {"lang": lang, "name": row.applicant_name, "programme": titles.get(lang) or titles.get("vi"),
               "category": category, "title": row.title, "reference": row.id, "files": files, "link": link,
-              "close_at": _when(programme.applications_close_at)}
+              "close_at": when(programme.applications_close_at)}
     return Mail(to=row.email, to_name=row.applicant_name, subject=SUBJECTS[lang].format(title=values["programme"]),
                 text=_TEMPLATES.get_template("receipt.txt").render(values),
                 html=_TEMPLATES.get_template("receipt.html").render(values))
 
 
-def _when(moment) -> str:
+def when(moment) -> str:
     """A moment as people in Vietnam read it (the programmes' audience): 17:00 31/03/2027 (UTC+7)."""
     return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%H:%M %d/%m/%Y (UTC+7)")

@@ -2,6 +2,7 @@
 (the invitation's params, as the worker would write them into the email)."""
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import timedelta
 
@@ -11,12 +12,13 @@ from forumops_shared.mail import mail_outbox
 
 from .conftest import OPENS, application_body
 
+_numbers = itertools.count(1)
 CLOSED = OPENS + timedelta(days=61)  # applications closed, the review open
 REVIEW_CLOSES = OPENS + timedelta(days=90)
 
 
 def juror_body(name: str, organisation: str, categories=("doi-moi",), **overrides) -> dict:
-    email = name.lower().replace(" ", ".") + "@hoidong.example.vn"
+    email = f"thanhvien.{next(_numbers)}@hoidong.example.vn"
     return {"name": name, "email": email, "organisation": organisation, "province": "Hà Nội",
             "categories": list(categories), "language": "vi", **overrides}
 

@@ -5,6 +5,7 @@ from awards.api.openapi import ROUTES
 from ..support.callers import authenticated_calls, mismatches, refusals
 from ..support.openapi_check import undescribed_routes
 from .conftest import pdf_bytes
+from .jury import full_scores, invite, juror_body, token_of
 
 REFUSED = {"no token": (401, "unauthenticated"), "a wrong token": (401, "unauthenticated"),
            "another party's token": (403, "forbidden")}
@@ -14,16 +15,21 @@ def test_every_authenticated_path_refuses_a_missing_or_wrong_token_with_401_and_
     slug = api.create_programme()
     api.open()
     mine, theirs = api.applied(slug, files=[("a.pdf", pdf_bytes())]), api.applied(slug)
-    calls = authenticated_calls(ROUTES, {"slug": slug, "application_id": mine["id"],
+    juror = invite(api, slug, juror_body("Đặng Thùy Trâm", "Bệnh viện Đức Phổ"))
+    calls = authenticated_calls(ROUTES, {"slug": slug, "application_id": mine["id"], "juror_id": juror,
                                          "attachment_id": mine["attachments"][0]["id"]})
-    assert {c.caller for c in calls} == {"admin", "holder", "holder_or_admin"}
-    bodies = {f"/applications/{mine['id']}": {"title": "Sửa"}, f"/programmes/{slug}": {"blind": False}}
+    assert {c.caller for c in calls} == {"admin", "holder", "reader", "juror"}
+    bodies = {f"/applications/{mine['id']}": {"title": "Sửa"}, f"/programmes/{slug}": {"blind": False},
+              "/jurors": juror_body("Tôn Thất Tùng", "Bệnh viện Việt Đức"), "/reviews/me": {"scores": full_scores()}}
     tokens = {"no token": None, "a wrong token": "x" * 43, "another party's token": theirs["manage_token"]}
     assert mismatches(refusals(api.client, calls, tokens, bodies), REFUSED) == []
     assert mismatches(refusals(api.client, calls, {"no token": None}), REFUSED) == []  # no body: the caller first
-    holder_only = [c for c in calls if c.caller == "holder"]  # an organiser is valid, not the holder
+    holder_only = [c for c in calls if c.caller in ("holder", "juror")]  # an organiser is valid, not the holder nor a juror
     assert mismatches(refusals(api.client, holder_only, {"another party's token": api.admin["Authorization"][7:]},
                                bodies), REFUSED) == []
+    not_a_jurors = [c for c in calls if c.caller in ("admin", "holder", "reader")]  # a juror of nothing here
+    assert mismatches(refusals(api.client, not_a_jurors, {"another party's token": token_of(api, juror)}, bodies),
+                      REFUSED) == []
 
 
 def test_every_answer_with_a_token_or_personal_data_is_kept_out_of_caches(api):

@@ -9,7 +9,6 @@ from ..reasons import REASONS
 
 CALLERS = {"admin": "Organiser token.",
            "holder": "The application's manage token (given once, at submission).",
-           "holder_or_admin": "The application's manage token, or the organiser token.",
            "reader": "The application's manage token, the organiser token, or the token of a juror it is "
                      "assigned to (a blind review shows a juror nothing that names the applicant).",
            "juror": "The juror's personal token (sent by email with the invitation)."}

@@ -12,7 +12,7 @@ import os
 from datetime import datetime, timedelta
 from typing import Mapping
 
-from sqlalchemy import Engine, and_, distinct, select
+from sqlalchemy import Engine, and_, select
 from sqlalchemy.engine import Connection
 
 from forumops_shared.clock import SYSTEM_CLOCK
@@ -51,7 +51,7 @@ def queue_reminders(conn: Connection, now: datetime, days: tuple[int, ...]) -> i
         if reminder is None:
             continue
         waiting = conn.execute(
-            select(distinct(jurors.c.id), jurors.c.email)
+            select(jurors.c.id, jurors.c.email).distinct()
             .select_from(jurors.join(reviews, reviews.c.juror_id == jurors.c.id)
                          .join(applications, and_(applications.c.id == reviews.c.application_id,
                                                   applications.c.status == "submitted")))

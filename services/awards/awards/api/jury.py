@@ -8,7 +8,7 @@ from forumops_shared.http import bearer_token, json_body, refuse_caller
 from forumops_shared.refusals import Refusal
 
 from ..jury_schemas import JurorSchema, ReviewSchema
-from ..services import applications, assignments, jurors, programmes, reviews
+from ..services import assignments, jurors, programmes, reviews
 from .context import ctx
 
 bp = Blueprint("jury", __name__, url_prefix="/api/v1")
@@ -78,7 +78,7 @@ def queue():
     """A juror: their queue, each application (blind if the programme is) with their review."""
     with ctx().read() as conn:
         juror = current_juror(conn)
-        return jsonify(reviews.queue(conn, juror, applications.programme_of(conn, juror)))
+        return jsonify(reviews.queue(conn, juror, jurors.programme_of(conn, juror)))
 
 
 @bp.get("/applications/<application_id>/reviews/me")
@@ -98,7 +98,7 @@ def review(application_id: str):
         juror = current_juror(conn)  # the caller before the body
         found = assigned_review(conn, juror, application_id)
         data = json_body(_review, limit=ctx().config.json_body_limit)
-        programme = applications.programme_of(conn, juror)
+        programme = jurors.programme_of(conn, juror)
         if data["conflict"]:
             return jsonify(reviews.declare_conflict(conn, juror, programme, found, data["reason"], ctx().clock.now()))
         return jsonify(reviews.submit(conn, juror, programme, found, data, ctx().clock.now()))

@@ -19,7 +19,7 @@ from forumops_shared.refusals import Refusal
 from forumops_shared.tokens import hash_token
 
 from ..domain.phases import phase_at
-from ..tables import juror_categories, jurors, reviews
+from ..tables import juror_categories, jurors, programmes, reviews
 from . import jury_mail
 from .programmes import categories, dates_of
 
@@ -84,6 +84,10 @@ def by_token(conn: Connection, token: str | None) -> Row | None:
     if not token:
         return None
     return conn.execute(select(jurors).where(jurors.c.token_hash == hash_token(token))).first()
+
+
+def programme_of(conn: Connection, juror: Row) -> Row:
+    return conn.execute(select(programmes).where(programmes.c.id == juror.programme_id)).one()
 
 
 def of_programme(conn: Connection, programme_id: int) -> list[Row]:

@@ -2,8 +2,13 @@
 and changed until the review closes, and what a juror may read."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import json
+from collections import Counter
 from datetime import timedelta
+
+from sqlalchemy import select
+
+from forumops_shared.audit import audit_records
 
 from .conftest import pdf_bytes
 from .jury import (REVIEW_CLOSES, close_applications, compute, full_scores, invite, juror_body, queue, school,
@@ -157,3 +162,42 @@ def test_a_juror_reads_only_what_is_assigned_to_them_and_only_their_own_review(a
     # a manage token is no juror's
     holder = api.client.get("/api/v1/jurors/me/assignments", headers=api.bearer(applied["manage_token"]))
     assert holder.status_code == 403
+
+
+def test_an_application_withdrawn_during_the_review_leaves_the_jurors_queues(api):
+    slug = api.create_programme(reviews_per_application=2)
+    api.open()
+    jury = jury_of_four(api, slug)
+    kept = api.applied(slug, school("Trường THPT Phan Bội Châu"))["id"]
+    leaving = api.applied(slug, school("Trường THPT Huỳnh Thúc Kháng"))
+    close_applications(api)
+    assigned = reviewers(compute(api, slug))[leaving["id"]]
+    token = next(jury[name] for name, juror_id in jury["_ids"].items() if juror_id in assigned)
+    withdrawn = api.client.post(f"/api/v1/applications/{leaving['id']}/withdraw", headers=api.bearer(leaving["manage_token"]))
+    assert withdrawn.status_code == 200
+
+    assert leaving["id"] not in [a["id"] for a in queue(api, token)["assignments"]]
+    assert api.client.get(f"/api/v1/applications/{leaving['id']}", headers=api.bearer(token)).status_code == 403
+    again = compute(api, slug)
+    assert {(r["application"], r["reason"]) for r in again["released"]} == {(leaving["id"], "application_gone")}
+    assert list(reviewers(again)) == [kept] and again["reviews"] == 2
+
+
+def test_organiser_acts_are_audited_without_names_or_scores(api):
+    slug = api.create_programme()
+    api.open()
+    jury = jury_of_four(api, slug)
+    application = api.applied(slug, school("Trường THPT Nguyễn Huệ"))["id"]
+    close_applications(api)
+    assigned = reviewers(compute(api, slug))[application]
+    token = next(jury[name] for name, juror_id in jury["_ids"].items() if juror_id in assigned)
+    api.client.put(f"/api/v1/applications/{application}/reviews/me", headers=api.bearer(token),
+                   json={"scores": full_scores(8), "comment": "Rất hay"})
+    api.client.post(f"/api/v1/programmes/{slug}/jurors/{jury['_ids']['Lê Thị Hoa']}/invitation", headers=api.admin)
+    with api.engine.connect() as conn:
+        rows = conn.execute(select(audit_records)).mappings().all()
+    assert Counter(r["action"] for r in rows) >= Counter({"juror.invited": 4, "juror.reinvited": 1, "assignment.computed": 1})
+    computed = next(r for r in rows if r["action"] == "assignment.computed")
+    assert computed["object_id"] == slug and computed["count"] == 3
+    recorded = json.dumps([dict(r) for r in rows], default=str, ensure_ascii=False)
+    assert not [word for word in ("Lê Thị Hoa", "hoidong.example.vn", "Rất hay", "Nguyễn Huệ", '"c1"') if word in recorded]

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from awards.service import SERVICE
 from awards.services import mail, reminders
 from awards.tables import jurors
 from forumops_shared.db import write_transaction
@@ -68,6 +69,11 @@ def test_a_second_juror_with_the_same_email_or_an_unknown_category_is_refused(ap
     unknown = api.client.post(f"/api/v1/programmes/{slug}/jurors", headers=api.admin,
                               json=juror_body("Tạ Quang Bửu", "Đại học Bách khoa", ("the-thao",)))
     assert (unknown.status_code, unknown.json["reason"]) == (422, "unknown_category")
+
+
+def test_the_worker_runs_the_reminders_as_a_chore():
+    assert reminders.chore in [chore.job for chore in SERVICE.chores]
+    assert reminders.reminder_days({}) == (3, 1) and reminders.reminder_days({"AWARDS_REMINDER_DAYS": "1, 7"}) == (7, 1)
 
 
 def reminders_queued(api) -> list[str]:

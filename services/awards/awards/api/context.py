@@ -24,10 +24,11 @@ class Context(ServiceContext):
         """The organiser token, an application's manage token, or a juror's token."""
         if super().recognises(token):
             return True
+        hashed = hash_token(token)
         with self.read() as conn:
             return conn.execute(select(applications.c.seq).where(
-                applications.c.manage_token_hash == hash_token(token))).first() is not None \
-                or conn.execute(select(jurors.c.seq).where(jurors.c.token_hash == hash_token(token))).first() is not None
+                applications.c.manage_token_hash == hashed)).first() is not None \
+                or conn.execute(select(jurors.c.seq).where(jurors.c.token_hash == hashed)).first() is not None
 
 
 def build_context(common: ServiceContext) -> Context:

@@ -28,7 +28,8 @@ def require_open(programme: Row, now: datetime) -> None:
     dates = dates_of(programme)
     phase = phase_at(dates, now)
     if phase in ("before", "applications"):
-        raise Refusal("assignment_not_open", detail={"phase": phase, "applications_close": dates.applications_close.isoformat()})
+        raise Refusal("assignment_not_open",
+                      detail={"phase": phase, "applications_close": dates.applications_close.isoformat()})
     if phase != "review":
         raise Refusal("review_closed", detail={"phase": phase, "review_closes": dates.review_closes.isoformat()})
 

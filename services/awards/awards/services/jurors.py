@@ -38,7 +38,8 @@ def invite(conn: Connection, programme: Row, data: dict, now: datetime) -> dict:
             conn.execute(jurors.insert().values(**row))
     except IntegrityError as exc:
         raise Refusal("juror_exists") from exc
-    conn.execute(juror_categories.insert(), [{"juror_id": juror_id, "category": c} for c in sorted(set(data["categories"]))])
+    conn.execute(juror_categories.insert(),
+                 [{"juror_id": juror_id, "category": c} for c in sorted(set(data["categories"]))])
     request_mail(conn, jury_mail.invitation_requests(juror_id, data["email"], programme.slug, token), now)
     record(conn, at=now, actor=ORGANISER, action="juror.invited", object_kind="juror", object_id=juror_id,
            forum=programme.forum, detail={"programme": programme.slug})
@@ -68,7 +69,8 @@ def _require_open(programme: Row, now: datetime) -> None:
 def _require_categories(programme: Row, given: list[str]) -> None:
     unknown = sorted(set(given) - set(categories(programme)))
     if unknown:
-        raise Refusal("unknown_category", {"categories": {code: ["The programme has no such category."] for code in unknown}},
+        raise Refusal("unknown_category",
+                      {"categories": {code: ["The programme has no such category."] for code in unknown}},
                       detail={"categories": sorted(categories(programme))})
 
 

@@ -4,7 +4,7 @@ Blind review: when the programme is blind, nothing that names the applicant reac
 no name, organisation, province or email, and the attachments under neutral names
 ("attachment-1.pdf": the name a file was uploaded with often names its school). Whatever the
 programme, a juror never sees the applicant's email. What the files themselves say is the
-applicant's to keep neutral (the call for applications says so).
+applicant's to keep neutral: the service cannot read a PDF's words for a school's name.
 
 A review is changed as often as wanted while the review is open; a conflict is declared
 instead of scores, and refused once the juror has submitted scores for the application (those

@@ -56,6 +56,7 @@ def test_an_applicant_applies_with_a_pdf_and_a_png_and_lands_on_their_page(stack
     page.get_by_role("button", name="Bỏ tệp nham.jpg").click()  # removed before sending
     expect(page.locator("#files-list li")).to_have_count(2)
     page.check("#consent")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "awards-apply")
     page.click("#submit")
 
@@ -63,6 +64,7 @@ def test_an_applicant_applies_with_a_pdf_and_a_png_and_lands_on_their_page(stack
     expect(page.locator("#message")).to_contain_text("thư xác nhận đang được gửi tới banpho.")
     assert re.search(r"/applications/[0-9a-f]+$", page.url)  # the token was read and left the address bar
     expect(page.locator("#attachments li")).to_have_count(2)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
     application_id, token = token_of(page)
     sent = holder_view(stack, application_id, token)
     assert sent["title"] == "Thư viện số cho học sinh vùng cao" and sent["applicant"]["province"] == "Lào Cai"

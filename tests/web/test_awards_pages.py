@@ -2,6 +2,7 @@
 changes it, adds and removes files, and withdraws; refusals read as sentences; a closed
 programme shows no form."""
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -170,3 +171,28 @@ def test_outside_the_window_the_form_is_replaced_by_when(stack, page, opened_day
     expect(page.locator("#closed")).to_contain_text(says)
     expect(page.locator("#apply")).to_have_count(0)
     expect(page.locator("#criteria tbody tr")).to_have_count(6)  # the programme itself is still shown
+
+
+def test_once_applications_close_the_applicant_may_only_read_download_and_withdraw(stack, page):
+    slug = new_programme(stack)
+    created = apply(stack, slug, files=(("ho-so.pdf", PDF),))
+    closed = datetime.now(timezone.utc) - timedelta(hours=1)
+    moved = stack.admin("PATCH", "awards", f"/api/v1/programmes/{slug}",
+                        json={"applications_open_at": (closed - timedelta(days=30)).isoformat(),
+                              "applications_close_at": closed.isoformat()})
+    assert moved.status_code == 200, moved.text
+    page.goto(stack.url("awards", f"/applications/{created['id']}?lang=en#token={created['manage_token']}"))
+    expect(page.locator("#phase")).to_contain_text("Applications have closed")
+    expect(page.locator("#attachments li")).to_have_count(1)
+    expect(page.get_by_role("button", name="Remove ho-so.pdf")).to_have_count(0)
+    expect(page.locator("#edit")).to_be_hidden()
+    expect(page.locator("#add-files")).to_be_hidden()
+    expect(page.locator("#withdraw")).to_be_visible()
+
+
+def test_a_link_the_service_does_not_take_is_forgotten_on_the_device(stack, page):
+    created = apply(stack, new_programme(stack))
+    page.goto(stack.url("awards", f"/applications/{created['id']}#token=not-the-token"))
+    expect(page.locator("#message")).to_contain_text("Không tìm thấy hồ sơ")
+    expect(page.locator("#details")).to_be_hidden()
+    assert page.evaluate(f"() => localStorage.getItem('forumops:application:{created['id']}')") is None

@@ -5,6 +5,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from ..support.awards_programmes import apply, image_bytes, new_programme, pdf_bytes
 from ..support.forums import check_in, enrol_device, new_forum, register, scanner_link
 from ..support.system import ADMIN_TOKEN
 from .accessibility import assert_accessible
@@ -118,4 +119,24 @@ def test_the_verification_page_valid_revoked_and_unknown(stack, forum, page):
     expect(page.locator("#status")).to_have_attribute("data-status", "revoked")
     assert_accessible(page)
     page.goto(stack.url("certificates", "/verify/AAAA-BBBB-CCCC?lang=en"))
+    assert_accessible(page)
+
+
+def test_the_awards_programme_with_its_form_files_chosen_and_errors(stack, page):
+    slug = new_programme(stack)
+    page.goto(stack.url("awards", f"/programmes/{slug}"))
+    assert_accessible(page)
+    page.set_input_files("#files", [{"name": "ke-hoach.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}])
+    page.fill("#applicant-email", "not-an-email")
+    page.click("#submit")
+    expect(page.locator(".field-error[data-for=consent]")).to_be_visible()
+    assert_accessible(page)
+    page.goto(stack.url("awards", f"/programmes/{new_programme(stack, opened_days_ago=120)}?lang=en"))
+    assert_accessible(page)
+
+
+def test_the_applicants_page_with_its_files_in_english(stack, page):
+    created = apply(stack, new_programme(stack), files=(("ho-so.pdf", pdf_bytes()), ("anh.png", image_bytes())))
+    page.goto(stack.url("awards", f"/applications/{created['id']}?lang=en#token={created['manage_token']}"))
+    expect(page.locator("#attachments li")).to_have_count(2)
     assert_accessible(page)

@@ -2,6 +2,7 @@
 import pytest
 import requests
 
+from ..support.awards_programmes import new_programme
 from ..support.forums import new_forum
 
 HEADERS = ("Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options", "Cache-Control")
@@ -16,11 +17,11 @@ def pages(forum: str) -> list[tuple[str, str]]:
     return [("registration", "/"), ("registration", f"/forums/{forum}"), ("registration", "/registrations/abc123"),
             ("registration", f"/organiser/{forum}/imports"), ("checkin", "/scan"),
             ("checkin", f"/dashboard/{forum}"), ("checkin", f"/join/{forum}"), ("checkin", f"/join/{forum}?lang=en"),
-            ("certificates", "/verify/AAAA-BBBB-CCCC")]
+            ("certificates", "/verify/AAAA-BBBB-CCCC"), ("awards", "/applications/abc123")]
 
 
 def test_every_page_has_the_full_set_of_security_headers(stack, forum):
-    for service, path in pages(forum):
+    for service, path in [*pages(forum), ("awards", f"/programmes/{new_programme(stack)}")]:
         answer = requests.get(stack.url(service, path), timeout=10)
         assert answer.headers["Content-Type"].startswith("text/html"), (service, path)
         missing = [h for h in HEADERS if h not in answer.headers]

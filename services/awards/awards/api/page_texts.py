@@ -1,0 +1,71 @@
+"""What the applicant's pages' scripts say, in Vietnamese and English (forumops_shared.pages.texts).
+
+A refusal the applicant can meet has a sentence of its own here (`reason_<code>`, with the file's
+name or the limit where it helps); any other shows the API's own message, in the same language.
+"""
+from __future__ import annotations
+
+REASON_TEXTS = {
+    "reason_applications_not_open": ("Chương trình chưa mở nhận hồ sơ. Hồ sơ chưa được gửi.",
+                                      "Applications are not open yet. Nothing was sent."),
+    "reason_applications_closed": ("Đã hết hạn nhận hồ sơ. Hồ sơ chưa được gửi.",
+                                   "Applications have closed. Nothing was sent."),
+    "reason_attachment_too_large": ("Tệp “{name}” lớn hơn {limit}: hãy gửi tệp nhỏ hơn.",
+                                    "“{name}” is larger than {limit}: send a smaller file."),
+    "reason_attachment_type_not_allowed": ("Tệp “{name}” không phải PDF, JPEG hay PNG (loại tệp được đọc từ nội dung, không theo tên tệp).",
+                                           "“{name}” is not a PDF, JPEG or PNG file (the type is read from its content, not its name)."),
+    "reason_attachment_empty": ("Tệp “{name}” rỗng.", "“{name}” is empty."),
+    "reason_too_many_attachments": ("Mỗi hồ sơ có tối đa {max} tệp đính kèm.", "An application has at most {max} attachments."),
+    "reason_duplicate_application": ("Hồ sơ này đã được nộp (cùng thư điện tử, danh mục và tên hồ sơ). Đường dẫn tới hồ sơ có trong thư xác nhận.",
+                                     "This application was already sent (same email, category and title). The link to it is in the receipt."),
+    "reason_consent_required": ("Cần đồng ý với việc xử lý dữ liệu để nộp hồ sơ.", "Consent is needed to apply."),
+    "reason_idempotency_key_reused": ("Biểu mẫu đã thay đổi sau lần gửi chưa có trả lời. Xin bấm gửi lại.",
+                                      "The form changed since the attempt that got no answer. Please send it again."),
+    "reason_withdrawal_closed": ("Hội đồng đã chấm xong: không thể rút hồ sơ nữa.",
+                                 "The review is over: the application can no longer be withdrawn."),
+}
+FORM_TEXTS = {
+    **REASON_TEXTS,
+    "field_required": ("Vui lòng điền mục này.", "Please fill in this field."),
+    "field_invalid": ("Vui lòng kiểm tra lại mục này.", "Please check this field."),
+    "organisation_for_unit": ("Đơn vị nộp hồ sơ cần ghi tên đơn vị.", "A unit applies in its organisation's name."),
+    "form_invalid": ("Vui lòng kiểm tra lại các mục được đánh dấu.", "Please check the fields marked."),
+    "network": ("Không có kết nối mạng. Vui lòng thử lại: hồ sơ sẽ không bị nộp hai lần.",
+                "No network connection. Please try again: the application will not be sent twice."),
+    "sending": ("Đang gửi…", "Sending…"),
+    "file_too_large": ("Tệp “{name}” lớn hơn {limit}: chưa được thêm.", "“{name}” is larger than {limit}: it was not added."),
+    "too_many_files": ("Tối đa {max} tệp: “{name}” chưa được thêm.", "At most {max} files: “{name}” was not added."),
+    "remove_file": ("Bỏ tệp {name}", "Remove {name}"),
+    "remove": ("Bỏ", "Remove"),
+    "files_chosen": ("Đã chọn {n}/{max} tệp.", "{n} of {max} files chosen."),
+}
+APPLICATION_TEXTS = {
+    **FORM_TEXTS,
+    "no_token": ("Đường dẫn này thiếu mã quản lý hồ sơ. Hãy mở đường dẫn trong thư xác nhận.",
+                 "This link has no application key. Open the link from your receipt."),
+    "not_found": ("Không tìm thấy hồ sơ, hoặc đường dẫn không còn dùng được.",
+                  "No such application, or this link no longer works."),
+    "submitted": ("Đã nộp", "Submitted"), "withdrawn": ("Đã rút", "Withdrawn"),
+    "kind_unit": ("Đơn vị", "Unit"), "kind_person": ("Cá nhân", "Person"),
+    "phase_applications": ("Đang nhận hồ sơ: có thể sửa hồ sơ và tệp đính kèm đến {date}.",
+                           "Applications are open: you can change the application and its files until {date}."),
+    "phase_review": ("Đã hết hạn nhận hồ sơ; hội đồng đang chấm đến {date}. Có thể rút hồ sơ đến lúc đó.",
+                     "Applications have closed; the jury reviews until {date}. You can withdraw until then."),
+    "phase_deciding": ("Hội đồng đã chấm xong; ban tổ chức đang xét chọn, kết quả dự kiến công bố {date}.",
+                       "The review is over; the organisers are deciding, with results expected {date}."),
+    "phase_published": ("Kết quả đã được công bố.", "The results are published."),
+    "sent_now": ("Đã gửi hồ sơ. Hãy lưu đường dẫn dưới đây; thư xác nhận đang được gửi tới {email}.",
+                 "Your application is sent. Keep the link below; a receipt is on its way to {email} by email."),
+    "keep_link": ("Lưu đường dẫn này để xem, sửa hoặc rút hồ sơ (chỉ dành cho bạn, đừng chia sẻ):",
+                  "Keep this link to read, change or withdraw your application (it is yours alone: do not share it):"),
+    "changed": ("Đã lưu thay đổi.", "Changes saved."),
+    "files_added": ("Đã thêm tệp vào hồ sơ.", "The files were added to the application."),
+    "file_removed": ("Đã bỏ tệp “{name}”.", "“{name}” was removed."),
+    "remove_confirm": ("Bỏ tệp “{name}” khỏi hồ sơ?", "Remove “{name}” from the application?"),
+    "download_file": ("Tải {name}", "Download {name}"),
+    "no_files": ("Không có tệp đính kèm.", "No attachments."),
+    "withdraw_confirm": ("Rút hồ sơ này? Hồ sơ sẽ không được chấm; không thể hoàn tác.",
+                         "Withdraw this application? It will not be reviewed; this cannot be undone."),
+    "withdrawn_now": ("Hồ sơ đã được rút. Đường dẫn này không còn được lưu trên thiết bị.",
+                      "The application is withdrawn. This link is no longer kept on this device."),
+}

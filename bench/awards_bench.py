@@ -19,7 +19,8 @@ same upload, and published results to the last award certificate, in one sitting
    awards.results.v1 as the awards service's broker user would (the event contract of
    forumops_shared.events; the awards service has no publishing endpoint yet). Per winner: from
    the moment before the event was sent to its certificate's `issued_at` (one clock); and when
-   the last became visible in the database. Then the same results published twice more (the same
+   the last became visible in the database (committed: `issued_at` is read before the commit; the
+   target is judged on the later of the two). Then the same results published twice more (the same
    event again, and again under a new event id): still exactly `winners` certificates.
    Target: p99 under 5 s.
 
@@ -256,7 +257,9 @@ def measure(args) -> dict:
     result["p99_s"] = percentile(lat, 0.99)
     result["exact"] = (res["issued"] == res["winners"] and len(lat) == res["winners"]
                        and res["after_repeats"] == (res["winners"], res["winners"]) and res["repeats_consumed"])
-    result["results_meet"] = result["exact"] and result["p99_s"] < TARGET_P99_S
+    # issued_at is the handler's clock reading, before its transaction commits: judged by the
+    # later of the p99 and the moment they were all committed (visible).
+    result["results_meet"] = result["exact"] and max(result["p99_s"], res["visible_s"]) < TARGET_P99_S
     result["settings"] = setting_line(args)
     result["elapsed_s"] = time.monotonic() - started
     return result
@@ -304,7 +307,8 @@ def section(r: dict) -> str:
         f"bare upload + 1 insert: {http(c)} | {r['ratio']:.2f} | | |",
         f"| Awards: results published → award certificates, {res['winners']} winners | "
         f"p50 {percentile(lat, 0.5):.2f} s, p99 {r['p99_s']:.2f} s, max {lat[-1] if lat else float('nan'):.2f} s; "
-        f"{res['issued']} issued, {res['after_repeats'][1]} after two more publications | | | "
+        f"all committed {res['visible_s']:.2f} s after the sending; {res['issued']} issued, "
+        f"{res['after_repeats'][1]} after two more publications | | | "
         f"p99 < {TARGET_P99_S:.0f} s, exactly {res['winners']} | {met(r['results_meet'])} |",
         "",
         f"- **Assignment**: the pure rule (`awards.domain.assignment.assign`) on the programme of "
@@ -325,8 +329,8 @@ def section(r: dict) -> str:
         f"event with {res['winners']} winners in three categories (45/35/20 %), each with an address, sent to "
         "awards.results.v1 as the awards broker user (the awards service had no publishing endpoint yet); "
         "latency per winner from just before the sending to the certificate's `issued_at` (one clock; one "
-        f"transaction issues them all); every one visible in the database {res['visible_s']:.2f} s after the "
-        "sending. Then the same event again and the same results under a new event id: "
+        f"transaction issues them all, `issued_at` read as it starts); every one visible in the database (committed) "
+        f"{res['visible_s']:.2f} s after the sending, polled every 50 ms: the target is judged on the later. Then the same event again and the same results under a new event id: "
         f"{res['after_repeats'][0]} valid, {res['after_repeats'][1]} certificates in all.",
         "",
     ]

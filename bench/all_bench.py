@@ -3,15 +3,17 @@
     ./forumops bench all [--seconds 20] [--connections 64] [--registrations 100000] [--events 10000]
                          [--pdf-seconds 10] [--rate 500] [--system-seconds 60] [--people 36000]
                          [--certificate-workers 1] [--emails 10000] [--arrivals 200] [--mail-rate 400]
-                         [--out bench/RESULTS.md]
+                         [--upload-connections 16] [--winners 910] [--assignment-runs 5] [--out bench/RESULTS.md]
 
 The ceiling (a bare Flask endpoint doing one SQLite insert under the production gunicorn
 settings) is measured once, first, on a machine at rest; registration and check-in are compared
 with that same figure. Then registration, check-in, certificates (with its own baselines: a bare
 consumer and a minimal PDF page), the whole system (`bench system`: scans at `rate` per second
 for `system-seconds`, certificates flowing) and confirmation emails (`bench mail`: `emails` of
-them against a bare sender, and registrations arriving at `arrivals` per second). Each prints its own report as it ends; the table with
-every figure, its baseline, the ratio and the target goes to `--out`.
+them against a bare sender, and registrations arriving at `arrivals` per second) and awards (`bench awards`:
+the jury assignment, applications with a 1 MiB attachment against the ceiling of the same upload,
+results with `winners` winners to the last award certificate; its own section). Each prints its
+own report as it ends; the table with every figure, its baseline, the ratio and the target goes to `--out`.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import awards_bench
 import certificates_bench
 import checkin_bench
 import mail_bench
@@ -44,7 +47,7 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     for name, default in {"seconds": 20, "connections": 64, "registrations": 100_000, "events": 10_000,
                           "pdf-seconds": 10, "rate": 500, "system-seconds": 60, "system-connections": 128,
                           "people": 36_000, "certificate-workers": 1, "emails": 10_000, "arrivals": 200,
-                          "mail-rate": 400}.items():
+                          "mail-rate": 400, "upload-connections": 16, "winners": 910, "assignment-runs": 5}.items():
         parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     return parser.parse_args(argv)
@@ -73,6 +76,9 @@ def main(argv: list[str] | None = None) -> None:
         ("mail", lambda: mail_bench.measure(argparse.Namespace(
             emails=args.emails, arrivals=args.arrivals, mail_rate=args.mail_rate, connections=args.connections)),
          mail_bench.report),
+        ("awards", lambda: awards_bench.measure(argparse.Namespace(
+            seconds=args.seconds, connections=args.upload_connections, winners=args.winners,
+            runs=args.assignment_runs)), awards_bench.report),
     ]
     for name, run, report in steps:
         print(f"\n=== {name} ({time.monotonic() - started:.0f} s into the sitting)", flush=True)
@@ -189,6 +195,7 @@ def document(args, results: dict, elapsed_s: float) -> str:
         f"({os.cpu_count()} cores × {system['seconds'] + 1} s): " + system_bench.cpu_summary(system["cpu_s"]) + ".",
         mail_bench.how(mail),
         "",
+        awards_bench.section(results["awards"]),
     ])
 
 

@@ -202,7 +202,7 @@ def cpu_line(name: str, r: dict) -> str:
 
 
 def _part(command: str) -> str | None:
-    for name in (*SERVICES, "ceiling"):
+    for name in (*SERVICES, "awards", "ceiling"):
         if f"{name}.app:" in command or f"{name}_app:" in command:
             return f"{name} API"
         if f"{name}-worker" in command:

@@ -319,3 +319,36 @@ def test_text_goes_as_it_is_unless_a_line_is_too_long_for_smtp():
                    sender=SENDER, message_id="<m.3@forum.example.vn>")
     assert max(len(line) for line in long.split(b"\r\n")) <= 998 and b"Content-Transfer-Encoding: base64" in long
     assert email.message_from_bytes(long, policy=policy.default).get_content() == paragraph
+
+
+def test_a_message_that_cannot_be_written_waits_without_holding_up_the_others(relay, outbox):
+    clock = FakeClock()
+    stage(outbox, clock, "confirmation:r1:1")
+    stage(outbox, clock, "confirmation:r2:1", subject_id="r2", to="khac@truong.edu.vn")
+    broken = sender_for(outbox, relay.port, clock)
+    written = broken.render
+    broken.render = lambda conn, kind, params: (1 / 0 if params["key"] == "confirmation:r1:1"
+                                                 else written(conn, kind, params))
+
+    report = broken.send_due()
+
+    assert (report.sent, report.retried) == (1, 1)
+    assert [m["To"].addresses[0].addr_spec for m in relay.messages] == ["khac@truong.edu.vn"]
+    with outbox.connect() as conn:
+        waiting = conn.execute(select(mail_outbox).where(mail_outbox.c.key == "confirmation:r1:1")).one()
+    assert waiting.status == "queued" and "ZeroDivisionError" in waiting.last_error
+    clock.advance(60)  # the renderer works again: it goes at its next try
+    assert sender_for(outbox, relay.port, clock).send_due().sent == 1 and len(relay.messages) == 2
+
+
+def test_an_address_smtp_cannot_carry_is_failed_and_the_rest_go(relay, outbox):
+    clock = FakeClock()
+    stage(outbox, clock, "confirmation:r1:1", to="nguyễn@truong.edu.vn")  # queued before addresses were checked
+    stage(outbox, clock, "confirmation:r2:1", subject_id="r2", to="khac@truong.edu.vn")
+
+    report = sender_for(outbox, relay.port, clock).send_due()
+
+    assert (report.sent, report.failed) == (1, 1)
+    with outbox.connect() as conn:
+        [failed] = list(forum_mail(conn, "dien-dan", "failed"))
+    assert failed.recipient == "nguyễn@truong.edu.vn" and "cannot be written in SMTP" in failed.last_error

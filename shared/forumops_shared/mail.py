@@ -15,6 +15,7 @@ person removes their messages, queued or sent (`forget_mail`).
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import secrets
 import smtplib
@@ -39,6 +40,8 @@ from sqlalchemy.engine import Connection
 
 from .clock import SYSTEM_CLOCK, Clock
 from .db import UtcDateTime, insert_ignore_all, readonly, write_transaction
+
+log = logging.getLogger(__name__)
 
 GIVE_UP_AFTER = timedelta(days=1)
 FIRST_RETRY = timedelta(seconds=30)
@@ -189,6 +192,8 @@ def _multipart(subtype: str, parts: list[MIMEBase]) -> MIMEMultipart:
 
 
 def _address(name: str | None, address: str) -> str:
+    if not address.isascii():  # SMTP carries it only over SMTPUTF8, which this sender does not ask for
+        raise PermanentFailure(f"the address cannot be written in SMTP: {address}")
     return formataddr((" ".join(name.splitlines()), address), charset="utf-8") if name else address
 
 
@@ -242,6 +247,12 @@ class RelayAway(TemporaryFailure):
 class SessionLost(TemporaryFailure):
     """The relay closed the session before this message was handed over (a kept session it timed
     out, a 421 to MAIL FROM): sending it on a new session cannot make a second copy."""
+
+
+class CannotWrite(TemporaryFailure):
+    """The service's renderer failed on this message (its database away a moment, or a fault):
+    tried again later like a relay's 4xx, and failed after a day, so that one message never
+    holds up the others."""
 
 
 class PermanentFailure(Exception):
@@ -317,6 +328,9 @@ class SmtpSession:
         except smtplib.SMTPResponseException as exc:
             self._after_refusal(exc.smtp_code)
             raise _failure(exc.smtp_code, exc.smtp_error) from exc
+        except UnicodeError as exc:  # an address with accents, and no SMTPUTF8 asked for
+            self._reset()
+            raise PermanentFailure(f"the address cannot be written in SMTP: {exc}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             self._close()
             raise TemporaryFailure(f"the relay went away: {exc}") from exc
@@ -419,8 +433,10 @@ class MailSender:
                     break  # one message at least, however slow the relay
                 if message is None:  # nothing left to tell (the person was erased meanwhile)
                     outcomes.append((row, "dropped", "nothing to send any more"))
-                elif isinstance(message, RelayAway):
+                elif isinstance(message, (RelayAway, CannotWrite)):
                     outcomes.append((row, "later", str(message)))
+                elif isinstance(message, PermanentFailure):
+                    outcomes.append((row, "failed", str(message)))
                 else:
                     try:
                         self._send(row.recipient, message)
@@ -508,7 +524,9 @@ class MailSender:
 
 class _Ahead:
     """(row, message) for each row in order, the messages rendered by a thread RENDER_AHEAD ahead
-    of the reader, on one read-only connection. A render that raises raises in the reader."""
+    of the reader, on one read-only connection. A message that could not be written comes out as
+    CannotWrite (it waits like a temporary failure, and never holds up the others); the
+    connection failing raises in the reader."""
 
     def __init__(self, engine: Engine, render: Callable[[Connection, object], "bytes | None"], rows: list):
         self._engine, self._render, self._rows = engine, render, rows
@@ -529,11 +547,12 @@ class _Ahead:
                         continue
                     try:
                         item = (row, self._render(conn, row), None)
-                    except Exception as exc:  # noqa: BLE001 - handed to the reader, which raises it
+                    except PermanentFailure as exc:
+                        item = (row, None, exc)
+                    except Exception as exc:  # noqa: BLE001 - handed to the reader with its row
+                        log.exception("mail %s could not be written", row.key)
                         item = (row, None, exc)
                     self._put(item)
-                    if item[2] is not None:
-                        return
         except Exception as exc:  # noqa: BLE001 - the database away: the reader raises it
             self._put((None, None, exc))
         finally:
@@ -553,8 +572,12 @@ class _Ahead:
             if item is None:
                 return
             row, message, error = item
-            if error is not None:
+            if error is not None and row is None:  # no connection to read with: the pass stops
                 raise error
+            if isinstance(error, PermanentFailure):  # it never can be: failed, with why
+                message = error
+            elif error is not None:  # this message could not be written: it waits, the rest go on
+                message = CannotWrite(f"could not be written: {type(error).__name__}: {error}")
             if self._failed_with is not None:
                 message = self._failed_with
             yield row, message

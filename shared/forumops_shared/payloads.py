@@ -65,6 +65,18 @@ class LongText(Text):
         return text
 
 
+class EmailAddress(fields.Email):
+    """An address mail can go to: marshmallow's check, and ASCII throughout. A relay takes an
+    address with accents (`nguyễn@…`) only over SMTPUTF8, which few offer; refused here, the person
+    corrects it now rather than never hearing from the forum."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        address = super()._deserialize(value, attr, data, **kwargs)
+        if not address.isascii():
+            raise ValidationError("Must be written without accents, e.g. nguyen.van.an@truong.edu.vn.")
+        return address
+
+
 class Name(Text):
     """A person's or a unit's name: Text with at least one visible letter."""
 

@@ -244,3 +244,10 @@ def test_an_announcement_is_refused_without_recipients_or_without_every_language
                                  json={"subject": {"vi": "A", "en": "A"}, "body": {"vi": "B"}})
     assert mismatched.status_code == 422 and "body" in mismatched.json["errors"]
     assert api.client.get(f"/api/v1/forums/{slug}/announcements", headers=api.admin).json["items"] == []
+
+
+def test_an_address_with_accents_is_refused_when_registering_and_recovering(api):
+    slug = api.create_forum()
+    refused = api.register(slug, api.person(email="nguyễn.an@truong.edu.vn"))
+    assert refused.status_code == 422 and "email" in refused.json["errors"]
+    assert _recover(api, slug, "nguyễn.an@truong.edu.vn").status_code == 422

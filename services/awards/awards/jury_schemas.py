@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from forumops_shared.events.schemas import LANGUAGES
-from forumops_shared.payloads import LongText, Name, StrictBoolean, StrictSchema, Text
+from forumops_shared.payloads import EmailAddress, LongText, Name, StrictBoolean, StrictSchema, Text
 
 from .schemas import CODE, AttachmentOut
 
@@ -12,7 +12,7 @@ from .schemas import CODE, AttachmentOut
 class JurorSchema(StrictSchema):
     TEXT_FIELDS = ("email",)
     name = Name(required=True, validate=validate.Length(min=1, max=300))
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    email = EmailAddress(required=True, validate=validate.Length(max=320))
     organisation = Text(load_default=None, validate=validate.Length(max=300))
     province = Text(load_default=None, validate=validate.Length(max=100))
     categories = fields.List(fields.String(validate=CODE), required=True, validate=validate.Length(min=1, max=50))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from forumops_shared.events.schemas import LANGUAGES
-from forumops_shared.payloads import LongText, Moment, Name, StrictBoolean, StrictInteger, StrictSchema, Text
+from forumops_shared.payloads import EmailAddress, LongText, Moment, Name, StrictBoolean, StrictInteger, StrictSchema, Text
 
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$",
                        error="Lower-case letters, digits and dashes, 1 to 100 characters.")
@@ -67,7 +67,7 @@ class ApplicantSchema(StrictSchema):
     name = Name(required=True, validate=validate.Length(min=1, max=300))
     organisation = Text(load_default=None, validate=validate.Length(max=300))
     province = Text(load_default=None, validate=validate.Length(max=100))
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    email = EmailAddress(required=True, validate=validate.Length(max=320))
 
     @validates_schema
     def _a_unit_names_its_organisation(self, data, **_kwargs):

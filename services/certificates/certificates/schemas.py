@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from forumops_shared.events.schemas import LANGUAGES
-from forumops_shared.payloads import Name, StrictSchema, Text
+from forumops_shared.payloads import EmailAddress, Name, StrictSchema, Text
 
 MAX_RECIPIENTS = 5000
 
@@ -40,7 +40,7 @@ class RecipientSchema(StrictSchema):
                         metadata={"description": "The organiser's own id for this recipient (an application "
                                                  "number): with it, a corrected name is not a new award."})
     language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=320),
+    email = EmailAddress(load_default=None, allow_none=True, validate=validate.Length(max=320),
                          metadata={"description": "A contact address: the certificate, once issued, is emailed there "
                                                   "(in its language), with its PDF and verification link."})
 

@@ -6,7 +6,9 @@ from zoneinfo import available_timezones
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from forumops_shared.events.schemas import ATTENDANCE_MODES, LANGUAGES
-from forumops_shared.payloads import LongText, Moment, Name, PointCode, StrictBoolean, StrictInteger, StrictSchema, Text
+from forumops_shared.payloads import (
+    EmailAddress, LongText, Moment, Name, PointCode, StrictBoolean, StrictInteger, StrictSchema, Text,
+)
 
 
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$",
@@ -91,7 +93,7 @@ class PointRowSchema(PointSchema):
 class RegistrationSchema(StrictSchema):
     TEXT_FIELDS = ("email", "phone", "point")  # and every Text field
     full_name = Name(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    email = EmailAddress(required=True, validate=validate.Length(max=320))
     phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
     organisation = Name(load_default=None, allow_none=True, validate=validate.Length(max=300))
     role = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
@@ -112,7 +114,7 @@ class RegistrationChangeSchema(RegistrationSchema):
 class RecoverSchema(StrictSchema):
     """A lost link: the address the registration was made with."""
     TEXT_FIELDS = ("email",)
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    email = EmailAddress(required=True, validate=validate.Length(max=320))
 
 
 def _per_language(text: fields.Field) -> fields.Dict:

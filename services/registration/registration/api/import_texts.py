@@ -45,6 +45,7 @@ FIELD_MESSAGES_VI = {
     "Required": "cần điền, tối đa 64 ký tự",
     "Appears twice in this file": "xuất hiện hai lần trong tệp",
     "Not a valid email": "không phải địa chỉ email hợp lệ",
+    "Must be written without accents": "phải viết không dấu, ví dụ nguyen.van.an@truong.edu.vn",
     "Not a valid integer": "phải là số nguyên",
     "Not a phone number": "không phải số điện thoại",
     "Must be one of": "không phải giá trị được chấp nhận",

@@ -136,3 +136,36 @@ class QueueOut(Schema):
     juror = fields.Dict()
     assignments = fields.List(fields.Nested(QueueItemOut))
     counts = fields.Dict()
+
+
+class RankedApplicantOut(Schema):
+    id = fields.String()
+    title = fields.String()
+    applicant = fields.String()
+    organisation = fields.String(allow_none=True)
+    province = fields.String(allow_none=True)
+
+
+class RankedOut(RankedApplicantOut):
+    rank = fields.Integer()
+    outcome = fields.String()  # proposed, tied (the organiser decides), not_proposed
+    mean = fields.Float(allow_none=True)  # weighted, 0–100
+    median = fields.Float(allow_none=True)
+    spread = fields.Float(allow_none=True)  # highest minus lowest review
+    reviews_done = fields.Integer()
+    reviews_needed = fields.Integer()
+    jurors_disagree = fields.Boolean()
+    scores = fields.List(fields.Float())
+
+
+class RankedCategoryOut(Schema):
+    code = fields.String()
+    name = fields.Dict(keys=fields.String(), values=fields.String())
+    awards = fields.Integer()
+    places_to_fill = fields.Integer()
+    applications = fields.List(fields.Nested(RankedOut))
+    incomplete = fields.List(fields.Nested(RankedApplicantOut))
+
+
+class RankingOut(Schema):
+    categories = fields.List(fields.Nested(RankedCategoryOut))

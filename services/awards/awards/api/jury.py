@@ -8,7 +8,7 @@ from forumops_shared.http import bearer_token, json_body, refuse_caller
 from forumops_shared.refusals import Refusal
 
 from ..jury_schemas import JurorSchema, ReviewSchema
-from ..services import assignments, jurors, programmes, reviews
+from ..services import assignments, jurors, programmes, ranking, reviews
 from .context import ctx
 
 bp = Blueprint("jury", __name__, url_prefix="/api/v1")
@@ -54,6 +54,16 @@ def show_assignment(slug: str):
     ctx().require_organiser()
     with ctx().read() as conn:
         return jsonify(assignments.view(conn, programmes.find(conn, slug)))
+
+
+@bp.get("/programmes/<slug>/ranking")
+def show_ranking(slug: str):
+    """Organiser: per category, each application's weighted mean and median, reviews done of
+    those needed, whether its jurors disagree widely, and the proposed winners (ties at the cut
+    marked `tied`, for the organiser to decide)."""
+    ctx().require_organiser()
+    with ctx().read() as conn:
+        return jsonify(ranking.ranking(conn, programmes.find(conn, slug)))
 
 
 def current_juror(conn):

@@ -169,3 +169,30 @@ class RankedCategoryOut(Schema):
 
 class RankingOut(Schema):
     categories = fields.List(fields.Nested(RankedCategoryOut))
+
+
+class DecisionSchema(StrictSchema):
+    """The winners per category (application ids), and why, when they depart from the proposal."""
+    winners = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=64)),
+                          values=fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                                             validate=validate.Length(max=1000)),
+                          required=True)
+    reason = LongText(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class DepartureOut(Schema):
+    added = fields.List(fields.String())  # winners the ranking did not propose
+    left_out = fields.List(fields.String())  # proposed applications not chosen
+
+
+class DecisionOut(Schema):
+    version = fields.Integer()
+    winners = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    departures = fields.Dict(keys=fields.String(), values=fields.Nested(DepartureOut))
+    reason = fields.String(allow_none=True)
+    decided_at = fields.String()
+
+
+class DecisionsOut(Schema):
+    current = fields.Nested(DecisionOut, allow_none=True)
+    history = fields.List(fields.Nested(DecisionOut))

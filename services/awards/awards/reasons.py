@@ -15,6 +15,7 @@ REASONS: dict[str, Reason] = {
     "withdrawal_closed": Reason(409, "Hội đồng đã chấm xong, không thể rút hồ sơ.", "The review is over: applications can no longer be withdrawn."),
     "review_not_open": Reason(409, "Chưa đến thời gian chấm hồ sơ.", "The review has not started yet."),
     "review_closed": Reason(409, "Đã hết thời gian chấm hồ sơ.", "The review is closed."),
+    "reason_required": Reason(422, "Quyết định khác với đề xuất cần ghi lý do.", "A decision that departs from the proposal needs a reason."),
     "review_not_closed": Reason(409, "Chỉ công bố kết quả sau khi hội đồng chấm xong.", "Results can be published only once the review has closed."),
     "results_not_published": Reason(409, "Kết quả chưa được công bố.", "The results are not published yet."),
     # Criteria and scores (domain/ranking.py)

@@ -133,3 +133,17 @@ conflicts = Table(
     Column("reason", Text, nullable=False),  # the juror's words, for the organiser
     Column("declared_at", UtcDateTime(), nullable=False),
 )
+
+# The organiser's decisions, each a whole list of winners per category, kept in order: the last
+# is the decision; those before it are the record of every change, each with its reason.
+decisions = Table(
+    "decisions", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", Integer, ForeignKey("programmes.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("winners", Text, nullable=False),  # JSON {category: [application ids]}
+    Column("departures", Text, nullable=False),  # JSON: how it differs from the ranking's proposal
+    Column("reason", Text, nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("programme_id", "version", name="uq_decisions_version"),
+)

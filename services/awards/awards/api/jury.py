@@ -7,12 +7,12 @@ from flask import Blueprint, jsonify
 from forumops_shared.http import bearer_token, json_body, refuse_caller
 from forumops_shared.refusals import Refusal
 
-from ..jury_schemas import JurorSchema, ReviewSchema
-from ..services import assignments, jurors, programmes, ranking, reviews
+from ..jury_schemas import DecisionSchema, JurorSchema, ReviewSchema
+from ..services import assignments, decisions, jurors, programmes, ranking, reviews
 from .context import ctx
 
 bp = Blueprint("jury", __name__, url_prefix="/api/v1")
-_juror, _review = JurorSchema(), ReviewSchema()
+_juror, _review, _decision = JurorSchema(), ReviewSchema(), DecisionSchema()
 
 
 @bp.post("/programmes/<slug>/jurors")
@@ -64,6 +64,24 @@ def show_ranking(slug: str):
     ctx().require_organiser()
     with ctx().read() as conn:
         return jsonify(ranking.ranking(conn, programmes.find(conn, slug)))
+
+
+@bp.put("/programmes/<slug>/decisions")
+def decide(slug: str):
+    """Organiser, once the review has closed: the winners per category; a departure from the
+    proposal needs a reason (every version kept, audited)."""
+    ctx().require_organiser()
+    data = json_body(_decision, limit=ctx().config.json_body_limit)
+    with ctx().write() as conn:
+        return jsonify(decisions.decide(conn, programmes.find(conn, slug), data, ctx().clock.now()))
+
+
+@bp.get("/programmes/<slug>/decisions")
+def show_decisions(slug: str):
+    """Organiser: the decision in force and every version before it."""
+    ctx().require_organiser()
+    with ctx().read() as conn:
+        return jsonify(decisions.show(conn, programmes.find(conn, slug)))
 
 
 def current_juror(conn):

@@ -35,11 +35,6 @@ def pick(lang: str, vi: str, en: str) -> str:
     return en if lang == "en" else vi
 
 
-def in_language(versions: dict[str, str], lang: str) -> str | None:
-    """A text given per language ({"vi": ..., "en": ...}) in `lang`, else Vietnamese, else any."""
-    return versions.get(lang) or versions.get("vi") or next(iter(versions.values()), None)
-
-
 def texts(lang: str, pairs: dict[str, tuple[str, str]]) -> dict[str, str]:
     """A script's texts in the page's language."""
     return {key: pick(lang, vi, en) for key, (vi, en) in pairs.items()}

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 
-from forumops_shared.pages import in_language, page_language, render_page, texts
+from forumops_shared.languages import in_language
+from forumops_shared.pages import page_language, render_page, texts
 
 from ..config import MAX_ATTACHMENTS
 from ..domain.phases import phase_at

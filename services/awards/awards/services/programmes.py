@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.audit import ORGANISER, record
+from forumops_shared.languages import in_language
 from forumops_shared.refusals import Refusal
 
 from ..domain.phases import ProgrammeDates, phase_at
@@ -142,5 +143,4 @@ def categories(row: Row) -> dict[str, dict]:
 
 
 def title_in(row: Row, lang: str) -> str:
-    titles = json.loads(row.titles)
-    return titles.get(lang) or titles.get("vi") or next(iter(titles.values()))
+    return in_language(json.loads(row.titles), lang)

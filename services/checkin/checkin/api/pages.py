@@ -7,7 +7,8 @@ import json
 from flask import Blueprint
 from sqlalchemy import select
 
-from forumops_shared.pages import in_language, page_language, render_page, texts
+from forumops_shared.languages import in_language
+from forumops_shared.pages import page_language, render_page, texts
 
 from ..tables import forums
 from .context import ctx

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.config import ServiceSettings
 from forumops_shared.key_files import KeyFile
+from forumops_shared.languages import in_language
 from forumops_shared.mail import Attachment, Mail
 from forumops_shared.signing_keys import KeyRing
 from forumops_shared.tickets import TicketClaims
@@ -135,12 +136,6 @@ def _announcement(conn: Connection, row: Row, announcement_id: str, values: dict
     return Mail(to=row.email, to_name=row.full_name, subject=subject,
                 text=_TEMPLATES.get_template("announcement.txt").render(values),
                 html=_TEMPLATES.get_template("announcement.html").render(values))
-
-
-def in_language(versions: dict[str, str], lang: str) -> str:
-    """A text given per language in `lang`, else Vietnamese, else any (as the pages choose;
-    forumops_shared.pages needs Flask, which a use case does not import)."""
-    return versions.get(lang) or versions.get("vi") or next(iter(versions.values()))
 
 
 _KEY_RINGS: dict[int, KeyRing] = {}

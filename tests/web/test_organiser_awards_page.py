@@ -149,6 +149,13 @@ def test_the_ranking_is_shown_in_order_with_the_disagreement_and_the_tie_marked(
 
 def test_confirming_the_proposal_with_the_tie_chosen_saves_version_1(judged, page):
     open_with_token(page, judged, "en")
+    expect(page.locator("#category-doi-moi .chosen")).to_have_text("2 of 2 chosen")
+    place(page, "Câu lạc bộ đọc sách trực tuyến").locator("input").check()  # one too many
+    expect(page.locator("#category-doi-moi .field-error")).to_have_text("“Best Education Innovation”: choose at most 2.")
+    page.click("#save")
+    expect(page.locator("#message")).to_be_hidden()
+    place(page, "Câu lạc bộ đọc sách trực tuyến").locator("input").uncheck()
+    expect(page.locator("#category-doi-moi .field-error")).to_be_hidden()
     place(page, "Sân trường xanh").locator("input").check()
     page.click("#save")
     expect(page.locator("#message")).to_have_text("Decision saved as version 1.")

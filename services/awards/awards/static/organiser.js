@@ -80,10 +80,8 @@
     event.preventDefault();
     if (R.count($("categories"), texts).length) return;
     var body = {winners: R.winners($("categories"))}, reason = $("reason").value.trim();
-    if (!$("reason-box").hidden) {
-      if (!reason) { say(texts.reason_empty, "error"); $("reason").focus(); return; }
-      body.reason = reason;
-    }
+    var asked = !$("reason-box").hidden;
+    if (asked && reason) body.reason = reason;  // without one, the API says whether it is still needed
     busy($("save"), true);
     say(texts.saving, "ok");
     call("PUT", "/decisions", body).then(function (answer) {
@@ -94,7 +92,7 @@
         showDecisions(answer.body);
         say(R.format(texts.saved, answer.body.current), "ok");
       } else if (answer.body && answer.body.reason === "reason_required") {
-        say("");
+        say(asked ? texts.reason_empty : "", "error");
         askReason(answer.body.detail.departures);
       } else {
         say(refusal(answer), "error");
@@ -103,12 +101,11 @@
   }
 
   function publish() {
-    var box = $("republish-box"), reason = $("publish-reason").value.trim();
+    var box = $("republish-box"), reason = $("publish-reason").value.trim(), asked = !box.hidden;
     if (saved && !same(saved, R.winners($("categories")))) { say(texts.unsaved, "error"); return; }
-    if (!box.hidden && !reason) { say(texts.reason_empty, "error"); $("publish-reason").focus(); return; }
-    if (box.hidden && decisionVersion && !window.confirm(R.format(texts.publish_confirm, {version: decisionVersion}))) return;
+    if (!asked && decisionVersion && !window.confirm(R.format(texts.publish_confirm, {version: decisionVersion}))) return;
     busy($("publish"), true);
-    call("POST", "/publish", box.hidden ? {} : {reason: reason}).then(function (answer) {
+    call("POST", "/publish", asked && reason ? {reason: reason} : {}).then(function (answer) {
       if (answer.ok) {
         say("");
         box.hidden = true;
@@ -117,7 +114,7 @@
         $("results-link").href = answer.body.results_url;
         $("published").hidden = false;
       } else if (answer.body && answer.body.reason === "reason_required") {
-        say("");
+        say(asked ? texts.reason_empty : "", "error");
         $("republish-intro").textContent = texts.republish_needed;
         box.hidden = false;
         $("publish-reason").focus();

@@ -203,7 +203,7 @@ def test_changing_a_winner_asks_for_the_reason_and_lists_it_in_the_history(judge
                                                 "left_out": [judged.ids["Robot từ đồ tái chế"]]}
 
 
-def test_publishing_shows_the_link_to_the_honour_roll(judged, page):
+def test_publishing_shows_the_link_to_the_honour_roll_and_a_correction_asks_for_its_reason(judged, page):
     page.on("dialog", lambda dialog: dialog.accept())  # "Publish the results of decision version n?"
     open_with_token(page, judged, "en")
     page.click("#publish")
@@ -216,17 +216,25 @@ def test_publishing_shows_the_link_to_the_honour_roll(judged, page):
     expect(page.locator("#published")).to_contain_text("Results published (publication 1, decision version 1, 3 winner(s)).")
     link = page.get_by_role("link", name="See the honour roll")
     expect(link).to_have_attribute("href", f"/programmes/{judged.slug}/results")
+    expect(page.locator("#publish")).to_have_text("Publish a correction")
     page.click("#publish")  # the same decision again
-    expect(page.locator("#message")).to_contain_text("already the published one")
+    expect(page.locator("#message")).to_have_text(
+        "This decision is already the published one. To correct it, save a new decision first.")
 
     judged.decide({"doi-moi": ["Lớp học không giấy", "Câu lạc bộ đọc sách trực tuyến"], "moi-truong": ["Sân trường xanh"]},
                   reason=REASON)
     page.reload()
-    page.click("#publish")  # a correction: its reason is asked for
-    expect(page.locator("#republish-box")).to_be_visible()
-    page.fill("#publish-reason", "Đính chính danh mục Đổi mới.")
+    expect(page.locator("#published")).to_contain_text("Results published (publication 1, ")  # as it stands
+    page.click("#publish")  # a correction without its reason
+    expect(page.locator("#message")).to_have_text("Write why the results are corrected first.")
+    page.fill("#publish-reason", "Đính chính danh mục Đổi mới giáo dục.")
     page.click("#publish")
-    expect(page.locator("#published")).to_contain_text("publication 2, decision version 2")
+    expect(page.locator("#published")).to_contain_text("publication 2, decision version 2, 3 winner(s)")
+    screenshot(page, "awards-organiser-published")
+    link.click()
+    expect(page.locator("#corrected")).to_have_text("Corrected (publication 2).")
+    expect(page.locator("#category-doi-moi .winner .name")).to_have_text(
+        ["Trường Tiểu học Hoa Mai", "Trường THPT Nguyễn Du"])
 
 
 def test_the_assignment_is_computed_from_the_page_while_the_jury_reviews(site, page):
@@ -259,7 +267,7 @@ def test_without_the_organiser_token_the_page_asks_for_it_and_shows_nothing(judg
     assert page.evaluate("() => sessionStorage.getItem('forumops:organiser-token')") is None
 
 
-def test_the_page_is_accessible_without_the_token_with_the_ranking_and_asking_for_a_reason(judged, page):
+def test_the_page_is_accessible_without_the_token_with_the_ranking_asking_for_a_reason_and_published(judged, page):
     page.goto(judged.page_url())
     assert_accessible(page)
     open_with_token(page, judged)
@@ -267,4 +275,10 @@ def test_the_page_is_accessible_without_the_token_with_the_ranking_and_asking_fo
     place(page, "Lớp học không giấy").locator("input").uncheck()
     page.click("#save")
     expect(page.locator("#reason-box")).to_be_visible()
+    assert_accessible(page)
+    judged.decide({"doi-moi": ["Lớp học không giấy", "Robot từ đồ tái chế"]})
+    assert judged.api.client.post(f"/api/v1/programmes/{judged.slug}/publish", json={},
+                                  headers=judged.api.admin).status_code == 200
+    page.reload()
+    expect(page.locator("#published")).to_be_visible()
     assert_accessible(page)

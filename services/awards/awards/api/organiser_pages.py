@@ -12,7 +12,6 @@ from flask import Blueprint
 
 from forumops_shared.pages import page_language, render_page, texts
 
-from ..domain.phases import phase_at
 from ..services import programmes
 from .context import ctx
 from .page_texts import ORGANISER_TEXTS
@@ -25,7 +24,7 @@ def organiser_page(slug: str):
     """Organisers: who reviews what, the ranking per category, the decision and its history, publishing."""
     with ctx().read() as conn:
         row = programmes.find(conn, slug)
+        phase = programmes.phase(conn, row, ctx().clock.now())  # "published" once the organiser has published
     lang = page_language()
-    phase = phase_at(programmes.dates_of(row), ctx().clock.now())
     page_data = {"slug": slug, "lang": lang, "phase": phase, "texts": texts(lang, ORGANISER_TEXTS)}
     return render_page("organiser.html", title=programmes.title_in(row, lang), phase=phase, page_data=page_data)

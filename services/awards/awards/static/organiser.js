@@ -47,7 +47,7 @@
       R.render($("categories"), answers[0].body, decisions.current && decisions.current.winners, texts, data.lang);
       showDecisions(decisions);
       $("organiser-area").hidden = false;
-      return loadAssignment();
+      return Promise.all([loadPublication(), loadAssignment()]);
     }).catch(failed);
   }
 
@@ -100,23 +100,37 @@
     }).catch(failed).then(function () { busy($("save"), false); });
   }
 
+  /* Published: the link to the honour roll, and from now on a correction's reason to give. */
+  function showPublished(text, url) {
+    $("published-text").textContent = text;
+    $("results-link").href = url;
+    $("published").hidden = false;
+    $("republish-box").hidden = false;
+    $("publish").textContent = texts.publish_again;
+  }
+
+  function loadPublication() {
+    return ForumOps.api("GET", base + "/results").then(function (answer) {  // public once published
+      if (answer.ok) showPublished(R.format(texts.published_before, {version: answer.body.version,
+        time: ForumOps.formatTime(answer.body.published_at)}), "/programmes/" + encodeURIComponent(data.slug) + "/results");
+    });
+  }
+
   function publish() {
-    var box = $("republish-box"), reason = $("publish-reason").value.trim(), asked = !box.hidden;
+    var reason = $("publish-reason").value.trim(), correction = !$("republish-box").hidden;
     if (saved && !same(saved, R.winners($("categories")))) { say(texts.unsaved, "error"); return; }
-    if (!asked && decisionVersion && !window.confirm(R.format(texts.publish_confirm, {version: decisionVersion}))) return;
+    var confirming = decisionVersion && (reason || !correction);  // an empty correction: the API answers why not
+    if (confirming && !window.confirm(R.format(correction ? texts.correct_confirm : texts.publish_confirm,
+                                               {version: decisionVersion}))) return;
     busy($("publish"), true);
-    call("POST", "/publish", asked && reason ? {reason: reason} : {}).then(function (answer) {
+    call("POST", "/publish", reason ? {reason: reason} : {}).then(function (answer) {
       if (answer.ok) {
-        say("");
-        box.hidden = true;
         $("publish-reason").value = "";
-        $("published-text").textContent = R.format(texts.published, answer.body);
-        $("results-link").href = answer.body.results_url;
-        $("published").hidden = false;
+        say("");
+        showPublished(R.format(texts.published, answer.body), answer.body.results_url);
       } else if (answer.body && answer.body.reason === "reason_required") {
-        say(asked ? texts.reason_empty : "", "error");
-        $("republish-intro").textContent = texts.republish_needed;
-        box.hidden = false;
+        $("republish-box").hidden = false;
+        say(correction ? texts.reason_empty_publish : texts.republish_needed, correction ? "error" : "warn");
         $("publish-reason").focus();
       } else {
         say(refusal(answer), "error");

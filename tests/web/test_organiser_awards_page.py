@@ -251,10 +251,14 @@ def test_the_assignment_is_computed_from_the_page_while_the_jury_reviews(site, p
     expect(page.locator("#loads li")).to_have_count(4)
     expect(page.locator("#loads li").first).to_contain_text("assigned, 0 done")
     expect(page.get_by_role("button", name="Recompute the assignment")).to_be_visible()
+    page.click("#save")  # deciding comes once the review has closed
+    expect(page.locator("#message")).to_have_text(
+        "The review is still open: deciding and publishing come once it has closed.")
 
 
 def test_without_the_organiser_token_the_page_asks_for_it_and_shows_nothing(judged, page):
-    page.goto(judged.page_url())
+    answer = page.goto(judged.page_url())
+    assert answer.headers["cache-control"] == "no-store" and "script-src 'self'" in answer.headers["content-security-policy"]
     expect(page.locator("#message")).to_have_text(
         "Nhập mã ban tổ chức để xem phân công, xếp hạng và quyết định.")
     expect(page.locator("#organiser-area")).to_be_hidden()

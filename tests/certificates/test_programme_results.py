@@ -81,6 +81,11 @@ def test_a_programme_given_at_a_forum_lists_its_certificates_with_the_forums_awa
     listed = service.get(f"/api/v1/forums/{forum}/certificates", query_string={"kind": "award"}, headers=ADMIN).json
     [only] = listed["certificates"]
     assert (only["programme"], only["forum_title"], only["recipient_name"]) == (slug, TITLE, "Trường THCS Nguyễn Trãi (A-1)")
+    office.apply([results(programme_slug(), 1, [winner("B-1")], forum=forum)])  # another programme at the forum
+    assert len(service.get(f"/api/v1/forums/{forum}/certificates", query_string={"kind": "award"},
+                           headers=ADMIN).json["certificates"]) == 2
+    ours = service.get(f"/api/v1/forums/{forum}/certificates", query_string={"programme": slug}, headers=ADMIN).json
+    assert [c["serial"] for c in ours["certificates"]] == [only["serial"]]
 
 
 def test_the_same_results_again_or_under_another_id_issue_nothing_more(office):

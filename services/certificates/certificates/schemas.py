@@ -17,6 +17,8 @@ class FilterSchema(StrictSchema):
     status = fields.String(load_default=None, validate=validate.OneOf(("valid", "revoked")))
     kind = fields.String(load_default=None, validate=validate.OneOf(("attendance", "award")))
     mode = fields.String(load_default=None, validate=validate.OneOf(("onsite", "online")))
+    programme = fields.String(load_default=None, validate=validate.Length(min=1, max=100),
+                              metadata={"description": "An awards programme's slug: its award certificates."})
 
 
 class ListQuerySchema(FilterSchema):

@@ -40,7 +40,7 @@ def revoke(serial: str):
 
 @bp.get("/api/v1/forums/<slug>/certificates")
 def forum_certificates(slug: str):
-    """The forum's certificates by serial, a page at a time, filtered by status, kind, mode."""
+    """The forum's certificates by serial, a page at a time, filtered by status, kind, mode, programme."""
     query = query_args(_list)
     with ctx().read() as conn:
         return jsonify(documents.page(conn, slug, **query))

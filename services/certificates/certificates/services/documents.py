@@ -80,8 +80,11 @@ def count(conn: Connection, forum: str, **filters) -> int:
     return conn.execute(select(func.count()).select_from(_listing(forum, **filters).subquery())).scalar_one()
 
 
-def _listing(forum: str, *, status: str | None = None, kind: str | None = None, mode: str | None = None):
+def _listing(forum: str, *, status: str | None = None, kind: str | None = None, mode: str | None = None,
+             programme: str | None = None):
     stmt = _DOCUMENT.where(certificates.c.forum == forum)
+    if programme:
+        stmt = stmt.where(certificates.c.programme == programme)
     if status:
         stmt = stmt.where(certificates.c.revoked_at.is_(None) if status == "valid" else certificates.c.revoked_at.isnot(None))
     if kind:

@@ -89,6 +89,14 @@ def inside_the_frame(page):
     return lambda frame: frame.parent_frame is not None and frame.parent_frame.parent_frame == page.main_frame
 
 
+def pdf_open(viewer) -> None:
+    """Chromium's PDF viewer (its own extension page) has opened the document: its <pdf-viewer>
+    holds the plugin's embed."""
+    viewer.wait_for_url(re.compile(r"^chrome-extension://"))
+    viewer.wait_for_function("() => { const v = document.querySelector('pdf-viewer');"
+                             " return v && v.shadowRoot && v.shadowRoot.querySelector('embed'); }")
+
+
 def nothing_of_the_applicant(page) -> None:
     html = page.content()
     for value in APPLICANT.values():
@@ -140,8 +148,9 @@ def test_a_juror_reads_views_the_files_scores_changes_and_declares_a_conflict(st
     expect(page.locator("#score-c1-scale")).to_have_text("Trọng số 3 (30%) · thang điểm 0–10")
 
     with page.expect_response(re.compile(r"/attachments/")) as served, \
-            page.expect_event("frameattached", predicate=inside_the_frame(page)):  # Chromium's PDF viewer
+            page.expect_event("frameattached", predicate=inside_the_frame(page)) as viewer:
         page.get_by_role("button", name="Xem attachment-1.pdf").click()
+    pdf_open(viewer.value)
     expect(page.locator("iframe.viewer-frame")).to_have_attribute("src", re.compile(r"^blob:"))
     assert (served.value.status, served.value.headers["content-type"]) == (200, "application/pdf")
     expect(page.locator("#viewer a[download]")).to_have_attribute("download", "attachment-1.pdf")
@@ -169,8 +178,9 @@ def test_a_juror_reads_views_the_files_scores_changes_and_declares_a_conflict(st
     saved = my_review(stack, first, token)
     assert saved["scores"] == {"c1": 8, "c2": 7, "c3": 9, "c4": 6, "c5": 10, "c6": 5}
     assert saved["comment"] == "Mô hình rõ ràng, cần số liệu về mức độ sử dụng."
-    with page.expect_event("frameattached", predicate=inside_the_frame(page)):
+    with page.expect_event("frameattached", predicate=inside_the_frame(page)) as viewer:
         page.get_by_role("button", name="Xem attachment-1.pdf").click()  # the PDF again, from a new blob: URL
+    pdf_open(viewer.value)
     nothing_of_the_applicant(page)
     screenshot(page, "jury-scoring")
 

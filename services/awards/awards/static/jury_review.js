@@ -1,18 +1,14 @@
 /* One application as its juror reads it (the API leaves out the applicant when the review is
-   blind: this page shows only what it is given), its attachments shown inline, the scoring form
-   (changeable until the review closes, then read-only) and the declared conflict.
-
-   Attachments need the juror's token, which may not travel in a URL: each is fetched with it and
-   shown from a blob: URL — a PDF in a frame, an image as an image — made only for the three types
-   the service accepts, whatever the answer's headers say. */
+   blind: this page shows only what it is given), its attachments shown inline (jury_viewer.js),
+   the scoring form (changeable until the review closes, then read-only) and the declared conflict. */
 (function () {
   "use strict";
   var data = ForumOps.pageData(), texts = data.texts, lang = data.lang, J = AwardsJury, el = ForumOps.el;
   var $ = function (id) { return document.getElementById(id); };
-  var SHOWN = {"application/pdf": "frame", "image/jpeg": "image", "image/png": "image"};
   var self = "/api/v1/applications/" + encodeURIComponent(data.id);
-  var form = $("scoring"), conflict = $("conflict"), viewer = $("viewer");
-  var token = null, queue = null, programme = null, item = null, closed = false, urls = [];
+  var form = $("scoring"), conflict = $("conflict");
+  var viewer = new AwardsJury.Viewer($("viewer"), {texts: texts, say: function (text) { say(text, "error"); }});
+  var token = null, queue = null, programme = null, item = null, closed = false;
 
   function say(text, kind) { ForumOps.notice($("message"), text, kind); if (text) $("message").scrollIntoView({block: "center"}); }
   function closes() { return ForumOps.formatTime(queue.programme.review_close_at); }
@@ -58,43 +54,9 @@
     item.attachments.forEach(function (file) {
       var button = el("button", {type: "button", className: "secondary", text: file.file_name, "aria-controls": "viewer",
                                  "aria-label": J.format(texts.view_file, {name: file.file_name}), "data-attachment": file.id});
-      button.addEventListener("click", function () { view(file); });
+      button.addEventListener("click", function () { viewer.show(self + "/attachments/" + encodeURIComponent(file.id), file, token); });
       list.appendChild(el("li", {}, [button, " ", el("span", {className: "muted small", text: "(" + J.size(file.size, lang) + ")"})]));
     });
-  }
-
-  function clearViewer() {
-    urls.forEach(function (url) { URL.revokeObjectURL(url); });
-    urls = [];
-    viewer.textContent = "";
-    viewer.hidden = true;
-    delete viewer.dataset.showing;
-  }
-
-  function view(file) {
-    clearViewer();
-    viewer.hidden = false;
-    viewer.appendChild(el("p", {className: "muted", text: texts.loading}));
-    ForumOps.api("GET", self + "/attachments/" + encodeURIComponent(file.id), {token: token}).then(function (answer) {
-      if (!answer.ok || !(answer.body instanceof Blob)) {
-        clearViewer();
-        say(answer.ok ? J.format(texts.file_failed, {name: file.file_name}) : J.refusal(answer.body, texts), "error");
-        return;
-      }
-      var how = SHOWN[file.content_type];
-      var url = URL.createObjectURL(new Blob([answer.body], {type: how ? file.content_type : "application/octet-stream"}));
-      urls.push(url);
-      viewer.textContent = "";
-      viewer.dataset.showing = file.id;
-      viewer.appendChild(el("div", {className: "viewer-bar"}, [
-        el("strong", {className: "link-text", text: file.file_name}),
-        el("a", {href: url, target: "_blank", rel: "noopener", text: texts.open_tab}),
-        el("a", {href: url, download: file.file_name, text: texts.download_file})]));
-      var label = J.format(texts.file_frame, {name: file.file_name});
-      if (how === "frame") viewer.appendChild(el("iframe", {src: url, title: label, className: "viewer-frame"}));
-      if (how === "image") viewer.appendChild(el("img", {src: url, alt: label, className: "viewer-image"}));
-      viewer.focus();
-    }).catch(function () { clearViewer(); say(texts.network, "error"); });
   }
 
   // -- scores --------------------------------------------------------------------------------
@@ -212,7 +174,7 @@
   // -- a declared conflict -------------------------------------------------------------------
 
   function stepAside(replaced) {
-    clearViewer();
+    viewer.clear();
     $("details").hidden = true;
     say(replaced ? texts.conflict_declared : texts.conflict_declared_alone, "ok");
   }
@@ -231,7 +193,7 @@
     }).catch(function () { say(texts.network, "error"); });
   });
 
-  window.addEventListener("pagehide", clearViewer);
+  window.addEventListener("pagehide", function () { viewer.clear(); });
 
   J.take();
   if (!J.stored().length) { $("loading").hidden = true; say(texts.no_token, "error"); return; }

@@ -181,6 +181,7 @@ def test_a_juror_reads_views_the_files_scores_changes_and_declares_a_conflict(st
     with page.expect_event("frameattached", predicate=inside_the_frame(page)) as viewer:
         page.get_by_role("button", name="Xem attachment-1.pdf").click()  # the PDF again, from a new blob: URL
     pdf_open(viewer.value)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
     nothing_of_the_applicant(page)
     screenshot(page, "jury-scoring")
 

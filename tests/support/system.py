@@ -94,6 +94,7 @@ def running_system(broker: Broker, home: Path, extra: dict[str, str] | None = No
                 topic_prefix=prefix, var_dir=home / "var", relay_lease_seconds=2.0, urls=urls,
                 kafka_username=name if passwords else None, kafka_password=passwords.get(name),
                 extra={f"{key}_ADMIN_TOKEN": ADMIN_TOKEN, "REGISTRATION_RATE_LIMIT": "10000/second",
+                       "AWARDS_APPLY_RATE_LIMIT": "10000/second",  # every test applies from one address
                        "CHECKIN_STATS_MAX_AGE": "0.5", **(extra or {})})
             migrate(settings)
             system.settings[name] = settings

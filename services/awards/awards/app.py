@@ -8,6 +8,7 @@ from forumops_shared.config import ServiceSettings
 from forumops_shared.service_app import create_service_app
 
 from .api import applications, jury, openapi, organiser_pages, pages, programmes, results
+from .api import jury_pages
 from .api.context import build_context
 from .config import awards_config
 from .service import SERVICE
@@ -18,6 +19,7 @@ def create_app(settings: ServiceSettings | None = None, *, clock: Clock = SYSTEM
     app = create_service_app(SERVICE, settings, context=build_context, clock=clock,
                              blueprints=[programmes.bp, applications.bp, jury.bp, results.bp, openapi.bp, pages.bp,
                                          organiser_pages.bp])
+    app.register_blueprint(jury_pages.bp)
     # An application carries up to five attachments: the body may be larger than other services'.
     app.config["MAX_CONTENT_LENGTH"] = awards_config(app.extensions["forumops"].settings).upload_body_limit
     return app

@@ -131,10 +131,20 @@ class QueueItemOut(Schema):
     review = fields.Nested(ReviewOut)
 
 
+class DeclaredConflictOut(Schema):
+    application = fields.String()
+    category = fields.String()
+    title = fields.String()
+    reason = fields.String()
+    declared_at = fields.DateTime()
+
+
 class QueueOut(Schema):
     programme = fields.Dict()
     juror = fields.Dict()
     assignments = fields.List(fields.Nested(QueueItemOut))
+    conflicts = fields.List(fields.Nested(DeclaredConflictOut),
+                            metadata={"description": "The applications the juror declared a conflict with."})
     counts = fields.Dict()
 
 

@@ -47,7 +47,20 @@ def queue(conn: Connection, juror: Row, programme: Row) -> dict:
                           "review_close_at": programme.review_close_at, "criteria": json.loads(programme.criteria)},
             "juror": {"id": juror.id, "name": juror.name},
             "assignments": items,
+            "conflicts": declared_conflicts(conn, juror),
             "counts": {"assigned": len(items), "submitted": sum(i["review"]["state"] == "submitted" for i in items)}}
+
+
+def declared_conflicts(conn: Connection, juror: Row) -> list[dict]:
+    """The applications the juror stepped aside from (not withdrawn): what they declared, so their
+    queue can say so. Only what the juror saw of it before (its title), never the applicant."""
+    rows = conn.execute(select(applications.c.id, applications.c.category, applications.c.title, conflicts.c.reason,
+                               conflicts.c.declared_at)
+                        .select_from(conflicts.join(applications))
+                        .where(conflicts.c.juror_id == juror.id, applications.c.status == "submitted")
+                        .order_by(applications.c.category, applications.c.seq)).all()
+    return [{"application": r.id, "category": r.category, "title": r.title, "reason": r.reason,
+             "declared_at": r.declared_at} for r in rows]
 
 
 def application_view(conn: Connection, row: Row, programme: Row) -> dict:

@@ -13,10 +13,10 @@ from .conftest import OPENS, application_body, pdf_bytes
 SENDER = "Giải thưởng Giáo dục <no-reply@awards.example.vn>"
 
 
-def send_all(api, relay) -> None:
-    """The worker's sender, once, with everything due."""
+def send_all(api, relay, at=OPENS + timedelta(days=3)) -> None:
+    """The worker's sender, once, with everything due at `at`."""
     sender = MailSender(api.engine, SmtpTransport(SmtpSettings.from_url(f"smtp://127.0.0.1:{relay.port}")), SENDER,
-                        clock=FakeClock(OPENS + timedelta(days=3)),
+                        clock=FakeClock(at),
                         render=lambda conn, kind, params: mail.render(conn, kind, params, api.context.settings))
     sender.send_due(limit=100)
 

@@ -196,3 +196,47 @@ class DecisionOut(Schema):
 class DecisionsOut(Schema):
     current = fields.Nested(DecisionOut, allow_none=True)
     history = fields.List(fields.Nested(DecisionOut))
+
+
+class PublishSchema(StrictSchema):
+    """Publishing the decision in force; a correction (results already out) says why."""
+    reason = LongText(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class PublishedOut(Schema):
+    version = fields.Integer()  # 1, then one more per correction
+    published_at = fields.String()
+    decision_version = fields.Integer()
+    winners = fields.Integer()
+    results_url = fields.String()  # the public honour roll page
+
+
+class CertificateLinkOut(Schema):
+    serial = fields.String()
+    verify_url = fields.String()
+
+
+class WinnerOut(Schema):
+    application_id = fields.String()
+    category = fields.String()
+    kind = fields.String()
+    name = fields.String()
+    organisation = fields.String(allow_none=True)
+    province = fields.String(allow_none=True)
+    title = fields.String()
+    certificate = fields.Nested(CertificateLinkOut, allow_none=True)  # null until issued
+
+
+class ResultsCategoryOut(Schema):
+    code = fields.String()
+    name = fields.Dict(keys=fields.String(), values=fields.String())
+    awards = fields.Integer()
+    winners = fields.List(fields.Nested(WinnerOut))
+
+
+class ResultsOut(Schema):
+    programme = fields.Dict()
+    version = fields.Integer()
+    published_at = fields.String()
+    corrected = fields.Boolean()
+    categories = fields.List(fields.Nested(ResultsCategoryOut))

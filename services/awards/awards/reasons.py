@@ -15,8 +15,10 @@ REASONS: dict[str, Reason] = {
     "withdrawal_closed": Reason(409, "Hội đồng đã chấm xong, không thể rút hồ sơ.", "The review is over: applications can no longer be withdrawn."),
     "review_not_open": Reason(409, "Chưa đến thời gian chấm hồ sơ.", "The review has not started yet."),
     "review_closed": Reason(409, "Đã hết thời gian chấm hồ sơ.", "The review is closed."),
-    "reason_required": Reason(422, "Quyết định khác với đề xuất cần ghi lý do.", "A decision that departs from the proposal needs a reason."),
+    "reason_required": Reason(422, "Cần ghi lý do: khi quyết định khác với đề xuất, hoặc khi đính chính kết quả đã công bố.", "A reason is needed: for a decision that departs from the proposal, or to correct published results."),
     "review_not_closed": Reason(409, "Chỉ công bố kết quả sau khi hội đồng chấm xong.", "Results can be published only once the review has closed."),
+    "no_decision": Reason(409, "Chưa có quyết định về danh sách đạt giải để công bố.", "There is no decision on the winners to publish yet."),
+    "already_published": Reason(409, "Quyết định này đã được công bố.", "This decision is already published."),
     "results_not_published": Reason(409, "Kết quả chưa được công bố.", "The results are not published yet."),
     # Criteria and scores (domain/ranking.py)
     "criteria_invalid": Reason(422, "Tiêu chí chấm chưa hợp lệ.", "The criteria are not valid."),

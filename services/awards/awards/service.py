@@ -1,7 +1,8 @@
 """Awards, declared: its tables, its refusals, the mail it sends (the applicant's receipt, the
-jury's invitations and reminders) and its chores.
+jury's invitations and reminders, the decision once results are published) and its chores.
 
-It consumes nothing yet; it will publish `awards.results-published.v1` once results exist."""
+It publishes `awards.results-published.v1` (services/results.py) and keeps a copy of the award
+certificates issued for its results (projection.py)."""
 from __future__ import annotations
 
 from pathlib import Path

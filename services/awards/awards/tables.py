@@ -147,3 +147,33 @@ decisions = Table(
     Column("decided_at", UtcDateTime(), nullable=False),
     UniqueConstraint("programme_id", "version", name="uq_decisions_version"),
 )
+
+# -- the results (migrations/0005_publications.py) -------------------------------------------------
+
+# Each publication of a programme's results: version 1, then one per correction. `winners` is the
+# list as published ([{application_id, category, kind, name, organisation, province}], JSON, no
+# contact addresses): the honour roll shows it, whatever the decisions say afterwards.
+publications = Table(
+    "publications", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", Integer, ForeignKey("programmes.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("decision_version", Integer, nullable=False),  # the decision it published
+    Column("winners", Text, nullable=False),
+    Column("correction_reason", Text, nullable=True),  # a correction's, as the event carries it
+    Column("published_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("programme_id", "version", name="uq_publications_version"),
+)
+
+# The award certificates the certificates service issued for the results, from its
+# certificate-issued and certificate-revoked events (projection.py): the honour roll links each
+# winner to their certificate's verification page.
+award_certificates = Table(
+    "award_certificates", metadata,
+    Column("serial", String(32), primary_key=True),
+    Column("programme", String(100), nullable=False),
+    Column("application_id", String(64), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+Index("ix_award_certificates_programme", award_certificates.c.programme, award_certificates.c.application_id)

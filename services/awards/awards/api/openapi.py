@@ -56,6 +56,13 @@ ROUTES = [
           j.DecisionSchema, answer=j.DecisionsOut),
     Route("/api/v1/programmes/{slug}/decisions", "get", "The decision in force and every version before it",
           "admin", answer=j.DecisionsOut),
+    Route("/api/v1/programmes/{slug}/publish", "post",
+          "Publish the decision in force as awards.results-published.v1, once the review has closed; again, with a "
+          "reason, to correct it (certificates revokes and issues what changed; applicants are told)", "admin",
+          j.PublishSchema, answer=j.PublishedOut),
+    Route("/api/v1/programmes/{slug}/results", "get",
+          "The published honour roll by category, each winner linked to their certificate's verification page",
+          answer=j.ResultsOut),
     Route("/api/v1/jurors/me/assignments", "get", "The juror's queue", "juror", answer=j.QueueOut),
     Route("/api/v1/applications/{application_id}/reviews/me", "get", "The juror's review of an application",
           "juror", answer=j.ReviewOut),

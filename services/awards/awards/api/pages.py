@@ -17,7 +17,6 @@ from forumops_shared.languages import in_language
 from forumops_shared.pages import page_language, render_page, texts
 
 from ..config import MAX_ATTACHMENTS
-from ..domain.phases import phase_at
 from ..services import programmes
 from .context import ctx
 from .page_texts import APPLICATION_TEXTS, FORM_TEXTS
@@ -30,13 +29,14 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # the programmes' audience; receipts giv
 def programme_page(slug: str):
     """The programme (dates, phase, categories, criteria, who may apply) and, while applications
     are open, the application form."""
+    lang, now = page_language(), ctx().clock.now()
     with ctx().read() as conn:
         row = programmes.find(conn, slug)
-    lang, now = page_language(), ctx().clock.now()
+        phase = programmes.phase(conn, row, now)
     programme = _shown(row, lang)
     page_data = {"slug": slug, "lang": lang, "texts": texts(lang, FORM_TEXTS),
                  "limit": ctx().config.attachment_limit, "max_files": MAX_ATTACHMENTS}
-    return render_page("programme.html", programme=programme, phase=phase_at(programmes.dates_of(row), now),
+    return render_page("programme.html", programme=programme, phase=phase,
                        limit=_size(ctx().config.attachment_limit), max_files=MAX_ATTACHMENTS, page_data=page_data)
 
 

@@ -35,11 +35,14 @@ def receipt_requests(application_id: str, email: str, programme: str, token: str
 
 def render(conn: Connection, kind: str, params: dict, settings: ServiceSettings) -> Mail | None:
     """The message for `params`; None once the application is withdrawn. The jury's messages are
-    jury_mail's."""
-    from . import jury_mail  # it uses `when` from here
+    jury_mail's, the decision's decision_mail's."""
+    from . import decision_mail, jury_mail  # jury_mail uses `when` from here
+    from .results import DECISION
 
     if kind in jury_mail.KINDS:
         return jury_mail.render(conn, kind, params, settings)
+    if kind == DECISION:
+        return decision_mail.render(conn, params, settings)
     row = conn.execute(select(applications).where(applications.c.id == params["application_id"])).first()
     if row is None or row.status == "withdrawn":
         return None

@@ -21,7 +21,7 @@ from forumops_shared.refusals import Refusal
 
 from ..domain.phases import ProgrammeDates, phase_at
 from ..domain.ranking import Criterion, require_valid_criteria
-from ..tables import applications, programmes
+from ..tables import applications, programmes, publications
 
 RESULTS_AFTER_REVIEW = timedelta(days=7)  # the results date when none is given
 _DATES = ("applications_open_at", "applications_close_at", "review_close_at", "results_at")
@@ -129,13 +129,24 @@ def view(conn: Connection, row: Row, now: datetime, *, organiser: bool = False) 
     """The programme as anyone sees it; organisers also see how many reviews each application
     needs and how many applications it has."""
     values = _values(row)
-    shown = {"slug": row.slug, **values, "phase": phase_at(dates_of(row), now)}
+    shown = {"slug": row.slug, **values, "phase": phase(conn, row, now)}
     if not organiser:
         del shown["reviews_per_application"]
         return shown
     counts = dict(conn.execute(select(applications.c.status, func.count())
                                .where(applications.c.programme_id == row.id).group_by(applications.c.status)).all())
     return {**shown, "applications": {"submitted": counts.get("submitted", 0), "withdrawn": counts.get("withdrawn", 0)}}
+
+
+def phase(conn: Connection, row: Row, now: datetime) -> str:
+    """The phase by the timetable, except that results are published when the organiser
+    publishes them, not when the announced date passes."""
+    by_dates = phase_at(dates_of(row), now)
+    published = conn.execute(select(publications.c.seq).where(publications.c.programme_id == row.id)
+                             .limit(1)).first() is not None
+    if published:
+        return "published"
+    return "deciding" if by_dates == "published" else by_dates
 
 
 def categories(row: Row) -> dict[str, dict]:

@@ -55,7 +55,7 @@ class AwardsDemo:
         return self.call("GET", f"/api/v1/programmes/{SLUG}", (200, 404)).status_code == 200
 
     def load(self) -> dict:
-        started = time.monotonic()
+        started, since = time.monotonic(), datetime.now(timezone.utc) - timedelta(seconds=1)
         self.call("POST", "/api/v1/programmes", json={
             "slug": SLUG, "title": TITLE, "forum": self.forum, "applicants": "both", "blind": True,
             "applications_open_at": _now(), "applications_close_at": _now(30), "review_close_at": _now(60),
@@ -63,20 +63,19 @@ class AwardsDemo:
         self.jurors = {self._invite(j): j for j in JURORS}  # early: their invitations travel meanwhile
         applied = [self._apply(entry) for entry in ENTRIES]
         self.log(f"{len(applied)} applications in {len(CATEGORIES)} categories, "
-                 f"{sum(len(data.attachments(e)) for e in ENTRIES)} files", first=True)
-        self._move("applications_close_at", "review")
+                 f"{sum(len(a['attachments']) for a in applied)} files", first=True)
+        self._move("review", applications_close_at=_now())
         assignment = self.call("POST", f"/api/v1/programmes/{SLUG}/assignments").json()
         self.log(f"{assignment['reviews']} reviews assigned to {len(JURORS)} jurors ({len(assignment['short'])} short)")
-        tokens = self._juror_tokens()
+        tokens = self._juror_tokens(since)
         if tokens is None:
             self.log("the jurors' invitations went to the mail relay: the reviews are left to them")
             return self._links(applied, None, [])
         self._review(tokens, applied)
-        self._move("review_close_at", "deciding")
+        closes = datetime.now(timezone.utc)  # and the results announced for now: they are ready
+        self._move("deciding", review_close_at=closes.isoformat(), results_at=(closes + timedelta(seconds=1)).isoformat())
         winners = self._decide()
-        if self.call("POST", f"/api/v1/programmes/{SLUG}/publish", (200, 201, 202, 404, 405), json={}).status_code in (404, 405):
-            self.log("TEMPORARY: no publish endpoint yet; stopped at the decision")  # until main has it
-            return self._links(applied, tokens, [])
+        self.call("POST", f"/api/v1/programmes/{SLUG}/publish", json={})
         serials = self._wait_for_certificates(sum(map(len, winners.values())))
         self.log(f"{len(serials)} winners published, their certificates issued, in {time.monotonic() - started:.1f}s")
         return self._links(applied, tokens, serials)
@@ -100,29 +99,28 @@ class AwardsDemo:
             raise RuntimeError(f"demo: applying ({entry.name}) answered {answer.status_code}: {answer.text[:300]}")
         return answer.json()
 
-    def _move(self, date: str, phase: str) -> None:
-        """The organiser closes a phase now, by moving its date (the phase that follows opens)."""
-        shown = self.call("PATCH", f"/api/v1/programmes/{SLUG}", json={date: _now()}).json()
+    def _move(self, phase: str, **dates: str) -> None:
+        """The organiser closes a phase now by moving its date (and the next phase opens)."""
+        shown = self.call("PATCH", f"/api/v1/programmes/{SLUG}", json=dates).json()
         if shown["phase"] != phase:
-            raise RuntimeError(f"demo: the programme is in {shown['phase']}, not {phase}, after moving {date}")
+            raise RuntimeError(f"demo: the programme is in {shown['phase']}, not {phase}, after moving {', '.join(dates)}")
 
-    def _juror_tokens(self, timeout_s: float = 60) -> dict[str, str] | None:
-        """Each juror's token ({juror id: token}), from their invitation in the local inbox."""
+    def _juror_tokens(self, since: datetime) -> dict[str, str] | None:
+        """Each juror's token ({juror id: token}), read from their invitation in the local inbox
+        (nothing else holds it); None without a local inbox."""
         if self.inbox is None:
             return None
-        wanted, found = {j.email: i for i, j in self.jurors.items()}, {}
-        deadline, inbox = time.monotonic() + timeout_s, Inbox(self.inbox)
-        while time.monotonic() < deadline:
-            for key in inbox.keys():
+        inbox, wanted, found = Inbox(self.inbox), {j.email: i for i, j in self.jurors.items()}, {}
+
+        def all_invited():
+            for key in inbox.keys(since):  # the forum's thousands of messages came before
                 seen = inbox.summary(key)
-                address = seen.to[0][1] if seen.to else ""
-                if address in wanted and wanted[address] not in found and seen.subject.startswith(INVITATION):
-                    link = _TOKEN.search(inbox.message(key).get_body(("plain",)).get_content())
-                    found[wanted[address]] = link[1]
-            if len(found) == len(wanted):
-                return found
-            time.sleep(0.3)
-        raise RuntimeError(f"demo: {len(found)} of {len(wanted)} jury invitations in {self.inbox} within {timeout_s:.0f}s")
+                juror = wanted.get(seen.to[0][1] if seen.to else "")
+                if juror and juror not in found and seen.subject.startswith(INVITATION):
+                    found[juror] = _TOKEN.search(inbox.message(key).get_body(("plain",)).get_content())[1]
+            return found if len(found) == len(wanted) else None
+
+        return _until(all_invited, f"the {len(wanted)} jurors' invitations in {self.inbox}")
 
     def _review(self, tokens: dict[str, str], applied: list[dict]) -> None:
         """One juror steps aside from an application (handed over at once); then every juror
@@ -162,17 +160,22 @@ class AwardsDemo:
         self.log(f"ranked: {ties} tie at a cut chosen among, {disagreements} where jurors disagree")
         return winners
 
-    def _wait_for_certificates(self, expected: int, timeout_s: float = 60) -> list[str]:
-        """The programme's award certificates' serials, once certificates has issued them all."""
-        deadline, found = time.monotonic() + timeout_s, []
-        while time.monotonic() < deadline:
+    def _wait_for_certificates(self, expected: int) -> list[str]:
+        """The programme's award certificates' serials, once certificates has issued them all and
+        the honour roll links each winner to theirs (awards hears of them by their events)."""
+        def issued():
             page = self.demo.call("GET", "certificates", f"/api/v1/forums/{self.forum}/certificates",
                                   params={"kind": "award", "status": "valid", "limit": 1000}).json()
             found = [c["serial"] for c in page["certificates"] if c["programme"] == SLUG]
-            if len(found) >= expected:
-                return found
-            time.sleep(0.3)
-        raise RuntimeError(f"demo: {len(found)} of {expected} award certificates within {timeout_s:.0f}s")
+            return found if len(found) >= expected else None
+
+        def linked():
+            roll = self.call("GET", f"/api/v1/programmes/{SLUG}/results").json()
+            return all(w["certificate"] for c in roll["categories"] for w in c["winners"])
+
+        serials = _until(issued, f"{expected} award certificates")
+        _until(linked, "the honour roll's links to the certificates")
+        return serials
 
     def _links(self, applied: list[dict], tokens: dict[str, str] | None, serials: list[str]) -> dict:
         public = self.demo.public or self.demo.urls
@@ -191,3 +194,13 @@ class AwardsDemo:
             links["awards: award certificates (organiser API)"] = \
                 f"{cert}/api/v1/forums/{self.forum}/certificates?kind=award"
         return links
+
+
+def _until(probe, what: str, timeout_s: float = 60):
+    """`probe()` once it is truthy, polled for at most `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if found := probe():
+            return found
+        time.sleep(0.3)
+    raise RuntimeError(f"demo: not there within {timeout_s:.0f}s: {what}")

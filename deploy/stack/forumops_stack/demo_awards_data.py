@@ -23,6 +23,7 @@ CATEGORIES = [
     {"code": "anh-huong", "awards": 3,
      "name": {"vi": "Ảnh hưởng giáo dục của năm", "en": "Best Education Influence of the Year"}},
 ]
+_CATEGORY_NAMES = {c["code"]: c["name"]["vi"] for c in CATEGORIES}
 CRITERIA = [  # the showcase schools' six, weighted; each scored 0–10
     {"code": "moi-truong-hoc-tap", "weight": 20, "max": 10,
      "name": {"vi": "Môi trường học tập an toàn, thân thiện", "en": "A safe, friendly place to learn"}},
@@ -211,7 +212,8 @@ def nomination_pdf(entry: Entry) -> bytes:
     page = canvas.Canvas(out, pagesize=A4, invariant=True)  # the same bytes at every run
     page.setTitle(f"Hồ sơ đề cử – {entry.title}")
     lines = [(16, "HỒ SƠ ĐỀ CỬ"), (12, TITLE["vi"]), (12, ""), (13, entry.title), (11, ""),
-             (11, f"Người/đơn vị đề cử: {entry.name}"), (11, f"Đơn vị: {entry.organisation} – {entry.province}"),
+             (11, f"Hạng mục: {_CATEGORY_NAMES[entry.category]}"), (11, f"Người/đơn vị nộp hồ sơ: {entry.name}"),
+             (11, f"Đơn vị: {entry.organisation} – {entry.province}"),
              (11, ""), *((11, line) for line in simpleSplit(entry.summary, font, 11, 440))]
     y = 770
     for size, text in lines:

@@ -74,7 +74,7 @@ class AwardsDemo:
         self._review(tokens, applied)
         closes = datetime.now(timezone.utc)  # and the results announced for now: they are ready
         self._move("deciding", review_close_at=closes.isoformat(), results_at=(closes + timedelta(seconds=1)).isoformat())
-        winners = self._decide()
+        winners = self._decide([a["id"] for a in applied])
         self.call("POST", f"/api/v1/programmes/{SLUG}/publish", json={})
         serials = self._wait_for_certificates(sum(map(len, winners.values())))
         self.log(f"{len(serials)} winners published, their certificates issued, in {time.monotonic() - started:.1f}s")
@@ -145,13 +145,14 @@ class AwardsDemo:
         self.log(f"{done} reviews scored; {data.CONFLICTED} declared a conflict "
                  f"({'handed over' if stepped['replaced'] else 'nobody to take it'})")
 
-    def _decide(self) -> dict[str, list[str]]:
-        """The proposal confirmed; among applications tied at a cut, the organiser picks (no reason needed)."""
+    def _decide(self, received: list[str]) -> dict[str, list[str]]:
+        """The proposal confirmed; among applications tied at a cut, the organiser picks (no
+        reason needed; seeded, by the order they were received, so every `up` picks the same)."""
         ranking, rng = self.call("GET", f"/api/v1/programmes/{SLUG}/ranking").json(), random.Random(data.SEED)
         winners, ties, disagreements = {}, 0, 0
         for category in ranking["categories"]:
             ranked = category["applications"]
-            tied = [a["id"] for a in ranked if a["outcome"] == "tied"]
+            tied = sorted((a["id"] for a in ranked if a["outcome"] == "tied"), key=received.index)
             winners[category["code"]] = ([a["id"] for a in ranked if a["outcome"] == "proposed"]
                                          + rng.sample(tied, category["places_to_fill"]))
             ties += bool(tied)

@@ -3,8 +3,7 @@ only its own topics and read only those its handlers consume.
 
 What a service may touch follows from its declaration (forumops_shared.service): it writes the
 topics of the event types named after it and its dead-letter topic, it reads the topics its
-handlers' types travel on, as its own consumer group (a service whose package has no declaration
-yet, as awards while it is being built, writes the topics of its event types and reads nothing).
+handlers' types travel on, as its own consumer group.
 The broker refuses everything else (`allow.everyone.if.no.acl.found=false`); the `admin` user, a
 super user, creates topics, users and these ACLs and is never given to a service.
 `forumops-broker-access` sets them up.

@@ -74,3 +74,70 @@ def apply(stack: System, slug: str, body: dict | None = None, files: tuple = ())
 def counts(stack: System, slug: str) -> dict:
     """The programme's submitted and withdrawn applications, as organisers see them."""
     return stack.admin("GET", "awards", f"/api/v1/programmes/{slug}").json()["applications"]
+
+
+def juror_token(stack: System, juror_id: str) -> str:
+    """The token in the juror's latest invitation, read from the awards outbox as its worker would
+    write it into the email (pages tests run without an SMTP server; the system test reads the email)."""
+    from sqlalchemy import select
+
+    from forumops_shared.db import make_engine, readonly
+    from forumops_shared.mail import mail_outbox
+
+    engine = make_engine(stack.settings["awards"].database_url)
+    try:
+        with readonly(engine).connect() as conn:
+            rows = conn.execute(select(mail_outbox.c.params).where(mail_outbox.c.subject_id == juror_id,
+                                                                   mail_outbox.c.kind == "jury-invitation")
+                                .order_by(mail_outbox.c.created_at)).all()
+    finally:
+        engine.dispose()
+    return json.loads(rows[-1].params)["token"]
+
+
+def decided_programme(stack: System, schools: dict[str, tuple[str, int]], categories: list[dict],
+                      jurors: int = 3) -> tuple[str, dict[str, str]]:
+    """A programme through its whole life up to the organiser's decision (the ranking's proposal),
+    over HTTP: `schools` {name: (category, the score every juror gives it)} apply, `jurors` jurors
+    of every category are invited, applications close, the service assigns, every review is
+    scored, the review closes. Its slug and the applications' ids by school name."""
+    slug = f"giai-thuong-{next(_numbers)}-{uuid.uuid4().hex[:6]}"
+    opens = datetime.now(timezone.utc) - timedelta(days=1)
+    answer = stack.admin("POST", "awards", "/api/v1/programmes", json={
+        "slug": slug, "title": {"vi": "Giải thưởng Giáo dục 2027", "en": "Education Awards 2027"},
+        "applications_open_at": opens.isoformat(), "applications_close_at": (opens + timedelta(days=60)).isoformat(),
+        "review_close_at": (opens + timedelta(days=90)).isoformat(), "categories": categories,
+        "criteria": CRITERIA, "applicants": "both", "reviews_per_application": min(3, jurors), "blind": True})
+    assert answer.status_code == 201, answer.text
+    ids = {}
+    for name, (category, _score) in schools.items():
+        ids[name] = apply(stack, slug, application_body(category=category, applicant={
+            "kind": "unit", "name": name, "organisation": name, "province": "Hà Nội",
+            "email": f"{uuid.uuid4().hex[:10]}@truong.edu.vn"}))["id"]
+    tokens = []
+    for n in range(jurors):
+        answer = stack.admin("POST", "awards", f"/api/v1/programmes/{slug}/jurors", json={
+            "name": f"Giám khảo {n + 1}", "email": f"giamkhao.{n}.{uuid.uuid4().hex[:6]}@hoidong.example.vn",
+            "organisation": f"Hội đồng {n + 1}", "categories": [c["code"] for c in categories]})
+        assert answer.status_code == 201, answer.text
+        tokens.append(juror_token(stack, answer.json()["id"]))
+
+    def now() -> str:
+        return datetime.now(timezone.utc).isoformat()
+    assert stack.admin("PATCH", "awards", f"/api/v1/programmes/{slug}", json={"applications_close_at": now()}).ok
+    assert stack.admin("POST", "awards", f"/api/v1/programmes/{slug}/assignments").ok
+    score = {ids[name]: value for name, (_category, value) in schools.items()}
+    for token in tokens:
+        queue = requests.get(stack.url("awards", "/api/v1/jurors/me/assignments"),
+                             headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+        for item in queue["assignments"]:
+            answer = requests.put(stack.url("awards", f"/api/v1/applications/{item['id']}/reviews/me"),
+                                  json={"scores": {c["code"]: score[item["id"]] for c in CRITERIA}},
+                                  headers={"Authorization": f"Bearer {token}"}, timeout=10)
+            assert answer.status_code == 200, answer.text
+    assert stack.admin("PATCH", "awards", f"/api/v1/programmes/{slug}", json={"review_close_at": now()}).ok
+    ranking = stack.admin("GET", "awards", f"/api/v1/programmes/{slug}/ranking").json()
+    proposal = {c["code"]: [a["id"] for a in c["applications"] if a["outcome"] == "proposed"]
+                for c in ranking["categories"]}
+    assert stack.admin("PUT", "awards", f"/api/v1/programmes/{slug}/decisions", json={"winners": proposal}).ok
+    return slug, ids

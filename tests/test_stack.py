@@ -43,7 +43,7 @@ def _links(output: str) -> dict[str, str]:
     return found
 
 
-def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp_path):
+def test_up_starts_everything_with_the_demo_forum_and_its_awards_and_down_leaves_no_process(tmp_path):
     ports = {name: free_port() for name in ("REGISTRATION_PORT", "CHECKIN_PORT", "CERTIFICATES_PORT", "AWARDS_PORT")}
     inbox_ports = {name: str(free_port()) for name in ("FORUMOPS_INBOX_PORT", "FORUMOPS_INBOX_WEB_PORT")}
     kafka_port = free_port_pair()  # its controller listens on the next port
@@ -63,6 +63,7 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
         assert token in started.stdout and (tmp_path / "var" / "organiser-token").stat().st_mode & 0o077 == 0
         links = _links(started.stdout)
         _check_the_demo(links, token, ports)
+        _check_the_awards_programme(links, token, ports)
         readable = [str(path) for path in [tmp_path / "var", *(tmp_path / "var").rglob("*")] if _mode(path) & 0o077]
         assert readable == []  # databases, WAL, logs, broker data, secrets, keys: the owner's alone
         assert (tmp_path / "var" / "secrets" / "kafka" / "checkin").exists()  # the services' broker users
@@ -72,7 +73,9 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
                            message="the demo's first email in the local inbox")
         message = email.message_from_bytes(first.read_bytes(), policy=email.policy.default)
         assert message["Subject"].startswith(("Xác nhận đăng ký: ", "Danh sách chờ: ", "Registration confirmed: ",
-                                              "Waiting list: ", "Giấy chứng nhận của quý vị: ", "Your certificate: "))
+                                              "Waiting list: ", "Giấy chứng nhận của quý vị: ", "Your certificate: ",
+                                              "Đã nhận hồ sơ: ", "Thư mời tham gia hội đồng chấm: ",
+                                              "Chúc mừng: hồ sơ được vinh danh tại ", "Kết quả "))
         hers = wait_until(_certificate_mail(arrived, "thuha.nguyen@giaoduc.example"), timeout_s=120,
                           message="the guest's certificate in the local inbox")
         assert links["verify her certificate"].rsplit("/", 1)[1] in hers.get_body(("plain",)).get_content()
@@ -84,7 +87,7 @@ def test_up_starts_everything_with_the_demo_forum_and_down_leaves_no_process(tmp
         again = subprocess.run([*stack, "up"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert again.returncode == 0, again.stdout + again.stderr
         assert _links(again.stdout) == _links(started.stdout)  # loaded once, its links kept
-        assert "participants imported" not in again.stdout
+        assert "participants imported" not in again.stdout and "applications in 3 categories" not in again.stdout
         run_dir = tmp_path / "var" / "run"
         pids = [int(f.read_text()) for f in run_dir.glob("*.pid")]
         pids.append(int((tmp_path / "var" / "kafka" / "broker.pid").read_text()))
@@ -142,8 +145,9 @@ def _check_the_demo(links: dict[str, str], token: str, ports: dict[str, int]) ->
     """Every page and API the demo prints answers, and the forum is what it says it is."""
     assert len(links) >= 15, links
     organiser = {"Authorization": f"Bearer {token}"}
-    for label, link in links.items():  # /metrics is for organisers (their token as bearer); pages ignore it
-        answer = requests.get(link.split("#")[0], headers=organiser if label.startswith("metrics") else {}, timeout=10)
+    for label, link in links.items():  # /metrics and APIs are for organisers (their token as bearer); pages ignore it
+        for_organisers = label.startswith("metrics") or label.endswith("(organiser API)")
+        answer = requests.get(link.split("#")[0], headers=organiser if for_organisers else {}, timeout=10)
         assert answer.status_code == 200, f"{label}: {link} answered {answer.status_code}"
     registration, checkin = (f"http://127.0.0.1:{ports[f'{name}_PORT']}" for name in ("REGISTRATION", "CHECKIN"))
     slug = links["register for the forum"].rsplit("/", 1)[1]
@@ -162,3 +166,33 @@ def _check_the_demo(links: dict[str, str], token: str, ports: dict[str, int]) ->
     assert requests.get(links["metrics (checkin)"], timeout=10).status_code == 401
     assert "forumops_consumer_lag_messages" in requests.get(links["metrics (checkin)"], headers=organiser,
                                                             timeout=10).text
+
+
+def _check_the_awards_programme(links: dict[str, str], token: str, ports: dict[str, int]) -> None:
+    """The demo programme went from the call to the honour roll: every application reviewed by
+    the jury, a tie at a cut and a disagreement shown to the organiser, the results published and
+    one award certificate per winner, linked from the honour roll."""
+    organiser = {"Authorization": f"Bearer {token}"}
+    awards = f"http://127.0.0.1:{ports['AWARDS_PORT']}"
+    slug = links["awards: the programme"].rsplit("/", 1)[1]
+    programme = requests.get(f"{awards}/api/v1/programmes/{slug}", headers=organiser, timeout=10).json()
+    assert programme["phase"] == "published" and programme["applications"]["submitted"] >= 25
+    assert len(programme["categories"]) == 3 and len(programme["criteria"]) == 6
+    assert programme["forum"] == links["register for the forum"].rsplit("/", 1)[1]
+    ranking = requests.get(f"{awards}/api/v1/programmes/{slug}/ranking", headers=organiser, timeout=10).json()
+    ranked = [a for c in ranking["categories"] for a in c["applications"]]
+    assert len(ranked) == programme["applications"]["submitted"] and {a["reviews_done"] for a in ranked} == {3}
+    assert any(a["outcome"] == "tied" for a in ranked) and any(a["jurors_disagree"] for a in ranked)
+    juror = links[next(label for label in links if label.startswith("awards: a juror's page"))].split("#token=")[1]
+    queue = requests.get(f"{awards}/api/v1/jurors/me/assignments", headers={"Authorization": f"Bearer {juror}"},
+                         timeout=10).json()
+    assert queue["assignments"] and {a["review"]["state"] for a in queue["assignments"]} <= {"submitted", "conflict"}
+    roll = requests.get(f"{awards}/api/v1/programmes/{slug}/results", timeout=10).json()
+    winners = [w for c in roll["categories"] for w in c["winners"]]
+    assert [len(c["winners"]) for c in roll["categories"]] == [c["awards"] for c in roll["categories"]]
+    listed = requests.get(links["awards: award certificates (organiser API)"], headers=organiser, timeout=10).json()
+    held = [c for c in listed["certificates"] if c["programme"] == slug]
+    assert sorted(c["recipient_name"] for c in held) == sorted(w["name"] for w in winners)  # one each
+    assert {c["serial"] for c in held} == {w["certificate"]["serial"] for w in winners}
+    assert {c["status"] for c in held} == {"valid"}
+    assert 'data-status="valid"' in requests.get(links["awards: verify a winner's certificate"], timeout=10).text

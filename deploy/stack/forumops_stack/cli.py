@@ -19,9 +19,10 @@ def cmd_up(args) -> int:
     if not args.no_demo:
         from .demo import ensure_demo
 
-        links = ensure_demo(urls, stack.organiser_token(), stack.VAR, public=stack.public_urls())
+        inbox = stack.INBOX if stack.smtp_url()[1] else None  # where the jurors' invitations arrive
+        links = ensure_demo(urls, stack.organiser_token(), stack.VAR, public=stack.public_urls(), inbox=inbox)
         width = max(map(len, links))
-        print("\nthe demo forum:")
+        print("\nthe demo forum and its awards programme:")
         for label, link in links.items():
             print(f"  {label:<{width}}  {link}")
     print(f"\norganiser token (Authorization: Bearer ...), kept in {stack.VAR / 'organiser-token'}:")

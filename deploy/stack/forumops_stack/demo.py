@@ -1,7 +1,7 @@
 """The demo forum `./forumops up` loads: a national education forum linking 600 connection points
 across Vietnam's 34 provinces and cities, a few thousand participants with Vietnamese names, some
-of them already checked in (so their certificates are issued), and award certificates for the
-year's showcase schools.
+of them already checked in (so their certificates are issued), award certificates for the
+year's showcase schools, and the awards programme given at the forum (demo_awards.py).
 
 Everything goes through the services' own HTTP APIs, as an organiser, a participant and the staff
 at the doors would send it, so the demo shows the system as it runs, events and all. It is loaded
@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Callable
 
 import requests
+
+from .demo_awards import AwardsDemo
 
 SLUG = "dien-dan-doi-moi-giao-duc-2026"
 TITLE = {"vi": "Diễn đàn Đổi mới Giáo dục toàn quốc 2026", "en": "National Education Innovation Forum 2026"}
@@ -295,20 +297,30 @@ class Demo:
 
 
 def ensure_demo(urls: dict[str, str], token: str, var: Path, log: Callable[[str], None] = print,
-                public: dict[str, str] | None = None) -> dict:
-    """Load the demo unless its forum exists; either way return its links (kept in var/demo.json)."""
+                public: dict[str, str] | None = None, inbox: Path | None = None) -> dict:
+    """Load the demo forum unless it exists, then its awards programme unless that exists (the
+    jurors' tokens read from `inbox`, the local inbox's Maildir); either way return their links
+    (kept in var/demo.json)."""
     kept = var / "demo.json"
     demo = Demo(urls, token, log, public)
-    if demo.exists():
-        if kept.exists():
-            return json.loads(kept.read_text())
+    links = json.loads(kept.read_text()) if kept.exists() else {}
+    if not demo.exists():
+        links = demo.load()
+        _keep(kept, links)
+    elif not links:
         log(f"{'demo':<14}the forum {SLUG} exists, but not its links ({kept} is gone)")
         public = public or urls
-        return {"register for the forum": f"{public['registration']}/forums/{SLUG}",
-                "organiser: live dashboard": f"{public['checkin']}/dashboard/{SLUG}"}
-    links = demo.load()
+        links = {"register for the forum": f"{public['registration']}/forums/{SLUG}",
+                 "organiser: live dashboard": f"{public['checkin']}/dashboard/{SLUG}"}
+    programme = AwardsDemo(demo, SLUG, inbox)
+    if not programme.exists():
+        links = {**links, **programme.load()}
+        _keep(kept, links)
+    return links
+
+
+def _keep(kept: Path, links: dict) -> None:
     kept.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # links carry tokens
     with os.fdopen(fd, "w") as out:
         json.dump(links, out, ensure_ascii=False, indent=2)
-    return links

@@ -52,9 +52,11 @@ class Inbox:
         self.folder = str(folder)
         self.box = mailbox.Maildir(folder, factory=None, create=False)
 
-    def keys(self) -> list[str]:
-        """Every message's key, newest first."""
-        return sorted(self.box.keys(), key=self._arrival_order, reverse=True)
+    def keys(self, since: datetime | None = None) -> list[str]:
+        """Every message's key, newest first; only those arrived at `since` or later if given
+        (told by their file names: no message is read)."""
+        keys = sorted(self.box.keys(), key=self._arrival_order, reverse=True)
+        return keys if since is None else [k for k in keys if self._arrival(k) >= since]
 
     def summary(self, key: str) -> Summary:
         """Its sender, recipients and subject: read once (a delivered message never changes)."""

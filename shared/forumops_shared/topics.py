@@ -12,6 +12,7 @@ CERTIFICATES = "certificates.certificates.v1"
 AWARDS_RESULTS = "awards.results.v1"
 CHECKIN_DLQ = "checkin.dlq"
 CERTIFICATES_DLQ = "certificates.dlq"
+AWARDS_DLQ = "awards.dlq"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     # hold copies of registrations, so they are erasable too (forumops_shared.dead_letters).
     TopicSpec(CHECKIN_DLQ, 1, {**ERASABLE, "retention.ms": str(90 * DAY_MS)}),
     TopicSpec(CERTIFICATES_DLQ, 1, {**ERASABLE, "retention.ms": str(90 * DAY_MS)}),
+    TopicSpec(AWARDS_DLQ, 1, {**ERASABLE, "retention.ms": str(90 * DAY_MS)}),
 )
 
 

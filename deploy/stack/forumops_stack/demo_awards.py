@@ -193,7 +193,7 @@ class AwardsDemo:
             links["awards: honour roll"] = f"{awards}/programmes/{SLUG}/results"
             links["awards: verify a winner's certificate"] = f"{cert}/verify/{serials[0]}"
             links["awards: award certificates (organiser API)"] = \
-                f"{cert}/api/v1/forums/{self.forum}/certificates?kind=award"
+                f"{cert}/api/v1/forums/{self.forum}/certificates?programme={SLUG}"
         return links
 
 

@@ -207,11 +207,11 @@ def exactly(url: str, database_url: str, count: int) -> dict:
     return {"received": len(ids), "withdrawn": len(extra), "added": max(0, count - len(ids))}
 
 
-def invite_jury(api: Organiser, database_url: str, applicants: list[str]) -> dict[str, str]:
+def invite_jury(api: Organiser, database_url: str, applicant_organisations: list[str]) -> dict[str, str]:
     """JURORS jurors, as bench/awards_assignment_bench.py composes them: one category each, a
-    sixth of them two; from 30 organisations, 10 of them applicants' own (those applications they
-    may not review). Their tokens as their invitations carry them."""
-    organisations = [f"Đại học Sư phạm {n}" for n in range(20)] + applicants[:10]
+    sixth of them two; from 30 organisations, 10 of them applicants' (whose applications their
+    jurors may not review). Their tokens as their invitations carry them."""
+    organisations = [f"Đại học Sư phạm {n}" for n in range(20)] + applicant_organisations[:10]
     codes = [c["code"] for c in CATEGORIES]
     ids = []
     for n in range(JURORS):
@@ -613,7 +613,7 @@ def section(r: dict) -> str:
         f"worker, the same broker): the uploaded programme brought to {asg['applications']:,} applications by their "
         f"holders ({prog['received']:,} received, {prog['withdrawn']} withdrawn with the manage token of their receipt, "
         f"{prog['added']} added); {asg['jurors']} jurors invited (tokens from their invitations), one category each, "
-        "a sixth two, 10 of them from applicants' organisations; applications closed (PATCH). The assignment: "
+        "a sixth two, from 30 organisations of which 10 are applicants'; applications closed (PATCH). The assignment: "
         "`POST assignments` timed from request to answer (computed, 6,000 rows stored, the whole assignment "
         f"returned), loads {asg['loads'][0]}–{asg['loads'][1]}; again at once ({asg['moved']} moved). Then "
         f"{rev['reviews']:,} reviews over HTTP, 16 at a time, in {rev['seconds']:.0f} s ({rev['per_s']:.0f}/s), every "

@@ -448,9 +448,11 @@ def run_results(stack: ExitStack, bootstrap: str, work: Path, env: dict, winners
     visible = wait_until(lambda: held(certificates_db, SLUG)[0] >= winners)
     on_roll = wait_until(lambda: linked(awards_db, SLUG) >= winners)
     first = certificates_of(certificates_db, SLUG)
+    relayed = staged_results(awards_db)[0].published_at  # when the broker had acknowledged the event
     roll = api("GET", f"/api/v1/programmes/{SLUG}/results")
     result.update(published=published["winners"], publish_http_s=answered - sent,
                   latencies=sorted(as_utc(r.issued_at).timestamp() - sent for r in first),
+                  relayed_s=as_utc(relayed).timestamp() - sent if relayed else float("nan"),
                   visible_s=visible - sent if visible else float("nan"),
                   linked_s=on_roll - sent if on_roll else float("nan"),
                   issued=sum(r.revoked_at is None for r in first),
@@ -552,8 +554,8 @@ def report(r: dict) -> None:
           f"target under {TARGET_ASSIGNMENT_S:.0f} s: {'met' if r['api_assignment_meets'] else 'NOT met'}")
     print(f"  reviews over HTTP: {rev['reviews']:,} in {rev['seconds']:.1f} s ({rev['per_s']:.0f}/s, 16 at a time); "
           f"proposal exactly as scored, no tie: {res['proposal_as_scored']}")
-    print(f"\nresults published (POST publish, answered in {res['publish_http_s']:.2f} s) -> award certificates, "
-          f"{res['winners']} winners:")
+    print(f"\nresults published (POST publish, answered in {res['publish_http_s']:.2f} s; the event relayed after "
+          f"{res['relayed_s']:.2f} s) -> award certificates, {res['winners']} winners:")
     print(f"  per winner, before the POST -> issued_at: p50 {percentile(lat, 0.5):.2f} s, p99 {r['p99_s']:.2f} s, "
           f"max {lat[-1] if lat else float('nan'):.2f} s; all {res['winners']} visible after {res['visible_s']:.2f} s, "
           f"linked on the honour roll after {res['linked_s']:.2f} s ({res['roll_linked']} links)")
@@ -621,7 +623,8 @@ def section(r: dict) -> str:
         f"categories' awards with no tie; review closed; the proposal confirmed (`PUT decisions`).",
         f"- **Results → certificates**: from just before `POST publish` (answered in {res['publish_http_s']:.2f} s: "
         "the publication, the event staged in the outbox, every applicant's decision mail queued) through the "
-        "awards worker's relay to each certificate's `issued_at` in the certificates worker (one clock; one "
+        f"awards worker's relay (the broker's acknowledgement recorded {res['relayed_s']:.2f} s after the POST began) "
+        "to each certificate's `issued_at` in the certificates worker (one clock; one "
         "transaction issues them all, `issued_at` read as it starts); all visible in the database (committed), "
         "polled every 50 ms: the target is judged on the later; then every winner linked on the honour roll "
         f"(the awards worker's copy of the certificates' events; the JSON honour roll shows {res['roll_linked']} links). "

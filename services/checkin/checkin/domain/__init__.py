@@ -2,5 +2,6 @@
 
 scans.py decides a scan (every outcome and reason is decided there, for single scans and
 offline batches alike); offline.py weighs an offline door's word against that decision;
-attendance_reports.py reads Zoom and Teams reports and merges the time people were present.
+attendance_reports.py reads Zoom and Teams reports and merges the time people were present;
+hours.py says how long a participant attended each session of the programme.
 """

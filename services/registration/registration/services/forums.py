@@ -18,6 +18,7 @@ from forumops_shared.signing_keys import published_keys
 
 from ..domain.forums import titles_of
 from ..tables import forums, points, ticket_keys
+from .programme import programme, published_session
 
 SOURCE = "/forumops/registration"
 
@@ -86,9 +87,10 @@ def forum_view(conn: Connection, forum: Row, *, with_points: bool = True) -> dic
 
 
 def publish_forum(conn: Connection, forum: Row) -> None:
-    """Stage the forum's whole current state, with points and ticket keys, for the other services."""
+    """Stage the forum's whole current state, with points, sessions and ticket keys, for the other services."""
     data = forum_view(conn, forum)
-    data.update(ticket_keys=published_keys(conn, ticket_keys), published_at=datetime.now(timezone.utc))
+    data.update(ticket_keys=published_keys(conn, ticket_keys), published_at=datetime.now(timezone.utc),
+                sessions=[published_session(s, forum.timezone) for s in programme(conn, forum.id)])
     stage_event(conn, new_event(FORUM_PUBLISHED, forum.slug, _jsonable(data), source=SOURCE))
 
 

@@ -147,4 +147,9 @@ MANAGE_TEXTS = {
                       "Erase your personal data and cancel the registration? This cannot be undone."),
     "erased_now": ("Dữ liệu cá nhân của bạn đã được xóa. Đường dẫn này không còn được lưu trên thiết bị.",
                    "Your personal data is erased. This link is no longer kept on this device."),
+    "kind_plenary": ("phiên toàn thể", "plenary"), "kind_workshop": ("hội thảo", "workshop"),
+    "kind_ceremony": ("lễ", "ceremony"), "kind_other": ("khác", "other"),
+    "session_confirmed": ("Đã đăng ký", "Signed up"),
+    "session_waitlisted": ("Danh sách chờ: {n}", "Waiting list: {n}"),
+    "sessions_saved": ("Đã lưu các phiên bạn chọn.", "Your sessions are saved."),
 }

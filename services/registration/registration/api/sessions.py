@@ -6,7 +6,6 @@ from flask import Blueprint, jsonify
 from forumops_shared import audit
 from forumops_shared.audit import ORGANISER
 from forumops_shared.http import bearer_token
-from forumops_shared.refusals import Refusal
 
 from ..schemas import SessionSchema, SignupSchema
 from ..services import programme as programme_cases
@@ -14,8 +13,7 @@ from ..services import sessions as session_cases
 from ..services import signups as signup_cases
 from ..services.forums import get_forum
 from .context import ctx
-from .forums import _organiser_change
-from .requests import authorised_registration, is_admin, json_body
+from .requests import authorised_registration, is_admin, json_body, organiser_change
 
 bp = Blueprint("sessions", __name__, url_prefix="/api/v1")
 _session_schema, _signup_schema = SessionSchema(), SignupSchema()
@@ -24,7 +22,7 @@ _session_schema, _signup_schema = SessionSchema(), SignupSchema()
 @bp.put("/forums/<slug>/sessions/<code>")
 def put_session(slug: str, code: str):
     """Organiser: create or replace one session; any change publishes the forum again."""
-    _organiser_change()
+    organiser_change()
     data = json_body(_session_schema)
     with ctx().write() as conn:
         forum = get_forum(conn, slug)
@@ -40,7 +38,7 @@ def put_session(slug: str, code: str):
 @bp.delete("/forums/<slug>/sessions/<code>")
 def delete_session(slug: str, code: str):
     """Organiser: remove a session nobody signed up for."""
-    _organiser_change()
+    organiser_change()
     with ctx().write() as conn:
         forum = get_forum(conn, slug)
         session_cases.delete_session(conn, forum, code)
@@ -72,10 +70,8 @@ def show_signups(registration_id: str):
 @bp.put("/registrations/<registration_id>/sessions")
 def choose_sessions(registration_id: str):
     """The participant (manage token) or an organiser: the whole set of sessions they sign up for."""
-    if bearer_token() is None:  # before the body, as on every path
-        raise Refusal("unauthenticated")
-    data = json_body(_signup_schema)
     with ctx().write() as conn:
-        row = authorised_registration(conn, registration_id)
+        row = authorised_registration(conn, registration_id)  # the caller before the body, as on every path
+        data = json_body(_signup_schema)
         rows = signup_cases.choose_sessions(conn, row, data["codes"])
         return jsonify(signup_cases.signups_view(conn, row.id, rows, get_forum(conn, row.forum_slug).timezone))

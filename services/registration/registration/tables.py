@@ -127,8 +127,7 @@ session_signups = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("session_id", "registration_id", name="uq_session_signups_once"),
 )
-Index("ix_session_signups_waitlist", session_signups.c.session_id, session_signups.c.status,
-      session_signups.c.waitlisted_at, session_signups.c.seq)
+Index("ix_session_signups_waitlist", session_signups.c.session_id, session_signups.c.status, session_signups.c.seq)
 Index("ix_session_signups_registration", session_signups.c.registration_id)
 
 # An organiser's message to a chosen group; each recipient's copy is a row of the mail outbox

@@ -44,8 +44,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("session_id", "registration_id", name="uq_session_signups_once"),
     )
-    op.create_index("ix_session_signups_waitlist", "session_signups",
-                    ["session_id", "status", "waitlisted_at", "seq"])
+    op.create_index("ix_session_signups_waitlist", "session_signups", ["session_id", "status", "seq"])
     op.create_index("ix_session_signups_registration", "session_signups", ["registration_id"])
 
 

@@ -4,12 +4,17 @@ The same way as a point's places (services/places.py): every change goes through
 row, with a conditional UPDATE; the row lock orders concurrent sign-ups on PostgreSQL (SQLite
 serialises writers anyway), so the last place goes to exactly one person and a freed place to
 exactly the next in line. A session without a capacity confirms everyone.
+
+The line is in order of the sign-up rows (`seq`): each is inserted after its session's row was
+locked, so on PostgreSQL too the order is the order the places were asked for, and a position
+told is the position kept. (A clock read before the lock would not be: two people could be told
+the same place.)
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
 from ..tables import session_signups, sessions
@@ -47,7 +52,7 @@ def promote_waiting_for_session(conn: Connection, session_id: int) -> list[str]:
                        .returning(sessions.c.id)).first():
         first = conn.execute(select(session_signups.c.seq, session_signups.c.registration_id)
                              .where(session_signups.c.session_id == session_id, session_signups.c.status == "waitlisted")
-                             .order_by(session_signups.c.waitlisted_at, session_signups.c.seq).limit(1)).one()
+                             .order_by(session_signups.c.seq).limit(1)).one()
         conn.execute(update(session_signups).where(session_signups.c.seq == first.seq)
                      .values(status="confirmed", waitlisted_at=None))
         promoted.append(first.registration_id)
@@ -59,7 +64,5 @@ def position_in_line(conn: Connection, signup: Row) -> int | None:
         return None
     s = session_signups
     ahead = conn.execute(select(func.count()).select_from(s).where(
-        s.c.session_id == signup.session_id, s.c.status == "waitlisted",
-        or_(s.c.waitlisted_at < signup.waitlisted_at,
-            and_(s.c.waitlisted_at == signup.waitlisted_at, s.c.seq < signup.seq)))).scalar_one()
+        s.c.session_id == signup.session_id, s.c.status == "waitlisted", s.c.seq < signup.seq)).scalar_one()
     return ahead + 1

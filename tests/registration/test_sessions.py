@@ -139,3 +139,14 @@ def test_a_session_nobody_signed_up_for_is_removed_and_the_forum_published_again
     assert api.events(FORUM_PUBLISHED)[published:][0].data["sessions"] == []
     again = api.client.delete(f"/api/v1/forums/{forum}/sessions/OPEN", headers=api.admin)
     assert again.status_code == 404 and again.json["reason"] == "session_not_found"
+
+
+def test_the_forum_cannot_move_away_from_its_programme(api, forum):
+    put(api, forum, "OPEN", session())
+    response = api.client.patch(f"/api/v1/forums/{forum}", headers=api.admin,
+                                json={"starts_at": "2026-12-11T08:00:00+07:00", "ends_at": "2026-12-11T17:00:00+07:00"})
+    assert response.status_code == 422 and response.json["reason"] == "session_outside_forum"
+    assert "OPEN" in response.json["errors"]["starts_at"][0]
+    longer = api.client.patch(f"/api/v1/forums/{forum}", headers=api.admin,
+                              json={"ends_at": "2026-12-11T17:00:00+07:00"})
+    assert longer.status_code == 200, longer.json

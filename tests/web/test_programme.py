@@ -27,7 +27,8 @@ def test_a_participant_signs_up_for_workshops_on_their_page(stack, page):
     slug = new_forum(stack, points_per_province=1)
     put_session(stack, slug, "OPEN", title={"vi": "Khai mạc", "en": "Opening"}, kind="plenary", signup=False,
                 starts_at="2026-11-20T01:00:00Z", ends_at="2026-11-20T02:30:00Z")  # 08:00 in Hanoi
-    put_session(stack, slug, "W1", capacity=1, starts_at="2026-11-20T10:00:00+07:00", ends_at="2026-11-20T11:30:00+07:00")
+    put_session(stack, slug, "W1", capacity=1, starts_at="2026-11-20T10:00:00+07:00",
+                ends_at="2026-11-20T11:30:00+07:00")
     put_session(stack, slug, "W2", starts_at="2026-11-20T11:00:00+07:00", ends_at="2026-11-20T12:00:00+07:00")
     put_session(stack, slug, "W3", points=["P05-00"], starts_at="2026-11-20T14:00:00+07:00",
                 ends_at="2026-11-20T15:00:00+07:00")

@@ -50,9 +50,10 @@ def promote_waiting_for_session(conn: Connection, session_id: int) -> list[str]:
     while conn.execute(update(sessions).where(sessions.c.id == session_id, _FREE, sessions.c.waitlisted > 0)
                        .values(confirmed=sessions.c.confirmed + 1, waitlisted=sessions.c.waitlisted - 1)
                        .returning(sessions.c.id)).first():
-        first = conn.execute(select(session_signups.c.seq, session_signups.c.registration_id)
-                             .where(session_signups.c.session_id == session_id, session_signups.c.status == "waitlisted")
-                             .order_by(session_signups.c.seq).limit(1)).one()
+        s = session_signups
+        first = conn.execute(select(s.c.seq, s.c.registration_id)
+                             .where(s.c.session_id == session_id, s.c.status == "waitlisted")
+                             .order_by(s.c.seq).limit(1)).one()
         conn.execute(update(session_signups).where(session_signups.c.seq == first.seq)
                      .values(status="confirmed", waitlisted_at=None))
         promoted.append(first.registration_id)

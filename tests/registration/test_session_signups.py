@@ -7,6 +7,9 @@ import pytest
 
 from forumops_shared.events.registry import PARTICIPANT_REGISTERED, REGISTRATION_CHANGED
 
+from ..support.smtp import relay  # noqa: F401 - the fixture
+from .test_mail import send_all
+
 
 def workshop(capacity=2, **overrides):
     body = {"title": {"vi": "Hội thảo", "en": "Workshop"}, "kind": "workshop", "signup": True,
@@ -177,3 +180,36 @@ def test_the_last_place_goes_to_exactly_one_of_many_signing_up_at_once(api, foru
     assert Counter(status for status, _ in places) == {"confirmed": 1, "waitlisted": 6}
     assert sorted(position for status, position in places if status == "waitlisted") == [1, 2, 3, 4, 5, 6]
     assert counts(api, forum, "W1") == (2, 6)
+
+
+def test_the_person_promoted_into_a_workshop_is_told_by_email_in_their_language(api, forum, relay):
+    first = participant(api, forum)
+    waiting = api.register(forum, api.person("HN-01", full_name="Trần Minh Đức", language="en")).json
+    second, third = participant(api, forum), (waiting["id"], api.as_holder(waiting["manage_token"]))
+    sign_up(api, first, ["W1"])
+    sign_up(api, second, ["W1"])
+    sign_up(api, third, ["W1"])
+    send_all(api, relay)  # the confirmations of registering
+    relay.messages.clear()
+
+    sign_up(api, first, [])
+    send_all(api, relay)
+
+    [message] = relay.messages
+    assert message["To"].addresses[0].display_name == "Trần Minh Đức"
+    assert message["Subject"] == "A place for you in Workshop: Education Forum 2026"
+    text = message.get_body(("plain",)).get_content()
+    assert "Workshop (10/12/2026 10:00–11:30)" in text and f"/forums/{forum}#recover" in text
+
+
+def test_no_email_tells_of_a_workshop_place_the_person_gave_up_before_it_went(api, forum, relay):
+    first, second = participant(api, forum), participant(api, forum)
+    third = participant(api, forum)
+    for who in (first, second, third):
+        sign_up(api, who, ["W1"])
+    send_all(api, relay)
+    relay.messages.clear()
+    sign_up(api, first, [])  # third is promoted...
+    sign_up(api, third, [])  # ...and leaves before the message goes
+    send_all(api, relay)
+    assert relay.messages == []

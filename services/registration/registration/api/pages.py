@@ -123,6 +123,7 @@ MAIL_TEXTS = {
     "kind_ticket": ("vé mới", "new ticket"), "kind_cancellation": ("huỷ đăng ký", "cancellation"),
     "kind_recovery": ("đường dẫn mới", "new link"), "kind_announcement": ("thông báo", "announcement"),
     "kind_certificate": ("giấy chứng nhận", "certificate"),
+    "kind_session_place": ("có chỗ trong phiên", "a place in a session"),
 }
 MANAGE_TEXTS = {
     **FORM_TEXTS,

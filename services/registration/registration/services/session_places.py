@@ -36,27 +36,28 @@ def take_session_place(conn: Connection, session_id: int, registration_id: str, 
     return status
 
 
-def give_session_place_back(conn: Connection, signup: Row) -> list[str]:
-    """Remove one sign-up; returns the registration ids promoted into the place it freed."""
+def give_session_place_back(conn: Connection, signup: Row) -> list[int]:
+    """Remove one sign-up; returns the sign-ups (their `seq`) promoted into the place it freed."""
     conn.execute(session_signups.delete().where(session_signups.c.seq == signup.seq))
     counter = sessions.c.confirmed if signup.status == "confirmed" else sessions.c.waitlisted
     conn.execute(update(sessions).where(sessions.c.id == signup.session_id).values({counter: counter - 1}))
     return promote_waiting_for_session(conn, signup.session_id) if signup.status == "confirmed" else []
 
 
-def promote_waiting_for_session(conn: Connection, session_id: int) -> list[str]:
-    """Confirm people from the session's line, in order, while places are free."""
+def promote_waiting_for_session(conn: Connection, session_id: int) -> list[int]:
+    """Confirm people from the session's line, in order, while places are free; returns their
+    sign-ups (`seq`)."""
     promoted = []
     while conn.execute(update(sessions).where(sessions.c.id == session_id, _FREE, sessions.c.waitlisted > 0)
                        .values(confirmed=sessions.c.confirmed + 1, waitlisted=sessions.c.waitlisted - 1)
                        .returning(sessions.c.id)).first():
         s = session_signups
-        first = conn.execute(select(s.c.seq, s.c.registration_id)
+        first = conn.execute(select(s.c.seq)
                              .where(s.c.session_id == session_id, s.c.status == "waitlisted")
                              .order_by(s.c.seq).limit(1)).one()
         conn.execute(update(session_signups).where(session_signups.c.seq == first.seq)
                      .values(status="confirmed", waitlisted_at=None))
-        promoted.append(first.registration_id)
+        promoted.append(first.seq)
     return promoted
 
 

@@ -29,7 +29,8 @@ def find_session(conn: Connection, forum: Row, code: str) -> Row:
 
 
 def put_session(conn: Connection, forum: Row, code: str, data: dict) -> tuple[str, list[str]]:
-    """Create or replace one session; ('created'|'updated'|'unchanged', ids promoted from its line).
+    """Create or replace one session; ('created'|'updated'|'unchanged', the sign-ups
+    promoted from its line).
     Any change publishes the forum again, so that what depends on the times is recomputed."""
     problem = point_code_problem(code)
     if problem:

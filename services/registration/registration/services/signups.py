@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.db import as_utc
 from forumops_shared.events import new_event, registry as types
+from forumops_shared.mail import request_mail
 from forumops_shared.outbox import stage_event
 from forumops_shared.refusals import Refusal
 
@@ -17,6 +18,7 @@ from ..domain.registrations import require_active
 from ..domain.sessions import check_choice
 from ..tables import session_signups, sessions
 from .programme import programme, slot_of
+from .mail import session_place_mail
 from .registrations import SOURCE, event_data, load_registration
 from .session_places import give_session_place_back, position_in_line, take_session_place
 
@@ -49,7 +51,7 @@ def choose_sessions(conn: Connection, row: Row, codes: list[str]) -> list[Row]:
     check_choice(chosen, {code: slot_of(s) for code, s in slots.items()}, row.attendance, row.point_code)
     before = signups_of(conn, row.id)
     held_before = [r.code for r in before if r.status == "confirmed"]
-    promoted: list[str] = []
+    promoted: list[int] = []
     for signup in before:
         if signup.code not in chosen:
             promoted += give_session_place_back(conn, signup)
@@ -66,16 +68,24 @@ def choose_sessions(conn: Connection, row: Row, codes: list[str]) -> list[Row]:
 
 def release_signups(conn: Connection, registration_id: str) -> None:
     """A cancelled registration holds no sessions: each place goes to the next in line."""
-    promoted: list[str] = []
+    promoted: list[int] = []
     for signup in signups_of(conn, registration_id):
         promoted += give_session_place_back(conn, signup)
     announce_session_promotions(conn, promoted)
 
 
-def announce_session_promotions(conn: Connection, promoted: list[str]) -> None:
-    """Each person moved into a session from its line: a registration-changed event."""
-    for registration_id in dict.fromkeys(promoted):
+def announce_session_promotions(conn: Connection, promoted: list[int]) -> None:
+    """Each person moved into a session from its line (their sign-ups' `seq`): a
+    registration-changed event, and an email for each place."""
+    if not promoted:
+        return
+    found = conn.execute(select(session_signups.c.seq, session_signups.c.registration_id, sessions.c.code)
+                         .join(sessions, sessions.c.id == session_signups.c.session_id)
+                         .where(session_signups.c.seq.in_(promoted))).all()
+    for registration_id in dict.fromkeys(r.registration_id for r in found):
         _announce(conn, registration_id)
+    request_mail(conn, [session_place_mail(load_registration(conn, r.registration_id), r.code, r.seq) for r in found],
+                 datetime.now(timezone.utc))
 
 
 def _announce(conn: Connection, registration_id: str) -> None:

@@ -7,6 +7,8 @@ ATTENDANCE_MODES = ("onsite", "online")
 AWARDEE_KINDS = ("unit", "person")
 LANGUAGES = ("vi", "en")
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+SESSION_KINDS = ("plenary", "workshop", "ceremony", "other")
+WALK_IN = ("admit", "refuse")  # what the door does with a participant not signed up for a session
 
 
 class EventData(Schema):
@@ -36,6 +38,21 @@ class TicketKey(EventData):
     public_key = _text(max_len=128)  # raw 32-byte key, base64url without padding
 
 
+class Session(EventData):
+    """One session of the forum's programme (registration owns them)."""
+    code = _text(max_len=64)
+    title = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+                        values=fields.String(), required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SESSION_KINDS))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    points = fields.List(fields.String(validate=validate.Length(max=64)), required=True, allow_none=True)  # None: every point
+    online_url = fields.Url(required=False, allow_none=True, load_default=None)
+    capacity = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1))
+    signup = fields.Boolean(required=True)
+    walk_in = fields.String(required=True, validate=validate.OneOf(WALK_IN))
+
+
 class ForumPublished(EventData):
     slug = _text(max_len=100)
     title = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
@@ -49,6 +66,8 @@ class ForumPublished(EventData):
     points = fields.List(fields.Nested(Point), required=True)
     ticket_keys = fields.List(fields.Nested(TicketKey), required=True)
     published_at = fields.AwareDateTime(required=True)
+    # The programme, in start order; added later, so optional (an older event has none).
+    sessions = fields.List(fields.Nested(Session), load_default=list)
 
 
 class Registration(EventData):
@@ -70,6 +89,8 @@ class Registration(EventData):
     # SHA-256 of the participant's manage token (not the token): lets check-in admit their online join.
     manage_token_hash = _text(required=False, max_len=64, allow_none=True)
     occurred_at = fields.AwareDateTime(required=True)
+    # Codes of the sessions the person holds a confirmed sign-up for (added later: optional).
+    sessions = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)
 
 
 class ParticipantRegistered(Registration):

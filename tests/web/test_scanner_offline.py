@@ -1,6 +1,7 @@
 """A phone at a door is reloaded, locked or restarted while the network is down: the scanner opens
 from its service worker's cache, decides and queues with the kit kept on the phone, and uploads
-when the network is back. And a deploy replaces what the phone keeps."""
+when the network is back. A deploy replaces what the phone keeps, and a service answering errors
+does not stop the kept page from opening (those two on a server of the scanner's pages alone)."""
 from __future__ import annotations
 
 import shutil
@@ -41,9 +42,8 @@ def expect_outcome(page, outcome, who):
         expect(page.locator("#detail")).to_have_text(OFFLINE)
 
 
-def opened(page):
+def opened(page) -> None:
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    return page
 
 
 @pytest.fixture(scope="module")
@@ -119,36 +119,51 @@ def scanner_only(static: Path) -> Flask:
     return app
 
 
-@pytest.fixture
-def deploys(tmp_path):
-    """A server whose app can be swapped for the next deploy's, at the same address."""
-    current: list[Flask] = []
-    server = make_server("127.0.0.1", 0, lambda environ, respond: current[0](environ, respond), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+class Deploys:
+    """A server whose app is swapped for the next deploy's (or for a failing one), at one address."""
 
-    def deploy(change: str = "") -> Flask:
-        static = tmp_path / f"deploy-{len(current)}"
+    def __init__(self, tmp_path: Path):
+        self.tmp_path, self.apps = tmp_path, []
+        self.server = make_server("127.0.0.1", 0, lambda environ, respond: self.apps[-1](environ, respond),
+                                  threaded=True)
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+
+    def deploy(self, change: str = "") -> Flask:
+        """The check-in pages with a copy of its static files, `change` added to decide.js."""
+        static = self.tmp_path / f"deploy-{len(self.apps)}"
         shutil.copytree(STATIC, static)
         with open(static / "decide.js", "a", encoding="utf-8") as script:
             script.write(change)
-        current.insert(0, scanner_only(static))
-        return current[0]
-    yield f"http://127.0.0.1:{server.server_port}", deploy
-    server.shutdown()
+        self.apps.append(scanner_only(static))
+        return self.apps[-1]
+
+    def fail(self, status: str) -> None:
+        """Every address answers `status` (a service that is up but struggling)."""
+        def failing(environ, respond):
+            respond(status, [("Content-Type", "text/plain")])
+            return [b"down"]
+        self.apps.append(failing)
+
+
+@pytest.fixture
+def deploys(tmp_path):
+    served = Deploys(tmp_path)
+    thread = threading.Thread(target=served.server.serve_forever, daemon=True)
+    thread.start()
+    yield served
+    served.server.shutdown()
     thread.join()
 
 
 def test_a_deploy_that_changes_the_scanner_files_replaces_what_the_phone_keeps(browser, deploys):
-    origin, deploy = deploys
-    first = deploy()
+    first = deploys.deploy()
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     try:
         page = context.new_page()
-        page.goto(origin + "/scan")
+        page.goto(deploys.origin + "/scan")
         assert page.evaluate(WORKER_READY)["caches"] == [f"forumops-scanner-{first.extensions[pages.SHELL_VERSION]}"]
 
-        second = deploy("\n// the next deploy\n")
+        second = deploys.deploy("\n// the next deploy\n")
         page.reload()  # a navigation: the browser sees the worker's new text and installs it
         kept = f"forumops-scanner-{second.extensions[pages.SHELL_VERSION]}"
         wait_until(lambda: page.evaluate("caches.keys()") == [kept], timeout_s=15, interval_s=0.2,
@@ -158,5 +173,23 @@ def test_a_deploy_that_changes_the_scanner_files_replaces_what_the_phone_keeps(b
         page.reload()  # from the new cache: the new deploy's script
         served = page.evaluate("fetch('/static/decide.js').then((answer) => answer.text())")
         assert served.endswith("// the next deploy\n")
+    finally:
+        context.close()
+
+
+def test_a_service_answering_server_errors_still_opens_the_kept_scanner(browser, deploys):
+    deploys.deploy()
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    try:
+        page = context.new_page()
+        page.goto(deploys.origin + "/scan")
+        page.evaluate(WORKER_READY)
+
+        deploys.fail("503 Service Unavailable")
+        answer = page.reload()
+        assert answer.ok and answer.from_service_worker
+        expect(page.locator("#problem")).to_have_text(  # the page and its script ran: no device on this phone
+            "Thiết bị chưa được đăng ký. Mở đường dẫn đăng ký thiết bị do ban tổ chức gửi.")
+        assert page.evaluate("fetch('/scan-worker.js').then((answer) => answer.status)") == 503  # not its business
     finally:
         context.close()

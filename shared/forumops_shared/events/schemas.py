@@ -7,6 +7,8 @@ ATTENDANCE_MODES = ("onsite", "online")
 AWARDEE_KINDS = ("unit", "person")
 LANGUAGES = ("vi", "en")
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+SESSION_KINDS = ("plenary", "workshop", "ceremony", "other")
+WALK_IN = ("admit", "refuse")  # what the door does with a participant not signed up for a session
 
 
 class EventData(Schema):
@@ -21,6 +23,12 @@ def _text(required: bool = True, max_len: int = 500, **kw) -> fields.String:
 class CertificateRule(EventData):
     onsite_checkin = fields.Boolean(required=True)
     online_min_minutes = fields.Integer(required=True, validate=validate.Range(min=0))
+    # The hours rule (added later, so optional): when min_hours or required_sessions is set it
+    # decides instead of the two above, by checkin.hours-recorded.v1; the printed total is rounded
+    # down to hours_step_minutes (null: 30).
+    min_hours = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    required_sessions = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)
+    hours_step_minutes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
 
 
 class Point(EventData):
@@ -36,6 +44,21 @@ class TicketKey(EventData):
     public_key = _text(max_len=128)  # raw 32-byte key, base64url without padding
 
 
+class Session(EventData):
+    """One session of the forum's programme (registration owns them)."""
+    code = _text(max_len=64)
+    title = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+                        values=fields.String(), required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SESSION_KINDS))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    points = fields.List(fields.String(validate=validate.Length(max=64)), required=True, allow_none=True)  # None: every point
+    online_url = fields.Url(required=False, allow_none=True, load_default=None)
+    capacity = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1))
+    signup = fields.Boolean(required=True)
+    walk_in = fields.String(required=True, validate=validate.OneOf(WALK_IN))
+
+
 class ForumPublished(EventData):
     slug = _text(max_len=100)
     title = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
@@ -49,6 +72,8 @@ class ForumPublished(EventData):
     points = fields.List(fields.Nested(Point), required=True)
     ticket_keys = fields.List(fields.Nested(TicketKey), required=True)
     published_at = fields.AwareDateTime(required=True)
+    # The programme, in start order; added later, so optional (an older event has none).
+    sessions = fields.List(fields.Nested(Session), load_default=list)
 
 
 class Registration(EventData):
@@ -106,6 +131,20 @@ class OnlineAttendanceRecorded(EventData):
     forum = _text(max_len=100)
     minutes = fields.Integer(required=True, validate=validate.Range(min=0))
     source = _text(max_len=40)
+    recorded_at = fields.AwareDateTime(required=True)
+
+
+class SessionTime(EventData):
+    code = _text(max_len=64)
+    minutes = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class HoursRecorded(EventData):
+    """A participant's attended time per session, whole: the latest (by recorded_at) replaces the rest."""
+    registration_id = _text(max_len=64)
+    forum = _text(max_len=100)
+    sessions = fields.List(fields.Nested(SessionTime), required=True)  # those with a minute or more
+    minutes = fields.Integer(required=True, validate=validate.Range(min=0))  # the total: their sum
     recorded_at = fields.AwareDateTime(required=True)
 
 

@@ -1,5 +1,7 @@
 """Certificates tests: registration's real events, and check-in's events as its contract has them
 (decoded as a consumer reads them)."""
+import json
+import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -10,7 +12,9 @@ from certificates.projection import HANDLERS
 from certificates.tables import certificates
 from forumops_shared.db import make_engine, readonly
 from forumops_shared.events import decode_event, encode_event, new_event
-from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
+from forumops_shared.events.registry import (FORUM_PUBLISHED, HOURS_RECORDED, ONLINE_ATTENDANCE_RECORDED,
+                                             PARTICIPANT_CHECKED_IN)
+from forumops_shared.plumbing import outbox
 from forumops_shared.service_app import close_service_app
 
 from ..registration.conftest import ADMIN_TOKEN, api, reg_settings  # noqa: F401 - fixtures shared with these tests
@@ -48,6 +52,20 @@ class Office:
                 stmt = stmt.where(certificates.c[column] == value)
             return conn.execute(stmt.order_by(certificates.c.issued_at)).all()
 
+    def forum_published(self, programme: list[dict]):
+        """Registration's forum-published events with `programme` as their sessions, as
+        registration publishes a programme (the contract's `sessions` field)."""
+        with readonly(self.api.engine).connect() as conn:
+            rows = conn.execute(select(outbox.c.topic, outbox.c.payload).order_by(outbox.c.id)).all()
+        published = []
+        for row in rows:
+            envelope = json.loads(row.payload)
+            if envelope["type"] == FORUM_PUBLISHED:
+                # Another publication (its own id), as registration's would be after a change.
+                envelope["id"], envelope["data"]["sessions"] = str(uuid.uuid4()), programme
+                published.append(decode_event(json.dumps(envelope).encode(), topic=row.topic))
+        return published
+
     def issued(self, event_type="certificates.certificate-issued.v1"):
         return staged_events(self.engine, event_type)
 
@@ -65,6 +83,21 @@ def minutes(person: dict, forum: str, total: int):
     return _as_read(new_event(ONLINE_ATTENDANCE_RECORDED, person["id"], {
         "registration_id": person["id"], "forum": forum, "minutes": total, "source": "attendance_report",
         "recorded_at": datetime.now(timezone.utc).isoformat()}, source="/forumops/checkin"))
+
+
+def hours(person: dict, forum: str, at: datetime | None = None, **minutes):
+    """Check-in's hours-recorded event for `person`: minutes per session (WS_A for WS-A), recorded
+    `at`; decoded as the consumer reads it."""
+    return _as_read(hours_sent(person, forum, at, **minutes))
+
+
+def hours_sent(person: dict, forum: str, at: datetime | None = None, **minutes):
+    """The same event as check-in sends it."""
+    sessions = [{"code": code.replace("_", "-"), "minutes": m} for code, m in minutes.items()]
+    return new_event(HOURS_RECORDED, person["id"], {
+        "registration_id": person["id"], "forum": forum, "sessions": sessions,
+        "minutes": sum(s["minutes"] for s in sessions),
+        "recorded_at": (at or datetime.now(timezone.utc)).isoformat()}, source="/forumops/checkin")
 
 
 def _as_read(event):

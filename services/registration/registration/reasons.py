@@ -24,4 +24,13 @@ REASONS: dict[str, Reason] = {
     "announcement_not_found": Reason(404, "Không tìm thấy thông báo.", "Announcement not found."),
     "no_recipients": Reason(422, "Không có người nhận nào khớp với lựa chọn.", "No one matches the recipients chosen."),
     "translation_missing": Reason(422, "Cần viết thông báo bằng mọi ngôn ngữ của diễn đàn.", "The announcement must be written in every language of the forum."),
+    "session_not_found": Reason(404, "Không tìm thấy phiên này trong diễn đàn.", "This forum has no such session."),
+    "session_ends_before_start": Reason(422, "Phiên phải kết thúc sau khi bắt đầu.", "A session must end after it starts."),
+    "session_outside_forum": Reason(422, "Phiên phải nằm trong các ngày của diễn đàn.", "A session must lie within the forum's days."),
+    "session_has_signups": Reason(409, "Đã có người đăng ký phiên này.", "People have signed up for this session."),
+    "unknown_session": Reason(422, "Không có phiên này trong diễn đàn.", "This forum has no such session."),
+    "signup_not_offered": Reason(422, "Phiên này không cần đăng ký.", "This session takes no sign-ups."),
+    "session_not_available": Reason(422, "Phiên này không diễn ra nơi bạn tham dự.", "This session is not held where you attend."),
+    "sessions_overlap": Reason(422, "Các phiên đã chọn trùng giờ nhau.", "The sessions chosen overlap in time."),
+    "registration_not_confirmed": Reason(409, "Chỉ đăng ký đã xác nhận mới chọn được phiên.", "Only a confirmed registration may sign up for sessions."),
 }

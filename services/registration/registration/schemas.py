@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from forumops_shared.events.schemas import ATTENDANCE_MODES, LANGUAGES
+from forumops_shared.events.schemas import ATTENDANCE_MODES, LANGUAGES, SESSION_KINDS, WALK_IN
 from forumops_shared.payloads import (
     EmailAddress, LongText, Moment, Name, PointCode, StrictBoolean, StrictInteger, StrictSchema, Text,
 )
@@ -114,6 +114,29 @@ class PointSchema(StrictSchema):
 class PointRowSchema(PointSchema):
     """A row of a points CSV: the capacity is a cell's text, "120"."""
     capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
+
+
+class SessionSchema(StrictSchema):
+    """A session of the forum's programme (PUT /forums/{slug}/sessions/{code}: create or replace)."""
+    title = Title(required=True, metadata=TITLE_DOC)
+    kind = fields.String(required=True, validate=validate.OneOf(SESSION_KINDS))
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
+    points = fields.List(PointCode(), allow_none=True, load_default=None,
+                         validate=validate.Length(min=1, max=1000),
+                         metadata={"description": "Point codes where it is held; null: every point."})
+    online_url = fields.Url(schemes={"https"}, allow_none=True, load_default=None)
+    capacity = StrictInteger(allow_none=True, load_default=None, validate=validate.Range(min=1, max=1_000_000),
+                             metadata={"description": "Places for sign-ups; null: no limit."})
+    signup = StrictBoolean(load_default=False,
+                           metadata={"description": "Participants sign up; full sessions waitlist."})
+    walk_in = fields.String(load_default="admit", validate=validate.OneOf(WALK_IN),
+                            metadata={"description": "What the door does with someone not signed up."})
+
+
+class SignupSchema(StrictSchema):
+    """The sessions a participant signs up for: the whole set, replacing the one before."""
+    codes = fields.List(PointCode(), required=True, validate=validate.Length(max=100))
 
 
 class RegistrationSchema(StrictSchema):
@@ -242,6 +265,43 @@ class ForumOut(Schema):
     languages = fields.List(fields.String())
     certificate_rule = fields.Nested(CertificateRuleSchema)
     points = fields.List(fields.Nested(ForumPointOut))
+
+
+class SessionOut(Schema):
+    """A session as the API answers it: times in ISO 8601 with the forum's UTC offset."""
+    code = fields.String()
+    title = fields.Dict(keys=fields.String(), values=fields.String())
+    kind = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    points = fields.List(fields.String(), allow_none=True)
+    online = fields.Boolean(metadata={"description": "Whether the session has an online meeting."})
+    online_url = fields.String(allow_none=True, metadata={"description": "Organisers only."})
+    capacity = fields.Integer(allow_none=True)
+    signup = fields.Boolean()
+    walk_in = fields.String()
+    confirmed = fields.Integer(metadata={"description": "Confirmed sign-ups."})
+    waitlisted = fields.Integer(metadata={"description": "Sign-ups in line."})
+    outcome = fields.String(metadata={"description": "In the answer to PUT: created | updated | unchanged."})
+    promoted = fields.Integer(metadata={"description": "In the answer to PUT: people moved in from the line."})
+
+
+class ProgrammeOut(Schema):
+    sessions = fields.List(fields.Nested(SessionOut))
+
+
+class SignupOut(Schema):
+    code = fields.String()
+    title = fields.Dict(keys=fields.String(), values=fields.String())
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    status = fields.String(metadata={"description": "confirmed | waitlisted"})
+    waitlist_position = fields.Integer(allow_none=True)
+
+
+class SignupsOut(Schema):
+    registration_id = fields.String()
+    sessions = fields.List(fields.Nested(SignupOut))
 
 
 class RecipientsCountOut(Schema):

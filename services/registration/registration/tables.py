@@ -98,6 +98,42 @@ Index("ix_idempotency_created", idempotency_keys.c.created_at)
 
 ticket_keys = signing_key_table("ticket_keys", metadata)  # signs tickets; see forumops_shared.signing_keys
 
+# A forum's programme. Sessions with `signup` deal their places as points do: the conditional
+# `confirmed < capacity` update on the session's row gives the last place to one person.
+sessions = Table(
+    "sessions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("forum_id", Integer, ForeignKey("forums.id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("titles", Text, nullable=False),  # JSON {"vi": ..., "en": ...}
+    Column("kind", String(20), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
+    Column("points", Text, nullable=True),  # JSON [codes]; NULL: at every point
+    Column("online_url", String(1000), nullable=True),
+    Column("capacity", Integer, nullable=True),  # NULL: no limit
+    Column("signup", Boolean, nullable=False),
+    Column("walk_in", String(10), nullable=False),
+    Column("confirmed", Integer, nullable=False, server_default="0"),
+    Column("waitlisted", Integer, nullable=False, server_default="0"),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("forum_id", "code", name="uq_sessions_forum_code"),
+)
+
+session_signups = Table(
+    "session_signups", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id"), nullable=False),
+    Column("registration_id", String(36), ForeignKey("registrations.id"), nullable=False),
+    Column("status", String(12), nullable=False),  # confirmed | waitlisted
+    Column("waitlisted_at", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("session_id", "registration_id", name="uq_session_signups_once"),
+)
+Index("ix_session_signups_waitlist", session_signups.c.session_id, session_signups.c.status, session_signups.c.seq)
+Index("ix_session_signups_registration", session_signups.c.registration_id)
+
 # An organiser's message to a chosen group; each recipient's copy is a row of the mail outbox
 # keyed "announcement:<id>:<registration id>", where its progress is read.
 announcements = Table(

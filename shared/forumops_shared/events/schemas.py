@@ -95,6 +95,8 @@ class Registration(EventData):
     # SHA-256 of the participant's manage token (not the token): lets check-in admit their online join.
     manage_token_hash = _text(required=False, max_len=64, allow_none=True)
     occurred_at = fields.AwareDateTime(required=True)
+    # Codes of the sessions the person holds a confirmed sign-up for (added later: optional).
+    sessions = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)
 
 
 class ParticipantRegistered(Registration):

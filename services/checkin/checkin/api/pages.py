@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from sqlalchemy import select
 
 from forumops_shared.languages import in_language
 from forumops_shared.pages import page_language, render_page, texts
 
 from ..tables import forums
+from . import scanner_app
 from .context import ctx
 
 bp = Blueprint("pages", __name__)
+SHELL_VERSION = "scanner_shell_version"
+
+
+@bp.record_once
+def _version_the_scanner_shell(state) -> None:
+    """At startup: every process of one deploy reads the same files, so names the same version."""
+    state.app.extensions[SHELL_VERSION] = scanner_app.shell_version(scanner_app.shell_files(state.app))
 
 
 @bp.get("/join/<slug>")
@@ -31,9 +39,31 @@ def scanner():
     """The staff scanner: `/scan#forum=...&point=...&token=...` (the link shown at enrolment).
 
     Decides with the camera or a typed code; offline it decides with the forum's public key and
-    its point's roster, keeps the scans in IndexedDB and uploads them when the network returns."""
+    its point's roster, keeps the scans in IndexedDB and uploads them when the network returns.
+    It installs as an app and reopens with no network (its manifest and worker below)."""
     lang = page_language()
-    return render_page("scanner.html", page_data={"lang": lang, "texts": texts(lang, SCANNER_TEXTS)})
+    return render_page("scanner.html", manifest=url_for("pages.scanner_manifest", lang=lang), theme=scanner_app.THEME,
+                       page_data={"lang": lang, "texts": texts(lang, SCANNER_TEXTS),
+                                  "worker": url_for("pages.scanner_worker"), "scope": url_for("pages.scanner")})
+
+
+@bp.get("/scan.webmanifest")
+def scanner_manifest():
+    """The scanner installs as an app (the home screen opens `/scan`; the device is remembered)."""
+    response = jsonify(scanner_app.manifest(page_language()))
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/scan-worker.js")
+def scanner_worker():
+    """The scanner's service worker. Served from the root so its scope can be `/scan` (no
+    Service-Worker-Allowed needed); its text carries the shell's version, so a deploy that changes
+    the shell changes these bytes, which is what makes browsers install the new worker."""
+    shell = {"version": current_app.extensions[SHELL_VERSION], "urls": scanner_app.shell_urls()}
+    response = Response(render_template(scanner_app.WORKER_TEMPLATE, shell=shell), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/dashboard/<slug>")

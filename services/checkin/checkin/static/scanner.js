@@ -4,7 +4,10 @@
    waiting scans through the batch endpoint once the network is back; the service then records
    them as the facts they are (a re-upload changes nothing: scans keep their ids).
    The kit (names and ticket codes of the point's roster) is kept on the phone only until the
-   forum ends: stored with that moment, and dropped with whom this phone let in once it passed. */
+   forum ends: stored with that moment, and dropped with whom this phone let in once it passed.
+   The page itself opens with no network too: its service worker (/scan-worker.js) keeps the page
+   and its scripts; the device (localStorage), the kit (localStorage), whom this phone let in and
+   the scans waiting (IndexedDB) are all on the phone, so a reload offline decides as before. */
 import { decideOffline } from "./decide.js";
 
 const data = ForumOps.pageData(), texts = data.texts, lang = data.lang;
@@ -55,13 +58,17 @@ async function dropEndedKits() {
 async function refreshKit() {
   try {
     const answer = await ForumOps.api("GET", base() + "/device", {token: device.token});
+    reachable = true;
     if (answer.ok) {
       keepKit(answer.body);
     } else if (answer.status === 401 || answer.status === 403) {
       problem(texts.device_refused.replace("{message}", answer.body.message));
     }
-  } catch (networkGone) { /* keep the kit we have */ }
+  } catch (networkGone) {
+    reachable = false;  // keep the kit we have; a reload with the network down says so at once
+  }
   showKit();
+  showNetwork();
 }
 
 function showKit() {
@@ -252,7 +259,17 @@ function stopCamera() {
 
 // -- start ---------------------------------------------------------------------------------------
 
+/* The page and its scripts are kept for a reload with no network (see scanner-worker.js), and
+   the phone is asked not to clear this site's storage when it runs short of space. */
+function keepForOffline() {
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(data.worker, {scope: data.scope}).catch(() => { /* online only, as before */ });
+  }
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+}
+
 async function start() {
+  keepForOffline();
   device = loadDevice();
   if (!device) { problem(texts.no_device); return; }
   db = await openDb();

@@ -11,16 +11,9 @@ from ..schemas import ForumChangeSchema, ForumSchema, PointSchema
 from ..services import forums as forum_cases
 from ..services import points as point_cases
 from .context import ctx
-from .requests import csv_body, is_admin, json_body, require_admin
+from .requests import csv_body, is_admin, json_body, organiser_change
 
 bp = Blueprint("forums", __name__, url_prefix="/api/v1/forums")
-
-
-def _organiser_change() -> None:
-    """Checks the organiser token and that a signing key exists: every change below publishes
-    the forum, and a forum published without its ticket keys cannot be checked in."""
-    require_admin()
-    ctx().keys.active()
 _forum_schema, _change_schema, _point_schema = ForumSchema(), ForumChangeSchema(), PointSchema()
 
 
@@ -37,7 +30,7 @@ def _answer(view: dict, *, organiser: bool) -> dict:
 @bp.post("")
 def create_forum():
     """Organiser: create and publish a forum."""
-    _organiser_change()
+    organiser_change()
     data = json_body(_forum_schema)
     with ctx().write() as conn:
         forum = forum_cases.create_forum(conn, data)
@@ -56,7 +49,7 @@ def show_forum(slug: str):
 @bp.patch("/<slug>")
 def change_forum(slug: str):
     """Organiser: change some of a forum's fields; the new state is published."""
-    _organiser_change()
+    organiser_change()
     data = json_body(_change_schema, partial=True)
     with ctx().write() as conn:
         forum = forum_cases.change_forum(conn, slug, data)
@@ -66,7 +59,7 @@ def change_forum(slug: str):
 @bp.put("/<slug>/points/<code>")
 def put_point(slug: str, code: str):
     """Organiser: create or change one connection point."""
-    _organiser_change()
+    organiser_change()
     data = json_body(_point_schema)
     with ctx().write() as conn:
         forum = forum_cases.get_forum(conn, slug)
@@ -79,7 +72,7 @@ def put_point(slug: str, code: str):
 @bp.post("/<slug>/points/import")
 def import_points(slug: str):
     """Organiser: a CSV of `code,name,province,capacity`; answers one report line per row."""
-    _organiser_change()
+    organiser_change()
     text = csv_body()
     with ctx().write() as conn:
         forum = forum_cases.get_forum(conn, slug)

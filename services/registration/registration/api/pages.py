@@ -123,6 +123,7 @@ MAIL_TEXTS = {
     "kind_ticket": ("vé mới", "new ticket"), "kind_cancellation": ("huỷ đăng ký", "cancellation"),
     "kind_recovery": ("đường dẫn mới", "new link"), "kind_announcement": ("thông báo", "announcement"),
     "kind_certificate": ("giấy chứng nhận", "certificate"),
+    "kind_session_place": ("có chỗ trong phiên", "a place in a session"),
 }
 MANAGE_TEXTS = {
     **FORM_TEXTS,
@@ -147,4 +148,9 @@ MANAGE_TEXTS = {
                       "Erase your personal data and cancel the registration? This cannot be undone."),
     "erased_now": ("Dữ liệu cá nhân của bạn đã được xóa. Đường dẫn này không còn được lưu trên thiết bị.",
                    "Your personal data is erased. This link is no longer kept on this device."),
+    "kind_plenary": ("phiên toàn thể", "plenary"), "kind_workshop": ("hội thảo", "workshop"),
+    "kind_ceremony": ("lễ", "ceremony"), "kind_other": ("khác", "other"),
+    "session_confirmed": ("Đã đăng ký", "Signed up"),
+    "session_waitlisted": ("Danh sách chờ: {n}", "Waiting list: {n}"),
+    "sessions_saved": ("Đã lưu các phiên bạn chọn.", "Your sessions are saved."),
 }

@@ -30,6 +30,14 @@ def require_admin() -> None:
     ctx().require_organiser()
 
 
+def organiser_change() -> None:
+    """Checks the organiser token and that a signing key exists: every change of a forum, its
+    points or its sessions publishes the forum, and a forum published without its ticket keys
+    cannot be checked in."""
+    require_admin()
+    ctx().keys.active()
+
+
 def authorised_registration(conn, registration_id: str):
     """The registration, if the caller is an organiser or holds its manage token; 401 for a
     missing or unknown token, 403 for another valid one (http.refuse_caller)."""

@@ -17,7 +17,9 @@ from forumops_shared.refusals import Refusal
 from forumops_shared.signing_keys import published_keys
 
 from ..domain.forums import titles_of
+from ..domain.sessions import forum_window
 from ..tables import forums, points, ticket_keys
+from .programme import programme, published_session
 
 SOURCE = "/forumops/registration"
 
@@ -60,11 +62,22 @@ def change_forum(conn: Connection, slug: str, data: dict) -> Row:
     merged = {**forum_view(conn, forum, with_points=False), **data}
     if merged["ends_at"] <= merged["starts_at"]:
         raise Refusal("validation_failed", {"ends_at": ["Must be after starts_at."]})
+    _keep_the_programme_within(conn, forum, merged)
     conn.execute(update(forums).where(forums.c.id == forum.id)
                  .values(updated_at=datetime.now(timezone.utc), **_columns(data, merged["languages"])))
     forum = get_forum(conn, slug)
     publish_forum(conn, forum)
     return forum
+
+
+def _keep_the_programme_within(conn: Connection, forum: Row, merged: dict) -> None:
+    """New dates or a new zone may not leave a session outside the forum's days."""
+    window = forum_window(merged["starts_at"], merged["ends_at"], merged["timezone"])
+    outside = [s.code for s in programme(conn, forum.id)
+               if as_utc(s.starts_at) < window[0] or as_utc(s.ends_at) > window[1]]
+    if outside:
+        raise Refusal("session_outside_forum", {"starts_at": [
+            f"Sessions {', '.join(outside)} would lie outside the forum's days: move them first."]})
 
 
 def forum_view(conn: Connection, forum: Row, *, with_points: bool = True) -> dict:
@@ -90,9 +103,10 @@ def forum_view(conn: Connection, forum: Row, *, with_points: bool = True) -> dic
 
 
 def publish_forum(conn: Connection, forum: Row) -> None:
-    """Stage the forum's whole current state, with points and ticket keys, for the other services."""
+    """Stage the forum's whole current state, with points, sessions and ticket keys, for the other services."""
     data = forum_view(conn, forum)
-    data.update(ticket_keys=published_keys(conn, ticket_keys), published_at=datetime.now(timezone.utc))
+    data.update(ticket_keys=published_keys(conn, ticket_keys), published_at=datetime.now(timezone.utc),
+                sessions=[published_session(s, forum.timezone) for s in programme(conn, forum.id)])
     stage_event(conn, new_event(FORUM_PUBLISHED, forum.slug, _jsonable(data), source=SOURCE))
 
 

@@ -24,6 +24,7 @@ from ..tables import forums, idempotency_keys, registrations
 from . import mail
 from .places import give_back, take_place
 from .registrations import SOURCE, event_data, find_active_by_email, load_registration, points_of
+from .signups import held_sessions, release_signups
 
 PERSONAL_FIELDS = ("full_name", "email", "email_key", "phone", "organisation", "role")
 
@@ -41,8 +42,8 @@ def announce_promotions(conn: Connection, forum: Row, promoted: list[str]) -> No
     """Each person promoted from the waiting list: the event, and an email with their ticket."""
     rows = [load_registration(conn, registration_id) for registration_id in promoted]
     for row in rows:
-        stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(row, ["status"]),
-                                    source=SOURCE))
+        data = event_data(row, ["status"], sessions=held_sessions(conn, row.id))
+        stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, data, source=SOURCE))
     request_mail(conn, [mail.ticket_mail(row, "promotion") for row in rows], datetime.now(timezone.utc))
 
 
@@ -70,8 +71,8 @@ def change(conn: Connection, forum: Row, row: Row, data: dict) -> Row:
     conn.execute(update(registrations).where(registrations.c.id == row.id)
                  .values(updated_at=datetime.now(timezone.utc), **values))
     updated = load_registration(conn, row.id)
-    stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(updated, sorted(set(changed))),
-                                source=SOURCE))
+    data = event_data(updated, sorted(set(changed)), sessions=held_sessions(conn, row.id))
+    stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, data, source=SOURCE))
     if "ticket" in changed:  # the new ticket (or the new place in line), by email
         request_mail(conn, [mail.ticket_mail(updated, "ticket")], datetime.now(timezone.utc))
     announce_promotions(conn, forum, promoted)
@@ -87,6 +88,7 @@ def cancel(conn: Connection, forum: Row, row: Row) -> Row:
     stage_event(conn, new_event(types.REGISTRATION_CANCELLED, row.id, {
         "registration_id": row.id, "forum": row.forum_slug, "occurred_at": now.isoformat()}, source=SOURCE))
     request_mail(conn, [mail.cancelled_mail(row)], now)
+    release_signups(conn, row.id)
     if row.point_id is not None:
         announce_promotions(conn, forum, give_back(conn, row.point_id, row.status))
     return load_registration(conn, row.id)
@@ -121,8 +123,8 @@ def send_new_link(conn: Connection, forum: Row, email: str) -> bool:
     conn.execute(update(registrations).where(registrations.c.id == found.id)
                  .values(manage_token_hash=hash_token(token), updated_at=now))
     row = load_registration(conn, found.id)
-    stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, event_data(row, ["manage_token"]),
-                                source=SOURCE))
+    data = event_data(row, ["manage_token"], sessions=held_sessions(conn, row.id))
+    stage_event(conn, new_event(types.REGISTRATION_CHANGED, row.id, data, source=SOURCE))
     request_mail(conn, [mail.recovery_mail(row, token)], now)
     return True
 

@@ -12,7 +12,8 @@ Kinds, and the key that makes one message of each fact however often it is queue
 - ticket:<id>:<ticket version> — a new point or mode: the new ticket;
 - cancellation:<id> — cancelled;
 - recovery:<id>:<new token's hash> — the lost-link request: the new link, the old one dead;
-- announcement:<announcement id>:<id> — an organiser's message.
+- announcement:<announcement id>:<id> — an organiser's message;
+- session_place:<id>:<sign-up seq> — a place in a workshop freed up for someone in its line.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
 from forumops_shared.config import ServiceSettings
+from forumops_shared.db import as_utc
 from forumops_shared.key_files import KeyFile
 from forumops_shared.languages import in_language
 from forumops_shared.mail import Attachment, Mail
@@ -34,7 +36,7 @@ from forumops_shared.tickets import TicketClaims
 from forumops_shared.tokens import hash_token
 
 from ..config import registration_config
-from ..tables import announcements, forums, points, ticket_keys
+from ..tables import announcements, forums, points, session_signups, sessions, ticket_keys
 from .qr_image import qr_png
 from .registrations import find_registration
 
@@ -47,6 +49,8 @@ SUBJECTS = {
     ("ticket", "vi"): "Vé mới: {title}", ("ticket", "en"): "Your new ticket: {title}",
     ("cancellation", "vi"): "Đã huỷ đăng ký: {title}", ("cancellation", "en"): "Registration cancelled: {title}",
     ("recovery", "vi"): "Đường dẫn mới tới đăng ký: {title}", ("recovery", "en"): "A new link to your registration: {title}",
+    ("session_place", "vi"): "Đã có chỗ trong phiên {session}: {title}",
+    ("session_place", "en"): "A place for you in {session}: {title}",
 }
 TICKET_KINDS = ("confirmation", "promotion", "ticket")
 
@@ -73,6 +77,12 @@ def ticket_mail(row: Row, kind: str) -> dict:
 
 def cancelled_mail(row: Row) -> dict:
     return _request("cancellation", f"cancellation:{row.id}", row, row.forum_slug)
+
+
+def session_place_mail(row: Row, session_code: str, signup_seq: int) -> dict:
+    """A place in a session, freed for this person from its line."""
+    return _request("session_place", f"session_place:{row.id}:{signup_seq}", row, row.forum_slug,
+                    session=session_code, signup=signup_seq)
 
 
 def recovery_mail(row: Row, token: str) -> dict:
@@ -107,6 +117,8 @@ def render(conn: Connection, kind: str, params: dict, settings: ServiceSettings)
               "where": f"{point.name}, {point.province}" if point else ("Online" if lang == "en" else "Trực tuyến")}
     if kind == "announcement":
         return _announcement(conn, row, params["announcement_id"], values)
+    if kind == "session_place":
+        return _session_place(conn, row, params["signup"], forum, values)
     attachments: list[Attachment] = []
     if kind in TICKET_KINDS:
         attachments.append(Attachment("dien-dan.ics" if lang == "vi" else "forum.ics", "text/calendar",
@@ -136,6 +148,24 @@ def _announcement(conn: Connection, row: Row, announcement_id: str, values: dict
     return Mail(to=row.email, to_name=row.full_name, subject=subject,
                 text=_TEMPLATES.get_template("announcement.txt").render(values),
                 html=_TEMPLATES.get_template("announcement.html").render(values))
+
+
+def _session_place(conn: Connection, row: Row, signup_seq: int, forum: Row, values: dict) -> Mail | None:
+    """None when the place is no longer theirs (they left the session, or it was removed)."""
+    found = conn.execute(select(sessions.c.titles, sessions.c.starts_at, sessions.c.ends_at)
+                         .join(session_signups, session_signups.c.session_id == sessions.c.id)
+                         .where(session_signups.c.seq == signup_seq, session_signups.c.registration_id == row.id,
+                                session_signups.c.status == "confirmed")).first()
+    if found is None:
+        return None
+    session = in_language(json.loads(found.titles), values["lang"])
+    zone = ZoneInfo(forum.timezone)
+    starts, ends = as_utc(found.starts_at).astimezone(zone), as_utc(found.ends_at).astimezone(zone)
+    values = {**values, "session": session, "session_when": f"{starts:%d/%m/%Y %H:%M}–{ends:%H:%M}"}
+    subject = SUBJECTS[("session_place", values["lang"])].format(session=session, title=values["title"])
+    return Mail(to=row.email, to_name=row.full_name, subject=subject,
+                text=_TEMPLATES.get_template("session_place.txt").render(values),
+                html=_TEMPLATES.get_template("session_place.html").render(values))
 
 
 _KEY_RINGS: dict[int, KeyRing] = {}

@@ -79,7 +79,7 @@ def prepare(find_point: PointFinder, forum: Row, data: dict, key: SigningKey, *,
     # its status to "waitlisted"). What a person wrote passed RegistrationSchema (the API's and the
     # CSV import's), stricter than the event's schema on every such field: test_registering sends
     # the longest values it accepts and decodes the event as a consumer would.
-    event = new_events(types.PARTICIPANT_REGISTERED, [(registration_id, event_data(shape))], source=SOURCE,
+    event = new_events(types.PARTICIPANT_REGISTERED, [(registration_id, event_data(shape, sessions=[]))], source=SOURCE,
                        shape="registration.services.registrations.prepare")[0]
     claims = TicketClaims(forum.slug, registration_id, data["attendance"], shape.point_code, code, 1)
     return Draft(values, event, token, values["point_id"], key.sign(claims))
@@ -194,14 +194,17 @@ def load_registration(conn: Connection, registration_id: str) -> Row:
     return row
 
 
-def event_data(row: Row, changed: list[str] | None = None) -> dict:
+def event_data(row: Row, changed: list[str] | None = None, *, sessions: list[str]) -> dict:
+    """A registration's state as its events carry it; `sessions`: the codes of the sessions it
+    holds a confirmed place in (services/signups.held_sessions), always given, as consumers
+    take each event as the whole state."""
     data = {
         "registration_id": row.id, "forum": row.forum_slug, "status": row.status,
         "attendance": row.attendance, "point": row.point_code, "language": row.language,
         "full_name": row.full_name, "email": row.email, "phone": row.phone,
         "organisation": row.organisation, "role": row.role, "ticket_code": row.ticket_code,
         "ticket_version": row.ticket_version, "manage_token_hash": row.manage_token_hash,
-        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "occurred_at": datetime.now(timezone.utc).isoformat(), "sessions": list(sessions),
     }
     if changed is not None:
         data["changed"] = changed

@@ -13,7 +13,7 @@
   }
   var token = given || localStorage.getItem(storeKey);
   var self = "/api/v1/registrations/" + encodeURIComponent(data.id);
-  var forum = null, picker = null, qrUrl = null;
+  var forum = null, picker = null, qrUrl = null, sessions = null;
   var TOKEN_REFUSED = [401, 403, 404, 410];
   var $ = function (id) { return document.getElementById(id); };
 
@@ -81,6 +81,12 @@
     $("join").hidden = !online;
     if (online) $("join-link").href = data.checkin_url + "/join/" + encodeURIComponent(forum.slug) + "#token=" + encodeURIComponent(token);
     showChangeForm(registration);
+    showProgramme(registration);
+  }
+
+  function showProgramme(registration) {
+    if (!sessions) sessions = new SessionPicker({self: self, token: token, texts: texts, lang: data.lang, say: say});
+    sessions.load(forum.slug, registration).catch(function () { /* the programme stays hidden */ });
   }
 
   function showChangeForm(registration) {

@@ -1,7 +1,5 @@
 """Certificates tests: registration's real events, and check-in's events as its contract has them
 (decoded as a consumer reads them)."""
-import json
-import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -12,9 +10,7 @@ from certificates.projection import HANDLERS
 from certificates.tables import certificates
 from forumops_shared.db import make_engine, readonly
 from forumops_shared.events import decode_event, encode_event, new_event
-from forumops_shared.events.registry import (FORUM_PUBLISHED, HOURS_RECORDED, ONLINE_ATTENDANCE_RECORDED,
-                                             PARTICIPANT_CHECKED_IN)
-from forumops_shared.plumbing import outbox
+from forumops_shared.events.registry import HOURS_RECORDED, ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
 from forumops_shared.service_app import close_service_app
 
 from ..registration.conftest import ADMIN_TOKEN, api, reg_settings  # noqa: F401 - fixtures shared with these tests
@@ -51,20 +47,6 @@ class Office:
             for column, value in where.items():
                 stmt = stmt.where(certificates.c[column] == value)
             return conn.execute(stmt.order_by(certificates.c.issued_at)).all()
-
-    def forum_published(self, programme: list[dict]):
-        """Registration's forum-published events with `programme` as their sessions, as
-        registration publishes a programme (the contract's `sessions` field)."""
-        with readonly(self.api.engine).connect() as conn:
-            rows = conn.execute(select(outbox.c.topic, outbox.c.payload).order_by(outbox.c.id)).all()
-        published = []
-        for row in rows:
-            envelope = json.loads(row.payload)
-            if envelope["type"] == FORUM_PUBLISHED:
-                # Another publication (its own id), as registration's would be after a change.
-                envelope["id"], envelope["data"]["sessions"] = str(uuid.uuid4()), programme
-                published.append(decode_event(json.dumps(envelope).encode(), topic=row.topic))
-        return published
 
     def issued(self, event_type="certificates.certificate-issued.v1"):
         return staged_events(self.engine, event_type)

@@ -1,9 +1,8 @@
 """The certificates worker, as a process on the real broker: registration's forum (its hours rule
-and programme) and people, then check-in's hours as its broker user sends them, issue a
-certificate stating the hours; later hours re-issue it once, however often they arrive."""
+and programme) and people, then check-in's hours, each sent as its service's broker user would,
+issue a certificate stating the hours; later hours re-issue it once, however often they arrive."""
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from kafka import KafkaProducer
@@ -13,7 +12,6 @@ from certificates.app import create_app
 from forumops_shared.access import ensure_access
 from forumops_shared.db import readonly
 from forumops_shared.events import encode_event
-from forumops_shared.events.registry import FORUM_PUBLISHED
 from forumops_shared.plumbing import outbox
 from forumops_shared.service_app import close_service_app
 from forumops_stack.testing import service_passwords
@@ -24,7 +22,7 @@ from ..support.processes import service_worker
 from ..support.tiers import settings_on_kafka  # noqa: F401 - these tests run on the broker
 from ..support.waiting import wait_until
 from .conftest import hours_sent
-from .test_hours_certificates import MORNING, PROGRAMME, RULE
+from .test_hours_certificates import MORNING, PROGRAMME, RULE, put_session
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -45,17 +43,11 @@ def publish_as(broker, prefix: str, service: str, messages: list[tuple[str, str,
         producer.close(timeout=5)
 
 
-def registration_messages(api, programme: list[dict]) -> list[tuple[str, str, bytes]]:
-    """What registration's relay sends from its outbox, its forum published with `programme`."""
+def registration_messages(api) -> list[tuple[str, str, bytes]]:
+    """What registration's relay sends from its outbox."""
     with readonly(api.engine).connect() as conn:
         rows = conn.execute(select(outbox.c.topic, outbox.c.key, outbox.c.payload).order_by(outbox.c.id)).all()
-    messages = []
-    for row in rows:
-        envelope = json.loads(row.payload)
-        if envelope["type"] == FORUM_PUBLISHED:
-            envelope["data"]["sessions"] = programme
-        messages.append((row.topic, row.key, json.dumps(envelope, ensure_ascii=False).encode()))
-    return messages
+    return [(row.topic, row.key, row.payload.encode()) for row in rows]
 
 
 def as_sent(*events) -> list[tuple[str, str, bytes]]:
@@ -67,8 +59,10 @@ def test_hours_through_the_broker_issue_then_reissue_once_however_often_they_arr
     settings = settings_for("certificates", extra={"CERTIFICATES_ADMIN_TOKEN": ADMIN_TOKEN})
     slug = api.create_forum(slug="dien-dan-gio-hoc", certificate_rule=RULE)
     api.put_point(slug, "HN-01", capacity=10)
+    for s in PROGRAMME:
+        put_session(api, slug, s)
     person = api.register(slug, api.person("HN-01", full_name="Vũ Thị Thu Hà")).json
-    registration = registration_messages(api, PROGRAMME)
+    registration = registration_messages(api)
     first = hours_sent(person, slug, MORNING + timedelta(hours=7), PLEN=210, WS_A=90)  # 5 hours
     late = hours_sent(person, slug, MORNING + timedelta(days=1), PLEN=210, WS_A=90, AWARDS=75)  # 6 hours
     with service_worker(settings, tmp_path / "certificates-worker.log"):

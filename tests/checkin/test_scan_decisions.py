@@ -11,6 +11,7 @@ from checkin.domain.scans import (FirstCheckin, RegistrationView, ScanDecision, 
 from checkin.reasons import SCAN_REASONS
 
 from .scan_cases import CASES, DURING, FORUM, POINT, SLUG, Case, known, ticket
+from .test_session_decisions import SESSION_CASES
 
 
 def found(reading: TicketReading, registration: RegistrationView | None) -> RegistrationView | None:
@@ -35,7 +36,8 @@ def test_each_case_gets_its_outcome_and_reason(case):
 
 
 def test_every_reason_in_the_list_is_given_by_some_case_and_none_is_missing():
-    reasons = {case.expected[1] for case in CASES} | {"refused_at_door"}  # the offline door's own reason
+    reasons = ({case.expected[1] for case in CASES} | {case.expected[1] for case in SESSION_CASES}
+               | {"refused_at_door"})  # the offline door's own reason
     assert reasons == set(SCAN_REASONS)
 
 

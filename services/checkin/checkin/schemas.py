@@ -123,6 +123,8 @@ class RosterEntryOut(Schema):
     status = fields.String()
     ticket_version = fields.Integer()
     arrived = fields.Boolean(metadata={"description": "Already checked in."})
+    sessions = fields.List(fields.String(), metadata={"description": "Sessions the person holds a place in."})
+    in_sessions = fields.List(fields.String(), metadata={"description": "Sessions the person is checked in to."})
 
 
 class DeviceKitOut(Schema):
@@ -133,6 +135,9 @@ class DeviceKitOut(Schema):
                        metadata={"description": "Ed25519 public keys by key id (base64url)."})
     roster = fields.List(fields.Nested(RosterEntryOut), metadata={"description": "On-site registrations at this point."})
     reasons = fields.Dict(metadata={"description": "Each scan reason's text, {vi, en}."})
+    sessions = fields.List(fields.Dict(), metadata={
+        "description": "The programme: code, title {vi, en}, starts_at, ends_at, points (null: every point), signup, "
+                       "walk_in."})
     as_of = fields.DateTime()
 
 

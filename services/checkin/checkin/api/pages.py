@@ -101,6 +101,8 @@ SCANNER_TEXTS = {
                "The point's data has not been loaded yet; the network is needed once."),
     "camera_failed": ("Không mở được camera: {message}", "The camera cannot be opened: {message}"),
     "unknown_person": ("(chưa có tên)", "(name not known yet)"),
+    "not_signed_up": ("Chưa đăng ký phiên này — vào theo diện tự do", "Not signed up for this session — admitted as a walk-in"),
+    "session_running": ("Phiên đang diễn ra", "The session running now"),
 }
 
 DASHBOARD_TEXTS = {

@@ -282,8 +282,10 @@ def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int
         "source": source, "session": a.session}) for a in admissions if a.scan in admitted],
         source=SOURCE, shape="checkin.services.scans.admit"))
     for forum in {a.device.forum for a in admissions}:  # their time in the forum's sessions changed
-        hours.recompute(conn, forum, [a.registration_id for a in admissions
-                                      if a.device.forum == forum and a.scan in admitted])
+        cached = _forum_views.cached(forum)
+        if cached is None or cached[1].sessions:  # a forum known to have no programme has no hours
+            hours.recompute(conn, forum, [a.registration_id for a in admissions
+                                          if a.device.forum == forum and a.scan in admitted])
     return admitted
 
 

@@ -161,6 +161,11 @@ def _check_the_demo(links: dict[str, str], token: str, ports: dict[str, int]) ->
     guest = requests.get(f"{registration}/api/v1/registrations/{guest_id}",
                          headers={"Authorization": f"Bearer {manage_token}"}, timeout=10).json()
     assert guest["full_name"] == "Nguyễn Thị Thu Hà" and guest["status"] == "confirmed"
+    programme = requests.get(f"{registration}/api/v1/forums/{slug}/sessions", timeout=10).json()["sessions"]
+    assert [s["kind"] for s in programme] == ["plenary", "workshop", "workshop", "workshop", "ceremony"]
+    signed_up = requests.get(f"{registration}/api/v1/registrations/{guest_id}/sessions",
+                             headers={"Authorization": f"Bearer {manage_token}"}, timeout=10).json()["sessions"]
+    assert [(s["code"], s["status"]) for s in signed_up] == [("ws-stem", "confirmed")]  # picked on her page
     for verify in ("verify her certificate", "verify an award"):
         assert 'data-status="valid"' in requests.get(links[verify], timeout=10).text
     assert requests.get(links["metrics (checkin)"], timeout=10).status_code == 401

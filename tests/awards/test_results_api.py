@@ -108,7 +108,8 @@ def test_every_applicant_hears_the_decision_and_a_correction_tells_only_those_it
     assert (latest.data["version"], latest.data["correction_reason"]) == (2, "Nhập nhầm điểm của một giám khảo.")
     assert [w["name"] for w in latest.data["winners"]] == [HOA_MAI, NGUYEN_DU]
     roll = api.client.get(f"/api/v1/programmes/{slug}/results").json
-    assert (roll["version"], roll["corrected"], winners_of(roll)["doi-moi"]) == (2, True, [HOA_MAI, NGUYEN_DU])
+    assert (roll["version"], roll["decision_version"], roll["corrected"], winners_of(roll)["doi-moi"]) == (
+        2, 2, True, [HOA_MAI, NGUYEN_DU])
     assert "Nhập nhầm" not in str(roll)  # the reason goes to the certificates revoked, not the public list
 
 

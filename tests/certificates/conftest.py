@@ -10,7 +10,7 @@ from certificates.projection import HANDLERS
 from certificates.tables import certificates
 from forumops_shared.db import make_engine, readonly
 from forumops_shared.events import decode_event, encode_event, new_event
-from forumops_shared.events.registry import ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
+from forumops_shared.events.registry import HOURS_RECORDED, ONLINE_ATTENDANCE_RECORDED, PARTICIPANT_CHECKED_IN
 from forumops_shared.service_app import close_service_app
 
 from ..registration.conftest import ADMIN_TOKEN, api, reg_settings  # noqa: F401 - fixtures shared with these tests
@@ -65,6 +65,21 @@ def minutes(person: dict, forum: str, total: int):
     return _as_read(new_event(ONLINE_ATTENDANCE_RECORDED, person["id"], {
         "registration_id": person["id"], "forum": forum, "minutes": total, "source": "attendance_report",
         "recorded_at": datetime.now(timezone.utc).isoformat()}, source="/forumops/checkin"))
+
+
+def hours(person: dict, forum: str, at: datetime | None = None, **minutes):
+    """Check-in's hours-recorded event for `person`: minutes per session (WS_A for WS-A), recorded
+    `at`; decoded as the consumer reads it."""
+    return _as_read(hours_sent(person, forum, at, **minutes))
+
+
+def hours_sent(person: dict, forum: str, at: datetime | None = None, **minutes):
+    """The same event as check-in sends it."""
+    sessions = [{"code": code.replace("_", "-"), "minutes": m} for code, m in minutes.items()]
+    return new_event(HOURS_RECORDED, person["id"], {
+        "registration_id": person["id"], "forum": forum, "sessions": sessions,
+        "minutes": sum(s["minutes"] for s in sessions),
+        "recorded_at": (at or datetime.now(timezone.utc)).isoformat()}, source="/forumops/checkin")
 
 
 def _as_read(event):

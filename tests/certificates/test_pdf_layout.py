@@ -1,6 +1,7 @@
 """Long names, organisations and titles fit the page: every character is printed, inside the
 border, clear of the QR code and the footer (read back from the PDF with pdfium's glyph boxes)."""
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pypdfium2
 import pytest
@@ -102,3 +103,19 @@ def test_a_word_wider_than_the_page_breaks_between_letters_never_inside_one():
     assert len(lines) > 1 and "".join(lines) == word
     assert all(stringWidth(line, BOLD, 20) <= TEXT_WIDTH for line in lines)
     assert not any(line[0] in "\u0302\u0303" for line in lines)
+
+
+def test_twelve_long_session_titles_and_the_hours_fit_beside_a_long_name_each_title_whole_where_it_can():
+    """A two-day programme's sessions (titles of 120 characters) on the attendance certificate."""
+    titles = tuple(f"{i}. {vietnamese(116, i)}" for i in range(1, 13))
+    name, organisation = vietnamese(120), vietnamese(200, start=7)
+    day = datetime(2026, 12, 10, tzinfo=timezone.utc)
+    pdf = render(Certificate(serial="K7QM-4XRT-9PLW", kind="attendance", language="vi",
+                             forum_title="Diễn đàn Giáo dục 2026", recipient_name=name, organisation=organisation,
+                             mode="onsite", category=None, starts_on=day, ends_on=day, issued_on=date(2026, 12, 10),
+                             verify_url="https://chungnhan.example.vn/verify/K7QM-4XRT-9PLW", sessions=titles,
+                             hours=Decimal("14.5")))
+    assert_fits(pdf, name, organisation, *titles)
+    lines = {line for _, _, line in printed(pdf)}
+    assert "Tổng thời lượng tham dự: 14,5 giờ" in lines
+    assert all(any(title in line for line in lines) for title in titles)  # none broken across lines

@@ -5,13 +5,14 @@ from forumops_shared.events.registry import FORUM_PUBLISHED
 
 POINTS_CSV = "code,name,province,capacity\n" + "\n".join(
     f"P{i:03d},Sở GD&ĐT điểm {i},Tỉnh {i % 63},{50 + i}" for i in range(600))
+NO_HOURS_RULE = {"min_hours": None, "required_sessions": [], "hours_step_minutes": None}
 
 
 def test_creating_a_forum_publishes_its_state_with_rule_and_ticket_keys(api):
     slug = api.create_forum()
     [event] = api.events(FORUM_PUBLISHED)
     assert event.subject == slug
-    assert event.data["certificate_rule"] == {"onsite_checkin": True, "online_min_minutes": 60}
+    assert event.data["certificate_rule"] == {"onsite_checkin": True, "online_min_minutes": 60, **NO_HOURS_RULE}
     assert event.data["title"]["vi"] == "Diễn đàn Giáo dục 2026"
     [key] = event.data["ticket_keys"]
     assert key["alg"] == "Ed25519" and len(key["kid"]) == 16
@@ -76,7 +77,31 @@ def test_a_change_may_name_one_part_of_the_certificate_rule(api):
     response = api.client.patch(f"/api/v1/forums/{slug}", headers=api.admin,
                                 json={"certificate_rule": {"online_min_minutes": 30}})
     assert response.status_code == 200, response.json
-    assert response.json["certificate_rule"] == {"onsite_checkin": True, "online_min_minutes": 30}
+    assert response.json["certificate_rule"] == {"onsite_checkin": True, "online_min_minutes": 30, **NO_HOURS_RULE}
+
+
+def test_the_certificate_rule_may_ask_for_hours_and_sessions_and_a_change_keeps_the_rest(api):
+    slug = api.create_forum(certificate_rule={"onsite_checkin": True, "online_min_minutes": 60, "min_hours": 7.5,
+                                              "required_sessions": ["PLEN", "AWARDS"], "hours_step_minutes": 15})
+    rule = {"onsite_checkin": True, "online_min_minutes": 60, "min_hours": 7.5,
+            "required_sessions": ["PLEN", "AWARDS"], "hours_step_minutes": 15}
+    assert api.client.get(f"/api/v1/forums/{slug}").json["certificate_rule"] == rule
+    assert api.events(FORUM_PUBLISHED)[-1].data["certificate_rule"] == rule
+    changed = api.client.patch(f"/api/v1/forums/{slug}", headers=api.admin, json={"certificate_rule": {"min_hours": 6}})
+    assert changed.json["certificate_rule"] == {**rule, "min_hours": 6}
+    cleared = api.client.patch(f"/api/v1/forums/{slug}", headers=api.admin,
+                               json={"certificate_rule": {"min_hours": None, "required_sessions": []}})
+    assert cleared.json["certificate_rule"] == {**rule, "min_hours": None, "required_sessions": []}
+
+
+def test_an_hours_rule_out_of_its_bounds_is_refused_by_field(api):
+    slug = api.create_forum()
+    for wrong in ({"min_hours": -1}, {"min_hours": "6"}, {"min_hours": True}, {"hours_step_minutes": 7},
+                  {"hours_step_minutes": 0}, {"required_sessions": ["PLEN", "PLEN"]},
+                  {"required_sessions": ["không hợp lệ"]}, {"required_sessions": "PLEN"}):
+        refused = api.client.patch(f"/api/v1/forums/{slug}", headers=api.admin, json={"certificate_rule": wrong})
+        assert refused.status_code == 422, wrong
+        assert list(refused.json["errors"]["certificate_rule"]) == list(wrong), wrong
 
 
 def test_the_forum_answers_its_times_in_iso_8601_as_the_same_moments(api):

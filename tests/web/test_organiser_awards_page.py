@@ -230,6 +230,10 @@ def test_publishing_shows_the_link_to_the_honour_roll_and_a_correction_asks_for_
     page.fill("#publish-reason", "Đính chính danh mục Đổi mới giáo dục.")
     page.click("#publish")
     expect(page.locator("#published")).to_contain_text("publication 2, decision version 2, 3 winner(s)")
+    expect(page.locator("#history .published-mark")).to_have_count(1)
+    expect(page.locator('#history li[data-version="2"] .published-mark')).to_have_text("published")
+    page.reload()  # as the honour roll says after a reload
+    expect(page.locator('#history li[data-version="2"] .published-mark')).to_have_text("published")
     screenshot(page, "awards-organiser-published")
     link.click()
     expect(page.locator("#corrected")).to_have_text("Corrected (publication 2).")

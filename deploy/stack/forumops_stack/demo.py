@@ -180,6 +180,8 @@ class Demo:
                                        [[p.code, p.name, p.province, p.capacity] for p in where]),
                              headers={"Content-Type": "text/csv"}).json()
         self.log(f"{'demo':<14}{imported['created']} connection points in {len(PROVINCES)} provinces and cities")
+        sessions = self._programme(now, where)
+        self.log(f"{'':<14}a programme of {len(sessions)} sessions over two days (plenary, workshops, awards ceremony)")
         crowd = people(rng, where)
         columns = ["full_name", "email", "phone", "organisation", "role", "attendance", "point", "language"]
         report = self.call("POST", "registration", f"/api/v1/forums/{SLUG}/registrations/import",
@@ -187,6 +189,8 @@ class Demo:
                            headers={"Content-Type": "text/csv"}).json()
         self.log(f"{'':<14}{report['created']} participants imported ({sum(p.attendance == 'online' for p in crowd)} online)")
         guest = self._register_guest("Nguyễn Thị Thu Hà", "thuha.nguyen@giaoduc.example", where[0])
+        self.call("PUT", "registration", f"/api/v1/registrations/{guest['id']}/sessions", token=guest["manage_token"],
+                  json={"codes": ["ws-stem"]})  # she picks a workshop on her page
         online_guest = self._register_guest("Trần Minh Khoa", "khoa.tran@giaoduc.example", None)
         registered = self._registrations()
         self._wait_for_checkin(sum(r["status"] == "confirmed" for r in registered))
@@ -196,6 +200,30 @@ class Demo:
         certificates = self._wait_for_certificates(scanned + len(awards))
         self.log(f"{'':<14}{certificates} certificates issued ({len(awards)} awards) in {time.monotonic() - started:.0f}s")
         return self._links(guest, online_guest, scanner, awards[0])
+
+    def _programme(self, now: datetime, where: list[Point]) -> list[str]:
+        """The forum's sessions: the opening plenary (now, everywhere and online), two workshops
+        with sign-up that afternoon, a training session and the awards ceremony the next day."""
+        online = "https://meet.example.vn/dien-dan-doi-moi-giao-duc-2026"
+        day2 = now + timedelta(days=1)
+        programme = {
+            "khai-mac": ({"vi": "Phiên toàn thể khai mạc", "en": "Opening plenary"}, "plenary",
+                         now - timedelta(minutes=30), now + timedelta(hours=2), None, online, None, False),
+            "ws-stem": ({"vi": "Hội thảo: Giáo dục STEM ở trường phổ thông", "en": "Workshop: STEM in schools"},
+                        "workshop", now + timedelta(hours=3), now + timedelta(hours=5), None, None, 400, True),
+            "ws-chuyen-doi-so": ({"vi": "Hội thảo: Chuyển đổi số trong dạy học", "en": "Workshop: digital teaching"},
+                                 "workshop", now + timedelta(hours=3), now + timedelta(hours=5), None,
+                                 f"{online}/chuyen-doi-so", 400, True),
+            "tap-huan": ({"vi": "Tập huấn giáo viên cốt cán", "en": "Training for lead teachers"}, "workshop",
+                         day2, day2 + timedelta(hours=3), None, online, None, False),
+            "trao-giai": ({"vi": "Lễ trao giải Giáo dục tiêu biểu", "en": "Awards ceremony"}, "ceremony",
+                          day2 + timedelta(hours=4), day2 + timedelta(hours=6), [where[0].code], online, None, False),
+        }
+        for code, (title, kind, starts, ends, at, url, capacity, signup) in programme.items():
+            self.call("PUT", "registration", f"/api/v1/forums/{SLUG}/sessions/{code}", json={
+                "title": title, "kind": kind, "starts_at": starts.isoformat(), "ends_at": ends.isoformat(),
+                "points": at, "online_url": url, "capacity": capacity, "signup": signup})
+        return list(programme)
 
     def _register_guest(self, full_name: str, email: str, point: Point | None) -> dict:
         """A participant registered through the public API, whose own pages the demo links to."""

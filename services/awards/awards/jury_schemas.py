@@ -247,6 +247,7 @@ class ResultsCategoryOut(Schema):
 class ResultsOut(Schema):
     programme = fields.Dict()
     version = fields.Integer()
+    decision_version = fields.Integer()  # the organiser's decision it published
     published_at = fields.String()
     corrected = fields.Boolean()
     categories = fields.List(fields.Nested(ResultsCategoryOut))

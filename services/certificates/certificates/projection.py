@@ -3,7 +3,8 @@ issues awards programmes' winners theirs as results are published (services/resu
 
 Each handler runs inside the consumer runner's transaction, once per event id. Forums, people
 and check-ins travel on different topics and partitions, so any of them may come first: every
-handler stores what it learnt and then asks whether a certificate is now earned.
+handler stores what it learnt and then asks whether a certificate is now earned (or, under the
+hours rule, whether the one held now states other hours: then it is re-issued, issuing.py).
 """
 from __future__ import annotations
 
@@ -24,13 +25,25 @@ from .tables import attendance, certificates, forums, registrations
 
 
 def forum_published(conn: Connection, event: Event) -> None:
-    d = event.data
+    d, rule = event.data, event.data["certificate_rule"]
+    hours = {"min_hours": str(rule["min_hours"]) if rule.get("min_hours") is not None else None,
+             "required_sessions": json.dumps(rule.get("required_sessions") or []),
+             "hours_step_minutes": rule.get("hours_step_minutes"),
+             "sessions": json.dumps([_session(s) for s in d.get("sessions") or []], ensure_ascii=False)}
+    before = conn.execute(select(*(forums.c[k] for k in hours)).where(forums.c.slug == d["slug"])).first()
     upsert(conn, forums, {
         "slug": d["slug"], "titles": json.dumps(d["title"], ensure_ascii=False), "timezone": d["timezone"],
-        "starts_at": d["starts_at"], "ends_at": d["ends_at"],
-        "onsite_checkin": d["certificate_rule"]["onsite_checkin"],
-        "online_min_minutes": d["certificate_rule"]["online_min_minutes"], "published_at": d["published_at"]})
-    issuing.consider_forum(conn, d["slug"])
+        "starts_at": d["starts_at"], "ends_at": d["ends_at"], "onsite_checkin": rule["onsite_checkin"],
+        "online_min_minutes": rule["online_min_minutes"], "published_at": d["published_at"], **hours})
+    # A forum is published again on every change (a point, a key): what certificates state only
+    # changes with the hours rule or the programme, and only then are those holding one considered.
+    issuing.consider_forum(conn, d["slug"], holders_too=before is not None and tuple(before) != tuple(hours.values()))
+
+
+def _session(s: dict) -> dict:
+    """What certificates keep of a session: its title, its kind and its times (lengths)."""
+    return {"code": s["code"], "title": s["title"], "kind": s["kind"],
+            "starts_at": s["starts_at"].isoformat(), "ends_at": s["ends_at"].isoformat()}
 
 
 def registration_state(conn: Connection, event: Event) -> None:
@@ -58,13 +71,13 @@ def personal_data_erased(conn: Connection, event: Event) -> None:
     forget_mail(conn, rid)
     audit.record(conn, at=now, actor=audit.SYSTEM, action="registration.erased", object_kind="registration",
                  object_id=rid, forum=event.data["forum"])
-    serial = conn.execute(select(certificates.c.serial).where(certificates.c.registration_id == rid)).scalar()
-    if serial:
+    # Every certificate they held: the valid one is revoked, those it replaced were already.
+    for serial in conn.execute(select(certificates.c.serial).where(certificates.c.registration_id == rid)).scalars():
         if issuing.revoke(conn, serial, "personal_data_erased", now):
             audit.record(conn, at=now, actor=audit.SYSTEM, action="certificate.revoked", object_kind="certificate",
                          object_id=serial, forum=event.data["forum"], detail={"reason": "personal_data_erased"})
-        conn.execute(update(certificates).where(certificates.c.serial == serial)
-                     .values(recipient_name=None, organisation=None))
+    conn.execute(update(certificates).where(certificates.c.registration_id == rid)
+                 .values(recipient_name=None, organisation=None))
 
 
 # Built once: a statement built per event costs more to build and look up than to run.
@@ -97,6 +110,25 @@ def online_attendance_recorded(conn: Connection, event: Event) -> None:
     issuing.consider(conn, rid)
 
 
+_HOURS = (update(attendance)
+          .where(attendance.c.registration_id == bindparam("rid"),
+                 or_(attendance.c.hours_recorded_at.is_(None), attendance.c.hours_recorded_at < bindparam("at")))
+          .values(sessions=bindparam("sessions"), minutes=bindparam("minutes"), hours_recorded_at=bindparam("at"),
+                  updated_at=bindparam("now")))
+
+
+def hours_recorded(conn: Connection, event: Event) -> None:
+    """Each event is the person's whole attended time: the latest recorded replaces the rest, and
+    one recorded before it (or the same again) changes nothing."""
+    d = event.data
+    rid = d["registration_id"]
+    _seen(conn, rid, d["forum"])
+    sessions = [{"code": s["code"], "minutes": s["minutes"]} for s in d["sessions"] if s["minutes"] > 0]
+    conn.execute(_HOURS, {"rid": rid, "at": d["recorded_at"], "sessions": json.dumps(sessions),
+                          "minutes": d["minutes"], "now": datetime.now(timezone.utc)})
+    issuing.consider(conn, rid)
+
+
 def _seen(conn: Connection, registration_id: str, forum: str) -> None:
     """The person's attendance row, created empty the first time anything is seen of them."""
     insert_ignore(conn, attendance, {"registration_id": registration_id, "forum": forum, "online_minutes": 0,
@@ -116,5 +148,6 @@ HANDLERS = {
     types.PERSONAL_DATA_ERASED: personal_data_erased,
     types.PARTICIPANT_CHECKED_IN: checked_in,
     types.ONLINE_ATTENDANCE_RECORDED: online_attendance_recorded,
+    types.HOURS_RECORDED: hours_recorded,
     types.RESULTS_PUBLISHED: results_published,
 }

@@ -63,6 +63,12 @@ class AwardsCsvSchema(StrictSchema):
     language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES))
 
 
+class StatedSessionOut(Schema):
+    code = fields.String()
+    title = fields.Dict(metadata={"description": "The session's title {vi, en} when the certificate was issued"})
+    minutes = fields.Integer(metadata={"description": "The minutes attended in it"})
+
+
 class CertificateOut(Schema):
     serial = fields.String()
     status = fields.String(metadata={"description": "valid | revoked"})
@@ -84,6 +90,16 @@ class CertificateOut(Schema):
     issued_on = fields.String(metadata={"description": "The day of issue where the forum is held (its timezone), "
                                                        "YYYY-MM-DD: the date the page and the PDF show"})
     revoked_on = fields.String(allow_none=True, metadata={"description": "The day of revocation, as issued_on"})
+    sessions = fields.List(fields.Nested(StatedSessionOut), metadata={
+        "description": "An attendance certificate under an hours rule: the sessions attended (four fifths of each "
+                       "at least), in the programme's order; [] otherwise"})
+    hours = fields.Float(allow_none=True, metadata={
+        "description": "The total hours attended as printed: rounded down to the forum's step (30 minutes unless "
+                       "set); null without an hours rule or below one step"})
+    replaces = fields.String(allow_none=True, metadata={
+        "description": "The certificate this one was issued in place of (revoked with `hours_changed`)"})
+    replaced_by = fields.String(allow_none=True, metadata={
+        "description": "A certificate revoked with `hours_changed`: the one issued in its place"})
 
 
 class SignatureOut(Schema):

@@ -23,6 +23,12 @@ forums = Table(
     Column("ends_at", UtcDateTime(), nullable=False),
     Column("onsite_checkin", Boolean, nullable=False),
     Column("online_min_minutes", Integer, nullable=False),
+    # The hours rule (domain/rules.py): min_hours as a decimal's text, required session codes as JSON.
+    Column("min_hours", String(20), nullable=True),
+    Column("required_sessions", Text, nullable=True),
+    Column("hours_step_minutes", Integer, nullable=True),
+    # The programme as JSON [{code, title {vi, en}, kind, starts_at, ends_at}]: titles and lengths.
+    Column("sessions", Text, nullable=True),
     Column("published_at", UtcDateTime(), nullable=False),
 )
 
@@ -53,6 +59,10 @@ attendance = Table(
     Column("onsite_at", UtcDateTime(), nullable=True),  # the first on-site check-in (accepted or forced)
     Column("online_joined_at", UtcDateTime(), nullable=True),
     Column("online_minutes", Integer, nullable=False, server_default="0"),
+    # checkin.hours-recorded.v1, the latest by its recorded_at: JSON [{code, minutes}] and their total.
+    Column("sessions", Text, nullable=True),
+    Column("minutes", Integer, nullable=False, server_default="0"),
+    Column("hours_recorded_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
@@ -75,8 +85,8 @@ certificates = Table(
     Column("serial", String(20), primary_key=True),
     Column("kind", String(12), nullable=False),  # attendance | award
     Column("forum", String(100), nullable=False, index=True),
-    # One attendance certificate per registration: the unique key makes a second issue impossible.
-    Column("registration_id", String(36), nullable=True, unique=True),
+    # One valid attendance certificate per registration (the index below); more only by re-issue.
+    Column("registration_id", String(36), nullable=True, index=True),
     # An award's id is derived from forum, category and recipient: a re-uploaded list finds it again.
     Column("award_id", String(64), nullable=True, unique=True),
     Column("category", Text, nullable=True),  # an award's category, JSON {vi, en}
@@ -90,7 +100,19 @@ certificates = Table(
     Column("issued_at", UtcDateTime(), nullable=False),
     Column("revoked_at", UtcDateTime(), nullable=True),
     Column("revoke_reason", String(1000), nullable=True),
+    # What an attendance certificate under the hours rule states: JSON [{code, title {vi, en},
+    # minutes}] of the sessions attended, and the total as printed (a decimal's text).
+    Column("sessions", Text, nullable=True),
+    Column("hours", String(20), nullable=True),
+    # The certificate this one was issued in place of (revoked when the hours it stated changed).
+    Column("replaces", String(20), nullable=True, index=True),
 )
+
+# A registration holds one valid attendance certificate at most: a re-issue revokes the old one
+# before it inserts the new, and two workers re-issuing at once cannot both succeed.
+_VALID_OF_REGISTRATION = certificates.c.registration_id.isnot(None) & certificates.c.revoked_at.is_(None)
+Index("certificates_one_valid_per_registration", certificates.c.registration_id, unique=True,
+      sqlite_where=_VALID_OF_REGISTRATION, postgresql_where=_VALID_OF_REGISTRATION)
 
 # A programme's winner holds one valid certificate at most, however often its results arrive:
 # a correction revokes the old one before it issues another.

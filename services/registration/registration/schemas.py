@@ -49,9 +49,35 @@ TITLE_DOC = {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 300},
                         "minProperties": 1}]}
 
 
+class Hours(fields.Float):
+    """A JSON number of hours: "6" and true are refused, not read as 6 or 1."""
+
+    def _validated(self, value):
+        if isinstance(value, (bool, str)):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+HOURS_STEPS = (1, 5, 10, 15, 20, 30, 60)  # minutes the printed total is rounded down to
+
+
+def _distinct(codes: list[str]) -> None:
+    if len(set(codes)) != len(codes):
+        raise ValidationError("Each code once.")
+
+
 class CertificateRuleSchema(StrictSchema):
     onsite_checkin = StrictBoolean(required=True)
     online_min_minutes = StrictInteger(required=True, validate=validate.Range(min=0, max=24 * 60))
+    # The hours rule: with min_hours or required_sessions set, certificates decide by the time
+    # attended per session instead of the two parts above (certificates/domain/rules.py).
+    min_hours = Hours(load_default=None, allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=1000),
+                      metadata={"description": "Hours attended (sessions' minutes) a certificate needs; null: none."})
+    required_sessions = fields.List(PointCode(), load_default=list, validate=[validate.Length(max=100), _distinct],
+        metadata={"description": "Session codes a certificate needs attended (four fifths of each)."})
+    hours_step_minutes = StrictInteger(load_default=None, allow_none=True, validate=validate.OneOf(HOURS_STEPS),
+                                       metadata={"description": "The printed total is rounded down to this many "
+                                                                "minutes; null: 30."})
 
 
 class ForumSchema(StrictSchema):

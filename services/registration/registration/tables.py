@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
     text,
 )
 
@@ -23,6 +23,10 @@ forums = Table(
     Column("languages", String(20), nullable=False),  # "vi,en"
     Column("onsite_checkin", Boolean, nullable=False),
     Column("online_min_minutes", Integer, nullable=False),
+    # The certificate rule's hours part (schemas.CertificateRuleSchema); required sessions as JSON [codes].
+    Column("min_hours", Float, nullable=True),
+    Column("required_sessions", Text, nullable=True),
+    Column("hours_step_minutes", Integer, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )

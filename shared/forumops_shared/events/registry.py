@@ -15,6 +15,7 @@ REGISTRATION_CANCELLED = "registration.registration-cancelled.v1"
 PERSONAL_DATA_ERASED = "registration.personal-data-erased.v1"
 PARTICIPANT_CHECKED_IN = "checkin.participant-checked-in.v1"
 ONLINE_ATTENDANCE_RECORDED = "checkin.online-attendance-recorded.v1"
+HOURS_RECORDED = "checkin.hours-recorded.v1"
 CERTIFICATE_ISSUED = "certificates.certificate-issued.v1"
 CERTIFICATE_REVOKED = "certificates.certificate-revoked.v1"
 RESULTS_PUBLISHED = "awards.results-published.v1"
@@ -39,6 +40,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType(PERSONAL_DATA_ERASED, topics.REGISTRATIONS, s.PersonalDataErased(), erases_subject=True),
         EventType(PARTICIPANT_CHECKED_IN, topics.ATTENDANCE, s.ParticipantCheckedIn()),
         EventType(ONLINE_ATTENDANCE_RECORDED, topics.ATTENDANCE, s.OnlineAttendanceRecorded()),
+        EventType(HOURS_RECORDED, topics.ATTENDANCE, s.HoursRecorded()),
         EventType(CERTIFICATE_ISSUED, topics.CERTIFICATES, s.CertificateIssued()),
         EventType(CERTIFICATE_REVOKED, topics.CERTIFICATES, s.CertificateRevoked()),
         EventType(RESULTS_PUBLISHED, topics.AWARDS_RESULTS, s.ResultsPublished()),

@@ -23,6 +23,12 @@ def _text(required: bool = True, max_len: int = 500, **kw) -> fields.String:
 class CertificateRule(EventData):
     onsite_checkin = fields.Boolean(required=True)
     online_min_minutes = fields.Integer(required=True, validate=validate.Range(min=0))
+    # The hours rule (added later, so optional): when min_hours or required_sessions is set it
+    # decides instead of the two above, by checkin.hours-recorded.v1; the printed total is rounded
+    # down to hours_step_minutes (null: 30).
+    min_hours = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    required_sessions = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list)
+    hours_step_minutes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
 
 
 class Point(EventData):
@@ -129,6 +135,20 @@ class OnlineAttendanceRecorded(EventData):
     forum = _text(max_len=100)
     minutes = fields.Integer(required=True, validate=validate.Range(min=0))
     source = _text(max_len=40)
+    recorded_at = fields.AwareDateTime(required=True)
+
+
+class SessionTime(EventData):
+    code = _text(max_len=64)
+    minutes = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class HoursRecorded(EventData):
+    """A participant's attended time per session, whole: the latest (by recorded_at) replaces the rest."""
+    registration_id = _text(max_len=64)
+    forum = _text(max_len=100)
+    sessions = fields.List(fields.Nested(SessionTime), required=True)  # those with a minute or more
+    minutes = fields.Integer(required=True, validate=validate.Range(min=0))  # the total: their sum
     recorded_at = fields.AwareDateTime(required=True)
 
 

@@ -128,6 +128,7 @@ ORGANISER_TEXTS = {
     "correct_confirm": ("Công bố đính chính theo quyết định phiên bản {version}? Chỉ người có kết quả thay đổi được báo; giấy chứng nhận được thu hồi hoặc cấp theo thay đổi.",
                         "Publish decision version {version} as a correction? Only those whose outcome changes are told; certificates are revoked or issued as it changes."),
     "publish_again": ("Công bố đính chính", "Publish a correction"),
+    "published_mark": ("đã công bố", "published"),
     "published_before": ("Kết quả đã được công bố (lần {version}, lúc {time}).", "Results published (publication {version}, {time})."),
     "published": ("Đã công bố kết quả (lần {version}, quyết định phiên bản {decision_version}, {winners} hồ sơ đạt giải).",
                   "Results published (publication {version}, decision version {decision_version}, {winners} winner(s))."),

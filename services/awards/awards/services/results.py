@@ -96,7 +96,8 @@ def honour_roll(conn: Connection, programme: Row, now: datetime, certificates_ur
                   for w in winners if w["category"] == category["code"]]
         categories.append({**category, "winners": listed})
     return {"programme": {"slug": programme.slug, "title": json.loads(programme.titles), "forum": programme.forum},
-            "version": last.version, "published_at": as_utc(last.published_at).isoformat(),
+            "version": last.version, "decision_version": last.decision_version,
+            "published_at": as_utc(last.published_at).isoformat(),
             "corrected": last.version > 1, "categories": categories}
 
 

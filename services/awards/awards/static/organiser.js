@@ -111,9 +111,18 @@
 
   function loadPublication() {
     return ForumOps.api("GET", base + "/results").then(function (answer) {  // public once published
-      if (answer.ok) showPublished(R.format(texts.published_before, {version: answer.body.version,
+      if (!answer.ok) return;
+      showPublished(R.format(texts.published_before, {version: answer.body.version,
         time: ForumOps.formatTime(answer.body.published_at)}), "/programmes/" + encodeURIComponent(data.slug) + "/results");
+      markPublished(answer.body.decision_version);
     });
+  }
+
+  /* The decision version the honour roll shows, marked in the history. */
+  function markPublished(version) {
+    Array.prototype.forEach.call($("history").querySelectorAll(".published-mark"), function (m) { m.remove(); });
+    var item = $("history").querySelector('li[data-version="' + version + '"] strong');
+    if (item) item.appendChild(ForumOps.el("span", {className: "tag proposed published-mark", text: texts.published_mark}));
   }
 
   function publish() {
@@ -128,6 +137,7 @@
         $("publish-reason").value = "";
         say("");
         showPublished(R.format(texts.published, answer.body), answer.body.results_url);
+        markPublished(answer.body.decision_version);
       } else if (answer.body && answer.body.reason === "reason_required") {
         $("republish-box").hidden = false;
         say(correction ? texts.reason_empty_publish : texts.republish_needed, correction ? "error" : "warn");

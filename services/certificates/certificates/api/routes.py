@@ -3,6 +3,7 @@ routes in `organisers`)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -12,7 +13,7 @@ from forumops_shared.refusals import Refusal
 from forumops_shared.signing_keys import published_keys
 from forumops_shared.tokens import hash_token, tokens_equal
 
-from ..domain.wording import day_in
+from ..domain.wording import day_in, hours_in
 from ..printing import render
 from ..services import documents, pdfs
 from ..tables import signing_keys
@@ -54,7 +55,8 @@ def verify_page(serial: str):
             return render_page("verify.html", certificate=None, serial=serial, status=404)
     lang = page_language()
     return render_page("verify.html", certificate=found, serial=serial,
-                       day=lambda iso: day_in(lang, date.fromisoformat(iso)))
+                       day=lambda iso: day_in(lang, date.fromisoformat(iso)),
+                       hours=lambda figure: hours_in(lang, Decimal(str(figure))))
 
 
 @bp.get("/api/v1/registrations/<registration_id>/certificate")
@@ -65,7 +67,7 @@ def holder_certificate(registration_id: str):
         _may_see(conn, token, registration_id)
         row = documents.of_registration(conn, registration_id)
         if row is None:
-            raise Refusal("certificate_not_found")
+            raise documents.not_earned(conn, registration_id)
         return jsonify(documents.document(row))
 
 

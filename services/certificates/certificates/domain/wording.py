@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -29,6 +30,9 @@ class Certificate:
     ends_on: datetime
     issued_on: date  # the forum's day (forum_day)
     verify_url: str
+    # Under the hours rule: the titles of the sessions attended, in its language, and the total.
+    sessions: tuple[str, ...] = ()
+    hours: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class Lines:
     serial: str
     issued: str
     verify: str
+    hours: str | None = None  # the total attended, under the hours rule
+    sessions_label: str | None = None  # before the list of sessions attended
 
 
 def lines_of(cert: Certificate) -> Lines:
@@ -60,7 +66,18 @@ def lines_of(cert: Certificate) -> Lines:
         deed=deed, when=when,
         serial=f"Số hiệu: {cert.serial}" if vi else f"Serial: {cert.serial}",
         issued=("Ngày cấp: " if vi else "Issued: ") + day_in(cert.language, cert.issued_on),
-        verify="Kiểm tra tính xác thực:" if vi else "Verify this certificate:")
+        verify="Kiểm tra tính xác thực:" if vi else "Verify this certificate:",
+        hours=None if cert.hours is None else (
+            "Tổng thời lượng tham dự: " if vi else "Total time attended: ") + hours_in(cert.language, cert.hours),
+        sessions_label=None if not cert.sessions else ("Các phiên đã tham dự:" if vi else "Sessions attended:"))
+
+
+def hours_in(language: str, hours: Decimal) -> str:
+    """A number of hours as the holder's language writes it: 7,5 giờ; 7.5 hours, 1 hour."""
+    figure = f"{hours:f}"
+    if language == "en":
+        return f"{figure} hour" if hours == 1 else f"{figure} hours"
+    return f"{figure.replace('.', ',')} giờ"
 
 
 def forum_day(instant: datetime, zone: str | None) -> date:

@@ -16,6 +16,7 @@ LEADING = 1.25  # line height, in sizes
 DESCENT = 0.3  # below the last baseline, in sizes (Noto Serif's descenders)
 SHRINK = 0.94  # each try sets everything this much smaller
 SMALLEST_SCALE = 0.1
+SEPARATOR = " · "
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Text:
     smallest: float
     gap: float
     colour: object
+    # A list (the sessions attended): `text` is its items joined by SEPARATOR, and lines break
+    # between items, inside one only when it alone is wider than the line.
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,8 @@ def fit(texts: list[Text], width: float, height: float) -> list[Setting]:
 def _set(text: Text, scale: float, width: float) -> Setting:
     one_line = 0.999 * width / max(stringWidth(text.text, text.font, 1), 1e-6)  # the size filling the width
     size = max(min(text.size * scale, one_line), text.smallest * scale)
-    return Setting(text, text.gap * scale, size, wrap(text.text, text.font, size, width))
+    lines = wrap_items(text.items, text.font, size, width) if text.items else wrap(text.text, text.font, size, width)
+    return Setting(text, text.gap * scale, size, lines)
 
 
 def height_of(settings: list[Setting]) -> float:
@@ -80,6 +85,24 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     if line or not lines:
         lines.append(line)
     return lines
+
+
+def wrap_items(items: tuple[str, ...], font: str, size: float, width: float) -> list[str]:
+    """Lines of items joined by SEPARATOR, no wider than `width`, each item kept on one line
+    where it fits on one (so that it reads back whole)."""
+    lines: list[str] = []
+    line = ""
+    for item in items:
+        candidate = f"{line}{SEPARATOR}{item}" if line else item
+        if stringWidth(candidate, font, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        pieces = wrap(item, font, size, width)
+        lines.extend(pieces[:-1])
+        line = pieces[-1]
+    return lines + [line] if line or not lines else lines
 
 
 def _broken(word: str, font: str, size: float, width: float) -> list[str]:

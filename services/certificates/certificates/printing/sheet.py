@@ -5,7 +5,8 @@ faces only: each face embedded costs a tenth of the time a page takes to render.
 reportlab embeds the subset of glyphs a document uses together with a ToUnicode map, so a PDF
 reader copying the name gets back exactly the registered text. A name is kept on one line,
 shrinking the type before it would wrap, so that it also reads back as one piece; longer texts
-wrap and shrink until everything fits above the footer (layout.py).
+wrap and shrink until everything fits above the footer (layout.py). Under the hours rule the
+total and the sessions attended follow the dates, the sessions as one list broken between titles.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..domain.wording import Certificate, Lines, lines_of
-from .layout import LEADING, Text, fit
+from .layout import LEADING, SEPARATOR, Text, fit
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = "ForumOpsSerif", "ForumOpsSerif-Bold"
@@ -76,6 +77,11 @@ def _body(canvas: Canvas, cert: Certificate, words: Lines) -> None:
     if cert.organisation:
         texts.append(Text(cert.organisation, REGULAR, 16, 11, 8, QUIET))
     texts += [Text(words.deed, REGULAR, 15, 11, 24, INK), Text(words.when, REGULAR, 14, 14, 6, INK)]
+    if words.hours:
+        texts.append(Text(words.hours, BOLD, 14, 11, 14, INK))
+    if words.sessions_label:
+        texts += [Text(words.sessions_label, REGULAR, 12, 10, 10, QUIET),
+                  Text(SEPARATOR.join(cert.sessions), REGULAR, 11.5, 11.5, 4, INK, items=cert.sessions)]
     y = BODY_TOP
     for setting in fit(texts, TEXT_WIDTH, BODY_TOP - BODY_BOTTOM):
         y -= setting.gap

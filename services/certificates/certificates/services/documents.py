@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
@@ -10,14 +11,20 @@ from forumops_shared.db import as_utc, readonly
 from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import SigningKey, b64
 
+from ..domain.rules import NOT_EARNED
 from ..domain.wording import forum_day
 from ..tables import certificates, forums, programmes, registrations
+from . import subjects
 
-# A programme's certificate prints the programme's title; every other, its forum's.
+_successor = certificates.alias("successor")
+# A programme's certificate prints the programme's title; every other, its forum's. A certificate
+# re-issued because its hours changed names the one that replaced it.
 _DOCUMENT = (select(certificates, func.coalesce(programmes.c.titles, forums.c.titles).label("titles"),
-                    forums.c.timezone, forums.c.starts_at, forums.c.ends_at)
+                    forums.c.timezone, forums.c.starts_at, forums.c.ends_at,
+                    _successor.c.serial.label("replaced_by"))
              .outerjoin(forums, forums.c.slug == certificates.c.forum)
-             .outerjoin(programmes, programmes.c.slug == certificates.c.programme))
+             .outerjoin(programmes, programmes.c.slug == certificates.c.programme)
+             .outerjoin(_successor, _successor.c.replaces == certificates.c.serial))
 
 
 def canonical(document: dict) -> bytes:
@@ -35,7 +42,18 @@ def document(row: Row) -> dict:
             "revoke_reason": row.revoke_reason,
             # The day as the forum counts it, the one the page and the PDF show (issued_at is UTC).
             "issued_on": forum_day(as_utc(row.issued_at), row.timezone).isoformat(),
-            "revoked_on": forum_day(as_utc(row.revoked_at), row.timezone).isoformat() if row.revoked_at else None}
+            "revoked_on": forum_day(as_utc(row.revoked_at), row.timezone).isoformat() if row.revoked_at else None,
+            # What an attendance certificate under the hours rule states (none under the simple rule).
+            "sessions": json.loads(row.sessions) if row.sessions else [], "hours": _number(row.hours),
+            "replaces": row.replaces, "replaced_by": row.replaced_by}
+
+
+def _number(hours: str | None) -> int | float | None:
+    """7.5 as 7.5, 8 as 8: the figure printed, as JSON writes it in every language."""
+    if hours is None:
+        return None
+    figure = Decimal(hours)
+    return int(figure) if figure == figure.to_integral_value() else float(figure)
 
 
 def find(conn: Connection, serial: str) -> Row:
@@ -56,7 +74,26 @@ def of_serial(conn: Connection, serial: str) -> Row | None:
 
 
 def of_registration(conn: Connection, registration_id: str) -> Row | None:
-    return conn.execute(_DOCUMENT.where(certificates.c.registration_id == registration_id)).first()
+    """The registration's valid certificate, else the last one issued (revoked)."""
+    return conn.execute(_DOCUMENT.where(certificates.c.registration_id == registration_id)
+                        .order_by(certificates.c.revoked_at.isnot(None), certificates.c.issued_at.desc())).first()
+
+
+def not_earned(conn: Connection, registration_id: str) -> Refusal:
+    """certificate_not_found for a registration holding none, saying why as the rule does
+    (rules.NOT_EARNED): the reason in `detail`, with the required sessions missed and the hours
+    counted so far, so that the participant sees what is missing."""
+    subject = subjects.subject(conn, registration_id)
+    decision = subject.decision if subject else None
+    reason = decision.reason if decision else "person_unknown"
+    if reason is None:
+        return Refusal("certificate_not_found")  # earned: being issued, or revoked and not issued again
+    detail = {"not_earned": reason}
+    if decision and decision.missed:
+        detail["missed"] = list(decision.missed)
+    if decision and subject.rule and subject.rule.counts_hours:
+        detail["hours"] = _number(None if decision.hours is None else str(decision.hours)) or 0
+    return Refusal("certificate_not_found", message=NOT_EARNED[reason], detail=detail)
 
 
 def holder_hash(conn: Connection, registration_id: str) -> str | None:
@@ -96,7 +133,7 @@ def _listing(forum: str, *, status: str | None = None, kind: str | None = None, 
 
 EXPORT_COLUMNS = ("serial", "status", "kind", "category", "recipient_kind", "recipient_name", "organisation",
                   "mode", "language", "registration_id", "award_id", "issued_at", "revoked_at", "revoke_reason",
-                  "verify_url")
+                  "verify_url", "hours", "replaces")
 
 
 def export_rows(engine, forum: str, public_url: str, **filters):
@@ -113,5 +150,5 @@ def export_rows(engine, forum: str, public_url: str, **filters):
             yield [doc["serial"], doc["status"], doc["kind"], (doc["category"] or {}).get("vi"), doc["recipient_kind"],
                    doc["recipient_name"], doc["organisation"], doc["mode"], doc["language"], row.registration_id,
                    row.award_id, doc["issued_at"], doc["revoked_at"], doc["revoke_reason"],
-                   f"{public_url}/verify/{doc['serial']}"]
+                   f"{public_url}/verify/{doc['serial']}", row.hours, doc["replaces"]]
         after = batch[-1].serial

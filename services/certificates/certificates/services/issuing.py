@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import ColumnElement, and_, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.engine import Connection
 
+from forumops_shared import audit
 from forumops_shared.db import insert_ignore
 from forumops_shared.events import new_event
 from forumops_shared.events.registry import CERTIFICATE_ISSUED, CERTIFICATE_REVOKED
@@ -14,48 +15,55 @@ from forumops_shared.mail import request_mail
 from forumops_shared.outbox import stage_event
 
 from ..domain.identifiers import new_serial
-from ..domain.rules import Attendance, Rule, earned_mode
-from ..tables import attendance, certificates, forums, registrations
-from . import mail, pdfs
+from ..domain.statement import HOURS_CHANGED, restated
+from ..tables import attendance, certificates
+from . import mail, pdfs, subjects
 
 SOURCE = "/forumops/certificates"
 
 
-# Everything the decision needs in one read: the person, what was seen of them, their forum's
-# rule, and whether they already hold a certificate.
-_SUBJECT = (select(registrations.c.id, registrations.c.forum, registrations.c.erased, registrations.c.full_name,
-                   registrations.c.organisation, registrations.c.language, registrations.c.email,
-                   attendance.c.onsite_at, attendance.c.online_minutes, forums.c.onsite_checkin,
-                   forums.c.online_min_minutes, certificates.c.serial)
-            .select_from(registrations
-                         .outerjoin(attendance, attendance.c.registration_id == registrations.c.id)
-                         .outerjoin(forums, forums.c.slug == registrations.c.forum)
-                         .outerjoin(certificates, certificates.c.registration_id == registrations.c.id))
-            .where(registrations.c.id == bindparam("rid")))
-
-
 def consider(conn: Connection, registration_id: str) -> str | None:
-    """Issue the attendance certificate if the registration has just earned it; its serial or None."""
-    person = conn.execute(_SUBJECT, {"rid": registration_id}).first()
-    if person is None or person.serial is not None:
-        return None  # not known yet (it will be considered when it arrives), or issued before
-    rule = Rule(person.onsite_checkin, person.online_min_minutes) if person.onsite_checkin is not None else None
-    seen = Attendance(person.onsite_at, person.online_minutes) if person.online_minutes is not None else None
-    mode = earned_mode(rule, True, person.erased, seen)
-    if mode is None:
-        return None
-    now = datetime.now(timezone.utc)
-    serial = _insert(conn, lambda: certificates.c.registration_id == person.id, {
-        "kind": "attendance", "forum": person.forum, "registration_id": person.id, "mode": mode,
+    """Issue the attendance certificate if the registration has just earned it, or issue it again
+    if the one held would now state other hours (statement.py): the new serial, or None."""
+    subject = subjects.subject(conn, registration_id)
+    if subject is None or subject.decision.mode is None:
+        return None  # not known yet (considered again when it arrives), or not earned
+    if subject.serial is None:
+        # Revoked by an organiser or with an erasure: not issued again.
+        return None if subject.ever_held else _issue(conn, subject, datetime.now(timezone.utc))
+    if subject.rule.counts_hours and restated(subject.held, subject.statement):
+        return _reissue(conn, subject, datetime.now(timezone.utc))
+    return None  # issued before, and still what it says
+
+
+def _issue(conn: Connection, subject: subjects.Subject, now: datetime, replaces: str | None = None) -> str | None:
+    person = subject.person
+    serial = _insert(conn, lambda: _valid_of(person.id), {
+        "kind": "attendance", "forum": person.forum, "registration_id": person.id, "mode": subject.decision.mode,
         "recipient_name": person.full_name, "organisation": person.organisation, "language": person.language,
-        "issued_at": now})
+        "issued_at": now, "replaces": replaces, **subjects.columns_of(subject.statement)})
     if serial is None:
-        return None  # issued before: the unique registration id keeps it to one
+        return None  # issued meanwhile: the index on valid ones keeps it to one
     stage_event(conn, new_event(CERTIFICATE_ISSUED, person.id, {
         "serial": serial, "kind": "attendance", "forum": person.forum, "registration_id": person.id,
         "award_id": None, "issued_at": now.isoformat()}, source=SOURCE))
     request_mail(conn, mail.certificate_requests(serial, person.email, person.forum, person.id), now)
     return serial
+
+
+def _reissue(conn: Connection, subject: subjects.Subject, now: datetime) -> str | None:
+    """Revoke the certificate held (the hours it states changed) and issue its replacement, naming it."""
+    old = subject.serial
+    if not revoke(conn, old, HOURS_CHANGED, now):
+        return None  # revoked meanwhile
+    serial = _issue(conn, subject, now, replaces=old)
+    audit.record(conn, at=now, actor=audit.SYSTEM, action="certificate.reissued", object_kind="certificate",
+                 object_id=old, forum=subject.person.forum, detail={"reason": HOURS_CHANGED, "replaced_by": serial})
+    return serial
+
+
+def _valid_of(registration_id: str) -> ColumnElement:
+    return and_(certificates.c.registration_id == registration_id, certificates.c.revoked_at.is_(None))
 
 
 def issue_award(conn: Connection, forum: str, award_id: str, values: dict, now: datetime,
@@ -94,12 +102,18 @@ def _insert(conn: Connection, taken: Callable[[], ColumnElement], values: dict) 
             return None
 
 
-def consider_forum(conn: Connection, forum: str) -> int:
-    """A forum's rule arrived or changed: consider everyone seen attending it; how many were issued."""
-    waiting = conn.execute(select(attendance.c.registration_id)
-                           .outerjoin(certificates, certificates.c.registration_id == attendance.c.registration_id)
-                           .where(attendance.c.forum == forum, certificates.c.serial.is_(None))).scalars().all()
-    return sum(1 for rid in waiting if consider(conn, rid))
+def consider_forum(conn: Connection, forum: str, *, holders_too: bool = False) -> int:
+    """A forum's rule arrived or changed: consider everyone seen attending it who holds no
+    certificate, and with `holders_too` (the hours rule or the programme changed) those who hold
+    a valid one; how many were issued."""
+    a, c = attendance.c, certificates.c
+    waiting = (select(a.registration_id).outerjoin(certificates, c.registration_id == a.registration_id)
+               .where(a.forum == forum, c.serial.is_(None)))
+    rids = conn.execute(waiting).scalars().all()
+    if holders_too:
+        rids += conn.execute(select(c.registration_id).where(c.forum == forum, c.kind == "attendance",
+                                                             c.revoked_at.is_(None))).scalars().all()
+    return sum(1 for rid in rids if consider(conn, rid))
 
 
 def revoke(conn: Connection, serial: str, reason: str, now: datetime) -> bool:

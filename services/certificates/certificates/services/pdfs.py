@@ -5,6 +5,7 @@ import dataclasses
 import hashlib
 import json
 from datetime import datetime, timezone
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -17,7 +18,7 @@ from ..domain.wording import Certificate, forum_day
 from ..tables import certificate_pdfs, certificates
 
 # Part of every digest: bump it when the drawing changes and every kept PDF is drawn again.
-TEMPLATE_VERSION = "2"
+TEMPLATE_VERSION = "3"
 
 
 def certificate(row: Row, public_url: str) -> Certificate:
@@ -34,7 +35,10 @@ def certificate(row: Row, public_url: str) -> Certificate:
         category=category.get(language) or category.get("vi"),
         starts_on=as_utc(row.starts_at).astimezone(zone) if row.starts_at else issued,
         ends_on=as_utc(row.ends_at).astimezone(zone) if row.ends_at else issued,
-        issued_on=forum_day(as_utc(row.issued_at), row.timezone), verify_url=f"{public_url}/verify/{row.serial}")
+        issued_on=forum_day(as_utc(row.issued_at), row.timezone), verify_url=f"{public_url}/verify/{row.serial}",
+        sessions=tuple(s["title"].get(language) or s["title"].get("vi") or s["code"]
+                       for s in json.loads(row.sessions or "[]")),
+        hours=Decimal(row.hours) if row.hours is not None else None)
 
 
 def digest(cert: Certificate) -> str:

@@ -21,6 +21,7 @@ from ..services.points import list_points
 from ..tables import forums
 from .context import ctx
 from .import_texts import import_page_data
+from .programme_texts import PROGRAMME_TEXTS
 
 bp = Blueprint("pages", __name__)
 
@@ -72,6 +73,17 @@ def imports_page(slug: str):
     lang = page_language()
     return render_page("imports.html", title=in_language(json.loads(forum.titles), lang), slug=slug,
                        page_data=import_page_data(slug, lang))
+
+
+@bp.get("/organiser/<slug>/programme")
+def programme_page(slug: str):
+    """Organisers: the forum's programme of sessions, added, changed and removed through the API."""
+    with ctx().read() as conn:
+        forum = forum_cases.get_forum(conn, slug)
+    lang = page_language()
+    page_data = {"slug": slug, "lang": lang, "timezone": forum.timezone, "texts": texts(lang, PROGRAMME_TEXTS)}
+    return render_page("programme_edit.html", title=in_language(json.loads(forum.titles), lang),
+                       timezone=forum.timezone, page_data=page_data)
 
 
 @bp.get("/organiser/<slug>/mail")

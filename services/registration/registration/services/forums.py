@@ -38,9 +38,11 @@ def _columns(data: dict, languages: list[str]) -> dict:
     if "languages" in data:
         values["languages"] = ",".join(data["languages"])
     rule = data.get("certificate_rule", {})  # a change may name only one part of the rule
-    for part in ("onsite_checkin", "online_min_minutes"):
+    for part in ("onsite_checkin", "online_min_minutes", "min_hours", "hours_step_minutes"):
         if part in rule:
             values[part] = rule[part]
+    if "required_sessions" in rule:
+        values["required_sessions"] = json.dumps(rule["required_sessions"])
     return values
 
 
@@ -89,7 +91,9 @@ def forum_view(conn: Connection, forum: Row, *, with_points: bool = True) -> dic
         "online_url": forum.online_url,
         "languages": forum.languages.split(","),
         "certificate_rule": {"onsite_checkin": forum.onsite_checkin,
-                             "online_min_minutes": forum.online_min_minutes},
+                             "online_min_minutes": forum.online_min_minutes, "min_hours": forum.min_hours,
+                             "required_sessions": json.loads(forum.required_sessions or "[]"),
+                             "hours_step_minutes": forum.hours_step_minutes},
     }
     if with_points:
         rows = conn.execute(select(points.c.code, points.c.name, points.c.province, points.c.capacity)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from checkin.tables import checkins, session_checkins
-from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
+from forumops_shared.events.registry import HOURS_RECORDED, PARTICIPANT_CHECKED_IN
 
 from ..support.attendance_reports import zoom_report
 from .conftest import ADMIN
@@ -146,6 +146,9 @@ def test_a_zoom_report_is_matched_to_its_session_by_its_window_and_clipped_to_it
     assert answer.status_code == 200, answer.json
     assert (answer.json["session"], answer.json["session_matched_by"]) == ("OPEN", "time_window")
     assert hours_of(door)[person["id"]] == ({"OPEN": 60}, 60)  # 85 minutes online, 60 of them in the plenary
+    [event] = [e for e in door.events() if e.type == HOURS_RECORDED]
+    assert (event.subject, event.data["sessions"], event.data["minutes"]) == (person["id"], [{"code": "OPEN",
+                                                                                               "minutes": 60}], 60)
 
 
 def test_a_report_imported_for_a_named_session_counts_for_it_and_an_unknown_one_is_refused(programme):
@@ -177,6 +180,15 @@ def test_hours_are_worked_out_again_when_a_session_moves_and_exported_as_csv(pro
     put_session(door, "OPEN", session(0, 30, kind="plenary", online_url="https://meet.example.vn/open"))
     door.deliver()  # forum-published with the plenary ending at 30
     assert hours_of(door) == {early["id"]: ({"OPEN": 20}, 20)}  # the late one has no minute left
+    announced = [(e.subject, e.data["sessions"], e.data["minutes"]) for e in door.events() if e.type == HOURS_RECORDED]
+    assert announced[:2] == [(early["id"], [{"code": "OPEN", "minutes": 50}], 50),
+                             (late["id"], [{"code": "OPEN", "minutes": 20}], 20)]
+    assert sorted(announced[2:]) == sorted([(early["id"], [{"code": "OPEN", "minutes": 20}], 20),
+                                            (late["id"], [], 0)])  # everyone's, worked out together
+    door.deliver()  # published again, nothing moved: nothing new to announce
+    put_session(door, "W1", session(60, 120, signup=True, capacity=60))  # a session's capacity is no time
+    door.deliver()
+    assert len([e for e in door.events() if e.type == HOURS_RECORDED]) == 4
 
     exported = door.client.get(f"/api/v1/forums/{door.slug}/hours", query_string={"format": "csv"}, headers=ADMIN)
     assert exported.mimetype == "text/csv"

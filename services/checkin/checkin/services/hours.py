@@ -18,9 +18,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import as_utc, rows_for_keys
+from forumops_shared.events import new_events
+from forumops_shared.events.registry import HOURS_RECORDED
+from forumops_shared.outbox import stage_events
 
 from ..domain.hours import Online, Programme, Scan, Session, hours_of
 from ..tables import attendance_spans, forums, hours, registrations, scans, sessions
+
+SOURCE = "/forumops/checkin"
 
 
 def programme(conn: Connection, forum: str) -> Programme | None:
@@ -90,4 +95,8 @@ def _keep(conn: Connection, changed: list[dict]) -> None:
 
 
 def announce(conn: Connection, changed: list[dict]) -> None:
-    """Stage checkin.hours-recorded.v1 for each changed person (see below)."""
+    """Stage checkin.hours-recorded.v1 for each changed person: their whole figures, keyed by registration."""
+    stage_events(conn, new_events(HOURS_RECORDED, [(row["registration_id"], {
+        "registration_id": row["registration_id"], "forum": row["forum"], "sessions": row["sessions"],
+        "minutes": row["minutes"], "recorded_at": row["recorded_at"].isoformat()}) for row in changed],
+        source=SOURCE, shape="checkin.services.hours.announce"))

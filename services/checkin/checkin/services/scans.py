@@ -37,7 +37,7 @@ from . import counts, devices, hours
 if TYPE_CHECKING:
     from forumops_shared.ratelimit import RateLimit
 
-SOURCE = "/forumops/checkin"
+SOURCE = hours.SOURCE
 
 
 @dataclass(frozen=True)

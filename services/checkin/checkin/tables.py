@@ -119,6 +119,7 @@ scans = Table(
     Column("session", String(64), nullable=True),  # the session the scan was for; NULL: none
     Column("not_signed_up", Boolean, nullable=False, server_default=false()),  # admitted as a walk-in
     UniqueConstraint("device_id", "scan_id", name="uq_scans_device_scan"),
+    Index("ix_scans_registration_id", "registration_id"),  # a person's scans, for their hours
 )
 
 # One admission per person: the primary key makes the second of two simultaneous scans lose.

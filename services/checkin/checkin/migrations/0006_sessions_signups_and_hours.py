@@ -49,11 +49,13 @@ def upgrade() -> None:
     op.add_column("scans", sa.Column("session", sa.String(64), nullable=True))
     op.add_column("scans", sa.Column("not_signed_up", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.add_column("attendance_spans", sa.Column("session", sa.String(64), nullable=True))
+    op.create_index("ix_scans_registration_id", "scans", ["registration_id"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("attendance_spans") as batch:
         batch.drop_column("session")
+    op.drop_index("ix_scans_registration_id", "scans")
     with op.batch_alter_table("scans") as batch:
         batch.drop_column("not_signed_up")
         batch.drop_column("session")

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from checkin.domain.scans import DOORS_OPEN_BEFORE_START, FirstCheckin, ForumView, RegistrationView
+from checkin.domain.scans import (DOORS_OPEN_BEFORE_START, FirstCheckin, ForumView, RegistrationView, SessionScan,
+                                  SessionView)
 from forumops_shared.tickets import SigningKey, TicketClaims, b64, unb64
 
 KEY = SigningKey.generate()
@@ -25,6 +26,20 @@ START = datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)
 DURING = START + timedelta(hours=1)
 FORUM = ForumView(SLUG, START, {KEY.kid: KEY.public_key})
 CODE = "ABCDE23456"
+
+# The programme of the session cases: a plenary running now, two parallel workshops with sign-up
+# later (W1 admits people without a place, W2 refuses them), a session at another point only.
+PLENARY = SessionView("OPEN", DURING - timedelta(minutes=30), DURING + timedelta(minutes=30), None)
+WORKSHOP = SessionView("W1", DURING + timedelta(hours=1), DURING + timedelta(hours=2), None, signup=True)
+CLOSED = SessionView("W2", DURING + timedelta(hours=1), DURING + timedelta(hours=2), None, signup=True,
+                     walk_in="refuse")
+ELSEWHERE = SessionView("HP-ONLY", DURING - timedelta(hours=1), DURING + timedelta(hours=1), ("HP-01",))
+PROGRAMME = {s.code: s for s in (PLENARY, WORKSHOP, CLOSED, ELSEWHERE)}
+
+
+def into(code: str, signed_up: bool = False) -> SessionScan:
+    """A scan by a scanner working in session `code` (named), the person holding a place in it or not."""
+    return SessionScan(code, PROGRAMME.get(code), signed_up)
 
 
 def ticket(forum=SLUG, attendance="onsite", point=POINT, version=1, key=KEY, rid="r-1") -> str:
@@ -52,6 +67,8 @@ class Case:
     first: FirstCheckin | None = None
     offline: tuple[str, str] | None = None  # what the scanner decides when its kit cannot know
     because: str = ""  # why the scanner decides otherwise
+    session: SessionScan | None = None  # the session the scanner works in (named); `first` is then into it
+    not_signed_up: bool = False  # admitted into a sign-up session without a place
 
     @property
     def offline_expected(self) -> tuple[str, str]:
@@ -59,6 +76,7 @@ class Case:
 
 
 ACCEPTED, DUPLICATE = ("accepted", "accepted"), ("duplicate", "already_checked_in")
+IN_SESSION = ("duplicate", "already_in_session")
 
 
 def rejected(reason: str) -> tuple[str, str]:
@@ -106,6 +124,26 @@ CASES = [
     Case("the doors open a day before the start", ticket(), known(), ACCEPTED, now=START - DOORS_OPEN_BEFORE_START),
     Case("a cancelled registration is refused before a repeat is", ticket(), known(status="cancelled"),
          rejected("cancelled"), first=FirstCheckin(POINT, DURING - timedelta(minutes=3))),
+    # A scanner working in a session (steps 6 and 7).
+    Case("a scan into a session is let in", ticket(), known(), ACCEPTED, session=into("OPEN")),
+    Case("a second scan into the same session is a duplicate of it", ticket(), known(), IN_SESSION,
+         session=into("OPEN"), first=FirstCheckin(POINT, DURING - timedelta(minutes=5))),
+    Case("a session code not in the programme is refused", ticket(), known(), rejected("unknown_session"),
+         session=into("NOPE")),
+    Case("a session held at other points only is refused here", ticket(), known(), rejected("session_elsewhere"),
+         session=into("HP-ONLY")),
+    Case("a workshop the person signed up for is let in", ticket(), known(), ACCEPTED,
+         session=into("W1", signed_up=True)),
+    Case("a workshop that admits walk-ins lets in a person without a place, flagged", ticket(), known(), ACCEPTED,
+         session=into("W1"), not_signed_up=True),
+    Case("a workshop that refuses walk-ins refuses a person without a place", ticket(), known(),
+         rejected("not_signed_up"), session=into("W2")),
+    Case("a workshop that refuses walk-ins lets in a person with a place", ticket(), known(), ACCEPTED,
+         session=into("W2", signed_up=True)),
+    Case("a workshop refuses a signed ticket whose registration has not arrived", ticket(), None,
+         rejected("not_signed_up"), session=into("W2")),
+    Case("the ticket is decided before the session", ticket(), known(status="cancelled"), rejected("cancelled"),
+         session=into("NOPE")),
 ]
 
 
@@ -120,8 +158,14 @@ def kit(case: Case, point: str = POINT) -> dict:
     roster = []
     if on_roster(case.registration, point):
         r = case.registration
+        code = case.session.code if case.session else None
         roster.append({"id": r.id, "full_name": "Nguyễn Thị Ánh Tuyết", "ticket_code": r.ticket_code,
-                       "status": r.status, "ticket_version": r.ticket_version, "arrived": case.first is not None})
+                       "status": r.status, "ticket_version": r.ticket_version, "arrived": case.first is not None,
+                       "sessions": [code] if case.session and case.session.signed_up else [],
+                       "in_sessions": [code] if case.session and case.first else []})
     return {"forum": {"slug": SLUG, "doors_open_at": (START - DOORS_OPEN_BEFORE_START).isoformat()},
             "point": {"code": point}, "keys": {kid: b64(public) for kid, public in FORUM.public_keys.items()},
-            "roster": roster}
+            "roster": roster, "sessions": [
+                {"code": s.code, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+                 "points": None if s.points is None else list(s.points), "signup": s.signup, "walk_in": s.walk_in}
+                for s in PROGRAMME.values() if case.session]}  # the other cases: a forum with no programme

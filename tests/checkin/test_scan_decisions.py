@@ -25,13 +25,14 @@ def found(reading: TicketReading, registration: RegistrationView | None) -> Regi
 def decide(case: Case, point: str = POINT) -> ScanDecision:
     reading = read_scanned(case.scanned, FORUM)
     return decide_scan(reading, found(reading, case.registration), forum=FORUM, device_point=point, now=case.now,
-                       first=case.first)
+                       first=case.first, session=case.session)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_each_case_gets_its_outcome_and_reason(case):
     decision = decide(case)
-    assert (decision.outcome, decision.reason) == case.expected
+    assert (decision.outcome, decision.reason, decision.not_signed_up) == (*case.expected, case.not_signed_up)
+    assert decision.session == (case.session.code if case.session else None)
 
 
 def test_every_reason_in_the_list_is_given_by_some_case_and_none_is_missing():

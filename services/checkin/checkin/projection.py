@@ -18,8 +18,8 @@ from forumops_shared.events import Event
 from forumops_shared.events import registry as types
 from forumops_shared.normalise import email_key
 
-from .services import counts
-from .tables import forums, points, registrations, ticket_keys
+from .services import counts, hours
+from .tables import forums, points, registrations, sessions, signups, ticket_keys
 
 
 def forum_published(conn: Connection, event: Event) -> None:
@@ -35,6 +35,29 @@ def forum_published(conn: Connection, event: Event) -> None:
     conn.execute(delete(ticket_keys).where(ticket_keys.c.forum == d["slug"]))
     for key in d["ticket_keys"]:
         conn.execute(ticket_keys.insert().values(forum=d["slug"], kid=key["kid"], public_key=key["public_key"]))
+    if _programme_changed(conn, d["slug"], d.get("sessions", [])):
+        hours.recompute(conn, d["slug"])  # everyone's: a session moved, was added or removed
+
+
+def _programme_changed(conn: Connection, slug: str, published: list[dict]) -> bool:
+    """Replace the forum's sessions with `published`; whether anything hours depend on changed."""
+    rows = [{"forum": slug, "code": s["code"], "titles": json.dumps(s["title"], ensure_ascii=False), "kind": s["kind"], "starts_at": _moment(s["starts_at"]),
+             "ends_at": _moment(s["ends_at"]), "points": None if s.get("points") is None else json.dumps(s["points"]),
+             "online": bool(s.get("online_url")), "signup": s["signup"], "walk_in": s["walk_in"]} for s in published]
+    before = {r.code: _timing(r._mapping) for r in conn.execute(select(sessions).where(sessions.c.forum == slug))}
+    conn.execute(delete(sessions).where(sessions.c.forum == slug))
+    if rows:
+        conn.execute(sessions.insert(), rows)
+    return before != {r["code"]: _timing(r) for r in rows}
+
+
+def _timing(row) -> tuple:
+    return (row["starts_at"].astimezone(timezone.utc), row["ends_at"].astimezone(timezone.utc), row["points"],
+            row["online"])
+
+
+def _moment(value) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 def registration_state(conn: Connection, event: Event) -> None:
@@ -46,6 +69,10 @@ def registration_state(conn: Connection, event: Event) -> None:
         "email_key": email_key(d["email"]), "manage_token_hash": d.get("manage_token_hash"),
         "ticket_code": d["ticket_code"], "ticket_version": d["ticket_version"], "updated_at": event.time})
     counts.moved(conn, d["forum"], before, counts.place_of(d["attendance"], d.get("point"), d["status"]))
+    conn.execute(delete(signups).where(signups.c.registration_id == d["registration_id"]))
+    if d.get("sessions"):
+        conn.execute(signups.insert(), [{"registration_id": d["registration_id"], "session": code}
+                                        for code in d["sessions"]])
 
 
 def registration_cancelled(conn: Connection, event: Event) -> None:

@@ -29,6 +29,11 @@ SCAN_REASONS: dict[str, ScanReason] = {
     "waitlisted": ScanReason("Người này còn trong danh sách chờ.", "This person is still on the waiting list."),
     "ticket_replaced": ScanReason("Vé đã được thay bằng vé mới.", "This ticket was replaced by a newer one."),
     "not_yet_valid": ScanReason("Chưa đến giờ check-in.", "Check-in has not opened yet."),
+    "already_in_session": ScanReason("Đã check-in vào phiên này.", "Already checked in to this session."),
+    "unknown_session": ScanReason("Không có phiên này trong chương trình.", "No such session in the programme."),
+    "session_elsewhere": ScanReason("Phiên này không diễn ra tại điểm cầu này.",
+                                    "This session is not held at this connection point."),
+    "not_signed_up": ScanReason("Người này chưa đăng ký phiên này.", "This person has not signed up for this session."),
     "refused_at_door": ScanReason("Thiết bị ngoại tuyến đã từ chối vé này.", "The offline device turned this ticket away."),
 }
 
@@ -44,4 +49,5 @@ REASONS: dict[str, Reason] = {
                            "This device may act only at its own connection point."),
     "registration_cancelled": Reason(409, "Đăng ký đã bị hủy.", "The registration is cancelled."),
     "no_online_meeting": Reason(409, "Diễn đàn không có phòng họp trực tuyến.", "The forum has no online meeting."),
+    "unknown_session": Reason(422, "Không có phiên này trong diễn đàn.", "This forum has no such session."),
 }

@@ -16,6 +16,9 @@ class ScanSchema(StrictSchema):
     ticket = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     scan_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     scanned_at = Moment(load_default=None, allow_none=True)
+    session = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "The session the scanner works in (a code); absent: the one session held at this point "
+                       "running at the scan's time, else none."})
 
 
 class OfflineScanSchema(StrictSchema):
@@ -23,6 +26,8 @@ class OfflineScanSchema(StrictSchema):
     scan_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     scanned_at = Moment(required=True, metadata={"description": "When the door scanned it."})
     admitted = StrictBoolean(load_default=True, metadata={"description": "Did the offline door let the person in?"})
+    session = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "The session the scanner worked in; absent: the one running at this point then, else none."})
 
 
 class OfflineScans(fields.List):
@@ -34,6 +39,7 @@ class OfflineScans(fields.List):
 
     _schema = OfflineScanSchema()
     _limits = {"ticket": 2000, "scan_id": 100}
+    _keys = frozenset({"ticket", "scan_id", "scanned_at", "admitted", "session"})
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):
@@ -53,8 +59,10 @@ class OfflineScans(fields.List):
         return loaded
 
     def _plain(self, item) -> dict | None:
-        if not isinstance(item, dict) or not {"ticket", "scan_id", "scanned_at"} <= item.keys() <= {
-                "ticket", "scan_id", "scanned_at", "admitted"}:
+        if not isinstance(item, dict) or not {"ticket", "scan_id", "scanned_at"} <= item.keys() <= self._keys:
+            return None
+        session = item.get("session")
+        if session is not None and (not isinstance(session, str) or not 1 <= len(session) <= 64):
             return None
         for name, longest in self._limits.items():
             if not isinstance(item[name], str) or not 1 <= len(item[name]) <= longest:
@@ -68,7 +76,8 @@ class OfflineScans(fields.List):
             return None
         if at.tzinfo is None:
             return None
-        return {"ticket": item["ticket"], "scan_id": item["scan_id"], "scanned_at": at, "admitted": admitted}
+        return {"ticket": item["ticket"], "scan_id": item["scan_id"], "scanned_at": at, "admitted": admitted,
+                "session": session}
 
 
 class BatchSchema(StrictSchema):
@@ -89,6 +98,13 @@ class StatsQuerySchema(StrictSchema):
 class AttendanceImportQuerySchema(StrictSchema):
     day_first = fields.Boolean(load_default=False,
                                metadata={"description": "Dates are day/month/year (the report's locale)."})
+    session = fields.String(load_default=None, validate=validate.Length(min=1, max=64), metadata={
+        "description": "The session the report is for; absent: the one its meeting's time window overlaps most."})
+
+
+class HoursQuerySchema(StrictSchema):
+    format = fields.String(load_default=None, validate=validate.OneOf(("json", "csv")),
+                           metadata={"description": "csv: a file for training records (also by Accept: text/csv)."})
 
 
 # -- answers, for the OpenAPI document ---------------------------------------------------------
@@ -107,6 +123,8 @@ class RosterEntryOut(Schema):
     status = fields.String()
     ticket_version = fields.Integer()
     arrived = fields.Boolean(metadata={"description": "Already checked in."})
+    sessions = fields.List(fields.String(), metadata={"description": "Sessions the person holds a place in."})
+    in_sessions = fields.List(fields.String(), metadata={"description": "Sessions the person is checked in to."})
 
 
 class DeviceKitOut(Schema):
@@ -117,6 +135,9 @@ class DeviceKitOut(Schema):
                        metadata={"description": "Ed25519 public keys by key id (base64url)."})
     roster = fields.List(fields.Nested(RosterEntryOut), metadata={"description": "On-site registrations at this point."})
     reasons = fields.Dict(metadata={"description": "Each scan reason's text, {vi, en}."})
+    sessions = fields.List(fields.Dict(), metadata={
+        "description": "The programme: code, title {vi, en}, starts_at, ends_at, points (null: every point), signup, "
+                       "walk_in."})
     as_of = fields.DateTime()
 
 
@@ -127,7 +148,11 @@ class ScanOut(Schema):
     message = fields.Dict(keys=fields.String(), values=fields.String())
     known_to_checkin = fields.Boolean()
     registration = fields.Dict(allow_none=True)
-    first = fields.Dict(allow_none=True)
+    first = fields.Dict(allow_none=True, metadata={"description": "A duplicate: the first admission (into the "
+                                                                  "session, for a scan for one)."})
+    session = fields.String(allow_none=True, metadata={"description": "The session the scan was for; null: none."})
+    not_signed_up = fields.Boolean(metadata={"description": "Admitted into a sign-up session without a place "
+                                                            "(the session admits walk-ins): tell the person."})
 
 
 class ScanResultOut(Schema):
@@ -137,6 +162,8 @@ class ScanResultOut(Schema):
     registration_id = fields.String(allow_none=True)
     forced = fields.Boolean(metadata={"description": "Admitted offline although the service refuses the ticket."})
     conflict = fields.Boolean(metadata={"description": "The person was admitted at another point first."})
+    session = fields.String(allow_none=True)
+    not_signed_up = fields.Boolean()
 
 
 class BatchOut(Schema):
@@ -179,12 +206,23 @@ class PointStatsOut(CountsOut):
     capacity = fields.Integer()
 
 
+class SessionStatsOut(Schema):
+    code = fields.String()
+    title = fields.Dict(keys=fields.String(), values=fields.String())
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    arrived = fields.Integer(metadata={"description": "People checked in to the session (on site)."})
+    points = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "Of them, per point code (points with none left out)."})
+
+
 class StatsOut(Schema):
     forum = fields.String()
     total = fields.Nested(CountsOut, metadata={"description": "On site and online together."})
     onsite = fields.Nested(CountsOut)
     online = fields.Nested(CountsOut)
     points = fields.List(fields.Nested(PointStatsOut))
+    sessions = fields.List(fields.Nested(SessionStatsOut), metadata={"description": "The programme in start order."})
     as_of = fields.DateTime()
 
 
@@ -194,3 +232,33 @@ class AttendanceImportOut(Schema):
     matched_rows = fields.Integer()
     unmatched = fields.List(fields.Dict(), metadata={"description": "{row, email, reason} per row not counted."})
     participants = fields.List(fields.Dict(), metadata={"description": "{registration_id, minutes, changed}."})
+    session = fields.String(allow_none=True, metadata={"description": "The session the report's joins count for."})
+    session_matched_by = fields.String(allow_none=True, metadata={
+        "description": "named (the `session` asked) | time_window (the meeting's) | null (no session)."})
+
+
+class SessionHoursOut(Schema):
+    code = fields.String()
+    title = fields.Dict(keys=fields.String(), values=fields.String())
+    kind = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    participants = fields.Integer(metadata={"description": "People with a minute or more in it."})
+    minutes = fields.Integer(metadata={"description": "Their minutes in it, together."})
+
+
+class ParticipantHoursOut(Schema):
+    registration_id = fields.String()
+    full_name = fields.String(allow_none=True)
+    ticket_code = fields.String(allow_none=True)
+    sessions = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                           metadata={"description": "Minutes per session code (sessions with a minute or more)."})
+    minutes = fields.Integer(metadata={"description": "The total: the sum of the sessions' minutes."})
+    hours = fields.Float(metadata={"description": "minutes / 60, two decimals."})
+
+
+class HoursOut(Schema):
+    forum = fields.String()
+    sessions = fields.List(fields.Nested(SessionHoursOut))
+    participants = fields.List(fields.Nested(ParticipantHoursOut),
+                               metadata={"description": "As last announced in checkin.hours-recorded.v1."})

@@ -43,6 +43,22 @@ ticket_keys = Table(
     PrimaryKeyConstraint("forum", "kid"),
 )
 
+# The forum's programme (forum-published's `sessions`), replaced whole on every publication.
+sessions = Table(
+    "sessions", metadata,
+    Column("forum", String(100), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("titles", Text, nullable=False),  # JSON {vi, en}
+    Column("kind", String(12), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
+    Column("points", Text, nullable=True),  # JSON list of point codes; NULL: every point
+    Column("online", Boolean, nullable=False),  # has an online meeting
+    Column("signup", Boolean, nullable=False),
+    Column("walk_in", String(6), nullable=False),  # admit | refuse: a person with no sign-up at the door
+    PrimaryKeyConstraint("forum", "code"),
+)
+
 # -- projection of registration.registrations.v1 (latest state per registration) ---------------
 
 registrations = Table(
@@ -61,6 +77,14 @@ registrations = Table(
     Column("erased", Boolean, nullable=False, server_default="0"),
     Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_registrations_forum_ticket_code", "forum", "ticket_code"),  # typed codes at the door
+)
+
+# The sessions each registration holds a confirmed sign-up for (the events' `sessions`).
+signups = Table(
+    "signups", metadata,
+    Column("registration_id", String(36), nullable=False),
+    Column("session", String(64), nullable=False),
+    PrimaryKeyConstraint("registration_id", "session"),
 )
 
 # -- this service's own facts ------------------------------------------------------------------
@@ -92,7 +116,10 @@ scans = Table(
     Column("offline", Boolean, nullable=False, server_default=false()),  # uploaded in a batch
     # An offline door let the person in although the service refuses the ticket: kept, flagged.
     Column("forced", Boolean, nullable=False, server_default=false()),
+    Column("session", String(64), nullable=True),  # the session the scan was for; NULL: none
+    Column("not_signed_up", Boolean, nullable=False, server_default=false()),  # admitted as a walk-in
     UniqueConstraint("device_id", "scan_id", name="uq_scans_device_scan"),
+    Index("ix_scans_registration_id", "registration_id"),  # a person's scans, for their hours
 )
 
 # One admission per person: the primary key makes the second of two simultaneous scans lose.
@@ -106,6 +133,19 @@ checkins = Table(
     Column("scan", Integer, nullable=True),
     Column("forced", Boolean, nullable=False, server_default=false()),
     Column("checked_in_at", UtcDateTime(), nullable=False),
+)
+
+# One admission per person and session, as `checkins` is per person: the arrival stays there.
+session_checkins = Table(
+    "session_checkins", metadata,
+    Column("registration_id", String(36), nullable=False),
+    Column("session", String(64), nullable=False),
+    Column("forum", String(100), nullable=False),
+    Column("point", String(64), nullable=False),
+    Column("scan", Integer, nullable=False),
+    Column("checked_in_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("registration_id", "session"),
+    Index("ix_session_checkins_forum_session", "forum", "session"),
 )
 
 # The same person admitted at a second point by an offline door: kept and listed for organisers.
@@ -130,6 +170,7 @@ attendance_spans = Table(
     Column("registration_id", String(36), nullable=False),
     Column("joined_at", UtcDateTime(), nullable=False),
     Column("left_at", UtcDateTime(), nullable=False),
+    Column("session", String(64), nullable=True),  # the report's session (named or matched); NULL: none
     PrimaryKeyConstraint("registration_id", "joined_at", "left_at"),
 )
 
@@ -140,6 +181,16 @@ online_attendance = Table(
     Column("forum", String(100), nullable=False, index=True),
     Column("minutes", Integer, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Each person's hours as last published in checkin.hours-recorded.v1 (a change is published anew).
+hours = Table(
+    "hours", metadata,
+    Column("registration_id", String(36), primary_key=True),
+    Column("forum", String(100), nullable=False, index=True),
+    Column("sessions", Text, nullable=False),  # JSON {code: minutes}, the sessions with a minute or more
+    Column("minutes", Integer, nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 # -- live counts, kept in the transactions that change them (stats never scan registrations) ----

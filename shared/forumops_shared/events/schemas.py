@@ -126,6 +126,8 @@ class ParticipantCheckedIn(EventData):
     checked_in_at = fields.AwareDateTime(required=True)
     forced = fields.Boolean(required=True)
     source = fields.String(required=True, validate=validate.OneOf(("scan", "offline_batch", "online_join")))
+    # The session the scan admitted the person into (added later: optional); None: no session.
+    session = _text(required=False, max_len=64, allow_none=True, load_default=None)
 
 
 class OnlineAttendanceRecorded(EventData):

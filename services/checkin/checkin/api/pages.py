@@ -101,6 +101,7 @@ SCANNER_TEXTS = {
                "The point's data has not been loaded yet; the network is needed once."),
     "camera_failed": ("Không mở được camera: {message}", "The camera cannot be opened: {message}"),
     "unknown_person": ("(chưa có tên)", "(name not known yet)"),
+    "not_signed_up": ("Chưa đăng ký phiên này — vào theo diện tự do", "Not signed up for this session — admitted as a walk-in"),
 }
 
 DASHBOARD_TEXTS = {
@@ -110,6 +111,8 @@ DASHBOARD_TEXTS = {
     "all_provinces": ("Tất cả tỉnh/thành", "All provinces"),
     "as_of": ("Cập nhật {at}", "Updated {at}"),
     "no_conflicts": ("Không có xung đột.", "No conflicts."),
+    "matched_session": ("Phiên: {session}", "Session: {session}"),
+    "no_session": ("không thuộc phiên nào", "no session"),
     "enrolled": ("Thiết bị đã đăng ký. Mở đường dẫn này trên điện thoại của nhân viên (chỉ hiện một lần):",
                  "Device enrolled. Open this link on the staff member's phone (shown only once):"),
     "imported": ("Đã nhập: {matched} dòng khớp, {unmatched} dòng không khớp.",

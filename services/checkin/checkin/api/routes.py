@@ -3,22 +3,23 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared import audit
 from forumops_shared.audit import ORGANISER
-from forumops_shared.http import bearer_token, json_body, query_args, refuse_caller, uploaded_file
+from forumops_shared.http import bearer_token, csv_download, json_body, query_args, refuse_caller, uploaded_file
 from forumops_shared.refusals import Refusal
 from forumops_shared.tokens import hash_token
 
 from .. import schemas as s
-from ..services import batches, devices, kits, online, overview, scans
+from ..services import batches, devices, hours_export, kits, online, overview, scans
 from .context import ctx
 
 bp = Blueprint("checkin", __name__, url_prefix="/api/v1")
 _device, _scan, _batch = s.DeviceSchema(), s.ScanSchema(), s.BatchSchema()
 _page, _stats_query, _import_query = s.PageSchema(), s.StatsQuerySchema(), s.AttendanceImportQuerySchema()
+_hours_query = s.HoursQuerySchema()
 _audit_query = audit.AuditQuerySchema()
 
 
@@ -89,7 +90,7 @@ def check_in(slug: str, code: str):
     if token is None:  # before the body, as on every path; a wrong token is told with the scan's read
         raise Refusal("unauthenticated")
     data = json_body(_scan, limit=ctx().config.json_body_limit)
-    command = scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"])
+    command = scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"], data["session"])
     request = scans.ScanRequest(hash_token(token), slug, code, command, scans.read_ahead(slug, data["ticket"]))
     # The device checked, the person read and the scan recorded together with other doors' scans
     # arriving meanwhile: one short transaction of a few statements (GroupCommit).
@@ -136,11 +137,11 @@ def import_attendance(slug: str):
     query = query_args(_import_query)
     raw = uploaded_file(limit=ctx().config.upload_body_limit)
     with ctx().write() as conn:
-        report = online.import_report(conn, slug, raw, day_first=query["day_first"])
+        report = online.import_report(conn, slug, raw, day_first=query["day_first"], session=query["session"])
         audit.record(conn, at=ctx().clock.now(), actor=ORGANISER, action="attendance.imported", object_kind="forum",
                      object_id=slug, forum=slug, count=report["rows"],
                      detail={"format": report["format"], "matched_rows": report["matched_rows"],
-                             "unmatched_rows": len(report["unmatched"])})
+                             "unmatched_rows": len(report["unmatched"]), "session": report["session"]})
     return jsonify(report)
 
 
@@ -161,6 +162,21 @@ def forum_stats(slug: str):
             return current_app.json.dumps(overview.stats(conn, slug, query["province"], ctx().clock.now()))
     body = ctx().stats.get((slug, query["province"]), compute)
     return current_app.response_class(body, mimetype="application/json")
+
+
+@bp.get("/forums/<slug>/hours")
+def forum_hours(slug: str):
+    """Organiser: minutes per session and hours per participant, as announced; JSON, or CSV
+    (`?format=csv`, or Accept: text/csv) for training records."""
+    _require_admin()
+    query = query_args(_hours_query)
+    with ctx().read() as conn:
+        found = hours_export.report(conn, slug)
+    wants_csv = query["format"] == "csv" or (query["format"] is None and request.accept_mimetypes.best_match(
+        ["application/json", "text/csv"]) == "text/csv")
+    if wants_csv:
+        return csv_download(f"{slug}-hours.csv", hours_export.csv_columns(found), hours_export.csv_rows(found))
+    return jsonify(found)
 
 
 @bp.get("/forums/<slug>/audit")

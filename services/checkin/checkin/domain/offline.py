@@ -12,7 +12,8 @@ from .scans import FirstCheckin, ScanDecision, lost_to_another_door
 
 # What an offline door may have let through although the service refuses it: the ticket is
 # genuine and names a registration of this forum. Forged or unreadable tickets admit no one.
-FORCEABLE = frozenset({"cancelled", "waitlisted", "ticket_replaced", "wrong_point", "online_ticket", "not_yet_valid"})
+FORCEABLE = frozenset({"cancelled", "waitlisted", "ticket_replaced", "wrong_point", "online_ticket", "not_yet_valid",
+                       "not_signed_up"})
 
 
 @dataclass(frozen=True)

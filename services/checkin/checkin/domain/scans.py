@@ -8,7 +8,15 @@ The order, written down (keep it in step with decide_scan; static/decide.js foll
      waiting, or an older ticket than the current one are refused;
   4. the place: online tickets and tickets of another point are refused;
   5. the time: before the doors open (a day before the start) it is too early;
-  6. once per person: a second admission answers where and when the first happened.
+  6. the session, when the scan is for one (named by the scanner, else the one session held at
+     this point running at the scan's time; none when none or several run): a code not in the
+     programme is refused (`unknown_session`), as is a session not held at this point
+     (`session_elsewhere`); a session with sign-up that the person holds no place in follows its
+     `walk_in`: "refuse" refuses (`not_signed_up`), "admit" admits with `not_signed_up` set;
+  7. once per person and session (`already_in_session`), or, for a scan for no session, once per
+     person (`already_checked_in`, today's rule): a second admission answers where and when the
+     first happened.
+A person whose registration's event has not arrived holds no sign-up as far as check-in knows.
 A signed ticket is decided even when the registration's event has not arrived yet: the signature
 carries forum, point, mode and version (`known_to_checkin` records that it was decided so).
 
@@ -17,7 +25,7 @@ through, and the other scan is then restated by `lost_to_another_door` (a duplic
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from forumops_shared.tickets import PREFIX, TicketClaims, TicketError, normalise_ticket_code, verify
@@ -27,10 +35,26 @@ OUTCOMES = ("accepted", "duplicate", "rejected")
 
 
 @dataclass(frozen=True)
+class SessionView:
+    """A session of the programme as the door needs it."""
+
+    code: str
+    starts_at: datetime
+    ends_at: datetime
+    points: tuple[str, ...] | None  # None: every point
+    signup: bool = False
+    walk_in: str = "admit"  # admit | refuse
+
+    def held_at(self, point: str) -> bool:
+        return self.points is None or point in self.points
+
+
+@dataclass(frozen=True)
 class ForumView:
     slug: str
     starts_at: datetime
     public_keys: dict[str, bytes]
+    sessions: dict[str, SessionView] = field(default_factory=dict)  # the programme, by code
 
 
 @dataclass(frozen=True)
@@ -53,6 +77,24 @@ class FirstCheckin:
 
 
 @dataclass(frozen=True)
+class SessionScan:
+    """The session a scan is for: `session` None when `code` is not in the programme."""
+
+    code: str
+    session: SessionView | None
+    signed_up: bool = False
+
+
+def session_for(programme: dict[str, SessionView], named: str | None, point: str, at: datetime) -> SessionScan | None:
+    """The session a scan at `point` at `at` is for: the one named, else the only session held at
+    `point` running at `at` (None when none or several are: a scan for no session)."""
+    if named is not None:
+        return SessionScan(named, programme.get(named))
+    running = [s for s in programme.values() if s.held_at(point) and s.starts_at <= at < s.ends_at]
+    return SessionScan(running[0].code, running[0]) if len(running) == 1 else None
+
+
+@dataclass(frozen=True)
 class TicketReading:
     """What the scanned text is, read without a database: the claims of a QR that verifies with
     this forum's keys, a typed code to look up, or the reason it cannot be read."""
@@ -69,6 +111,8 @@ class ScanDecision:
     registration_id: str | None = None
     known_to_checkin: bool = True
     first: FirstCheckin | None = None
+    session: str | None = None
+    not_signed_up: bool = False  # admitted into a sign-up session without a place (walk_in "admit")
 
     @property
     def admits(self) -> bool:
@@ -86,11 +130,22 @@ def read_scanned(scanned: str, forum: ForumView) -> TicketReading:
 
 
 def decide_scan(reading: TicketReading, registration: RegistrationView | None, *, forum: ForumView,
-                device_point: str, now: datetime, first: FirstCheckin | None) -> ScanDecision:
+                device_point: str, now: datetime, first: FirstCheckin | None,
+                session: SessionScan | None = None) -> ScanDecision:
     """Decide one scan at `device_point` of `forum` (see the order in the module docstring).
 
     `registration` is what check-in holds for the ticket (by the claims' id, or by the typed
-    code within this forum), None when nothing; `first` the person's first check-in, if any."""
+    code within this forum), None when nothing; `session` the session the scan is for
+    (session_for), None for none; `first` the person's first check-in (into that session when
+    there is one), if any."""
+    decision = _decide(reading, registration, forum=forum, device_point=device_point, now=now, first=first,
+                       session=session)
+    return decision if session is None else replace(decision, session=session.code)
+
+
+def _decide(reading: TicketReading, registration: RegistrationView | None, *, forum: ForumView,
+            device_point: str, now: datetime, first: FirstCheckin | None,
+            session: SessionScan | None) -> ScanDecision:
     if reading.refusal:
         return ScanDecision("rejected", reading.refusal, known_to_checkin=False)
     claims = reading.claims
@@ -117,15 +172,27 @@ def decide_scan(reading: TicketReading, registration: RegistrationView | None, *
     if now < forum.starts_at - DOORS_OPEN_BEFORE_START:
         return ScanDecision("rejected", "not_yet_valid", registration_id)
     known = registration is not None
+    walk_in = False
+    if session is not None:
+        if session.session is None:
+            return ScanDecision("rejected", "unknown_session", registration_id)
+        if not session.session.held_at(device_point):
+            return ScanDecision("rejected", "session_elsewhere", registration_id)
+        walk_in = session.session.signup and not session.signed_up
+        if walk_in and session.session.walk_in == "refuse":
+            return ScanDecision("rejected", "not_signed_up", registration_id)
     if first is not None:
-        return ScanDecision("duplicate", "already_checked_in", registration_id, known, first)
-    return ScanDecision("accepted", "accepted", registration_id, known)
+        reason = "already_checked_in" if session is None else "already_in_session"
+        return ScanDecision("duplicate", reason, registration_id, known, first)
+    return ScanDecision("accepted", "accepted", registration_id, known, not_signed_up=walk_in)
 
 
 def lost_to_another_door(decision: ScanDecision, first: FirstCheckin) -> ScanDecision:
     """An accepted scan whose person another door admitted first (the same instant, or earlier
     in the same batch): a duplicate, with where and when that admission was."""
-    return ScanDecision("duplicate", "already_checked_in", decision.registration_id, decision.known_to_checkin, first)
+    reason = "already_checked_in" if decision.session is None else "already_in_session"
+    return ScanDecision("duplicate", reason, decision.registration_id, decision.known_to_checkin, first,
+                        decision.session)
 
 
 def shows_person(outcome: str) -> bool:

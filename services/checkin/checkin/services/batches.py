@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, select
@@ -19,9 +19,11 @@ from sqlalchemy.engine import Connection, Row
 from forumops_shared.db import insert_rows, rows_for_keys
 
 from ..domain.offline import OfflineJudgement, judge_late, judge_offline
-from ..domain.scans import OUTCOMES, FirstCheckin, ForumView, TicketReading, decide_scan, read_scanned
+from ..domain.scans import (OUTCOMES, FirstCheckin, ForumView, TicketReading, decide_scan, read_scanned,
+                            session_for)
 from ..tables import conflicts, scans
-from .scans import Admission, admit, first_checkins, forum_view, registrations_of, restate
+from .scans import (Admission, admit, first_checkins, firsts_of, forum_view, registrations_of, restate,
+                    session_firsts, signed_up)
 
 
 def _any_cpu() -> None:
@@ -45,6 +47,7 @@ class OfflineScan:
     scan_id: str
     scanned_at: datetime
     admitted: bool = True
+    session: str | None = None  # the session the scanner worked in; None: the one running then (session_for)
 
 
 @dataclass
@@ -67,7 +70,8 @@ def upload(conn: Connection, device: Row, batch: list[OfflineScan]) -> dict:
         j = r.judged
         stored[r.scan.scan_id] = {"scan_id": r.scan.scan_id, "outcome": j.decision.outcome,
                                   "reason": j.decision.reason, "registration_id": j.decision.registration_id,
-                                  "forced": j.forced, "conflict": j.conflict_with is not None}
+                                  "forced": j.forced, "conflict": j.conflict_with is not None,
+                                  "session": j.decision.session, "not_signed_up": j.decision.not_signed_up}
     totals = {"received": len(batch), "recorded": len(fresh), "repeated": len(batch) - len(fresh)}
     answers = [stored[s.scan_id] for s in batch]
     for key in OUTCOMES:
@@ -105,18 +109,27 @@ def _decide(conn: Connection, device: Row, forum: ForumView, fresh: list[Offline
             readings: list[TicketReading]) -> list[_Result]:
     known = registrations_of(conn, device.forum, ids=[t.claims.registration_id for t in readings if t.claims],
                              codes=[t.code for t in readings if t.code])
-    firsts = first_checkins(conn, [r.id for r in known.values()] + [t.claims.registration_id for t in readings
-                                                                      if t.claims])
+    people = [r.id for r in known.values()] + [t.claims.registration_id for t in readings if t.claims]
+    # By (registration, session): the first check-in into each session, and the arrival under None.
+    firsts = {(rid, None): first for rid, first in first_checkins(conn, people).items()}
+    held = set()
+    if forum.sessions or any(item.session for item in fresh):
+        firsts.update(session_firsts(conn, people))
+        held = signed_up(conn, people)
     results = []
     for item, ticket in zip(fresh, readings):
         registration = known.get(ticket.code or (ticket.claims.registration_id if ticket.claims else None))
         rid = ticket.claims.registration_id if ticket.claims else registration.id if registration else None
-        first = firsts.get(rid)
+        session = session_for(forum.sessions, item.session, device.point, item.scanned_at)
+        if session is not None:
+            session = replace(session, signed_up=(rid, session.code) in held)
+        key = (rid, session.code if session else None)
         decision = decide_scan(ticket, registration, forum=forum, device_point=device.point, now=item.scanned_at,
-                               first=first)
-        judged = judge_offline(decision, admitted=item.admitted, first=first, device_point=device.point)
+                               first=firsts.get(key), session=session)
+        judged = judge_offline(decision, admitted=item.admitted, first=firsts.get(key), device_point=device.point)
         if judged.admits:
-            firsts[decision.registration_id] = FirstCheckin(device.point, item.scanned_at)
+            firsts[key] = FirstCheckin(device.point, item.scanned_at)
+            firsts.setdefault((rid, None), firsts[key])
         results.append(_Result(item, judged))
     return results
 
@@ -128,20 +141,22 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
     rows = [{"device_id": device.id, "scan_id": r.scan.scan_id, "forum": device.forum, "point": device.point,
              "registration_id": r.judged.decision.registration_id, "outcome": r.judged.decision.outcome,
              "reason": r.judged.decision.reason, "known_to_checkin": r.judged.decision.known_to_checkin,
-             "scanned_at": r.scan.scanned_at, "recorded_at": now, "offline": True, "forced": r.judged.forced}
+             "scanned_at": r.scan.scanned_at, "recorded_at": now, "offline": True, "forced": r.judged.forced,
+             "session": r.judged.decision.session, "not_signed_up": r.judged.decision.not_signed_up}
             for r in results]
     # All new: upload() left out the scan_ids stored before. A concurrent upload of the same scans
     # breaks the unique key instead, and the route tries again (then finds them stored).
     new = dict(insert_rows(conn, scans, rows, returning=("scan_id", "id")))
     pks = [new[r.scan.scan_id] for r in results]
     admitted = admit(conn, [Admission(device, r.judged.decision.registration_id, pk, r.scan.scanned_at,
-                                      r.judged.forced) for r, pk in zip(results, pks) if r.judged.admits],
-                     "offline_batch")
+                                      r.judged.forced, r.judged.decision.session)
+                            for r, pk in zip(results, pks) if r.judged.admits], "offline_batch")
     late = [(r, pk) for r, pk in zip(results, pks) if r.judged.admits and pk not in admitted]
     if late:  # another door admitted them while this batch was being decided
-        firsts = first_checkins(conn, [r.judged.decision.registration_id for r, _ in late])
+        key = lambda r: (r.judged.decision.registration_id, r.judged.decision.session)  # noqa: E731
+        firsts = firsts_of(conn, [key(r) for r, _ in late])
         for r, _ in late:
-            r.judged = judge_late(r.judged, firsts[r.judged.decision.registration_id], device_point=device.point)
+            r.judged = judge_late(r.judged, firsts[key(r)], device_point=device.point)
         restate(conn, {pk: r.judged.decision for r, pk in late if not r.judged.forced})
     found = [{"forum": device.forum, "registration_id": r.judged.decision.registration_id, "scan": pk,
               "point": device.point, "scanned_at": r.scan.scanned_at, "first_point": r.judged.conflict_with.point,
@@ -152,7 +167,7 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
 
 
 _STORED = (select(scans.c.scan_id, scans.c.outcome, scans.c.reason, scans.c.registration_id, scans.c.forced,
-                  conflicts.c.id.isnot(None).label("conflict"))
+                  conflicts.c.id.isnot(None).label("conflict"), scans.c.session, scans.c.not_signed_up)
            .outerjoin(conflicts, conflicts.c.scan == scans.c.id)
            .where(scans.c.device_id == bindparam("device"), scans.c.scan_id.in_(bindparam("keys", expanding=True))))
 

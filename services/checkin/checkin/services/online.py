@@ -23,9 +23,10 @@ from forumops_shared.refusals import Refusal
 from forumops_shared.tokens import hash_token
 
 from ..domain.attendance_reports import email_of, merged_seconds, read_report
+from ..domain.meetings import session_of_meeting
 from ..domain.scans import DOORS_OPEN_BEFORE_START
 from ..tables import ONLINE, attendance_spans, checkins, forums, online_attendance, registrations
-from . import counts
+from . import counts, hours
 from .scans import SOURCE
 
 
@@ -69,12 +70,25 @@ def _check_in_online(conn: Connection, forum: str, registration_id: str, at: dat
     return True
 
 
-def import_report(conn: Connection, slug: str, raw: bytes, *, day_first: bool = False) -> dict:
-    """Record a Zoom or Teams attendance report; the answer says what matched and what did not."""
+def import_report(conn: Connection, slug: str, raw: bytes, *, day_first: bool = False,
+                  session: str | None = None) -> dict:
+    """Record a Zoom or Teams attendance report; the answer says what matched and what did not.
+
+    The report is for `session` when named (a code of the programme), else for the session its
+    meeting's time window overlaps most (domain/meetings.py), else for none."""
     forum = conn.execute(select(forums.c.timezone).where(forums.c.slug == slug)).first()
     if forum is None:
         raise Refusal("forum_not_found")
+    plan = hours.programme(conn, slug)
+    known = {s.code for s in plan.sessions} if plan else set()
+    if session is not None and session not in known:
+        raise Refusal("unknown_session", {"session": [f"{session!r} is not a session of this forum."]})
     report = read_report(raw, forum.timezone, day_first=day_first)
+    matched = "named" if session else None
+    if session is None and plan is not None:
+        session = session_of_meeting(plan.sessions, [(j.joined_at, j.left_at) for j in report.joins
+                                                     if j.joined_at and j.left_at and j.joined_at <= j.left_at])
+        matched = "time_window" if session else None
     people = _people_by_email(conn, slug, {email_of(j) for j in report.joins if j.email})
     unmatched, spans = [], []
     for j in report.joins:
@@ -86,12 +100,14 @@ def import_report(conn: Connection, slug: str, raw: bytes, *, day_first: bool = 
             unmatched.append({"row": j.row, "email": j.email, "reason": reason})
         else:
             spans.append({"registration_id": registration_id, "joined_at": j.joined_at.astimezone(timezone.utc),
-                          "left_at": j.left_at.astimezone(timezone.utc)})
+                          "left_at": j.left_at.astimezone(timezone.utc), "session": session})
     if spans:
         conn.execute(_insert_spans(conn.dialect.name), spans)
-    totals = _record_totals(conn, slug, sorted({s["registration_id"] for s in spans}))
+    people = sorted({s["registration_id"] for s in spans})
+    totals = _record_totals(conn, slug, people)
+    hours.recompute(conn, slug, people)
     return {"format": report.format, "rows": len(report.joins), "matched_rows": len(spans),
-            "unmatched": unmatched, "participants": totals}
+            "unmatched": unmatched, "participants": totals, "session": session, "session_matched_by": matched}
 
 
 _BY_EMAIL = select(registrations.c.email_key, registrations.c.id).where(

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, select
+import json
+
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from forumops_shared.db import as_utc
 from forumops_shared.refusals import Refusal
 
-from ..tables import ONLINE, conflicts, forums, point_counts, points, registrations
+from ..tables import ONLINE, conflicts, forums, point_counts, points, registrations, session_checkins, sessions
 
 _COUNTS = ("registered", "waitlisted", "arrived")
 
@@ -28,7 +30,24 @@ def stats(conn: Connection, slug: str, province: str | None, now: datetime) -> d
     online = dict(zip(_COUNTS, online)) if online else dict.fromkeys(_COUNTS, 0)
     onsite = {k: sum(p[k] for p in listed) for k in _COUNTS}
     return {"forum": slug, "total": {k: onsite[k] + online[k] for k in _COUNTS}, "onsite": onsite,
-            "online": online, "points": listed, "as_of": now.isoformat()}
+            "online": online, "points": listed, "sessions": _sessions(conn, slug), "as_of": now.isoformat()}
+
+
+_PER_SESSION = (select(session_checkins.c.session, session_checkins.c.point, func.count())
+                .where(session_checkins.c.forum == bindparam("forum"))
+                .group_by(session_checkins.c.session, session_checkins.c.point))
+
+
+def _sessions(conn: Connection, slug: str) -> list[dict]:
+    """Arrivals per session of the programme, and per point within it (one grouped read)."""
+    per_point: dict[str, dict[str, int]] = {}
+    for code, point, n in conn.execute(_PER_SESSION, {"forum": slug}):
+        per_point.setdefault(code, {})[point] = n
+    programme = conn.execute(select(sessions.c.code, sessions.c.titles, sessions.c.starts_at, sessions.c.ends_at)
+                             .where(sessions.c.forum == slug).order_by(sessions.c.starts_at, sessions.c.code))
+    return [{"code": code, "title": json.loads(titles), "starts_at": as_utc(starts).isoformat(),
+             "ends_at": as_utc(ends).isoformat(), "arrived": sum(per_point.get(code, {}).values()),
+             "points": per_point.get(code, {})} for code, titles, starts, ends in programme]
 
 
 _POINTS = (select(points.c.code, points.c.name, points.c.province, points.c.capacity,

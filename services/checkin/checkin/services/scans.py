@@ -10,6 +10,7 @@ scan is then restated as the domain says (lost_to_another_door).
 """
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from dataclasses import dataclass, replace
@@ -26,16 +27,17 @@ from forumops_shared.outbox import stage_events
 from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import unb64
 
-from ..domain.scans import (FirstCheckin, ForumView, RegistrationView, ScanDecision, TicketReading, decide_scan,
-                            lost_to_another_door, read_scanned, shows_person)
+from ..domain.scans import (FirstCheckin, ForumView, RegistrationView, ScanDecision, SessionScan, SessionView,
+                            TicketReading, decide_scan, lost_to_another_door, read_scanned, session_for,
+                            shows_person)
 from ..reasons import SCAN_REASONS
-from ..tables import checkins, forums, registrations, scans, ticket_keys
-from . import counts, devices
+from ..tables import checkins, forums, registrations, scans, session_checkins, sessions, signups, ticket_keys
+from . import counts, devices, hours
 
 if TYPE_CHECKING:
     from forumops_shared.ratelimit import RateLimit
 
-SOURCE = "/forumops/checkin"
+SOURCE = hours.SOURCE
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class ScanCommand:
     ticket: str
     scan_id: str
     scanned_at: datetime | None = None
+    session: str | None = None  # the session the scanner works in; None: the one running (session_for)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ class Prepared:
     reading: TicketReading
     registration: RegistrationView | None = None
     full_name: str | None = None
-    first: FirstCheckin | None = None
+    first: FirstCheckin | None = None  # into the scan's session when it has one
+    session: SessionScan | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,26 @@ def _prepare_all(conn: Connection, items: list[tuple[ScanRequest, Row]]) -> list
         firsts = first_checkins(conn, unknown)
         prepared = [replace(p, first=firsts.get(p.reading.claims.registration_id))
                     if p.reading.claims and p.registration is None else p for p in prepared]
-    return prepared
+    return _with_sessions(conn, prepared, [(r.command, device) for r, device in items])
+
+
+def _with_sessions(conn: Connection, prepared: list[Prepared], sent: list[tuple[ScanCommand, Row]]) -> list[Prepared]:
+    """Each scan's session (session_for), whether its person signed up for it, and their first
+    check-in into it. A forum without a programme costs nothing here."""
+    now = datetime.now(timezone.utc)
+    found = [session_for(p.forum.sessions, command.session, device.point, command.scanned_at or now)
+             if p.forum.sessions or command.session else None for p, (command, device) in zip(prepared, sent)]
+    if not any(found):
+        return prepared
+    ids = [_person_id(p) for p, f in zip(prepared, found) if f]
+    held, firsts = signed_up(conn, ids), session_firsts(conn, ids)
+    return [p if f is None else replace(p, session=replace(f, signed_up=(_person_id(p), f.code) in held),
+                                        first=firsts.get((_person_id(p), f.code)))
+            for p, f in zip(prepared, found)]
+
+
+def _person_id(p: Prepared) -> str | None:
+    return p.reading.claims.registration_id if p.reading.claims else p.registration.id if p.registration else None
 
 
 @dataclass(frozen=True)
@@ -151,21 +174,22 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
         return []
     now = datetime.now(timezone.utc)
     decisions = [decide_scan(p.prepared.reading, p.prepared.registration, forum=p.prepared.forum,
-                             device_point=p.device.point, now=now, first=p.prepared.first) for p in pending]
+                             device_point=p.device.point, now=now, first=p.prepared.first,
+                             session=p.prepared.session) for p in pending]
     rows = [{"device_id": p.device.id, "scan_id": p.command.scan_id, "forum": p.device.forum, "point": p.device.point,
              "registration_id": d.registration_id, "outcome": d.outcome, "reason": d.reason,
              "known_to_checkin": d.known_to_checkin, "scanned_at": p.command.scanned_at or now, "recorded_at": now,
-             "offline": False, "forced": False} for p, d in zip(pending, decisions)]
+             "offline": False, "forced": False, "session": d.session, "not_signed_up": d.not_signed_up}
+            for p, d in zip(pending, decisions)]
     pks = store_scans(conn, rows)
-    admissions = [Admission(p.device, d.registration_id, pk, row["scanned_at"])
+    admissions = [Admission(p.device, d.registration_id, pk, row["scanned_at"], session=d.session)
                   for p, d, row, pk in zip(pending, decisions, rows, pks) if pk and d.admits]
     admitted = admit(conn, admissions, "scan")
     # Others admitted a moment ago (another door, or earlier in this batch): the primary key let one through.
-    late = {a.scan: a.registration_id for a in admissions if a.scan not in admitted}
+    late = {a.scan: (a.registration_id, a.session) for a in admissions if a.scan not in admitted}
     if late:
-        firsts = first_checkins(conn, late.values())
-        restated = {pk: lost_to_another_door(d, firsts[d.registration_id])
-                    for d, pk in zip(decisions, pks) if pk in late}
+        firsts = firsts_of(conn, late.values())
+        restated = {pk: lost_to_another_door(d, firsts[late[pk]]) for d, pk in zip(decisions, pks) if pk in late}
         restate(conn, restated)
         decisions = [restated.get(pk, d) for d, pk in zip(decisions, pks)]
     answers = []
@@ -191,7 +215,7 @@ def store_scans(conn: Connection, rows: list[dict]) -> list[int | None]:
 def answer(conn: Connection, stored: Row) -> dict:
     """The answer to a scan recorded earlier."""
     person = conn.execute(select(registrations.c.full_name).where(registrations.c.id == stored.registration_id)).first()
-    first = first_checkins(conn, [stored.registration_id]).get(stored.registration_id)
+    first = firsts_of(conn, [(stored.registration_id, stored.session)]).get((stored.registration_id, stored.session))
     return _answer(stored._mapping, person.full_name if person else None, first)
 
 
@@ -200,7 +224,8 @@ def _answer(row, full_name: str | None, first: FirstCheckin | None) -> dict:
     text = SCAN_REASONS[row["reason"]]
     body = {"scan_id": row["scan_id"], "outcome": row["outcome"], "reason": row["reason"],
             "message": {"vi": text.vi, "en": text.en}, "known_to_checkin": row["known_to_checkin"],
-            "registration": None, "first": None}
+            "registration": None, "first": None, "session": row["session"],
+            "not_signed_up": bool(row["not_signed_up"])}
     if shows_person(row["outcome"]):
         body["registration"] = {"id": row["registration_id"], "full_name": full_name}
         if row["outcome"] == "duplicate" and first:
@@ -229,6 +254,7 @@ class Admission:
     scan: int
     at: datetime
     forced: bool = False
+    session: str | None = None  # admitted into this session (the person's arrival too, if their first)
 
 
 def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int]:
@@ -239,16 +265,27 @@ def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int
     with the admitted."""
     if not admissions:
         return set()
+    into = [a for a in admissions if a.session is not None]
+    admitted = {scan for scan, in insert_ignore_all(conn, session_checkins, [
+        {"registration_id": a.registration_id, "session": a.session, "forum": a.device.forum, "point": a.device.point,
+         "scan": a.scan, "checked_in_at": a.at} for a in into], ("scan",))} if into else set()
+    # The arrival: a scan for no session, or the person's first admission into any session.
+    arriving = [a for a in admissions if a.session is None or a.scan in admitted]
     rows = [{"registration_id": a.registration_id, "forum": a.device.forum, "mode": "onsite", "point": a.device.point,
-             "device_id": a.device.id, "scan": a.scan, "forced": a.forced, "checked_in_at": a.at} for a in admissions]
-    admitted = {scan for scan, in insert_ignore_all(conn, checkins, rows, ("scan",))}
-    rows = [row for row in rows if row["scan"] in admitted]
-    counts.add(conn, [(row["forum"], row["point"], "arrived", 1) for row in rows])
-    stage_events(conn, new_events(PARTICIPANT_CHECKED_IN, [(row["registration_id"], {
-        "checkin_id": secrets.token_hex(16), "registration_id": row["registration_id"], "forum": row["forum"],
-        "mode": "onsite", "point": row["point"], "checked_in_at": row["checked_in_at"].isoformat(),
-        "forced": row["forced"], "source": source}) for row in rows],
+             "device_id": a.device.id, "scan": a.scan, "forced": a.forced, "checked_in_at": a.at} for a in arriving]
+    arrived = {scan for scan, in insert_ignore_all(conn, checkins, rows, ("scan",))} if rows else set()
+    counts.add(conn, [(row["forum"], row["point"], "arrived", 1) for row in rows if row["scan"] in arrived])
+    admitted |= {a.scan for a in admissions if a.session is None and a.scan in arrived}
+    stage_events(conn, new_events(PARTICIPANT_CHECKED_IN, [(a.registration_id, {
+        "checkin_id": secrets.token_hex(16), "registration_id": a.registration_id, "forum": a.device.forum,
+        "mode": "onsite", "point": a.device.point, "checked_in_at": a.at.isoformat(), "forced": a.forced,
+        "source": source, "session": a.session}) for a in admissions if a.scan in admitted],
         source=SOURCE, shape="checkin.services.scans.admit"))
+    for forum in {a.device.forum for a in admissions}:  # their time in the forum's sessions changed
+        cached = _forum_views.cached(forum)
+        if cached is None or cached[1].sessions:  # a forum known to have no programme has no hours
+            hours.recompute(conn, forum, [a.registration_id for a in admissions
+                                          if a.device.forum == forum and a.scan in admitted])
     return admitted
 
 
@@ -272,7 +309,7 @@ class _ForumViews:
                             .where(ticket_keys.c.forum == slug)).all()
         # Without the forum's event yet, nothing verifies: every QR is answered "unknown key".
         starts_at = as_utc(forum.starts_at) if forum else datetime.max.replace(tzinfo=timezone.utc)
-        view = ForumView(slug, starts_at, {k.kid: unb64(k.public_key) for k in keys})
+        view = ForumView(slug, starts_at, {k.kid: unb64(k.public_key) for k in keys}, programme_of(conn, slug))
         if forum is not None:
             with self._lock:
                 self._views[slug] = (forum.published_at, view)
@@ -327,6 +364,40 @@ def _people(conn: Connection, *, ids: list[str], codes: list[tuple[str, str]]) -
         first = FirstCheckin(row.first_point, as_utc(row.first_at)) if row.first_at else None
         person = (RegistrationView(*row[:7]), row.full_name, first)
         found[row.id] = found[(row.forum, row.ticket_code)] = person
+    return found
+
+
+def programme_of(conn: Connection, slug: str) -> dict[str, SessionView]:
+    """The forum's sessions as doors need them, by code."""
+    rows = conn.execute(select(sessions).where(sessions.c.forum == slug)).all()
+    return {r.code: SessionView(r.code, as_utc(r.starts_at), as_utc(r.ends_at),
+                                None if r.points is None else tuple(json.loads(r.points)), r.signup, r.walk_in)
+            for r in rows}
+
+
+_SIGNUPS = select(signups.c.registration_id, signups.c.session).where(
+    signups.c.registration_id.in_(bindparam("keys", expanding=True)))
+_SESSION_FIRSTS = select(session_checkins.c.registration_id, session_checkins.c.session, session_checkins.c.point,
+                         session_checkins.c.checked_in_at).where(
+    session_checkins.c.registration_id.in_(bindparam("keys", expanding=True)))
+
+
+def signed_up(conn: Connection, registration_ids: Iterable[str | None]) -> set[tuple[str, str]]:
+    """(registration, session) for each confirmed sign-up of these people."""
+    return {(rid, code) for rid, code in rows_for_keys(conn, _SIGNUPS, (r for r in registration_ids if r))}
+
+
+def session_firsts(conn: Connection, registration_ids: Iterable[str | None]) -> dict[tuple[str, str], FirstCheckin]:
+    """Each of these people's first check-in into each session, by (registration, session)."""
+    return {(rid, code): FirstCheckin(point, as_utc(at))
+            for rid, code, point, at in rows_for_keys(conn, _SESSION_FIRSTS, (r for r in registration_ids if r))}
+
+
+def firsts_of(conn: Connection, keys: Iterable[tuple[str | None, str | None]]) -> dict[tuple, FirstCheckin]:
+    """The first check-in per (registration, session): into the session, or the arrival for session None."""
+    keys = [k for k in keys if k[0]]
+    found = {(rid, None): first for rid, first in first_checkins(conn, [r for r, s in keys if s is None]).items()}
+    found.update(session_firsts(conn, [r for r, s in keys if s is not None]))
     return found
 
 

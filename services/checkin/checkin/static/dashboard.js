@@ -67,12 +67,50 @@
         showTotals(stats.body);
         points = stats.body.points;
         showPoints();
+        showSessions(stats.body.sessions || []);
         if (answers[1].ok) showConflicts(answers[1].body.conflicts);
         $("board").hidden = false;
         document.body.dataset.refreshed = stats.body.as_of;
       })
       .catch(function () { say(texts.network, "warn"); })
       .then(function () { if (token) timer = setTimeout(refresh, REFRESH_MS); });
+  }
+
+  function title(s) { return s.title[data.lang] || s.title.vi || s.code; }
+
+  function showSessions(sessions) {
+    $("sessions-part").hidden = sessions.length === 0;
+    var body = $("sessions").querySelector("tbody");
+    body.textContent = "";
+    sessions.forEach(function (s) {
+      var byPoint = Object.keys(s.points).sort().map(function (code) { return code + ": " + number(s.points[code]); });
+      body.appendChild(ForumOps.el("tr", {"data-session": s.code}, [
+        ForumOps.el("td", {text: ForumOps.formatTime(s.starts_at) + " – " + ForumOps.formatTime(s.ends_at)}),
+        ForumOps.el("td", {text: title(s) + " (" + s.code + ")"}),
+        ForumOps.el("td", {className: "num arrived", text: number(s.arrived)}),
+        ForumOps.el("td", {className: "small", text: byPoint.join(", ")})]));
+    });
+    var choice = $("attendance-session");
+    if (choice.options.length === 1) {
+      sessions.forEach(function (s) { choice.appendChild(ForumOps.el("option", {value: s.code, text: title(s)})); });
+    }
+  }
+
+  /* The organiser token goes in a header, so the file is fetched here and handed to the browser. */
+  function downloadHours() {
+    fetch(forum + "/hours?format=csv", {headers: {Authorization: "Bearer " + token}})
+      .then(function (answer) {
+        if (!answer.ok) { say(texts.network, "warn"); return null; }
+        return answer.blob();
+      })
+      .then(function (blob) {
+        if (!blob) return;
+        var link = ForumOps.el("a", {href: URL.createObjectURL(blob), download: data.slug + "-hours.csv"});
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      })
+      .catch(function () { say(texts.network, "warn"); });
   }
 
   function showConflicts(conflicts) {
@@ -106,6 +144,7 @@
   });
   $("province").addEventListener("change", refresh);
   $("filter").addEventListener("input", showPoints);
+  $("hours-csv").addEventListener("click", downloadHours);
 
   $("enrol").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -130,12 +169,15 @@
     if (!file) return;
     var form = new FormData();
     form.append("file", file);
-    ForumOps.api("POST", forum + "/online/attendance/import", {token: token, form: form})
+    var session = $("attendance-session").value;
+    var query = session ? "?session=" + encodeURIComponent(session) : "";
+    ForumOps.api("POST", forum + "/online/attendance/import" + query, {token: token, form: form})
       .then(function (answer) {
         var result = $("attendance-result");
         result.hidden = false;
         result.textContent = answer.ok ? texts.imported.replace("{matched}", answer.body.matched_rows)
-          .replace("{unmatched}", answer.body.unmatched.length) : answer.body.message;
+          .replace("{unmatched}", answer.body.unmatched.length) + " " +
+          texts.matched_session.replace("{session}", answer.body.session || texts.no_session) : answer.body.message;
       })
       .catch(function () { say(texts.network, "warn"); });
   });

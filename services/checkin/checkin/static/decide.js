@@ -1,6 +1,7 @@
 /* The scanner's own decision, for when the service cannot be reached: the order of
    checkin/domain/scans.py, with what the device kit holds (the forum's public keys, when the
-   doors open, the roster of its own point). tests/web/test_scan_decisions.py runs this function
+   doors open, the roster of its own point with each person's sign-ups and the sessions they are in,
+   the programme). tests/web/test_scan_decisions.py runs this function
    and the service's on the same table of cases (tests/checkin/scan_cases.py). */
 import { verifyAsync } from "./vendor/noble-ed25519.js";
 
@@ -34,11 +35,29 @@ async function readTicket(text, kit) {
   return {claims, person: kit.roster.find((r) => r.id === claims.r) || null};
 }
 
-/* Decide a scan of `text` at `device` ({forum, point}) at `now` (a Date); `admittedHere(id)`
-   says whether this phone let the person in already. Answers {outcome, reason, registration}. */
-export async function decideOffline(text, {kit, device, now, admittedHere}) {
+const heldAt = (s, point) => s.points === null || s.points === undefined || s.points.includes(point);
+
+/* The session a scan is for (domain/scans.session_for): the one named ({code, found} with found
+   null when the programme has no such code), else the only one held at `point` running at `now`,
+   else null. */
+export function sessionFor(kit, named, point, now) {
+  const programme = kit.sessions || [];
+  if (named) return {code: named, found: programme.find((s) => s.code === named) || null};
+  const running = programme.filter((s) => heldAt(s, point) && new Date(s.starts_at) <= now && now < new Date(s.ends_at));
+  return running.length === 1 ? {code: running[0].code, found: running[0]} : null;
+}
+
+/* Decide a scan of `text` at `device` ({forum, point}) at `now` (a Date), for the session named
+   `session` (a code; null: the one running, see sessionFor); `admittedHere(id, session)` says
+   whether this phone let the person in already (into that session, or at all for null).
+   Answers {outcome, reason, registration, session, not_signed_up}. */
+export async function decideOffline(text, {kit, device, now, admittedHere, session = null}) {
+  const chosen = sessionFor(kit, session, device.point, now);
+  const code = chosen ? chosen.code : null;
+  const answer = (outcome, reason, registration, notSignedUp = false) =>
+    ({outcome, reason, registration, session: code, not_signed_up: notSignedUp});
   const {claims, person, refusal} = await readTicket(text, kit);
-  const refuse = (reason) => ({outcome: "rejected", reason, registration: null});
+  const refuse = (reason) => answer("rejected", reason, null);
   if (refusal) return refuse(refusal);
   const id = claims ? claims.r : person.id;
   const who = {id, full_name: person ? person.full_name : null};
@@ -48,8 +67,19 @@ export async function decideOffline(text, {kit, device, now, admittedHere}) {
   if (claims && !person && claims.m === "online") return refuse("online_ticket");
   if (claims && !person && claims.p !== device.point) return refuse("wrong_point");
   if (now < new Date(kit.forum.doors_open_at)) return refuse("not_yet_valid");
-  if ((person && person.arrived) || await admittedHere(id)) {
-    return {outcome: "duplicate", reason: "already_checked_in", registration: who};
+  let walkIn = false;
+  if (chosen) {
+    if (!chosen.found) return refuse("unknown_session");
+    if (!heldAt(chosen.found, device.point)) return refuse("session_elsewhere");
+    walkIn = chosen.found.signup && !(person && (person.sessions || []).includes(code));
+    if (walkIn && chosen.found.walk_in === "refuse") return refuse("not_signed_up");
+    if ((person && (person.in_sessions || []).includes(code)) || await admittedHere(id, code)) {
+      return answer("duplicate", "already_in_session", who);
+    }
+    return answer("accepted", "accepted", who, walkIn);
   }
-  return {outcome: "accepted", reason: "accepted", registration: who};
+  if ((person && person.arrived) || await admittedHere(id, null)) {
+    return answer("duplicate", "already_checked_in", who);
+  }
+  return answer("accepted", "accepted", who);
 }

@@ -76,6 +76,24 @@ function showKit() {
   if (!kit) return;
   $("point-name").textContent = `${kit.point.name} (${kit.point.code})`;
   $("forum-title").textContent = kit.forum.title[lang] || kit.forum.title.vi;
+  showSessions();
+}
+
+// -- the session this scanner works in (none chosen: the one running at each scan's time) ------
+
+const sessionKey = () => `forumops:session:${device.forum}:${device.point}`;
+const chosenSession = () => $("session").value || null;
+
+function showSessions() {
+  const here = (kit.sessions || []).filter((s) => s.points === null || s.points.includes(device.point));
+  const select = $("session"), kept = localStorage.getItem(sessionKey()) || "";
+  select.replaceChildren(select.options[0]);
+  for (const s of here) {
+    const title = s.title ? (s.title[lang] || s.title.vi) : s.code;
+    select.append(new Option(`${ForumOps.formatTime(s.starts_at)} · ${title}`, s.code));
+  }
+  select.value = here.some((s) => s.code === kept) ? kept : "";
+  $("session-choice").hidden = here.length === 0;
 }
 
 // -- the queue of scans waiting to be sent (IndexedDB) -----------------------------------------
@@ -102,9 +120,13 @@ function store(name, mode, work) {
 }
 
 const waiting = () => store("queue", "readonly", (s) => s.getAll());
-const admittedKey = (id) => `${device.forum}:${id}`;
-const admittedHere = (id) => store("admitted", "readonly", (s) => s.get(admittedKey(id)));
-const rememberAdmitted = (id) => store("admitted", "readwrite", (s) => s.put({key: admittedKey(id)}));
+/* Whom this phone let in: the person (their arrival), and into which sessions. */
+const admittedKey = (id, session) => session ? `${device.forum}:${id}:${session}` : `${device.forum}:${id}`;
+const admittedHere = (id, session) => store("admitted", "readonly", (s) => s.get(admittedKey(id, session)));
+const rememberAdmitted = (id, session) => store("admitted", "readwrite", (s) => {
+  s.put({key: admittedKey(id, null)});
+  if (session) s.put({key: admittedKey(id, session)});
+});
 
 async function showPending() {
   const n = (await waiting()).filter((scan) => scan.device === deviceKey()).length;
@@ -120,7 +142,8 @@ const deviceKey = () => `${device.forum}:${device.point}`;
 
 async function scan(text) {
   if (!text.trim()) return;
-  const item = {ticket: text.trim(), scan_id: ForumOps.randomId(), scanned_at: new Date().toISOString()};
+  const item = {ticket: text.trim(), scan_id: ForumOps.randomId(), scanned_at: new Date().toISOString(),
+                session: chosenSession()};
   if (navigator.onLine && (await showPending()) === 0) {
     const answer = await online(item);
     if (answer) return show(answer, false);
@@ -133,11 +156,14 @@ async function online(item) {
   const timer = setTimeout(() => controller.abort(), ONLINE_TIMEOUT_MS);
   try {
     const answer = await ForumOps.api("POST", base() + "/checkins", {token: device.token, signal: controller.signal,
-      body: {ticket: item.ticket, scan_id: item.scan_id, scanned_at: item.scanned_at}});
+      body: {ticket: item.ticket, scan_id: item.scan_id, scanned_at: item.scanned_at,
+             ...(item.session ? {session: item.session} : {})}});
     reachable = true;
     if (answer.status >= 500) return null;  // the service is struggling: decide here, send later
     if (!answer.ok) { problem(texts.device_refused.replace("{message}", answer.body.message)); return null; }
-    if (answer.body.outcome !== "rejected" && answer.body.registration) await rememberAdmitted(answer.body.registration.id);
+    if (answer.body.outcome !== "rejected" && answer.body.registration) {
+      await rememberAdmitted(answer.body.registration.id, answer.body.session);
+    }
     return answer.body;
   } catch (networkGone) {
     reachable = false;
@@ -150,10 +176,12 @@ async function online(item) {
 
 async function offline(item) {
   if (!kit) { problem(texts.no_kit); return; }
-  const decision = await decideOffline(item.ticket, {kit, device, now: new Date(), admittedHere});
+  const decision = await decideOffline(item.ticket, {kit, device, now: new Date(item.scanned_at),
+                                                    admittedHere, session: item.session});
   const admitted = decision.outcome === "accepted";
-  await store("queue", "readwrite", (s) => s.put({...item, admitted, device: deviceKey()}));
-  if (admitted) await rememberAdmitted(decision.registration.id);
+  // The session as decided here (the one running, when none was chosen) travels with the scan.
+  await store("queue", "readwrite", (s) => s.put({...item, session: decision.session, admitted, device: deviceKey()}));
+  if (admitted) await rememberAdmitted(decision.registration.id, decision.session);
   show(decision, true);
   await showPending();
 }
@@ -166,7 +194,8 @@ async function flush() {
     while (mine.length) {
       const batch = mine.slice(0, BATCH);
       const answer = await ForumOps.api("POST", base() + "/checkins/batch", {token: device.token, body: {
-        scans: batch.map(({ticket, scan_id, scanned_at, admitted}) => ({ticket, scan_id, scanned_at, admitted}))}});
+        scans: batch.map(({ticket, scan_id, scanned_at, admitted, session}) =>
+          ({ticket, scan_id, scanned_at, admitted, ...(session ? {session} : {})}))}});
       reachable = true;
       if (!answer.ok) break;
       await store("queue", "readwrite", (s) => batch.forEach((scan) => s.delete(scan.scan_id)));
@@ -192,6 +221,7 @@ function show(answer, decidedHere) {
   $("why").textContent = answer.message ? answer.message[lang] : (reason ? reason[lang] : answer.reason);
   $("why").dataset.reason = answer.reason;
   let detail = decidedHere ? texts.offline_decided : "";
+  if (answer.not_signed_up) detail = texts.not_signed_up + (detail ? ` · ${detail}` : "");
   if (answer.first) detail = texts.first.replace("{point}", answer.first.point).replace("{at}", ForumOps.formatTime(answer.first.at));
   $("detail").textContent = detail;
   box.dataset.outcome = answer.outcome;
@@ -289,6 +319,7 @@ async function start() {
   });
   $("camera-start").addEventListener("click", startCamera);
   $("camera-stop").addEventListener("click", stopCamera);
+  $("session").addEventListener("change", () => localStorage.setItem(sessionKey(), $("session").value));
   window.addEventListener("online", () => { showNetwork(); flush(); });
   window.addEventListener("offline", showNetwork);
   setInterval(flush, FLUSH_EVERY_MS);

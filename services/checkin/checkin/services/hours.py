@@ -1,0 +1,102 @@
+"""Each participant's hours per session (domain/hours.py), kept and announced when they change.
+
+`recompute` runs in the transaction that changed what hours depend on: admissions at a door or in
+an offline batch, an imported attendance report, a forum published with its sessions moved. It
+reads the people's scans and online spans with one query each (the whole forum's at once after a
+session moves: no statement per person), works their hours out, and writes the changed ones
+with their events in the same transaction (the outbox). A forum without a programme has no hours.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime, timezone
+from typing import Iterable
+
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from forumops_shared.db import as_utc, rows_for_keys
+from forumops_shared.events import new_events
+from forumops_shared.events.registry import HOURS_RECORDED
+from forumops_shared.outbox import stage_events
+
+from ..domain.hours import Online, Programme, Scan, Session, hours_of
+from ..tables import attendance_spans, forums, hours, registrations, scans, sessions
+
+SOURCE = "/forumops/checkin"
+
+
+def programme(conn: Connection, forum: str) -> Programme | None:
+    """The forum's programme for hours, None when it has no sessions (or is not known yet)."""
+    zone = conn.execute(select(forums.c.timezone).where(forums.c.slug == forum)).scalar()
+    rows = conn.execute(select(sessions).where(sessions.c.forum == forum)).all()
+    if zone is None or not rows:
+        return None
+    return Programme.of([Session(r.code, as_utc(r.starts_at), as_utc(r.ends_at), r.kind,
+                                 None if r.points is None else tuple(json.loads(r.points)), r.online)
+                         for r in rows], zone)
+
+
+# A scan is attendance when it let the person in: admitted, a repeat of an admission, or forced offline.
+_ATTENDED = or_(scans.c.outcome.in_(("accepted", "duplicate")), scans.c.forced)
+_SCANS = select(scans.c.registration_id, scans.c.scanned_at, scans.c.point, scans.c.session).where(
+    scans.c.forum == bindparam("forum"), scans.c.registration_id.isnot(None), _ATTENDED)
+_SPANS = (select(attendance_spans.c.registration_id, attendance_spans.c.joined_at, attendance_spans.c.left_at,
+                 attendance_spans.c.session)
+          .join(registrations, registrations.c.id == attendance_spans.c.registration_id)
+          .where(registrations.c.forum == bindparam("forum")))
+_NONE = {"sessions": [], "minutes": 0}
+_KEPT = select(hours.c.registration_id, hours.c.sessions, hours.c.minutes).where(hours.c.forum == bindparam("forum"))
+
+
+def _rows(conn: Connection, stmt, forum: str, ids: list[str] | None, column) -> list:
+    if ids is None:
+        return conn.execute(stmt, {"forum": forum}).all()
+    return rows_for_keys(conn, stmt.where(column.in_(bindparam("keys", expanding=True))), ids, forum=forum)
+
+
+def recompute(conn: Connection, forum: str, registration_ids: Iterable[str] | None = None) -> int:
+    """Work out the hours of these people of `forum` (everyone's with None); keep and announce the
+    ones that differ from what was last announced. Returns how many changed."""
+    ids = None if registration_ids is None else sorted(set(registration_ids))
+    if ids == []:
+        return 0
+    plan = programme(conn, forum)
+    if plan is None:
+        return 0
+    on_site, online = defaultdict(list), defaultdict(list)
+    for rid, at, point, session in _rows(conn, _SCANS, forum, ids, scans.c.registration_id):
+        on_site[rid].append(Scan(as_utc(at), point, session))
+    for rid, joined, left, session in _rows(conn, _SPANS, forum, ids, attendance_spans.c.registration_id):
+        online[rid].append(Online(as_utc(joined), as_utc(left), session))
+    kept = {rid: {"sessions": json.loads(found), "minutes": minutes}
+            for rid, found, minutes in _rows(conn, _KEPT, forum, ids, hours.c.registration_id)}
+    people = ids if ids is not None else sorted(set(on_site) | set(online) | set(kept))
+    now = datetime.now(timezone.utc)
+    changed = []
+    for rid in people:
+        data = hours_of(plan, on_site.get(rid, ()), online.get(rid, ())).as_data()
+        if data != kept.get(rid, _NONE):  # nobody is announced until they have a minute
+            changed.append({"registration_id": rid, "forum": forum, **data, "recorded_at": now})
+    if changed:
+        _keep(conn, changed)
+        announce(conn, changed)
+    return len(changed)
+
+
+def _keep(conn: Connection, changed: list[dict]) -> None:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(hours)
+    stmt = stmt.on_conflict_do_update(index_elements=["registration_id"], set_={
+        "sessions": stmt.excluded.sessions, "minutes": stmt.excluded.minutes, "recorded_at": stmt.excluded.recorded_at})
+    conn.execute(stmt, [{**row, "sessions": json.dumps(row["sessions"])} for row in changed])
+
+
+def announce(conn: Connection, changed: list[dict]) -> None:
+    """Stage checkin.hours-recorded.v1 for each changed person: their whole figures, keyed by registration."""
+    stage_events(conn, new_events(HOURS_RECORDED, [(row["registration_id"], {
+        "registration_id": row["registration_id"], "forum": row["forum"], "sessions": row["sessions"],
+        "minutes": row["minutes"], "recorded_at": row["recorded_at"].isoformat()}) for row in changed],
+        source=SOURCE, shape="checkin.services.hours.announce"))

@@ -168,6 +168,10 @@ def _check_the_demo(links: dict[str, str], token: str, ports: dict[str, int]) ->
     assert [(s["code"], s["status"]) for s in signed_up] == [("ws-stem", "confirmed")]  # picked on her page
     for verify in ("verify her certificate", "verify an award"):
         assert 'data-status="valid"' in requests.get(links[verify], timeout=10).text
+    certificates = f"http://127.0.0.1:{ports['CERTIFICATES_PORT']}"
+    hers = requests.get(f"{certificates}/api/v1/certificates/{links['verify her certificate'].rsplit('/', 1)[1]}",
+                        timeout=10).json()["certificate"]
+    assert hers["hours"] >= 2 and [s["code"] for s in hers["sessions"]] == ["khai-mac"]  # the plenary, stated
     assert requests.get(links["metrics (checkin)"], timeout=10).status_code == 401
     assert "forumops_consumer_lag_messages" in requests.get(links["metrics (checkin)"], headers=organiser,
                                                             timeout=10).text

@@ -173,7 +173,9 @@ class Demo:
             "slug": SLUG, "title": TITLE, "timezone": "Asia/Ho_Chi_Minh",
             "starts_at": (now - timedelta(hours=1)).isoformat(), "ends_at": (now + timedelta(days=2)).isoformat(),
             "online_url": "https://meet.example.vn/dien-dan-doi-moi-giao-duc-2026",
-            "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 90}})
+            # attendance certificates by the hours attended, stated on them (rounded down to the quarter hour)
+            "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 90, "min_hours": 2,
+                                 "hours_step_minutes": 15}})
         where = points(rng)
         imported = self.call("POST", "registration", f"/api/v1/forums/{SLUG}/points/import",
                              data=_csv(["code", "name", "province", "capacity"],
@@ -208,11 +210,11 @@ class Demo:
         day2 = now + timedelta(days=1)
         programme = {
             "khai-mac": ({"vi": "Phiên toàn thể khai mạc", "en": "Opening plenary"}, "plenary",
-                         now - timedelta(minutes=30), now + timedelta(hours=2), None, online, None, False),
+                         now - timedelta(minutes=30), now + timedelta(hours=3), None, online, None, False),
             "ws-stem": ({"vi": "Hội thảo: Giáo dục STEM ở trường phổ thông", "en": "Workshop: STEM in schools"},
-                        "workshop", now + timedelta(hours=3), now + timedelta(hours=5), None, None, 400, True),
+                        "workshop", now + timedelta(hours=4), now + timedelta(hours=6), None, None, 400, True),
             "ws-chuyen-doi-so": ({"vi": "Hội thảo: Chuyển đổi số trong dạy học", "en": "Workshop: digital teaching"},
-                                 "workshop", now + timedelta(hours=3), now + timedelta(hours=5), None,
+                                 "workshop", now + timedelta(hours=4), now + timedelta(hours=6), None,
                                  f"{online}/chuyen-doi-so", 400, True),
             "tap-huan": ({"vi": "Tập huấn giáo viên cốt cán", "en": "Training for lead teachers"}, "workshop",
                          day2, day2 + timedelta(hours=3), None, online, None, False),

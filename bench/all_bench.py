@@ -3,16 +3,18 @@
     ./forumops bench all [--seconds 20] [--connections 64] [--registrations 100000] [--events 10000]
                          [--pdf-seconds 10] [--rate 500] [--system-seconds 60] [--people 36000]
                          [--certificate-workers 1] [--emails 10000] [--arrivals 200] [--mail-rate 400]
-                         [--upload-connections 16] [--winners 910] [--assignment-runs 5] [--out bench/RESULTS.md]
+                         [--upload-connections 16] [--winners 910] [--assignment-runs 5]
+                         [--session-registrations 200000] [--online 10000] [--scans 200000] [--out bench/RESULTS.md]
 
 The ceiling (a bare Flask endpoint doing one SQLite insert under the production gunicorn
 settings) is measured once, first, on a machine at rest; registration and check-in are compared
 with that same figure. Then registration, check-in, certificates (with its own baselines: a bare
 consumer and a minimal PDF page), the whole system (`bench system`: scans at `rate` per second
 for `system-seconds`, certificates flowing) and confirmation emails (`bench mail`: `emails` of
-them against a bare sender, and registrations arriving at `arrivals` per second) and awards (`bench awards`:
+them against a bare sender, and registrations arriving at `arrivals` per second), awards (`bench awards`:
 the jury assignment, applications with a 1 MiB attachment against the ceiling of the same upload,
-results with `winners` winners to the last award certificate; its own section). Each prints its
+results with `winners` winners to the last award certificate; its own section) and sessions (`bench sessions`:
+scans into sessions against today's, a session moved → everyone's hours). Each prints its
 own report as it ends; the table with every figure, its baseline, the ratio and the target goes to `--out`.
 """
 from __future__ import annotations
@@ -34,6 +36,7 @@ import certificates_bench
 import checkin_bench
 import mail_bench
 import registration_bench
+import sessions_bench
 import system_bench
 from forumops_stack.kafka import kafka_version
 from harness import BENCH, ROOT, ensure_wrk, gunicorn_settings, percentile, run_ceiling
@@ -47,7 +50,8 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     for name, default in {"seconds": 20, "connections": 64, "registrations": 100_000, "events": 10_000,
                           "pdf-seconds": 10, "rate": 500, "system-seconds": 60, "system-connections": 128,
                           "people": 36_000, "certificate-workers": 1, "emails": 10_000, "arrivals": 200,
-                          "mail-rate": 400, "upload-connections": 16, "winners": 910, "assignment-runs": 5}.items():
+                          "mail-rate": 400, "upload-connections": 16, "winners": 910, "assignment-runs": 5,
+                          "session-registrations": 200_000, "online": 10_000, "scans": 200_000}.items():
         parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     return parser.parse_args(argv)
@@ -79,6 +83,9 @@ def main(argv: list[str] | None = None) -> None:
         ("awards", lambda: awards_bench.measure(argparse.Namespace(
             seconds=args.seconds, connections=args.upload_connections, winners=args.winners,
             runs=args.assignment_runs)), awards_bench.report),
+        ("sessions", lambda: sessions_bench.measure(argparse.Namespace(
+            seconds=args.seconds, connections=args.connections, registrations=args.session_registrations, rounds=1,
+            people=args.people, online=args.online, scans=args.scans)), sessions_bench.report),
     ]
     for name, run, report in steps:
         print(f"\n=== {name} ({time.monotonic() - started:.0f} s into the sitting)", flush=True)
@@ -154,6 +161,7 @@ def document(args, results: dict, elapsed_s: float) -> str:
          ", ".join(f"{name} {mb:.0f} MB" for name, mb in system["rss_mb"].items()), "", "", "≤ 120 MB",
          _yes(largest_rss <= system_bench.TARGET_RSS_MB)),
         *mail_bench.rows(mail),
+        *sessions_bench.rows(results["sessions"]),
     ]
     table = ["| benchmark | measured | baseline in the same sitting | ratio | target | |",
              "|---|---|---|---|---|---|"]
@@ -194,6 +202,7 @@ def document(args, results: dict, elapsed_s: float) -> str:
         "read from /proc every second, the largest. CPU seconds used while the doors were open "
         f"({os.cpu_count()} cores × {system['seconds'] + 1} s): " + system_bench.cpu_summary(system["cpu_s"]) + ".",
         mail_bench.how(mail),
+        sessions_bench.how(results["sessions"]),
         "",
         awards_bench.section(results["awards"]),
     ])

@@ -42,8 +42,11 @@ SCAN_POINTS = 200  # the points whose devices the single-scan run uses
 STATS_CONNECTIONS = 4
 
 
-def load_forum(database_url: str, registrations_total: int, work: Path) -> tuple[Path, list[str], str]:
-    """Forum, points and people as the projection holds them: the wrk scan file, the batch tickets and device."""
+def load_forum(database_url: str, registrations_total: int, work: Path, sessions: list[dict] = (),
+               session_of=None) -> tuple[Path, list[str], str]:
+    """Forum, points and people as the projection holds them: the wrk scan file, the batch tickets and device.
+    `sessions`: a programme, as forum-published carries it (none: today's shape); `session_of(point)`:
+    the session each scan at that point names (a fourth column of the scan file)."""
     key = SigningKey.generate()
     engine = make_engine(database_url)
     now = datetime.now(timezone.utc)
@@ -54,7 +57,7 @@ def load_forum(database_url: str, registrations_total: int, work: Path) -> tuple
              "points": [{"code": f"P{i:03d}", "name": f"Điểm cầu {i}", "province": f"Tỉnh {i % 63}",
                          "capacity": 100_000} for i in range(POINTS)],
              "ticket_keys": [{"kid": key.kid, "alg": "Ed25519", "public_key": b64(key.public_key)}],
-             "published_at": now.isoformat()}
+             "published_at": now.isoformat(), **({"sessions": list(sessions)} if sessions else {})}
     people = []
     for n in range(registrations_total):
         point = BATCH_POINT if n < BATCH_SIZE else f"P{n % (POINTS - 1):03d}"
@@ -80,7 +83,9 @@ def load_forum(database_url: str, registrations_total: int, work: Path) -> tuple
     with scan_file.open("w") as out:
         for p in people[BATCH_SIZE:]:
             if p["point"] in tokens:
-                out.write(f"/api/v1/forums/{SLUG}/points/{p['point']}/checkins\t{tokens[p['point']]}\t{ticket(p)}\n")
+                session = f"\t{session_of(p['point'])}" if session_of else ""
+                out.write(f"/api/v1/forums/{SLUG}/points/{p['point']}/checkins\t{tokens[p['point']]}\t{ticket(p)}"
+                          f"{session}\n")
     batch = [ticket(p) for p in people[:BATCH_SIZE]]
     return scan_file, batch, tokens[BATCH_POINT]
 

@@ -1,5 +1,6 @@
 -- wrk: one scan per request, each with a distinct ticket (QR payload or code), from the device of its point.
--- BENCH_SCANS names a file of lines "path<TAB>device token<TAB>ticket".
+-- BENCH_SCANS names a file of lines "path<TAB>device token<TAB>ticket[<TAB>session]" (the session the
+--   scanner works in: sent as the scan's `session` when there is one).
 -- BENCH_SKIP: start after this many lines (tickets an earlier run used).
 -- BENCH_RATE: scans start on a timetable of this many per second, as people arriving at the doors:
 --   a free connection takes the next start time and waits for it; when every connection is busy,
@@ -17,8 +18,8 @@ end
 
 function init(args)
   for line in io.lines(os.getenv("BENCH_SCANS")) do
-    local path, token, ticket = line:match("([^\t]+)\t([^\t]+)\t([^\t]+)")
-    lines[#lines + 1] = {path, token, ticket}
+    local path, token, ticket, session = line:match("([^\t]+)\t([^\t]+)\t([^\t]+)\t?([^\t]*)")
+    lines[#lines + 1] = {path, token, ticket, session}
   end
 end
 
@@ -46,7 +47,12 @@ end
 function request()
   counter = counter + 1
   local item = lines[(counter - 1) % #lines + 1]
-  local body = string.format('{"ticket":"%s","scan_id":"bench-%d"}', item[3], counter)
+  local body
+  if item[4] ~= "" then
+    body = string.format('{"ticket":"%s","scan_id":"bench-%d","session":"%s"}', item[3], counter, item[4])
+  else
+    body = string.format('{"ticket":"%s","scan_id":"bench-%d"}', item[3], counter)
+  end
   return wrk.format("POST", item[1], {["Content-Type"] = "application/json",
                                       ["Authorization"] = "Bearer " .. item[2]}, body)
 end

@@ -43,9 +43,11 @@ def programme(conn: Connection, forum: str) -> Programme | None:
 _ATTENDED = or_(scans.c.outcome.in_(("accepted", "duplicate")), scans.c.forced)
 _SCANS = select(scans.c.registration_id, scans.c.scanned_at, scans.c.point, scans.c.session).where(
     scans.c.forum == bindparam("forum"), scans.c.registration_id.isnot(None), _ATTENDED)
-_SPANS = (select(attendance_spans.c.registration_id, attendance_spans.c.joined_at, attendance_spans.c.left_at,
-                 attendance_spans.c.session)
-          .join(registrations, registrations.c.id == attendance_spans.c.registration_id)
+_SPANS_OF = select(attendance_spans.c.registration_id, attendance_spans.c.joined_at, attendance_spans.c.left_at,
+                   attendance_spans.c.session)
+# The forum's; some people's are read by their ids alone (the primary key finds them): a condition
+# on the forum would lead SQLite to walk the whole forum's registrations through its index instead.
+_SPANS = (_SPANS_OF.join(registrations, registrations.c.id == attendance_spans.c.registration_id)
           .where(registrations.c.forum == bindparam("forum")))
 _NONE = {"sessions": [], "minutes": 0}
 _KEPT = select(hours.c.registration_id, hours.c.sessions, hours.c.minutes).where(hours.c.forum == bindparam("forum"))
@@ -69,7 +71,8 @@ def recompute(conn: Connection, forum: str, registration_ids: Iterable[str] | No
     on_site, online = defaultdict(list), defaultdict(list)
     for rid, at, point, session in _rows(conn, _SCANS, forum, ids, scans.c.registration_id):
         on_site[rid].append(Scan(as_utc(at), point, session))
-    for rid, joined, left, session in _rows(conn, _SPANS, forum, ids, attendance_spans.c.registration_id):
+    for rid, joined, left, session in _rows(conn, _SPANS if ids is None else _SPANS_OF, forum, ids,
+                                            attendance_spans.c.registration_id):
         online[rid].append(Online(as_utc(joined), as_utc(left), session))
     kept = {rid: {"sessions": json.loads(found), "minutes": minutes}
             for rid, found, minutes in _rows(conn, _KEPT, forum, ids, hours.c.registration_id)}

@@ -50,10 +50,10 @@ from forumops_shared.db import as_utc, make_engine, readonly
 from forumops_shared.events.registry import FORUM_PUBLISHED
 from forumops_shared.outbox import pending_count
 from forumops_shared.plumbing import outbox
-from forumops_stack.demo import people, points
+from forumops_stack.demo import points
 from harness import (TOKEN, Server, arguments, cpu_line, cpu_seconds, cpu_summary, ensure_wrk, row, run_wrk,
                      service_env, setting_line, start_broker, start_worker, table_head)
-from system_bench import IMPORT_ROWS, Organiser, _count, _csv, _wait
+from system_bench import Organiser, _count, _wait, import_onsite_people, import_points, registered_at_checkin
 
 TARGET_RECOMPUTE_S, TARGET_RATIO = 10.0, 0.9
 SLUG, ZONE = "bench-programme", "Asia/Ho_Chi_Minh"
@@ -157,31 +157,16 @@ def set_up(args, urls: dict[str, str], took: dict[str, float]) -> dict:
         "ends_at": (day_one + timedelta(days=1, hours=9)).isoformat(), "online_url": "https://meet.example.vn/forum",
         "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 60, "min_hours": 6}})
     where = [replace(p, capacity=args.people) for p in points(rng)]
-    organiser.call("POST", "registration", f"/api/v1/forums/{SLUG}/points/import",
-                   data=_csv(["code", "name", "province", "capacity"],
-                             [[p.code, p.name, p.province, p.capacity] for p in where]),
-                   headers={"Content-Type": "text/csv"})
+    import_points(organiser, SLUG, where)
     codes = [p.code for p in where]
     plan = {s["code"]: s for s in programme(day_one, codes)}
     for code, body in plan.items():
         organiser.call("PUT", "registration", f"/api/v1/forums/{SLUG}/sessions/{code}",
                        json={k: v for k, v in body.items() if k != "code"})
     step("forum, 600 points, 12 sessions")
-    crowd = [replace(p, attendance="onsite", point=p.point or rng.choice(where).code)
-             for p in people(rng, where, args.people)]
-    columns = ["full_name", "email", "phone", "organisation", "role", "attendance", "point", "language"]
-    tickets = []
-    for i in range(0, len(crowd), IMPORT_ROWS):
-        chunk = crowd[i:i + IMPORT_ROWS]
-        report = organiser.call("POST", "registration", f"/api/v1/forums/{SLUG}/registrations/import",
-                                data=_csv(columns, [[getattr(p, c) for c in columns] for p in chunk]),
-                                headers={"Content-Type": "text/csv"})
-        created = [r for r in report["rows"] if r["outcome"] == "created"]
-        if len(created) != len(chunk):
-            raise RuntimeError(f"import: {len(created)} of {len(chunk)} created: {report['rows'][:3]}")
-        tickets += [r["ticket_code"] for r in created]
+    crowd, tickets = import_onsite_people(organiser, SLUG, rng, where, args.people)
     step(f"{args.people:,} people imported (CSV)")
-    _wait(lambda: _registered_at_checkin(organiser) >= args.people, "check-in to hear of every registration")
+    _wait(lambda: registered_at_checkin(organiser, SLUG) >= args.people, "check-in to hear of every registration")
     step("then heard of by check-in")
     devices = {code: organiser.call("POST", "checkin", f"/api/v1/forums/{SLUG}/points/{code}/devices",
                                     json={"label": "Bàn đón tiếp"})["token"] for code in codes}
@@ -247,11 +232,6 @@ def set_up(args, urls: dict[str, str], took: dict[str, float]) -> dict:
             "accepted": sum(a["accepted"] for a in answers), "repeated": sum(a.get("repeated", 0) for a in answers),
             "reports": [{k: r[k] for k in ("rows", "matched_rows", "session", "session_matched_by")} for r in reports],
             "plan": plan}
-
-
-def _registered_at_checkin(organiser: Organiser) -> int:
-    answer = organiser.session.get(f"{organiser.urls['checkin']}/api/v1/forums/{SLUG}/stats", timeout=30)
-    return answer.json()["total"]["registered"] if answer.status_code == 200 else 0
 
 
 def _poll(done, limit_s: float = 300, every_s: float = 0.05) -> float:

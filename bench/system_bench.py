@@ -125,24 +125,11 @@ def set_up(urls: dict[str, str], count: int, took: dict[str, float]) -> tuple[li
         "starts_at": (now - timedelta(hours=1)).isoformat(), "ends_at": (now + timedelta(hours=8)).isoformat(),
         "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 60}})
     where = [replace(p, capacity=count) for p in points(rng)]  # room for everyone: no waiting list here
-    organiser.call("POST", "registration", f"/api/v1/forums/{SLUG}/points/import",
-                   data=_csv(["code", "name", "province", "capacity"], [[p.code, p.name, p.province, p.capacity]
-                                                                         for p in where]),
-                   headers={"Content-Type": "text/csv"})
-    crowd = [replace(p, attendance="onsite", point=p.point or rng.choice(where).code) for p in people(rng, where, count)]
-    columns = ["full_name", "email", "phone", "organisation", "role", "attendance", "point", "language"]
-    tickets = []
-    for i in range(0, count, IMPORT_ROWS):
-        chunk = crowd[i:i + IMPORT_ROWS]
-        report = organiser.call("POST", "registration", f"/api/v1/forums/{SLUG}/registrations/import",
-                                data=_csv(columns, [[getattr(p, c) for c in columns] for p in chunk]),
-                                headers={"Content-Type": "text/csv"})
-        created = [row for row in report["rows"] if row["outcome"] == "created"]
-        if len(created) != len(chunk):
-            raise RuntimeError(f"import: {len(created)} of {len(chunk)} created: {report['rows'][:3]}")
-        tickets += [(p.point, row["ticket_code"]) for p, row in zip(chunk, created)]
+    import_points(organiser, SLUG, where)
+    crowd, codes = import_onsite_people(organiser, SLUG, rng, where, count)
+    tickets = [(p.point, code) for p, code in zip(crowd, codes)]
     took["forum, 600 points, people imported"] = time.perf_counter() - clock
-    _wait(lambda: _registered_at_checkin(organiser) >= count, "check-in to hear of every registration")
+    _wait(lambda: registered_at_checkin(organiser) >= count, "check-in to hear of every registration")
     took["then heard of by check-in"] = time.perf_counter() - clock - sum(took.values())
     devices = {p.code: organiser.call("POST", "checkin", f"/api/v1/forums/{SLUG}/points/{p.code}/devices",
                                       json={"label": "Bàn đón tiếp"})["token"] for p in where}
@@ -150,8 +137,36 @@ def set_up(urls: dict[str, str], count: int, took: dict[str, float]) -> tuple[li
     return tickets, devices
 
 
-def _registered_at_checkin(organiser: Organiser) -> int:
-    answer = organiser.session.get(f"{organiser.urls['checkin']}/api/v1/forums/{SLUG}/stats", timeout=30)
+def import_points(organiser: Organiser, slug: str, where: list) -> None:
+    """The forum's points as one CSV import."""
+    organiser.call("POST", "registration", f"/api/v1/forums/{slug}/points/import",
+                   data=_csv(["code", "name", "province", "capacity"],
+                             [[p.code, p.name, p.province, p.capacity] for p in where]),
+                   headers={"Content-Type": "text/csv"})
+
+
+def import_onsite_people(organiser: Organiser, slug: str, rng: random.Random, where: list,
+                         count: int) -> tuple[list, list[str]]:
+    """`count` people, all on site at one of `where`'s points, imported as CSV lists of IMPORT_ROWS:
+    the people and their ticket codes, in the same order."""
+    crowd = [replace(p, attendance="onsite", point=p.point or rng.choice(where).code) for p in people(rng, where, count)]
+    columns = ["full_name", "email", "phone", "organisation", "role", "attendance", "point", "language"]
+    tickets = []
+    for i in range(0, count, IMPORT_ROWS):
+        chunk = crowd[i:i + IMPORT_ROWS]
+        report = organiser.call("POST", "registration", f"/api/v1/forums/{slug}/registrations/import",
+                                data=_csv(columns, [[getattr(p, c) for c in columns] for p in chunk]),
+                                headers={"Content-Type": "text/csv"})
+        created = [row for row in report["rows"] if row["outcome"] == "created"]
+        if len(created) != len(chunk):
+            raise RuntimeError(f"import: {len(created)} of {len(chunk)} created: {report['rows'][:3]}")
+        tickets += [row["ticket_code"] for row in created]
+    return crowd, tickets
+
+
+def registered_at_checkin(organiser: Organiser, slug: str = SLUG) -> int:
+    """How many of the forum's registrations check-in has heard of."""
+    answer = organiser.session.get(f"{organiser.urls['checkin']}/api/v1/forums/{slug}/stats", timeout=30)
     return answer.json()["total"]["registered"] if answer.status_code == 200 else 0
 
 

@@ -35,7 +35,7 @@ def publish(slug: str):
 def show(slug: str):
     """Anyone, once published: the winners by category, each linked to their certificate once issued."""
     with ctx().read() as conn:
-        return jsonify(_honour_roll(conn, slug))
+        return jsonify(_honour_roll(conn, programmes.find(conn, slug)))
 
 
 @bp.get("/programmes/<slug>/results")
@@ -45,7 +45,7 @@ def page(slug: str):
     with ctx().read() as conn:
         row = programmes.find(conn, slug)
         try:
-            roll = _honour_roll(conn, slug)
+            roll = _honour_roll(conn, row)
         except Refusal as refusal:
             if refusal.reason != "results_not_published":
                 raise
@@ -58,6 +58,6 @@ def page(slug: str):
                        published=when(datetime.fromisoformat(roll["published_at"])))
 
 
-def _honour_roll(conn, slug: str) -> dict:
-    return results.honour_roll(conn, programmes.find(conn, slug), ctx().clock.now(),
+def _honour_roll(conn, programme) -> dict:
+    return results.honour_roll(conn, programme, ctx().clock.now(),
                                ctx().settings.urls["certificates"].rstrip("/"))

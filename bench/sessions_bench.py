@@ -10,8 +10,10 @@ One broker for the sitting. Two parts:
    (check-in's projection: 600 points, `registrations` people, each scan a distinct valid signed
    ticket from its point's device, wrk and bench/scan.lua), twice on fresh databases: today's
    shape (no programme, scans for no session) and the same forum with the 12-session programme,
-   each scan naming the workshop running at its point (so each admission also works out and
-   announces the person's hours). `rounds` times in turn; the ratio of the scan rates.
+   each scan naming the workshop running at its point (so each admission also marks its person's
+   hours due, which check-in's worker works out and announces within a second: the worker runs
+   beside the API on the same cores, and after the load the run waits until it has caught up,
+   timed, its CPU counted apart). `rounds` times in turn; the ratio of the scan rates.
 2. **Hours after a session moves.** The registration and check-in APIs with their workers; a
    two-day forum set up through the APIs as organisers do: 600 points (CSV), 12 sessions (PUT),
    `people` participants imported as CSV lists of 5,000, one device per point, `scans` session
@@ -45,6 +47,7 @@ import requests
 from sqlalchemy import func, select
 
 import checkin_bench
+from checkin.services.hours import due_count
 from checkin.tables import hours as hours_table, scans, sessions as checkin_sessions
 from forumops_shared.db import as_utc, make_engine, readonly
 from forumops_shared.events.registry import FORUM_PUBLISHED
@@ -120,11 +123,28 @@ def scan_run(args, bootstrap: str, wrk: str, work: Path, with_sessions: bool) ->
         warm_up = run_wrk(wrk, api.url, "scan.lua", 3, args.connections, wrk_env)
         skip = warm_up["requests"] + args.connections
         single = run_wrk(wrk, api.url, "scan.lua", args.seconds, args.connections, {**wrk_env, "BENCH_SKIP": str(skip)})
+        single.update(_caught_up(env["CHECKIN_DATABASE_URL"]))
     url = env["CHECKIN_DATABASE_URL"]
     single.update(lines=lines, skip=skip, accepted=_count(url, scans, scans.c.outcome == "accepted"),
                   in_session=_count(url, scans, scans.c.outcome == "accepted", scans.c.session.isnot(None)),
                   hours=_count(url, hours_table))
     return single
+
+
+def _caught_up(database_url: str) -> dict:
+    """Once the load has ended: seconds until check-in's worker has worked out the hours of
+    everyone admitted (none due) and published every event, and its CPU seconds meanwhile."""
+    engine, cpu_before, started = make_engine(database_url), cpu_seconds(), time.perf_counter()
+
+    def done() -> bool:
+        with readonly(engine).connect() as conn:
+            return due_count(conn) == 0 and pending_count(conn) == 0
+    try:
+        _poll(done, every_s=0.05)
+    finally:
+        engine.dispose()
+    return {"caught_up_s": time.perf_counter() - started,
+            "caught_up_cpu_s": cpu_seconds().get("checkin worker", 0.0) - cpu_before.get("checkin worker", 0.0)}
 
 
 # ---------------------------------------------------------------- 2. hours after a session moves
@@ -268,7 +288,7 @@ def recompute_run(args, bootstrap: str, work: Path) -> dict:
         def at_rest() -> bool:
             for engine in (checkin_db, registration_db):
                 with readonly(engine).connect() as conn:
-                    if pending_count(conn):
+                    if pending_count(conn) or (engine is checkin_db and due_count(conn)):
                         return False
             return True
 
@@ -366,6 +386,8 @@ def report(r: dict) -> None:
                         lambda s: f"{s['cpu_s'].get('checkin API', 0) / max(s['requests'], 1) * 1000:.2f}"),
                        ("check-in worker CPU per scan (ms)",
                         lambda s: f"{s['cpu_s'].get('checkin worker', 0) / max(s['requests'], 1) * 1000:.2f}"),
+                       ("worker caught up after (s; CPU s)",
+                        lambda s: f"{s['caught_up_s']:.2f}; {s['caught_up_cpu_s']:.2f}"),
                        ("answered (from line; lines)", lambda s: f"{s['requests']:,} ({s['skip']:,}; {s['lines']:,})"),
                        ("accepted / into a session", lambda s: f"{s['accepted']:,} / {s['in_session']:,}"),
                        ("people with hours", lambda s: f"{s['hours']:,}")):
@@ -413,7 +435,8 @@ def how(r: dict) -> str:
     return (f"- **Sessions**: one broker. Scans: `bench checkin`'s forum and scan file ({r['registrations']:,} "
             "registrations in check-in's projection, 600 points, distinct signed tickets, wrk), on fresh databases "
             "twice: without sessions (today), then with the 12-session programme, each scan naming the workshop "
-            "running at its point (its admission also works out and stages the person's hours). Hours: registration "
+            "running at its point (its admission also marks the person's hours due for check-in's worker, which ran "
+            "beside the API and was waited for after the load). Hours: registration "
             "and check-in with their workers; a two-day forum set up through the APIs: 600 points (CSV), 12 sessions "
             f"(PUT), {m['people']:,} people (CSV, 5,000 a file), 600 devices, {m['scans']:,} scans as "
             f"{m['batches']} offline batches, 2 Zoom reports of {m['online']:,} people (matched by time window) ("

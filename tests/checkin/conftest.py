@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from checkin.services import counts
+from checkin.services import counts, hours
 from checkin.app import create_app as create_checkin_app
 from checkin.projection import HANDLERS
 from forumops_shared.clock import SYSTEM_CLOCK
@@ -67,6 +67,10 @@ class Door:
 
     def events(self):
         return staged_events(self.engine)
+
+    def work_out_hours(self) -> int:
+        """What check-in's worker does every second: the hours of the people admitted since."""
+        return hours.catch_up(self.engine)
 
 
 @pytest.fixture

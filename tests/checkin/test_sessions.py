@@ -68,6 +68,8 @@ def told(answer) -> tuple:
 
 
 def hours_of(door) -> dict:
+    """Each participant's (minutes per session, minutes) once check-in's worker has caught up."""
+    door.work_out_hours()
     answer = door.organiser("hours")
     assert answer.status_code == 200, answer.json
     return {p["registration_id"]: (p["sessions"], p["minutes"]) for p in answer.json["participants"]}
@@ -175,14 +177,16 @@ def test_hours_are_worked_out_again_when_a_session_moves_and_exported_as_csv(pro
     device = door.device()
     scan(door, device, early, "e", "OPEN", 10)
     scan(door, device, late, "l", "OPEN", 40)
+    assert door.organiser("hours").json["participants"] == []  # the door left them to the worker
+    assert door.work_out_hours() == 2 and door.work_out_hours() == 0  # each once
     assert hours_of(door) == {early["id"]: ({"OPEN": 50}, 50), late["id"]: ({"OPEN": 20}, 20)}
 
     put_session(door, "OPEN", session(0, 30, kind="plenary", online_url="https://meet.example.vn/open"))
     door.deliver()  # forum-published with the plenary ending at 30
     assert hours_of(door) == {early["id"]: ({"OPEN": 20}, 20)}  # the late one has no minute left
     announced = [(e.subject, e.data["sessions"], e.data["minutes"]) for e in door.events() if e.type == HOURS_RECORDED]
-    assert announced[:2] == [(early["id"], [{"code": "OPEN", "minutes": 50}], 50),
-                             (late["id"], [{"code": "OPEN", "minutes": 20}], 20)]
+    assert sorted(announced[:2]) == sorted([(early["id"], [{"code": "OPEN", "minutes": 50}], 50),
+                                            (late["id"], [{"code": "OPEN", "minutes": 20}], 20)])
     assert sorted(announced[2:]) == sorted([(early["id"], [{"code": "OPEN", "minutes": 20}], 20),
                                             (late["id"], [], 0)])  # everyone's, worked out together
     door.deliver()  # published again, nothing moved: nothing new to announce

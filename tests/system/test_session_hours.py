@@ -51,6 +51,8 @@ def test_a_scan_into_a_session_earns_hours_on_the_certificate_and_a_moved_sessio
                          headers=bearer(token), json={"ticket": person["ticket"]["qr_payload"], "scan_id": "s-1",
                                                       "session": "OPEN", "scanned_at": plenary(30)["starts_at"]})
     assert (scan.json()["outcome"], scan.json()["session"]) == ("accepted", "OPEN"), scan.text
+    wait_until(lambda: system.admin("GET", "checkin", f"/api/v1/forums/{slug}/hours").json()["participants"],
+               timeout_s=30, interval_s=0.3, message="check-in's worker to work out her hours")
     hours = system.admin("GET", "checkin", f"/api/v1/forums/{slug}/hours").json()
     assert [(p["registration_id"], p["sessions"], p["minutes"]) for p in hours["participants"]] == [
         (person["id"], {"OPEN": 90}, 90)]

@@ -27,6 +27,8 @@ def test_the_dashboard_shows_arrivals_per_session_and_gives_the_hours_as_a_file(
                                      "session": "OPEN", "scanned_at": plenary["starts_at"]}, headers=bearer(token))
         return answer.json()["outcome"] in ("accepted", "duplicate")  # until check-in knows the programme
     wait_until(scanned_in, timeout_s=30, interval_s=0.3, message="a scan into the plenary")
+    wait_until(lambda: stack.admin("GET", "checkin", f"/api/v1/forums/{forum}/hours").json()["participants"],
+               timeout_s=30, interval_s=0.3, message="check-in's worker to work out her hours")
 
     page.goto(stack.url("checkin", f"/dashboard/{forum}?lang=en"))
     page.fill("#token", ADMIN_TOKEN)

@@ -24,6 +24,7 @@ from .tables import forums, points, registrations, sessions, signups, ticket_key
 
 def forum_published(conn: Connection, event: Event) -> None:
     d = event.data
+    zone = conn.execute(select(forums.c.timezone).where(forums.c.slug == d["slug"])).scalar()
     upsert(conn, forums, {
         "slug": d["slug"], "titles": json.dumps(d["title"], ensure_ascii=False), "timezone": d["timezone"],
         "starts_at": d["starts_at"], "ends_at": d["ends_at"], "online_url": d.get("online_url"),
@@ -35,7 +36,8 @@ def forum_published(conn: Connection, event: Event) -> None:
     conn.execute(delete(ticket_keys).where(ticket_keys.c.forum == d["slug"]))
     for key in d["ticket_keys"]:
         conn.execute(ticket_keys.insert().values(forum=d["slug"], kid=key["kid"], public_key=key["public_key"]))
-    if _programme_changed(conn, d["slug"], d.get("sessions", [])):
+    moved = _programme_changed(conn, d["slug"], d.get("sessions", []))
+    if moved or zone not in (None, d["timezone"]):  # the days of the programme follow its timezone
         hours.recompute(conn, d["slug"])  # everyone's: a session moved, was added or removed
 
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from forumops_shared.migrations import run_migrations
-from forumops_shared.service import Service
+from forumops_shared.service import Chore, Service
 from forumops_shared.worker import run_worker
 
 from . import projection
+from .services import hours
 from .reasons import REASONS
 from .tables import metadata
 
 SERVICE = Service(name="checkin", metadata=metadata, migrations=Path(__file__).parent / "migrations",
-                  reasons=REASONS, handlers=projection.HANDLERS)
+                  reasons=REASONS, handlers=projection.HANDLERS,
+                  chores=(Chore(every_s=1, job=hours.catch_up),))
 
 
 def worker() -> None:
-    """`checkin-worker`: the outbox relay and the consumer of registration's topics."""
+    """`checkin-worker`: the outbox relay, the consumer of registration's topics and the hours of
+    people admitted (services/hours.catch_up)."""
     run_worker(SERVICE)
 
 

@@ -193,6 +193,14 @@ hours = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
+# People admitted since their hours were last worked out: the worker's chore (services/hours.py)
+# takes them, so that a scan at the door does not wait for it.
+hours_due = Table(
+    "hours_due", metadata,
+    Column("registration_id", String(36), primary_key=True),
+    Column("forum", String(100), nullable=False),
+)
+
 # -- live counts, kept in the transactions that change them (stats never scan registrations) ----
 
 ONLINE = ""  # the `point` of the online row: people attending online

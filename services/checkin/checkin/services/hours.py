@@ -1,10 +1,18 @@
 """Each participant's hours per session (domain/hours.py), kept and announced when they change.
 
-`recompute` runs in the transaction that changed what hours depend on: admissions at a door or in
-an offline batch, an imported attendance report, a forum published with its sessions moved. It
-reads the people's scans and online spans with one query each (the whole forum's at once after a
-session moves: no statement per person), works their hours out, and writes the changed ones
-with their events in the same transaction (the outbox). A forum without a programme has no hours.
+`recompute` runs in the transaction that changed what hours depend on: an imported attendance
+report, a forum published with its sessions moved or its timezone changed. Admissions at a door or
+in an offline batch only mark their people due (`mark_due`, in the admission's transaction): the
+worker's chore (`catch_up`, every second) works them out, many at once, so that a scan does not
+wait for it. Either way nothing is lost: the mark commits with the scan, and is taken off in the
+transaction that writes the hours.
+
+`recompute` reads the people's scans and online spans with one query each (the whole forum's at
+once after a session moves: no statement per person), works their hours out, and writes the
+changed ones with their events in the same transaction (the outbox). A forum without a programme
+has no hours. On PostgreSQL the recomputations of one forum take turns (a transaction-scoped
+advisory lock): two instances working out one person at once could otherwise write the older
+figures last.
 """
 from __future__ import annotations
 
@@ -13,17 +21,17 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Iterable
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Engine, bindparam, delete, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from forumops_shared.db import as_utc, rows_for_keys
+from forumops_shared.db import as_utc, insert_ignore_all, rows_for_keys, write_transaction
 from forumops_shared.events import new_events
 from forumops_shared.events.registry import HOURS_RECORDED
 from forumops_shared.outbox import stage_events
 
 from ..domain.hours import Online, Programme, Scan, Session, hours_of
-from ..tables import attendance_spans, forums, hours, registrations, scans, sessions
+from ..tables import attendance_spans, forums, hours, hours_due, registrations, scans, sessions
 
 SOURCE = "/forumops/checkin"
 
@@ -65,6 +73,8 @@ def recompute(conn: Connection, forum: str, registration_ids: Iterable[str] | No
     ids = None if registration_ids is None else sorted(set(registration_ids))
     if ids == []:
         return 0
+    if conn.dialect.name == "postgresql":
+        conn.execute(_TAKE_TURNS, {"key": f"hours:{forum}"})
     plan = programme(conn, forum)
     if plan is None:
         return 0
@@ -87,6 +97,51 @@ def recompute(conn: Connection, forum: str, registration_ids: Iterable[str] | No
         _keep(conn, changed)
         announce(conn, changed)
     return len(changed)
+
+
+# Held until the transaction ends; hashtext gives the lock's integer key from the forum's slug.
+_TAKE_TURNS = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
+
+
+def mark_due(conn: Connection, people: Iterable[tuple[str, str]]) -> None:
+    """(forum, registration id) pairs whose hours the worker's `catch_up` is to work out."""
+    rows = [{"registration_id": rid, "forum": forum} for forum, rid in dict.fromkeys(people)]
+    if rows:
+        insert_ignore_all(conn, hours_due, rows, ())
+
+
+# People per pass: a pass is one transaction, and a scan re-marking someone it holds waits for it.
+CATCH_UP_BATCH = 2000
+
+
+def catch_up(engine: Engine, limit: int = CATCH_UP_BATCH) -> int:
+    """The worker's chore: work out the hours of everyone marked due, `limit` people per
+    transaction, until none is left; returns how many were taken."""
+    taken = done = _catch_up_pass(engine, limit)
+    while done == limit:
+        done = _catch_up_pass(engine, limit)
+        taken += done
+    return taken
+
+
+def _catch_up_pass(engine: Engine, limit: int) -> int:
+    """Up to `limit` people in one transaction. Their marks are deleted first, so an admission
+    that commits meanwhile marks its person again, to be worked out at the next pass."""
+    with write_transaction(engine) as conn:
+        taken = select(hours_due.c.registration_id).order_by(hours_due.c.registration_id).limit(limit)
+        due = conn.execute(delete(hours_due).where(hours_due.c.registration_id.in_(taken))
+                           .returning(hours_due.c.forum, hours_due.c.registration_id)).all()
+        people = defaultdict(list)
+        for forum, rid in due:
+            people[forum].append(rid)
+        for forum in sorted(people):  # one order for every taker of the forums' turns: no deadlock
+            recompute(conn, forum, people[forum])
+    return len(due)
+
+
+def due_count(conn: Connection) -> int:
+    """How many people wait for the chore (the worker's backlog)."""
+    return conn.execute(select(func.count()).select_from(hours_due)).scalar_one()
 
 
 def _keep(conn: Connection, changed: list[dict]) -> None:

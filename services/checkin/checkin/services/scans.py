@@ -281,12 +281,16 @@ def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int
         "mode": "onsite", "point": a.device.point, "checked_in_at": a.at.isoformat(), "forced": a.forced,
         "source": source, "session": a.session}) for a in admissions if a.scan in admitted],
         source=SOURCE, shape="checkin.services.scans.admit"))
-    for forum in {a.device.forum for a in admissions}:  # their time in the forum's sessions changed
-        cached = _forum_views.cached(forum)
-        if cached is None or cached[1].sessions:  # a forum known to have no programme has no hours
-            hours.recompute(conn, forum, [a.registration_id for a in admissions
-                                          if a.device.forum == forum and a.scan in admitted])
+    # Their time in the forum's sessions changed: the worker works it out (a forum known to have
+    # no programme has no hours).
+    hours.mark_due(conn, [(a.device.forum, a.registration_id) for a in admissions
+                          if a.scan in admitted and _may_have_programme(a.device.forum)])
     return admitted
+
+
+def _may_have_programme(forum: str) -> bool:
+    cached = _forum_views.cached(forum)
+    return cached is None or bool(cached[1].sessions)
 
 
 class _ForumViews:

@@ -111,7 +111,7 @@ def mark_due(conn: Connection, people: Iterable[tuple[str, str]]) -> None:
 
 
 # People per pass: a pass is one transaction, and a scan re-marking someone it holds waits for it.
-CATCH_UP_BATCH = 2000
+CATCH_UP_BATCH = 250
 
 
 def catch_up(engine: Engine, limit: int = CATCH_UP_BATCH) -> int:

@@ -87,8 +87,9 @@ def _settle_reuse_port(server):
 
     SO_REUSEPORT would also let a second server of this user bind a port in use, and quietly
     take half its connections (a forgotten instance; `up` from a second checkout). Like gunicorn
-    without it, refuse to start then."""
-    if not server.cfg.reuse_port:
+    without it, refuse to start then; unless FORUMOPS_WEB_SHARE_PORT=1 says that instances of
+    one API share the port on purpose (`up --cluster`)."""
+    if not server.cfg.reuse_port or os.environ.get("FORUMOPS_WEB_SHARE_PORT") == "1":
         return
     addresses = server.cfg.address
     if (os.environ.get("LISTEN_FDS") or os.environ.get("GUNICORN_FD")

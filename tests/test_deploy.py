@@ -124,17 +124,29 @@ def test_every_command_is_a_program_the_image_has_and_every_file_it_names_is_cop
                         f"{name}: {arg} is not copied into the image"
 
 
+GATEWAY = (ROOT / "deploy/nginx/forumops.conf").read_text()
+
+
 @pytest.mark.parametrize("service", OURS)
-def test_each_api_binds_the_port_it_publishes_and_checks_its_health_there(service):
+def test_each_api_runs_twice_behind_the_gateway_at_its_usual_port_and_checks_its_health_there(service):
     api = SERVICES[f"{service}-api"]
     command = api["command"]
     assert command[0] == "gunicorn"
     module, factory = command[-1].split(":")
     assert callable(getattr(importlib.import_module(module), factory.removesuffix("()")))
     port = command[command.index("--bind") + 1].rsplit(":", 1)[1]
-    assert [p.rsplit(":", 1)[1] for p in api["ports"]] == [port]
+    assert api["expose"] == [port] and "ports" not in api  # replicas cannot share a published port
     assert f"127.0.0.1:{port}/readyz" in " ".join(api["healthcheck"]["test"])
-    assert SERVICES[f"{service}-worker"]["command"] == [f"{service}-worker"]
+    worker = SERVICES[f"{service}-worker"]
+    assert worker["command"] == [f"{service}-worker"]
+    assert api["deploy"]["replicas"] == worker["deploy"]["replicas"] == 2
+    # The gateway publishes the port on the host and passes it to the API's replicas.
+    gateway = SERVICES["gateway"]
+    assert f"127.0.0.1:{port}:{port}" in gateway["ports"] and gateway["depends_on"][f"{service}-api"]
+    upstream = re.search(rf"upstream (\w+) {{[^}}]*server {service}-api:{port} resolve;", GATEWAY).group(1)
+    assert re.search(rf"listen {port}; location / {{ proxy_pass http://{upstream}; }}", GATEWAY)
+    mounted = [v.split(":")[0] for v in gateway["volumes"]]
+    assert "./deploy/nginx/forumops.conf" in mounted
 
 
 def _fingerprint(service: str, env: dict[str, str]):
@@ -162,16 +174,33 @@ def test_every_variable_given_to_the_services_is_read_by_one_of_them():
         assert urlsplit(settings.database_url).path == f"/{service}"  # each service its own database
 
 
+BROKERS = ("kafka-1", "kafka-2", "kafka-3")
+
+
+def test_three_brokers_form_one_cluster_that_keeps_every_write_on_two_of_them():
+    nodes = {name: _env(SERVICES[name]) for name in BROKERS}
+    assert len({n["CLUSTER_ID"] for n in nodes.values()}) == 1
+    assert sorted(int(n["KAFKA_NODE_ID"]) for n in nodes.values()) == [1, 2, 3]
+    for name, kafka in nodes.items():
+        controller_port = re.search(r"CONTROLLER://:(\d+)", kafka["KAFKA_LISTENERS"]).group(1)
+        voters = dict(v.split("@") for v in kafka["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(","))
+        assert voters == {str(n): f"{other}:{controller_port}" for n, other in enumerate(BROKERS, 1)}
+        assert kafka["KAFKA_ADVERTISED_LISTENERS"] == f"BROKER://{name}:9092"
+        assert (kafka["KAFKA_DEFAULT_REPLICATION_FACTOR"], kafka["KAFKA_MIN_INSYNC_REPLICAS"],
+                kafka["KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE"]) == ("3", "2", "false")
+        assert (kafka["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"], kafka["KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"]) == ("3", "2")
+        assert SERVICES[name]["volumes"] == [f"{name}-data:/var/lib/kafka/data"]  # each node its own data
+        assert SERVICES["kafka-topics"]["depends_on"][name]["condition"] == "service_healthy"
+
+
 def test_the_services_reach_the_broker_and_the_databases_compose_starts():
     env = _env(SERVICES["registration-api"])
-    kafka = _env(SERVICES["kafka"])
-    advertised = dict(re.match(r"(\w+)://(.+)", l).groups() for l in kafka["KAFKA_ADVERTISED_LISTENERS"].split(","))
-    assert env["KAFKA_BOOTSTRAP_SERVERS"] == advertised["BROKER"] == "kafka:9092"
+    advertised = {_env(SERVICES[name])["KAFKA_ADVERTISED_LISTENERS"].removeprefix("BROKER://") for name in BROKERS}
+    assert set(env["KAFKA_BOOTSTRAP_SERVERS"].split(",")) == advertised
+    kafka = _env(SERVICES["kafka-1"])
     protocols = dict(pair.split(":") for pair in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
     assert set(protocols.values()) == {"SASL_PLAINTEXT"}  # nobody in without credentials
     assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false" and kafka["KAFKA_SUPER_USERS"] == "User:admin"
-    controller_port = re.search(r"CONTROLLER://:(\d+)", kafka["KAFKA_LISTENERS"]).group(1)
-    assert kafka["KAFKA_CONTROLLER_QUORUM_VOTERS"] == f"{kafka['KAFKA_NODE_ID']}@kafka:{controller_port}"
     assert kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
     topics = SERVICES["kafka-topics"]
     assert [c[0] for c in _commands(topics)] == ["forumops-create-topics", "forumops-broker-access"]

@@ -1,9 +1,10 @@
-"""The README's run and stop commands: everything comes up ready and goes away entirely."""
+"""The README's run and stop commands: everything comes up ready, is kept running, and goes away entirely."""
 import email
 import email.parser
 import email.policy
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -89,10 +90,20 @@ def test_up_starts_everything_with_the_demo_forum_and_its_awards_and_down_leaves
         assert _links(again.stdout) == _links(started.stdout)  # loaded once, its links kept
         assert "participants imported" not in again.stdout and "applications in 3 categories" not in again.stdout
         run_dir = tmp_path / "var" / "run"
+        # A worker killed mid-forum is started again by the supervisor, and `status` says so.
+        killed = int((run_dir / "certificates-worker.pid").read_text())
+        os.kill(killed, signal.SIGKILL)
+
+        def restarted():
+            shown = subprocess.run([*stack, "status"], env=env, cwd=ROOT, capture_output=True, text=True).stdout
+            line = next((l for l in shown.splitlines() if l.startswith("certificates-worker ")), "")
+            return "restarts 1" in line and line.split()[1] == "pid" and line
+        line = wait_until(restarted, timeout_s=30, interval_s=0.5, message="the killed worker started again")
+        assert "last exit killed by SIGKILL" in line and f"pid {killed}," not in line
         pids = [int(f.read_text()) for f in run_dir.glob("*.pid")]
         pids.append(int((tmp_path / "var" / "kafka" / "broker.pid").read_text()))
         pids += [child for pid in pids for child in _children(pid)]  # gunicorn's workers
-        assert len(pids) >= 13  # broker, 4 gunicorn masters with their workers, 4 workers
+        assert len(pids) >= 14  # supervisor, broker, 4 gunicorn masters with their workers, 4 workers
     finally:
         stopped = subprocess.run([*stack, "down"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert stopped.returncode == 0, stopped.stdout + stopped.stderr

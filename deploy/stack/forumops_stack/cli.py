@@ -15,7 +15,11 @@ from .paths import ROOT
 
 
 def cmd_up(args) -> int:
-    urls = stack.up()
+    try:
+        urls = stack.up(cluster=args.cluster)
+    except stack.StackError as exc:
+        print(f"forumops up: {exc}", file=sys.stderr)
+        return 1
     if not args.no_demo:
         from .demo import ensure_demo
 
@@ -96,8 +100,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(prog="forumops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    up = sub.add_parser("up", help="start the broker and every service's API and worker, and load the demo forum")
+    up = sub.add_parser("up", help="start the broker and every service's API and worker (kept running), and load the demo forum")
     up.add_argument("--no-demo", action="store_true", help="do not load the demo forum")
+    up.add_argument("--cluster", action="store_true",
+                    help="the production shape: three brokers, PostgreSQL, two APIs and two workers per service")
     up.set_defaults(fn=cmd_up)
     sub.add_parser("down", help="stop everything `up` started").set_defaults(fn=cmd_down)
     sub.add_parser("status", help="what is running").set_defaults(fn=cmd_status)

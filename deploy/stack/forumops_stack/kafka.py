@@ -1,4 +1,5 @@
-"""A real Apache Kafka broker (KRaft, one node) from Maven Central jars, started by PID."""
+"""A real Apache Kafka broker (KRaft) from Maven Central jars, started by PID: alone, or one node of
+a three-node cluster (`cluster`)."""
 from __future__ import annotations
 
 import logging
@@ -20,7 +21,7 @@ from .paths import KAFKA_DEPLOY, KAFKA_JARS
 
 log = logging.getLogger(__name__)
 
-CLUSTER_ID = "Rm9ydW1PcHNMb2NhbEthZg"  # any 22-char base64 id; one node, one cluster
+CLUSTER_ID = "Rm9ydW1PcHNMb2NhbEthZg"  # any 22-char base64 id; every node of a cluster is formatted with it
 POM = KAFKA_DEPLOY / "pom.xml"
 C1_ONLY = ("-XX:TieredStopAtLevel=1",)
 TIERED = ()  # the JVM's default: C1, then C2 for hot code
@@ -64,12 +65,16 @@ def ensure_jars() -> Path:
 
 @dataclass
 class LocalKafka:
-    """One broker+controller on 127.0.0.1 with its data in `home`."""
+    """One broker+controller on 127.0.0.1 with its data in `home`: alone, or node `node_id` of
+    the quorum `voters` ("1@127.0.0.1:9093,2@...") whose partitions have `replicas` replicas."""
 
     home: Path
     port: int = 9092
     controller_port: int = 9093
     heap: str = "512m"
+    node_id: int = 1
+    voters: str | None = None  # None: this node alone
+    replicas: int = 1
     # The JIT's optimising compiler (C2) kept compiling through the first minute and more of any
     # load, and used more CPU than the requests themselves on the cores the services share with
     # the broker. C1 alone compiles once, quickly, and serves a local broker's load as well.
@@ -105,7 +110,9 @@ class LocalKafka:
         config = self.home / "server.properties"
         template = (KAFKA_DEPLOY / "server.properties.template").read_text()
         text = template.format(port=self.port, controller_port=self.controller_port, log_dir=self.home / "data",
-                               admin_password=self.admin_password)
+                               admin_password=self.admin_password, node_id=self.node_id,
+                               voters=self.voters or f"{self.node_id}@127.0.0.1:{self.controller_port}",
+                               replicas=self.replicas, min_insync=min(self.replicas, 2))
         fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.fchmod(fd, 0o600)  # also one an older release wrote readable by all
         with os.fdopen(fd, "w") as f:
@@ -130,15 +137,20 @@ class LocalKafka:
         except (FileNotFoundError, ValueError, ProcessLookupError):
             return None
 
+    def command(self) -> list[str]:
+        """The broker's command line (its storage formatted first if needed)."""
+        self.format()
+        return self._java("kafka.Kafka", str(self.home / "server.properties"))
+
     def start(self, timeout_s: float = 90) -> float:
         """Start (formatting first if needed) and wait until the broker answers; returns seconds."""
         if self.running_pid():
             wait_until_ready(self.bootstrap, timeout_s, client=self.admin_client)
             return 0.0
-        self.format()
+        command = self.command()
         started = time.monotonic()
         with open(os.open(self.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as out:
-            proc = subprocess.Popen(self._java("kafka.Kafka", str(self.home / "server.properties")),
+            proc = subprocess.Popen(command,
                                     stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True, umask=0o077)
         self.pid_file.write_text(str(proc.pid))
@@ -166,6 +178,19 @@ class LocalKafka:
             return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
         except FileNotFoundError:
             return "(no log)"
+
+
+def cluster(home: Path, port: int, admin_password: str, nodes: int = 3, heap: str = "384m") -> list[LocalKafka]:
+    """`nodes` brokers+controllers in `home`/node-<n>: node n listens on port + 2(n-1) and its
+    controller on the next port; every partition has a replica on each (at most three)."""
+    ports = [(port + 2 * i, port + 2 * i + 1) for i in range(nodes)]
+    voters = ",".join(f"{n}@127.0.0.1:{controller}" for n, (_, controller) in enumerate(ports, 1))
+    return [LocalKafka(home / f"node-{n}", port=p, controller_port=c, heap=heap, node_id=n, voters=voters,
+                       replicas=min(nodes, 3), admin_password=admin_password) for n, (p, c) in enumerate(ports, 1)]
+
+
+def bootstrap_of(nodes: list[LocalKafka]) -> str:
+    return ",".join(node.bootstrap for node in nodes)
 
 
 def _wait_for_exit(pid: int, timeout_s: float) -> bool:

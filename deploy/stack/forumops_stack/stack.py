@@ -1,23 +1,30 @@
-"""The whole system on one machine: broker, then each service's migrations, API and worker."""
+"""The whole system on one machine: broker(s), then each service's migrations, API and worker, all
+kept running by the supervisor (supervisor.py)."""
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from kafka.admin import KafkaAdminClient
 
 from forumops_shared import access
 from forumops_shared.access import ADMIN_USER
 from forumops_shared.topic_admin import ensure_topics
 
-from .kafka import LocalKafka, _wait_for_exit
+from . import supervisor
+from .kafka import LocalKafka, _wait_for_exit, bootstrap_of, cluster as kafka_cluster, wait_until_ready
 from .paths import DEPLOY, VAR
+from .postgres import LocalPostgres
+from .supervisor import Program
 
 
 @dataclass(frozen=True)
@@ -67,10 +74,10 @@ def owner_only_secret(path: Path) -> str:
     return path.read_text().strip()
 
 
-def bootstrap_servers() -> tuple[str, bool]:
-    """The broker to use, and whether this stack runs it itself."""
+def bootstrap_servers(cluster: bool = False) -> tuple[str, bool]:
+    """The brokers to use, and whether this stack runs them itself."""
     external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    return (external, False) if external else (local_kafka().bootstrap, True)
+    return (external, False) if external else (bootstrap_of(list(brokers(cluster).values())), True)
 
 
 def organiser_token() -> str:
@@ -100,7 +107,7 @@ def inbox_page_url() -> str:
     return f"http://127.0.0.1:{int(os.environ.get('FORUMOPS_INBOX_WEB_PORT', '8026'))}"
 
 
-def service_env(service: Service, bootstrap: str) -> dict[str, str]:
+def service_env(service: Service, bootstrap: str, database_url: str | None = None) -> dict[str, str]:
     metrics_dir = VAR / "prometheus" / service.name  # gunicorn's on_starting empties it
     token = organiser_token()  # one organiser, the same token at every service
     # pages link to each other and call each other's APIs
@@ -113,33 +120,86 @@ def service_env(service: Service, bootstrap: str) -> dict[str, str]:
     # The local inbox has no sending limits to respect: the demo's 3,000 confirmations arrive
     # in seconds, not the minutes a relay's default pace would take.
     pace = {"FORUMOPS_MAIL_RATE": os.environ.get("FORUMOPS_MAIL_RATE", "300")} if own_inbox else {}
-    return {**os.environ, **urls, **broker_user, **pace, "FORUMOPS_SMTP_URL": relay,
+    # On PostgreSQL each request holds a pooled connection: more threads only queue for it.
+    database = {f"{service.name.upper()}_DATABASE_URL": database_url, "FORUMOPS_WEB_THREADS": "8"} if database_url else {}
+    return {**os.environ, **urls, **broker_user, **pace, **database, "FORUMOPS_SMTP_URL": relay,
             "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": token,
             "CHECKIN_ADMIN_TOKEN": token, "CERTIFICATES_ADMIN_TOKEN": token, "AWARDS_ADMIN_TOKEN": token}
 
 
-def _spawn(name: str, cmd: list[str], env: dict[str, str]) -> int:
-    with open(os.open(LOGS / f"{name}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as out:
-        # umask 077: what the process creates (databases, keys, metrics files) only its owner reads
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True, umask=0o077)
-    (RUN / f"{name}.pid").write_text(str(proc.pid))
-    return proc.pid
+def _service_programs(svc: Service, env: dict[str, str], instances: int) -> list[Program]:
+    """The API (gunicorn) and the worker of `svc`: once, or `instances` times side by side, the
+    APIs sharing its port (SO_REUSEPORT: the kernel deals connections out among the live ones)."""
+    api = [_bin("gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{svc.port}",
+           f"{svc.name}.app:create_app()"]
+    if instances == 1:
+        return [Program(f"{svc.name}-api", api, env, str(LOGS / f"{svc.name}-api.log")),
+                Program(f"{svc.name}-worker", [_bin(f"{svc.name}-worker")], env, str(LOGS / f"{svc.name}-worker.log"))]
+    programs = []
+    for n in range(1, instances + 1):
+        # each instance its own metrics folder (gunicorn empties it at start) and one web worker
+        own = {**env, "FORUMOPS_WEB_SHARE_PORT": "1", "FORUMOPS_WEB_WORKERS": env.get("FORUMOPS_WEB_WORKERS", "1"),
+               "PROMETHEUS_MULTIPROC_DIR": str(VAR / "prometheus" / f"{svc.name}-{n}")}
+        programs += [Program(f"{svc.name}-api-{n}", api, own, str(LOGS / f"{svc.name}-api-{n}.log")),
+                     Program(f"{svc.name}-worker-{n}", [_bin(f"{svc.name}-worker")], env,
+                             str(LOGS / f"{svc.name}-worker-{n}.log"))]
+    return programs
 
 
-def up(log=print) -> dict[str, str]:
-    """Start everything that is not running yet; returns each service's URL."""
+class StackError(RuntimeError):
+    pass
+
+
+MODE = RUN / "mode"  # "single" or "cluster": what the running supervisor keeps
+
+
+def running_mode() -> str | None:
+    if supervisor.running_pid(RUN) is None:
+        return None
+    return MODE.read_text().strip() if MODE.exists() else "single"
+
+
+def up(log=print, cluster: bool = False) -> dict[str, str]:
+    """Start everything that is not running yet, under the supervisor; returns each service's URL.
+
+    Single node: one broker, SQLite, one API and one worker per service. `cluster`: three brokers,
+    PostgreSQL, two APIs (one port) and two workers per service."""
     os.umask(0o077)
     VAR.mkdir(mode=0o700, parents=True, exist_ok=True)
     VAR.chmod(0o700)  # also where an older release made it readable by all: nothing inside is theirs
     for folder in (RUN, LOGS):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    bootstrap, own_broker = bootstrap_servers()
+    mode = "cluster" if cluster else "single"
+    if running_mode() not in (None, mode):
+        raise StackError(f"the stack runs as {running_mode()}; stop it first (./forumops down)")
+    if supervisor.running_pid(RUN) is None:
+        supervisor.write_programs(RUN, [])
+        supervisor.start(RUN, LOGS / "supervisor.log")
+        MODE.write_text(mode)
+    programs: list[Program] = []
+    bootstrap, own_broker = bootstrap_servers(cluster)
     if own_broker:
-        seconds = local_kafka().start()
-        state = f"ready in {seconds:.1f}s" if seconds else "already running"
-        log(f"{'kafka':<14}{bootstrap}  ({state})")
+        nodes = brokers(cluster)
+        programs += [Program(name, node.command(), dict(os.environ), str(node.log_file), tier=0,
+                             pid_file=str(node.pid_file)) for name, node in nodes.items()]
+    postgres = cluster_postgres() if cluster else None
+    if postgres is not None:
+        programs.append(Program("postgres", postgres.command(), dict(os.environ), str(LOGS / "postgres.log"),
+                                tier=0, stop_signal="SIGINT"))
+    # Until the whole list is known, what already runs is kept (only a name in the new list replaces it).
+    named = {p.name for p in programs}
+    supervisor.write_programs(RUN, programs + [p for p in supervisor.read_programs(RUN) if p.name not in named])
+    if own_broker:
+        started = time.monotonic()
+        wait_for_brokers(bootstrap, len(nodes), broker_password(ADMIN_USER))
+        log(f"{'kafka':<14}{bootstrap}  ({len(nodes)} broker{'s' if len(nodes) > 1 else ''}, "
+            f"ready in {time.monotonic() - started:.1f}s)")
+    if postgres is not None:
+        postgres.wait_ready()
+        created = postgres.ensure_databases([svc.name for svc in SERVICES])
+        log(f"{'postgresql':<14}127.0.0.1:{postgres.port}  (databases {', '.join(svc.name for svc in SERVICES)}"
+            f"{'; created ' + ', '.join(created) if created else ''})")
     prefix = os.environ.get("FORUMOPS_TOPIC_PREFIX", "")
     admin = access.admin_client(broker_password(ADMIN_USER))
     created = ensure_topics(bootstrap, prefix=prefix, client=admin)
@@ -147,45 +207,91 @@ def up(log=print) -> dict[str, str]:
         log(f"{'topics':<14}created {', '.join(created)}")
     access.ensure_access(bootstrap, admin, {svc.name: broker_password(svc.name) for svc in SERVICES}, prefix=prefix)
     relay, own_inbox = smtp_url()
-    if own_inbox and _alive("inbox") is None:
+    if own_inbox:
         for part in ("tmp", "new", "cur"):  # a Maildir; aiosmtpd makes one only where nothing is
             (INBOX / part).mkdir(mode=0o700, parents=True, exist_ok=True)
-        port = relay.rpartition(":")[2]
-        _spawn("inbox", [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Mailbox",
-                         "-l", f"127.0.0.1:{port}", str(INBOX)], dict(os.environ))
-    if own_inbox and _alive("inbox-page") is None:
-        _spawn("inbox-page", [sys.executable, "-m", "forumops_stack.inbox_page", str(INBOX),
-                              "--port", inbox_page_url().rpartition(":")[2]], dict(os.environ))
+        programs += [
+            Program("inbox", [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Mailbox",
+                              "-l", f"127.0.0.1:{relay.rpartition(':')[2]}", str(INBOX)], dict(os.environ),
+                    str(LOGS / "inbox.log"), tier=1),
+            Program("inbox-page", [sys.executable, "-m", "forumops_stack.inbox_page", str(INBOX),
+                                   "--port", inbox_page_url().rpartition(":")[2]], dict(os.environ),
+                    str(LOGS / "inbox-page.log"), tier=1)]
     for svc in SERVICES:
-        env = service_env(svc, bootstrap)
+        env = service_env(svc, bootstrap, postgres.url(svc.name) if postgres else None)
         subprocess.run([_bin(f"{svc.name}-migrate")], env=env, check=True)
-        if _alive(f"{svc.name}-api") is None:
-            _spawn(f"{svc.name}-api", [_bin("gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py"),
-                                       "--bind", f"127.0.0.1:{svc.port}", f"{svc.name}.app:create_app()"], env)
-        if _alive(f"{svc.name}-worker") is None:
-            _spawn(f"{svc.name}-worker", [_bin(f"{svc.name}-worker")], env)
+        programs += _service_programs(svc, env, instances=2 if cluster else 1)
+    supervisor.write_programs(RUN, programs)
     if own_inbox:
         _wait_ready("inbox-page", inbox_page_url())
         log(f"{'inbox':<14}{inbox_page_url()}  (the messages the SMTP server at {relay} keeps in {INBOX})")
     for svc in SERVICES:
         _wait_ready(f"{svc.name}-api", f"{svc.url}/readyz")
-        log(f"{svc.name:<14}{svc.url}  (api pid {_alive(svc.name + '-api')}, worker pid {_alive(svc.name + '-worker')})")
+        names = [p.name for p in programs if p.name.startswith(f"{svc.name}-")]
+        pids = _pids(names)
+        log(f"{svc.name:<14}{svc.url}  ({', '.join(f'{name} pid {pid}' for name, pid in pids.items())})")
     return {svc.name: svc.url for svc in SERVICES}
 
 
-def _wait_ready(name: str, url: str, timeout_s: float = 60) -> None:
-    """Until the process `name` answers 200 at `url`."""
+def _pids(names: list[str], timeout_s: float = 10) -> dict[str, int | None]:
+    """Each program's pid once the supervisor has started it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        state = supervisor.read_state(RUN)
+        pids = {name: state.get(name, {}).get("pid") for name in names}
+        if all(pids.values()) or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.2)
+
+
+def brokers(cluster: bool) -> dict[str, LocalKafka]:
+    """The brokers `up` runs, by program name: `kafka`, or `kafka-1`..`kafka-3`."""
+    if not cluster:
+        return {"kafka": local_kafka()}
+    port = int(os.environ.get("KAFKA_PORT", "9092"))
+    nodes = kafka_cluster(VAR / "kafka-cluster", port, broker_password(ADMIN_USER))
+    return {f"kafka-{node.node_id}": node for node in nodes}
+
+
+def wait_for_brokers(bootstrap: str, count: int, admin_password: str, timeout_s: float = 120) -> None:
+    """Until `count` brokers answer as one cluster."""
+    deadline = time.monotonic() + timeout_s
+    wait_until_ready(bootstrap, timeout_s, client=access.admin_client(admin_password))
+    while True:
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000,
+                                 **access.admin_client(admin_password))
+        try:
+            if len(admin.describe_cluster()["brokers"]) >= count:
+                return
+        finally:
+            admin.close()
+        if time.monotonic() > deadline:
+            raise StackError(f"fewer than {count} brokers at {bootstrap} after {timeout_s:.0f} s; see their logs")
+        time.sleep(0.3)
+
+
+def cluster_postgres() -> LocalPostgres:
+    """The cluster's PostgreSQL, its data kept between runs: in var/postgres; as root (the server
+    runs as Debian's postgres user, who may not enter var/) in a folder of the temporary
+    directory named after var/."""
+    port = int(os.environ.get("FORUMOPS_POSTGRES_PORT", "55432"))
+    if os.geteuid() != 0:
+        return LocalPostgres(port=port, home=VAR / "postgres")
+    digest = hashlib.sha256(str(VAR).encode()).hexdigest()[:12]
+    return LocalPostgres(port=port, home=Path(tempfile.gettempdir()) / f"forumops-postgres-{digest}")
+
+
+def _wait_ready(name: str, url: str, timeout_s: float = 90) -> None:
+    """Until something answers 200 at `url` (the supervisor restarts a program that dies)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if _alive(name) is None:
-            raise RuntimeError(f"{name} exited; see {LOGS / (name + '.log')}")
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
         except requests.RequestException:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"{name} not ready after {timeout_s}s; see {LOGS}")
+    raise StackError(f"{name} not ready after {timeout_s:.0f}s; see {LOGS}")
 
 
 def _alive(name: str) -> int | None:
@@ -198,33 +304,52 @@ def _alive(name: str) -> int | None:
 
 
 def down(log=print) -> None:
-    """Stop workers and APIs (SIGTERM, then SIGKILL after 30 s), then the broker."""
-    names = [f"{s.name}-{part}" for s in SERVICES for part in ("worker", "api")] + ["inbox", "inbox-page"]
-    signalled = {name: pid for name in names if (pid := _alive(name))}
-    for pid in signalled.values():
+    """Stop everything: the supervisor stops its programs (services, then the inbox, then the
+    database and brokers; SIGKILL after 30 s each) and ends. Programs left by an older release
+    or by a supervisor that was killed are stopped by their pid files."""
+    pid = supervisor.running_pid(RUN)
+    if pid is not None:
+        state = supervisor.read_state(RUN)
         os.kill(pid, signal.SIGTERM)
-    for name, pid in signalled.items():
-        if not _wait_for_exit(pid, 30):
-            os.killpg(pid, signal.SIGKILL)
-            log(f"killed {name} (pid {pid}): it did not stop within 30 s")
-        else:
-            log(f"stopped {name} (pid {pid})")
-    for name in names:
-        (RUN / f"{name}.pid").unlink(missing_ok=True)
-    kafka = local_kafka()
-    if kafka.running_pid():
-        pid = kafka.running_pid()
-        kafka.stop()
-        log(f"stopped kafka (pid {pid})")
+        if not _wait_for_exit(pid, 180):
+            os.kill(pid, signal.SIGKILL)
+            log(f"killed the supervisor (pid {pid}): it did not stop within 180 s")
+        for name, program in state.items():
+            if program["pid"]:
+                log(f"stopped {name} (pid {program['pid']})")
+    for pid_file in RUN.glob("*.pid"):
+        name = pid_file.stem
+        if (leftover := _alive(name)) is not None:
+            os.kill(leftover, signal.SIGTERM)
+            if not _wait_for_exit(leftover, 30):
+                os.killpg(leftover, signal.SIGKILL)
+            log(f"stopped {name} (pid {leftover})")
+        pid_file.unlink(missing_ok=True)
+    for name, kafka in {**brokers(False), **brokers(True)}.items():
+        if (left := kafka.running_pid()) is not None:
+            kafka.stop()
+            log(f"stopped {name} (pid {left})")
+    MODE.unlink(missing_ok=True)
 
 
 def status() -> dict[str, str]:
-    result = {"kafka": f"pid {local_kafka().running_pid()}" if local_kafka().running_pid() else "stopped"}
-    for svc in SERVICES:
-        for part in ("api", "worker"):
-            pid = _alive(f"{svc.name}-{part}")
-            result[f"{svc.name}-{part}"] = f"pid {pid}" if pid else "stopped"
-    if smtp_url()[1]:
-        result["inbox"] = f"pid {_alive('inbox')}, {smtp_url()[0]}" if _alive("inbox") else "stopped"
-        result["inbox-page"] = f"pid {_alive('inbox-page')}, {inbox_page_url()}" if _alive("inbox-page") else "stopped"
+    """What runs: the supervisor, then each program with its pid (or that it is being started
+    again), its address, since when, how many restarts and how it last ended."""
+    pid = supervisor.running_pid(RUN)
+    if pid is None:
+        return {"supervisor": "stopped"}
+    result = {"supervisor": f"pid {pid}, {running_mode()}"}
+    where = {"inbox": smtp_url()[0], "inbox-page": inbox_page_url(),
+             **{f"{svc.name}-api": svc.url for svc in SERVICES}}
+    for name, s in supervisor.read_state(RUN).items():
+        parts = [f"pid {s['pid']}" if s["pid"] else "down, starting again"]
+        address = where.get(name) or where.get(name.rpartition("-")[0])
+        if address:
+            parts.append(address)
+        if s["pid"] and s["since"]:
+            parts.append(f"since {s['since']}")
+        parts.append(f"restarts {s['restarts']}")
+        if s["last_exit"]:
+            parts.append(f"last exit {s['last_exit']} at {s['last_exit_at']}")
+        result[name] = ", ".join(parts)
     return result

@@ -97,6 +97,16 @@ def test_not_ready_when_the_database_is_unreachable(service):
     assert response.json["checks"]["database"]["ok"] is False
 
 
+def test_a_call_while_the_database_is_away_fails_clearly_and_may_be_sent_again(service):
+    name, settings, app_module = service
+    dead_db = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/nothing"
+    settings = type(settings)(**{**settings.__dict__, "database_url": dead_db})
+    path = "/api/v1/programmes/any-programme" if name == "awards" else "/api/v1/forums/any-forum/audit"
+    response = app_module.create_app(settings).test_client().get(path, headers=ORGANISER)
+    assert (response.status_code, response.json["reason"]) == (503, "database_unavailable"), response.json
+    assert response.headers["Retry-After"] == "2"
+
+
 def test_metrics_count_requests_and_report_the_outbox_backlog(service):
     name, settings, app_module = service
     client = app_module.create_app(settings).test_client()

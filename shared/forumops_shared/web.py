@@ -7,6 +7,7 @@ from typing import Callable
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import Engine, text
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from . import metrics
@@ -45,8 +46,23 @@ def install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        if database_away(exc):  # nothing was done: the client may send the same request again
+            log.warning("the database did not answer on %s %s: %s", request.method, request.path, exc)
+            response, status = ApiError(503, "database_unavailable",
+                                        "The service's database is not answering; try again shortly.").to_response()
+            response.headers["Retry-After"] = "2"
+            return response, status
         log.exception("unhandled error on %s %s", request.method, request.path)
         return ApiError(500, "internal_error", "Something went wrong on our side.").to_response()
+
+
+def database_away(exc: BaseException) -> bool:
+    """A failure to reach the database (connection refused or lost, the server shutting down, no
+    pooled connection in time), not an error in what was asked of it."""
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+                        sa_exc.TimeoutError)):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
 
 def health_blueprint(engine: Engine, probe: KafkaProbe, streams: metrics.StreamCollector | None = None,

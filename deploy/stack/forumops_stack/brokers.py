@@ -32,6 +32,22 @@ def free_port_pair() -> int:
             return port
 
 
+def free_port_run(length: int) -> int:
+    """The first of `length` consecutive free ports (`up --cluster`: three brokers and their controllers)."""
+    while True:
+        first, held = free_port(), []
+        try:
+            for port in range(first, first + length):
+                held.append(socket.socket())
+                held[-1].bind(("127.0.0.1", port))
+            return first
+        except (OSError, OverflowError):
+            continue
+        finally:
+            for s in held:
+                s.close()
+
+
 @dataclass
 class Broker:
     """The broker a test session uses; `restart` is None when this run does not control it."""

@@ -75,7 +75,10 @@ class LocalPostgres:
         """The server in the foreground (for a supervisor: SIGINT is its fast shutdown)."""
         self.initdb()
         args = [str(pg_bin() / "postgres"), "-D", str(self.home / "data"), *self.options(durable=True)]
-        return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+        # As root, as Debian's postgres user: setpriv execs the server in its place (runuser would
+        # stay its parent and keep signals from it), so the supervisor's pid is the server's.
+        return ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", *args] \
+            if os.geteuid() == 0 else args
 
     def start(self) -> str:
         self.initdb()

@@ -80,6 +80,17 @@ def bootstrap_servers(cluster: bool = False) -> tuple[str, bool]:
     return (external, False) if external else (bootstrap_of(list(brokers(cluster).values())), True)
 
 
+def own_ports(var: Path) -> dict[str, str]:
+    """Settings for a stack apart from any other on this machine (tests, benchmarks): its own
+    var/ and free ports for everything it listens on."""
+    from .brokers import free_port, free_port_run
+
+    return {**{f"{svc.name.upper()}_PORT": str(free_port()) for svc in SERVICES},
+            "KAFKA_PORT": str(free_port_run(6)), "FORUMOPS_POSTGRES_PORT": str(free_port()),
+            "FORUMOPS_INBOX_PORT": str(free_port()), "FORUMOPS_INBOX_WEB_PORT": str(free_port()),
+            "FORUMOPS_VAR_DIR": str(var)}
+
+
 def organiser_token() -> str:
     """REGISTRATION_ADMIN_TOKEN if set; else one generated once and kept in var/ (mode 0600)."""
     if os.environ.get("REGISTRATION_ADMIN_TOKEN"):
@@ -270,14 +281,14 @@ def wait_for_brokers(bootstrap: str, count: int, admin_password: str, timeout_s:
         time.sleep(0.3)
 
 
-def cluster_postgres() -> LocalPostgres:
-    """The cluster's PostgreSQL, its data kept between runs: in var/postgres; as root (the server
-    runs as Debian's postgres user, who may not enter var/) in a folder of the temporary
-    directory named after var/."""
-    port = int(os.environ.get("FORUMOPS_POSTGRES_PORT", "55432"))
+def cluster_postgres(var: Path = VAR, port: int | None = None) -> LocalPostgres:
+    """The cluster's PostgreSQL (at FORUMOPS_POSTGRES_PORT, 55432), its data kept between runs:
+    in var/postgres; as root (the server runs as Debian's postgres user, who may not enter var/)
+    in a folder of the temporary directory named after var/."""
+    port = port or int(os.environ.get("FORUMOPS_POSTGRES_PORT", "55432"))
     if os.geteuid() != 0:
-        return LocalPostgres(port=port, home=VAR / "postgres")
-    digest = hashlib.sha256(str(VAR).encode()).hexdigest()[:12]
+        return LocalPostgres(port=port, home=var / "postgres")
+    digest = hashlib.sha256(str(var).encode()).hexdigest()[:12]
     return LocalPostgres(port=port, home=Path(tempfile.gettempdir()) / f"forumops-postgres-{digest}")
 
 

@@ -43,7 +43,7 @@ from .kafka import wait_until_ready
 __all__ = ["Broker", "Databases", "NO_BROKER", "free_port", "free_port_pair", "settings_env"]
 
 TEST_PARTITIONS = 3
-BROKER_FIXTURES = frozenset({"kafka_broker"})
+BROKER_FIXTURES = frozenset({"kafka_broker", "kafka_cluster"})  # kafka_cluster: tests/system/test_cluster.py
 BROWSER_FIXTURES = frozenset({"browser"})
 
 

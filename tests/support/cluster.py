@@ -1,0 +1,136 @@
+"""The production shape on this machine, as `./forumops up --cluster` starts it: three brokers,
+PostgreSQL, two APIs (sharing each port) and two workers per service, all under the supervisor.
+A test breaks it by killing its processes by pid, as an operator's mistake or the OOM killer
+would; the supervisor starts them again."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import requests
+from kafka.admin import KafkaAdminClient
+from kafka.errors import KafkaError
+
+from forumops_shared.access import admin_client
+from forumops_stack.stack import cluster_postgres, own_ports
+
+from .processes import ROOT
+from .system import ADMIN
+from .waiting import wait_until
+
+SERVICES = ("registration", "checkin", "certificates", "awards")
+ADMIN_TOKEN = ADMIN["Authorization"].removeprefix("Bearer ")
+
+
+@dataclass
+class Cluster:
+    var: Path
+    env: dict[str, str]
+    urls: dict[str, str]
+    bootstrap: str
+    postgres_port: int
+
+    # -- what tests/support/forums.py and quiet.py need of a system --------------------------
+    def url(self, service: str, path: str = "") -> str:
+        return self.urls[service] + path
+
+    def admin(self, method: str, service: str, path: str, headers: dict | None = None, **kwargs) -> requests.Response:
+        return requests.request(method, self.url(service, path), headers={**ADMIN, **(headers or {})}, timeout=30,
+                                **kwargs)
+
+    # -- its processes -------------------------------------------------------------------------
+    def command(self, *args: str, timeout_s: float = 600) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "forumops_stack", *args], env=self.env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=timeout_s)
+
+    def pid(self, name: str) -> int | None:
+        """The pid of a program of the supervisor (kafka-1..3, postgres, <service>-api-1, ...)."""
+        state = self.state().get(name)
+        return state["pid"] if state else None
+
+    def state(self) -> dict[str, dict]:
+        from forumops_stack.supervisor import read_state
+
+        return read_state(self.var / "run")
+
+    def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> int:
+        """Signal a program's process (SIGKILL: no goodbye, no flush, no commit); returns its pid."""
+        pid = self.pid(name)
+        assert pid, f"{name} is not running"
+        os.kill(pid, sig)
+        return pid
+
+    def wait_restarted(self, name: str, old_pid: int, timeout_s: float = 60) -> int:
+        """Until the supervisor has started `name` again; its new pid."""
+        return wait_until(lambda: (pid := self.pid(name)) not in (None, old_pid) and pid, timeout_s=timeout_s,
+                          interval_s=0.2, message=f"{name} started again")
+
+    # -- its brokers ----------------------------------------------------------------------------
+    def kafka_admin(self) -> KafkaAdminClient:
+        return KafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=10_000,
+                                **admin_client(self.admin_password))
+
+    @property
+    def admin_password(self) -> str:
+        return (self.var / "secrets" / "kafka" / "admin").read_text().strip()
+
+    def leaders(self, topic: str) -> dict[int, int]:
+        """Partition -> the node leading it now (-1 while none does)."""
+        admin = self.kafka_admin()
+        try:
+            [described] = admin.describe_topics([topic])
+            return {p["partition_index"]: p["leader_id"] for p in described["partitions"]}
+        finally:
+            admin.close()
+
+    def in_sync(self, topic: str) -> dict[int, int]:
+        """Partition -> how many replicas are in sync."""
+        admin = self.kafka_admin()
+        try:
+            [described] = admin.describe_topics([topic])
+            return {p["partition_index"]: len(p["isr_nodes"]) for p in described["partitions"]}
+        finally:
+            admin.close()
+
+    def wait_fully_replicated(self, topics: tuple[str, ...], timeout_s: float = 120) -> None:
+        """Until every partition of `topics` has its three replicas in sync and a leader."""
+        def whole() -> bool:
+            try:
+                return all(set(self.in_sync(t).values()) == {3} and -1 not in self.leaders(t).values()
+                           for t in topics)
+            except KafkaError:  # the node asked is the one coming back: ask again
+                return False
+        wait_until(whole, timeout_s=timeout_s, interval_s=0.5, message="every partition with three replicas in sync")
+
+
+@contextlib.contextmanager
+def running_cluster(home: Path) -> Iterator[Cluster]:
+    """`./forumops up --cluster --no-demo` on ports of its own, then `down`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAFKA_", "FORUMOPS_TEST_"))
+           and not k.endswith(("_DATABASE_URL", "_ADMIN_TOKEN"))}
+    env.update({**own_ports(home / "var"), "REGISTRATION_ADMIN_TOKEN": ADMIN_TOKEN,
+                "REGISTRATION_RATE_LIMIT": "10000/second", "CHECKIN_STATS_MAX_AGE": "0.5",
+                "FORUMOPS_RELAY_LEASE_SECONDS": "2"})
+    urls = {name: f"http://127.0.0.1:{env[f'{name.upper()}_PORT']}" for name in SERVICES}
+    kafka_port = int(env["KAFKA_PORT"])
+    bootstrap = ",".join(f"127.0.0.1:{kafka_port + 2 * n}" for n in range(3))
+    cluster = Cluster(home / "var", env, urls, bootstrap, int(env["FORUMOPS_POSTGRES_PORT"]))
+    started = time.monotonic()
+    try:
+        up = cluster.command("up", "--cluster", "--no-demo")
+        assert up.returncode == 0, up.stdout + up.stderr
+        print(f"\nthe cluster came up in {time.monotonic() - started:.0f} s:\n{up.stdout}")
+        yield cluster
+    finally:
+        down = cluster.command("down")
+        print(down.stdout + down.stderr)
+        # its PostgreSQL's folder, kept by `down` between runs: this one is not run again
+        shutil.rmtree(cluster_postgres(cluster.var, cluster.postgres_port).home, ignore_errors=True)

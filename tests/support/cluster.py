@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +17,8 @@ from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 
 from forumops_shared.access import admin_client
-from forumops_stack.stack import cluster_postgres, own_ports
+from forumops_stack.apart import bootstrap, cluster_apart, urls
 
-from .processes import ROOT
 from .system import ADMIN
 from .waiting import wait_until
 
@@ -47,10 +43,6 @@ class Cluster:
                                 **kwargs)
 
     # -- its processes -------------------------------------------------------------------------
-    def command(self, *args: str, timeout_s: float = 600) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "forumops_stack", *args], env=self.env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=timeout_s)
-
     def pid(self, name: str) -> int | None:
         """The pid of a program of the supervisor (kafka-1..3, postgres, <service>-api-1, ...)."""
         state = self.state().get(name)
@@ -114,23 +106,8 @@ class Cluster:
 @contextlib.contextmanager
 def running_cluster(home: Path) -> Iterator[Cluster]:
     """`./forumops up --cluster --no-demo` on ports of its own, then `down`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAFKA_", "FORUMOPS_TEST_"))
-           and not k.endswith(("_DATABASE_URL", "_ADMIN_TOKEN"))}
-    env.update({**own_ports(home / "var"), "REGISTRATION_ADMIN_TOKEN": ADMIN_TOKEN,
-                "REGISTRATION_RATE_LIMIT": "10000/second", "CHECKIN_STATS_MAX_AGE": "0.5",
-                "FORUMOPS_RELAY_LEASE_SECONDS": "2"})
-    urls = {name: f"http://127.0.0.1:{env[f'{name.upper()}_PORT']}" for name in SERVICES}
-    kafka_port = int(env["KAFKA_PORT"])
-    bootstrap = ",".join(f"127.0.0.1:{kafka_port + 2 * n}" for n in range(3))
-    cluster = Cluster(home / "var", env, urls, bootstrap, int(env["FORUMOPS_POSTGRES_PORT"]))
     started = time.monotonic()
-    try:
-        up = cluster.command("up", "--cluster", "--no-demo")
-        assert up.returncode == 0, up.stdout + up.stderr
-        print(f"\nthe cluster came up in {time.monotonic() - started:.0f} s:\n{up.stdout}")
-        yield cluster
-    finally:
-        down = cluster.command("down")
-        print(down.stdout + down.stderr)
-        # its PostgreSQL's folder, kept by `down` between runs: this one is not run again
-        shutil.rmtree(cluster_postgres(cluster.var, cluster.postgres_port).home, ignore_errors=True)
+    with cluster_apart(home / "var", REGISTRATION_ADMIN_TOKEN=ADMIN_TOKEN, REGISTRATION_RATE_LIMIT="10000/second",
+                       CHECKIN_STATS_MAX_AGE="0.5", FORUMOPS_RELAY_LEASE_SECONDS="2") as (env, printed):
+        print(f"\nthe cluster came up in {time.monotonic() - started:.0f} s:\n{printed}")
+        yield Cluster(home / "var", env, urls(env), bootstrap(env), int(env["FORUMOPS_POSTGRES_PORT"]))

@@ -18,6 +18,8 @@ import signal
 import threading
 import time
 import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
@@ -148,6 +150,44 @@ def test_the_cluster_is_the_production_shape(cluster):
             pids = [state[f"{service}-{part}-{n}"]["pid"] for n in (1, 2)]
             assert all(pids) and pids[0] != pids[1]
         assert requests.get(cluster.url(service, "/readyz"), timeout=10).status_code == 200
+
+
+def test_two_instances_never_hand_out_one_place_twice_nor_admit_one_ticket_twice(cluster, tally):
+    """40 people at once for a point of 10 places, through both registration APIs on one port;
+    then one ticket scanned 20 times at once at two doors, through both check-in APIs."""
+    slug = new_forum(cluster, points_per_province=1, capacity=10)
+    point, doors = "P00-00", [enrol_device(cluster, slug, "P00-00") for _ in range(2)]
+
+    def register(n: int) -> dict:
+        answer = requests.post(cluster.url("registration", f"/api/v1/forums/{slug}/registrations"), timeout=30,
+                               json={"full_name": f"Đỗ Thị Chỗ {n}", "attendance": "onsite", "point": point,
+                                     "language": "vi", "consent": True, **_person(n)})
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        people = list(pool.map(register, range(40)))
+    statuses = Counter(p["status"] for p in people)
+    assert statuses == {"confirmed": 10, "waitlisted": 30}, statuses
+
+    first = next(p for p in people if p["status"] == "confirmed")
+
+    def scan(n: int) -> str:
+        answer = requests.post(cluster.url("checkin", f"/api/v1/forums/{slug}/points/{point}/checkins"), timeout=30,
+                               json={"ticket": first["ticket"]["qr_payload"], "scan_id": uuid.uuid4().hex},
+                               headers=bearer(doors[n % 2]))
+        assert answer.status_code == 200, answer.text
+        return answer.json()["outcome"]
+    wait_until(lambda: cluster.admin("GET", "checkin", f"/api/v1/forums/{slug}/stats").json()["total"]["registered"]
+               == 10, timeout_s=60, interval_s=0.3, message="check-in to know the ten")
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = Counter(pool.map(scan, range(20)))
+    assert outcomes == {"accepted": 1, "duplicate": 19}, outcomes
+    wait_until_quiet(cluster, timeout_s=120)
+    effects = _effects(cluster, slug)
+    assert (effects["registrations"], effects["arrived"], effects["certificates"]) == (40, 1, 1), effects
+    tally(**{"registrations sent at once": 40, "confirmed (10 places)": statuses["confirmed"],
+             "waitlisted": statuses["waitlisted"], "one ticket scanned at once": 20, "admitted": outcomes["accepted"],
+             "certificates": effects["certificates"], "doubled": 0})
 
 
 def test_the_broker_leading_the_partitions_in_use_killed_mid_load_then_back(cluster, tally):

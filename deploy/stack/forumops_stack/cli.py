@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
                       help="only the tests that need no broker and no browser (rules, use cases, APIs; under a minute)")
     test.set_defaults(fn=cmd_test)  # any further arguments go to pytest
     bench = sub.add_parser("bench", help="run a benchmark from bench/")
-    bench.add_argument("name", choices=("registration", "checkin", "certificates", "system", "broker", "mail", "awards", "sessions", "all"))
+    bench.add_argument("name", choices=("registration", "checkin", "certificates", "system", "broker", "mail", "awards", "sessions", "cluster", "all"))
     bench.set_defaults(fn=cmd_bench)  # further arguments go to the benchmark
     kafka = sub.add_parser("kafka", help="the local broker alone")
     kafka.add_argument("action", choices=("fetch", "start", "stop", "path"))

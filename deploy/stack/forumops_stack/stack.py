@@ -80,17 +80,6 @@ def bootstrap_servers(cluster: bool = False) -> tuple[str, bool]:
     return (external, False) if external else (bootstrap_of(list(brokers(cluster).values())), True)
 
 
-def own_ports(var: Path) -> dict[str, str]:
-    """Settings for a stack apart from any other on this machine (tests, benchmarks): its own
-    var/ and free ports for everything it listens on."""
-    from .brokers import free_port, free_port_run
-
-    return {**{f"{svc.name.upper()}_PORT": str(free_port()) for svc in SERVICES},
-            "KAFKA_PORT": str(free_port_run(6)), "FORUMOPS_POSTGRES_PORT": str(free_port()),
-            "FORUMOPS_INBOX_PORT": str(free_port()), "FORUMOPS_INBOX_WEB_PORT": str(free_port()),
-            "FORUMOPS_VAR_DIR": str(var)}
-
-
 def organiser_token() -> str:
     """REGISTRATION_ADMIN_TOKEN if set; else one generated once and kept in var/ (mode 0600)."""
     if os.environ.get("REGISTRATION_ADMIN_TOKEN"):

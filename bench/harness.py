@@ -1,4 +1,5 @@
-"""What every benchmark here shares: wrk, gunicorn servers, a broker, the one-insert ceiling."""
+"""What every benchmark here shares: wrk, gunicorn servers, a broker, a database (SQLite files, or
+PostgreSQL after `use_postgres`), the one-insert ceiling."""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +22,7 @@ from forumops_shared.outbox import pending_count
 from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.brokers import free_port
 from forumops_stack.kafka import LocalKafka
+from forumops_stack.postgres import LocalPostgres
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -88,14 +90,51 @@ def arguments(doc: str, argv: list[str] | None, **more: int) -> argparse.Namespa
     return parser.parse_args(argv)
 
 
+# The database server of the sitting, once `use_postgres` started one; else SQLite files.
+DATABASE: dict = {}
+
+
+def use_postgres(stack: ExitStack) -> LocalPostgres:
+    """From now on, each service (and ceiling) gets a fresh database on one PostgreSQL server
+    (Debian's; fsync off, as SQLite's WAL in NORMAL mode does not sync each commit), stopped
+    when `stack` closes. Its processes' CPU is counted as "postgresql"."""
+    server = LocalPostgres()
+    server.start()
+    DATABASE["postgres"] = server
+    postmaster = int((server.home / "data" / "postmaster.pid").read_text().split()[0])
+    CPU_ROOTS.append(postmaster)
+
+    def done():
+        DATABASE.pop("postgres", None)
+        CPU_ROOTS.remove(postmaster)
+        server.stop()
+    stack.callback(done)
+    return server
+
+
+def database_kind() -> str:
+    return "PostgreSQL" if "postgres" in DATABASE else "SQLite"
+
+
+def database_url(name: str, work: Path) -> str:
+    """A new, empty database for `name`: a SQLite file in `work`, or one on the sitting's PostgreSQL."""
+    server = DATABASE.get("postgres")
+    if server is None:
+        return f"sqlite:///{work}/{name}.db"
+    database = f"{name}_{secrets.token_hex(4)}"
+    server.ensure_databases([database])
+    return server.url(database)
+
+
 def service_env(service: str, bootstrap: str, work: Path, **variables: str) -> dict:
     """The environment of one service on `bootstrap` (as its own broker user, as under `up`)
-    with a SQLite database in `work`, migrated."""
+    with a new database (database_url), migrated."""
     user = {}
     if service in BROKER.get("passwords", {}):
         user = {"KAFKA_SASL_USERNAME": service, "KAFKA_SASL_PASSWORD": BROKER["passwords"][service]}
+    on_postgres = {"FORUMOPS_WEB_THREADS": "8"} if "postgres" in DATABASE else {}  # as compose and up --cluster
     env = {**os.environ, **user, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "FORUMOPS_LOG_LEVEL": "WARNING",
-           f"{service.upper()}_DATABASE_URL": f"sqlite:///{work}/{service}.db", **variables}
+           f"{service.upper()}_DATABASE_URL": database_url(service, work), **on_postgres, **variables}
     subprocess.run([str(BIN / f"{service}-migrate")], env=env, check=True, capture_output=True)
     return env
 
@@ -110,6 +149,30 @@ def start_broker(stack: ExitStack, work: Path) -> str:
     access.ensure_access(kafka.bootstrap, kafka.admin_client, passwords)
     BROKER.update(client=kafka.admin_client, passwords=passwords)
     return kafka.bootstrap
+
+
+def start_cluster(stack: ExitStack, work: Path, **variables: str) -> dict:
+    """The production shape as `./forumops up --cluster --no-demo` starts it (three brokers,
+    PostgreSQL, two APIs and two workers per service, under the supervisor), on ports of its
+    own, stopped (`down`) when `stack` closes: {"urls", "databases", "api_masters"}. Its CPU
+    counts as the system's (CPU_ROOTS)."""
+    from forumops_stack import apart
+    from forumops_stack.supervisor import read_state, running_pid
+
+    var, started = work / "var", time.perf_counter()
+    # No mail, as in the single-node runs (no relay: messages wait queued): a relay where nothing
+    # listens, instead of `up`'s own inbox, which would have the workers send 36,000 confirmations
+    # and every certificate's PDF during the run.
+    nowhere = f"smtp://127.0.0.1:{free_port()}"
+    env, _ = stack.enter_context(apart.cluster_apart(var, REGISTRATION_ADMIN_TOKEN=TOKEN, FORUMOPS_LOG_LEVEL="WARNING",
+                                                     FORUMOPS_SMTP_URL=nowhere, **variables))
+    print(f"  the cluster came up in {time.perf_counter() - started:.0f} s", flush=True)
+    supervisor = running_pid(var / "run")
+    CPU_ROOTS.append(supervisor)
+    stack.callback(CPU_ROOTS.remove, supervisor)
+    state = read_state(var / "run")
+    return {"urls": apart.urls(env), "databases": apart.database_urls(env),
+            "api_masters": {f"{name}-{n}": state[f"{name}-api-{n}"]["pid"] for name in apart.urls(env) for n in (1, 2)}}
 
 
 # The broker start_broker started: its admin's client settings, the services' passwords.
@@ -141,10 +204,18 @@ def wait_for_relay(database_url: str, limit_s: float = 300) -> float:
         engine.dispose()
 
 
-def run_ceiling(wrk: str, work: Path, env: dict, seconds: int, connections: int) -> dict:
-    """The bare Flask + one SQLite insert endpoint under the same gunicorn settings."""
-    env = {**env, "CEILING_DATABASE_URL": f"sqlite:///{work}/ceiling.db"}
-    server = Server("ceiling_app:create_app()", env, work / "ceiling.log", ["--pythonpath", str(BENCH)])
+# Plain sync workers, as gunicorn runs without a configuration (threads 1: more would make them gthread).
+SYNC_WORKERS = ["-w", "2", "-k", "sync", "--threads", "1"]
+
+
+def run_ceiling(wrk: str, work: Path, env: dict, seconds: int, connections: int, sync: bool = False) -> dict:
+    """The bare Flask + one insert endpoint (on the sitting's database) under the services'
+    gunicorn settings, or (`sync`) under plain sync workers."""
+    env = {**env, "CEILING_DATABASE_URL": database_url("ceiling", work)}
+    if "postgres" in DATABASE and not sync:
+        env.setdefault("FORUMOPS_WEB_THREADS", "8")
+    extra = ["--pythonpath", str(BENCH), *(SYNC_WORKERS if sync else [])]
+    server = Server("ceiling_app:create_app()", env, work / f"ceiling-{secrets.token_hex(3)}.log", extra)
     try:
         run_wrk(wrk, f"{server.url}/insert", "insert.lua", 3, connections)  # warm-up
         return run_wrk(wrk, f"{server.url}/insert", "insert.lua", seconds, connections)
@@ -163,7 +234,7 @@ def cpu_seconds() -> dict[str, float]:
     """CPU seconds (user + system) used so far by each part of the system this process started,
     by what each process runs; wrk's, once it has ended, as this process's children's time."""
     used: dict[str, float] = {}
-    pending, seen = [os.getpid()], set()
+    pending, seen = [os.getpid(), *CPU_ROOTS], set()
     while pending:
         pid = pending.pop()
         if pid in seen:
@@ -181,6 +252,11 @@ def cpu_seconds() -> dict[str, float]:
     own = os.times()
     used["wrk"] = own.children_user + own.children_system
     return used
+
+
+# Processes this one did not start (a PostgreSQL server started by pg_ctl, the supervisor of
+# `up --cluster`) whose CPU, and their children's, counts as the system's.
+CPU_ROOTS: list[int] = []
 
 
 def stat_cpu_seconds(stat: Path) -> float:
@@ -207,6 +283,8 @@ def _part(command: str) -> str | None:
             return f"{name} API"
         if f"{name}-worker" in command:
             return f"{name} worker"
+    if "postgres" in command and ("-D" in command or "postgres:" in command):
+        return "postgresql"
     return "broker" if "java" in command else None
 
 

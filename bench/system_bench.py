@@ -1,10 +1,13 @@
 """The whole system under a national forum's door rush: scans at a set rate, certificates flowing.
 
     ./forumops bench system [--rate 500] [--seconds 60] [--connections 128] [--people 36000]
-                            [--certificate-workers 1]
+                            [--certificate-workers 1] [--postgresql 0|1] [--cluster 0|1]
 
 Starts its own broker and all three services as production runs them (each API under the
-gunicorn settings of deploy/gunicorn.conf.py, each worker; SQLite), then sets up a forum the way
+gunicorn settings of deploy/gunicorn.conf.py, each worker; SQLite, or with `--postgresql 1` a
+database each on one PostgreSQL server), or with `--cluster 1` the production shape as
+`./forumops up --cluster` starts it (three brokers, PostgreSQL, two APIs sharing each port and two
+workers per service, under its supervisor). Then it sets up a forum the way
 organisers do, through the APIs: 600 connection points (the demo's), `people` participants
 imported as CSV lists of 5,000, one scanning device enrolled per point; it waits until check-in
 and certificates have heard of everyone (the registration events travel through Kafka).
@@ -49,8 +52,9 @@ from forumops_shared.db import make_engine, readonly
 from forumops_shared.events.registry import PARTICIPANT_CHECKED_IN
 from forumops_shared.plumbing import outbox
 from forumops_stack.demo import people, points
-from harness import (SERVICES, TOKEN, Server, arguments, children, cpu_seconds, cpu_summary, ensure_wrk, percentile,
-                     run_wrk, service_env, start_broker, start_worker)
+from harness import (SERVICES, TOKEN, Server, arguments, children, cpu_seconds, cpu_summary, database_kind,
+                     ensure_wrk, percentile, run_wrk, service_env, start_broker, start_cluster, start_worker,
+                     use_postgres)
 
 TARGET_P99_S, TARGET_RSS_MB = 2.0, 120
 SLUG = "bench-national"
@@ -256,6 +260,25 @@ def by_window(found: list[tuple[float, float]], window_s: float = 10) -> list[tu
     return rows
 
 
+def single_node(stack: ExitStack, work: Path, args) -> tuple[dict, dict, dict]:
+    """One broker, each service's API and worker(s) on the sitting's database: (urls, each
+    service's environment, API master pids)."""
+    bootstrap = start_broker(stack, work)
+    env, servers = {}, {}
+    for name in SERVICES:
+        (work / "prometheus" / name).mkdir(parents=True)
+        env[name] = service_env(name, bootstrap, work, FORUMOPS_VAR_DIR=str(work),
+                                PROMETHEUS_MULTIPROC_DIR=str(work / "prometheus" / name),
+                                REGISTRATION_ADMIN_TOKEN=TOKEN, CHECKIN_ADMIN_TOKEN=TOKEN,
+                                CERTIFICATES_ADMIN_TOKEN=TOKEN, REGISTRATION_IMPORT_BODY_LIMIT=str(2**26))
+        for _ in range(args.certificate_workers if name == "certificates" else 1):
+            start_worker(stack, f"{name}-worker", env[name])
+        servers[name] = Server(f"{name}.app:create_app()", env[name], work / f"{name}.log")
+        stack.callback(servers[name].stop)
+    return ({name: server.url for name, server in servers.items()}, env,
+            {name: server.proc.pid for name, server in servers.items()})
+
+
 def measure(args) -> dict:
     """Run the door rush; the figures as a dict (see `report`)."""
     wrk = ensure_wrk()
@@ -265,19 +288,17 @@ def measure(args) -> dict:
         raise SystemExit(f"--people {args.people} is too few for {args.rate}/s over {args.seconds} s: {needed}")
     try:
         with ExitStack() as stack:
-            bootstrap = start_broker(stack, work)
-            env, servers = {}, {}
-            for name in SERVICES:
-                (work / "prometheus" / name).mkdir(parents=True)
-                env[name] = service_env(name, bootstrap, work, FORUMOPS_VAR_DIR=str(work),
-                                        PROMETHEUS_MULTIPROC_DIR=str(work / "prometheus" / name),
-                                        REGISTRATION_ADMIN_TOKEN=TOKEN, CHECKIN_ADMIN_TOKEN=TOKEN,
-                                        CERTIFICATES_ADMIN_TOKEN=TOKEN, REGISTRATION_IMPORT_BODY_LIMIT=str(2**26))
-                for _ in range(args.certificate_workers if name == "certificates" else 1):
-                    start_worker(stack, f"{name}-worker", env[name])
-                servers[name] = Server(f"{name}.app:create_app()", env[name], work / f"{name}.log")
-                stack.callback(servers[name].stop)
-            urls = {name: server.url for name, server in servers.items()}
+            if args.cluster:
+                shape = "cluster: 3 brokers, PostgreSQL, 2 APIs + 2 workers per service"
+                started = start_cluster(stack, work, REGISTRATION_IMPORT_BODY_LIMIT=str(2**26))
+                urls, masters = started["urls"], started["api_masters"]
+                database = {f"{name.upper()}_DATABASE_URL": url for name, url in started["databases"].items()}
+                env = {name: database for name in SERVICES}
+            else:
+                if args.postgresql:
+                    use_postgres(stack)
+                shape = f"one broker, {database_kind()}, 1 API + {args.certificate_workers} certificates worker(s)"
+                urls, env, masters = single_node(stack, work, args)
             took = {}
             tickets, devices = set_up(urls, args.people, took)
             clock = time.perf_counter()
@@ -286,7 +307,7 @@ def measure(args) -> dict:
             took["then heard of by certificates"] = time.perf_counter() - clock
             print("set up: " + ", ".join(f"{step} {s:.0f} s" for step, s in took.items()), flush=True)
             random.Random(7).shuffle(tickets)
-            sampler = Sampler({name: server.proc.pid for name, server in servers.items()})
+            sampler = Sampler(masters)
             wrk_env = {**os.environ, "BENCH_SCANS": str(scan_file(work / "scans.tsv", tickets, devices))}
             wrk_env["BENCH_RATE"] = str(args.rate)
             before = cpu_seconds()
@@ -303,7 +324,8 @@ def measure(args) -> dict:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     ordered = sorted(latency for _, latency in found)
-    return {"rate": args.rate, "seconds": args.seconds, "people": args.people, "connections": args.connections, "setup_s": took,
+    return {"shape": shape, "rate": args.rate, "seconds": args.seconds, "people": args.people,
+            "connections": args.connections, "setup_s": took,
             "certificate_workers": args.certificate_workers, "rush": rush,
             "accepted": accepted, "certificates": len(found), "missing": missing, "drained_s": drained_s,
             "p50_s": percentile(ordered, 0.5), "p99_s": percentile(ordered, 0.99), "max_s": max(ordered, default=0.0),
@@ -313,8 +335,7 @@ def measure(args) -> dict:
 def report(r: dict) -> None:
     rush = r["rush"]
     print(f"\nsystem benchmark: {r['rate']} scans/s offered for {r['seconds']} s through {r['connections']} "
-          f"connections, {r['people']} people at 600 points, "
-          f"{r['certificate_workers']} certificates workers, SQLite\n")
+          f"connections, {r['people']} people at 600 points; {r['shape']}\n")
     print(f"scans: {rush['requests']} answered, {rush['rps']:.0f}/s, p50 {rush['p50_ms']:.0f} ms, "
           f"p99 {rush['p99_ms']:.0f} ms, {rush['failed']} not 2xx, "
           f"started at most {rush['lag_ms'] / 1000:.1f} s late; {r['accepted']} accepted")
@@ -335,7 +356,8 @@ def report(r: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = arguments(__doc__, argv, seconds=60, connections=128, rate=500, people=36_000, **{"certificate-workers": 1})
+    args = arguments(__doc__, argv, seconds=60, connections=128, rate=500, people=36_000, postgresql=0, cluster=0,
+                     **{"certificate-workers": 1})
     report(measure(args))
 
 

@@ -174,6 +174,12 @@ def up(log=print, cluster: bool = False) -> dict[str, str]:
     if running_mode() not in (None, mode):
         raise StackError(f"the stack runs as {running_mode()}; stop it first (./forumops down)")
     if supervisor.running_pid(RUN) is None:
+        # Processes of an earlier release's `up` (no supervisor) or `./forumops kafka start` hold
+        # the ports: starting beside them would fail, again and again.
+        leftovers = [f.stem for f in RUN.glob("*.pid") if f.stem != "supervisor" and _alive(f.stem)]
+        leftovers += [name for name, node in {**brokers(False), **brokers(True)}.items() if node.running_pid()]
+        if leftovers:
+            raise StackError(f"{', '.join(leftovers)} still running from before; stop them first (./forumops down)")
         supervisor.write_programs(RUN, [])
         supervisor.start(RUN, LOGS / "supervisor.log")
         MODE.write_text(mode)

@@ -60,6 +60,18 @@ class Cluster:
         os.kill(pid, sig)
         return pid
 
+    @contextlib.contextmanager
+    def supervision_paused(self) -> Iterator[None]:
+        """The supervisor stopped (SIGSTOP) meanwhile: what dies stays dead until it goes on."""
+        from forumops_stack.supervisor import running_pid
+
+        pid = running_pid(self.var / "run")
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(pid, signal.SIGCONT)
+
     def wait_restarted(self, name: str, old_pid: int, timeout_s: float = 60) -> int:
         """Until the supervisor has started `name` again; its new pid."""
         return wait_until(lambda: (pid := self.pid(name)) not in (None, old_pid) and pid, timeout_s=timeout_s,

@@ -1,11 +1,12 @@
 """A phone at a door is reloaded, locked or restarted while the network is down: the scanner opens
-from its service worker's cache, decides and queues with the kit kept on the phone, and uploads
-when the network is back. A deploy replaces what the phone keeps, and a service answering errors
+from its service worker's cache, decides and queues with the kit kept on the phone (its session
+and the sign-ups too), and uploads when the network is back. A deploy replaces what the phone keeps, and a service answering errors
 does not stop the kept page from opening (those two on a server of the scanner's pages alone)."""
 from __future__ import annotations
 
 import shutil
 import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import checkin
@@ -18,6 +19,7 @@ from checkin.api import pages
 from forumops_shared.pages import install_pages
 
 from .conftest import PHONE
+from .test_programme import choose, put_session
 from ..support.forums import arrived_at, enrol_device, new_forum, register, roster, scanner_link, wait_for_roster
 from ..support.waiting import wait_until
 
@@ -193,3 +195,53 @@ def test_a_service_answering_server_errors_still_opens_the_kept_scanner(browser,
         assert page.evaluate("fetch('/scan-worker.js').then((answer) => answer.status)") == 503  # not its business
     finally:
         context.close()
+
+
+# -- in a session, with sign-ups -----------------------------------------------------------------
+
+def test_reloaded_offline_the_scanner_keeps_its_session_and_its_sign_ups_and_uploads_them(stack, browser):
+    """Two workshops run now at the point; the door works in W1, which refuses people without a
+    place. Reloaded with no network, it still works in W1 and judges by the sign-ups it kept."""
+    forum, point = new_forum(stack, points_per_province=1), "P02-00"
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    for code, walk_in in (("W1", "refuse"), ("W2", "admit")):
+        put_session(stack, forum, code, walk_in=walk_in, capacity=10, starts_at=(now - timedelta(minutes=30)).isoformat(),
+                    ends_at=(now + timedelta(hours=2)).isoformat())
+    with_place, without = (register(stack, forum, name, point=point) for name in ("Lý Thị Chỗ", "Đặng Văn Vãng"))
+    choose(stack, with_place, ["W1"])
+    token = enrol_device(stack, forum, point)
+    wait_until(lambda: {e["id"]: e["sessions"] for e in roster(stack, forum, point, token) or []}.get(with_place["id"])
+               == ["W1"], timeout_s=30, interval_s=0.3, message="check-in to know her place in W1")
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    context.set_default_timeout(15_000)
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(scanner_link(stack, forum, point, token))
+        opened(page)
+        page.evaluate(WORKER_READY)
+        page.select_option("#session", "W1")
+
+        context.set_offline(True)
+        assert page.reload().from_service_worker
+        opened(page)
+        expect(page.locator("#session")).to_have_value("W1")  # the door's session outlived the page
+        scan(page, with_place["ticket"]["qr_payload"])
+        expect_outcome(page, "accepted", with_place["full_name"])
+        scan(page, with_place["ticket"]["code"])
+        expect_outcome(page, "duplicate", with_place["full_name"])  # already in this session
+        scan(page, without["ticket"]["qr_payload"])
+        expect(page.locator("#outcome")).to_have_attribute("data-outcome", "rejected")  # no place in W1
+        expect(page.locator("#pending")).to_have_text("3")
+
+        context.set_offline(False)
+        expect(page.locator("#pending")).to_have_text("0", timeout=20_000)
+    finally:
+        context.close()
+    assert not errors, f"the page's script failed: {errors}"
+    sessions = {s["code"]: s["arrived"] for s in stack.admin("GET", "checkin", f"/api/v1/forums/{forum}/stats")
+                .json()["sessions"]}
+    assert sessions == {"W1": 1, "W2": 0}  # she is in W1; he was turned away
+    inside = {e["id"]: e["in_sessions"] for e in roster(stack, forum, point, token)}
+    assert (inside[with_place["id"]], inside[without["id"]]) == (["W1"], [])

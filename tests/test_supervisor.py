@@ -150,6 +150,20 @@ def test_everything_stops_by_tiers_services_first_the_brokers_last_each_with_its
             os.kill(pid, 0)
 
 
+def test_a_program_that_cannot_start_is_tried_again_and_the_others_run(run, kept):
+    sup, clock = kept
+    missing = Program("awards-worker", [str(run / "no-such-program")], dict(os.environ), str(run / "awards.log"))
+    write_programs(run, [missing, program(run, "checkin-api")])
+    sup.tick()
+    sup.write_state()
+    state = supervisor.read_state(run)
+    assert state["awards-worker"]["pid"] is None and state["awards-worker"]["last_exit"].startswith("could not start")
+    assert state["checkin-api"]["pid"]  # the others start all the same
+    clock.now += supervisor.RESTART_FIRST_S
+    sup.tick()
+    assert sup.kept["awards-worker"].restarts == 1 and sup.kept["awards-worker"].due is not None  # tried, waits 2 s
+
+
 def test_exits_are_said_in_words():
     assert (describe_exit(3), describe_exit(-9), describe_exit(-15)) == (
         "exit 3", "killed by SIGKILL", "killed by SIGTERM")

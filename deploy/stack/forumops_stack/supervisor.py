@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -118,7 +118,6 @@ class _Kept:
     due: float | None = None  # monotonic moment of the next start while it is down
     last_exit: str | None = None
     last_exit_at: str | None = None
-    stopping: bool = field(default=False)
 
 
 class Supervisor:
@@ -132,11 +131,20 @@ class Supervisor:
         return Path(program.pid_file) if program.pid_file else self.run / f"{program.name}.pid"
 
     def _start(self, kept: _Kept) -> None:
+        """Start the program; one that cannot be started (its command or log gone) is tried again
+        after its pause, as one that died."""
         p = kept.program
-        with open(os.open(p.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as out:
-            kept.proc = subprocess.Popen(p.argv, env=p.env, stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True, umask=0o077)
-        kept.started, kept.since, kept.due = self.clock(), _now(), None
+        kept.started, kept.due = self.clock(), None
+        try:
+            with open(os.open(p.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as out:
+                kept.proc = subprocess.Popen(p.argv, env=p.env, stdout=out, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL, start_new_session=True, umask=0o077)
+        except OSError as exc:
+            kept.last_exit, kept.last_exit_at = f"could not start: {exc.strerror or exc}", _now()
+            kept.due, kept.pause = self.clock() + kept.pause, min(kept.pause * 2, RESTART_MAX_S)
+            log.error("%s could not start (%s); trying again in %.0f s", p.name, exc, kept.due - self.clock())
+            return
+        kept.since = _now()
         self.pid_file(p).write_text(str(kept.proc.pid))
         log.info("started %s (pid %d)", p.name, kept.proc.pid)
 
@@ -196,7 +204,6 @@ class Supervisor:
         for tier in sorted({k.program.tier for k in kept}, reverse=True):
             group = [k for k in kept if k.program.tier == tier and k.proc is not None]
             for k in group:
-                k.stopping = True
                 try:
                     k.proc.send_signal(signal.Signals[k.program.stop_signal])
                 except ProcessLookupError:

@@ -7,11 +7,11 @@ from typing import Callable
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import Engine, text
-from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from . import metrics
 from .db import readonly
+from .errors import database_away
 from .kafka_clients import KafkaProbe
 
 log = logging.getLogger(__name__)
@@ -54,15 +54,6 @@ def install_error_handlers(app: Flask) -> None:
             return response, status
         log.exception("unhandled error on %s %s", request.method, request.path)
         return ApiError(500, "internal_error", "Something went wrong on our side.").to_response()
-
-
-def database_away(exc: BaseException) -> bool:
-    """A failure to reach the database (connection refused or lost, the server shutting down, no
-    pooled connection in time), not an error in what was asked of it."""
-    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
-                        sa_exc.TimeoutError)):
-        return True
-    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
 
 def health_blueprint(engine: Engine, probe: KafkaProbe, streams: metrics.StreamCollector | None = None,

@@ -10,14 +10,14 @@ import time
 
 from . import stack
 from .brokers import NO_BROKER
-from .kafka import ensure_jars, jar_dir, kafka_version
+from .kafka import BrokerError, ensure_jars, jar_dir, kafka_version
 from .paths import ROOT
 
 
 def cmd_up(args) -> int:
     try:
         urls = stack.up(cluster=args.cluster)
-    except stack.StackError as exc:
+    except (stack.StackError, BrokerError) as exc:
         print(f"forumops up: {exc}", file=sys.stderr)
         return 1
     if not args.no_demo:

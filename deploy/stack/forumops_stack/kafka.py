@@ -209,9 +209,11 @@ def _wait_for_exit(pid: int, timeout_s: float) -> bool:
     return False
 
 
-def wait_until_ready(bootstrap: str, timeout_s: float, alive=lambda: True, client: dict | None = None) -> None:
-    """Wait until the broker answers a metadata request (protocol-level, not just a port);
-    `client` adds settings to the asking client, such as the admin's credentials."""
+def wait_until_ready(bootstrap: str, timeout_s: float, alive=lambda: True, client: dict | None = None,
+                     brokers: int = 1) -> None:
+    """Wait until the broker answers a metadata request (protocol-level, not just a port), with
+    `brokers` brokers in its cluster; `client` adds settings to the asking client, such as the
+    admin's credentials."""
     deadline = time.monotonic() + timeout_s
     last_error: Exception | None = None
     while time.monotonic() < deadline:
@@ -221,10 +223,13 @@ def wait_until_ready(bootstrap: str, timeout_s: float, alive=lambda: True, clien
             admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000,
                                      bootstrap_timeout_ms=3000, **(client or {}))
             try:
-                admin.describe_cluster()
-                return
+                found = len(admin.describe_cluster()["brokers"])
             finally:
                 admin.close()
+            if found >= brokers:
+                return
+            last_error = BrokerError(f"{found} of {brokers} brokers in the cluster")
+            time.sleep(0.2)
         except Exception as exc:  # noqa: BLE001 - not up yet
             last_error = exc
             time.sleep(0.2)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from kafka.admin import KafkaAdminClient
 
 from forumops_shared import access
 from forumops_shared.access import ADMIN_USER
@@ -198,7 +197,7 @@ def up(log=print, cluster: bool = False) -> dict[str, str]:
     supervisor.write_programs(RUN, programs + [p for p in supervisor.read_programs(RUN) if p.name not in named])
     if own_broker:
         started = time.monotonic()
-        wait_for_brokers(bootstrap, len(nodes), broker_password(ADMIN_USER))
+        wait_until_ready(bootstrap, 120, client=access.admin_client(broker_password(ADMIN_USER)), brokers=len(nodes))
         log(f"{'kafka':<14}{bootstrap}  ({len(nodes)} broker{'s' if len(nodes) > 1 else ''}, "
             f"ready in {time.monotonic() - started:.1f}s)")
     if postgres is not None:
@@ -257,23 +256,6 @@ def brokers(cluster: bool) -> dict[str, LocalKafka]:
     port = int(os.environ.get("KAFKA_PORT", "9092"))
     nodes = kafka_cluster(VAR / "kafka-cluster", port, broker_password(ADMIN_USER))
     return {f"kafka-{node.node_id}": node for node in nodes}
-
-
-def wait_for_brokers(bootstrap: str, count: int, admin_password: str, timeout_s: float = 120) -> None:
-    """Until `count` brokers answer as one cluster."""
-    deadline = time.monotonic() + timeout_s
-    wait_until_ready(bootstrap, timeout_s, client=access.admin_client(admin_password))
-    while True:
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000,
-                                 **access.admin_client(admin_password))
-        try:
-            if len(admin.describe_cluster()["brokers"]) >= count:
-                return
-        finally:
-            admin.close()
-        if time.monotonic() > deadline:
-            raise StackError(f"fewer than {count} brokers at {bootstrap} after {timeout_s:.0f} s; see their logs")
-        time.sleep(0.3)
 
 
 def cluster_postgres(var: Path = VAR, port: int | None = None) -> LocalPostgres:

@@ -140,9 +140,7 @@ class Supervisor:
                 kept.proc = subprocess.Popen(p.argv, env=p.env, stdout=out, stderr=subprocess.STDOUT,
                                              stdin=subprocess.DEVNULL, start_new_session=True, umask=0o077)
         except OSError as exc:
-            kept.last_exit, kept.last_exit_at = f"could not start: {exc.strerror or exc}", _now()
-            kept.due, kept.pause = self.clock() + kept.pause, min(kept.pause * 2, RESTART_MAX_S)
-            log.error("%s could not start (%s); trying again in %.0f s", p.name, exc, kept.due - self.clock())
+            self._down(kept, f"could not start: {exc.strerror or exc}")
             return
         kept.since = _now()
         self.pid_file(p).write_text(str(kept.proc.pid))
@@ -178,19 +176,25 @@ class Supervisor:
         now = self.clock()
         for kept in self.kept.values():
             if kept.proc is not None and (code := kept.proc.poll()) is not None:
-                kept.last_exit, kept.last_exit_at, kept.proc = describe_exit(code), _now(), None
-                if now - kept.started >= STABLE_AFTER_S:
-                    kept.pause = RESTART_FIRST_S
-                kept.due = now + kept.pause
-                log.warning("%s ended (%s); starting it again in %.0f s", kept.program.name, kept.last_exit,
-                            kept.pause)
-                kept.pause = min(kept.pause * 2, RESTART_MAX_S)
+                kept.proc = None
+                self._down(kept, describe_exit(code))
                 changed = True
             if kept.proc is None and kept.due is not None and now >= kept.due:
                 kept.restarts += 1
                 self._start(kept)
                 changed = True
         return changed
+
+    def _down(self, kept: _Kept, how: str) -> None:
+        """`kept` is not running (`how`: how it ended, or why it did not start): start it again
+        after its pause, which doubles for the next time unless it had run STABLE_AFTER_S."""
+        now = self.clock()
+        kept.last_exit, kept.last_exit_at = how, _now()
+        if now - kept.started >= STABLE_AFTER_S:
+            kept.pause = RESTART_FIRST_S
+        kept.due = now + kept.pause
+        log.warning("%s: %s; starting it again in %.0f s", kept.program.name, how, kept.pause)
+        kept.pause = min(kept.pause * 2, RESTART_MAX_S)
 
     def write_state(self) -> None:
         state = {name: {"pid": k.proc.pid if k.proc else None, "restarts": k.restarts, "since": k.since,

@@ -70,39 +70,33 @@ def height_of(settings: list[Setting]) -> float:
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Lines no wider than `width`: broken between words, and inside a word only if the word
     alone is wider (never between a letter and its combining marks)."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if stringWidth(candidate, font, size) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        pieces = _broken(word, font, size, width)
-        lines.extend(pieces[:-1])
-        line = pieces[-1]
-    if line or not lines:
-        lines.append(line)
-    return lines
+    return _fill(text.split(), " ", _broken, font, size, width)
 
 
 def wrap_items(items: tuple[str, ...], font: str, size: float, width: float) -> list[str]:
     """Lines of items joined by SEPARATOR, no wider than `width`, each item kept on one line
     where it fits on one (so that it reads back whole)."""
+    return _fill(items, SEPARATOR, wrap, font, size, width)
+
+
+def _fill(parts, joiner: str, split, font: str, size: float, width: float) -> list[str]:
+    """`parts` joined by `joiner` on a line while they fit in `width`; a part that does not fit
+    starts the next line, through `split` (its lines, more than one where it alone is wider)."""
     lines: list[str] = []
     line = ""
-    for item in items:
-        candidate = f"{line}{SEPARATOR}{item}" if line else item
+    for part in parts:
+        candidate = f"{line}{joiner}{part}" if line else part
         if stringWidth(candidate, font, size) <= width:
             line = candidate
             continue
         if line:
             lines.append(line)
-        pieces = wrap(item, font, size, width)
+        pieces = split(part, font, size, width)
         lines.extend(pieces[:-1])
         line = pieces[-1]
-    return lines + [line] if line or not lines else lines
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 def _broken(word: str, font: str, size: float, width: float) -> list[str]:

@@ -86,30 +86,24 @@ class Cluster:
     def admin_password(self) -> str:
         return (self.var / "secrets" / "kafka" / "admin").read_text().strip()
 
-    def leaders(self, topic: str) -> dict[int, int]:
-        """Partition -> the node leading it now (-1 while none does)."""
+    def partitions(self, topics) -> list[dict]:
+        """Every partition of `topics` as the brokers describe it now (leader_id, -1 while none
+        leads; isr_nodes, the replicas in sync; ...), with one question."""
         admin = self.kafka_admin()
         try:
-            [described] = admin.describe_topics([topic])
-            return {p["partition_index"]: p["leader_id"] for p in described["partitions"]}
+            return [p for described in admin.describe_topics(list(topics)) for p in described["partitions"]]
         finally:
             admin.close()
 
-    def in_sync(self, topic: str) -> dict[int, int]:
-        """Partition -> how many replicas are in sync."""
-        admin = self.kafka_admin()
-        try:
-            [described] = admin.describe_topics([topic])
-            return {p["partition_index"]: len(p["isr_nodes"]) for p in described["partitions"]}
-        finally:
-            admin.close()
+    def leaders(self, topic: str) -> dict[int, int]:
+        """Partition -> the node leading it now (-1 while none does)."""
+        return {p["partition_index"]: p["leader_id"] for p in self.partitions([topic])}
 
     def wait_fully_replicated(self, topics: tuple[str, ...], timeout_s: float = 120) -> None:
         """Until every partition of `topics` has its three replicas in sync and a leader."""
         def whole() -> bool:
             try:
-                return all(set(self.in_sync(t).values()) == {3} and -1 not in self.leaders(t).values()
-                           for t in topics)
+                return all(len(p["isr_nodes"]) == 3 and p["leader_id"] != -1 for p in self.partitions(topics))
             except KafkaError:  # the node asked is the one coming back: ask again
                 return False
         wait_until(whole, timeout_s=timeout_s, interval_s=0.5, message="every partition with three replicas in sync")

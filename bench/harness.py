@@ -21,6 +21,7 @@ from forumops_shared.db import make_engine, readonly
 from forumops_shared.outbox import pending_count
 from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.brokers import free_port
+from forumops_stack.databases import Databases
 from forumops_stack.kafka import LocalKafka
 from forumops_stack.postgres import LocalPostgres
 
@@ -121,9 +122,13 @@ def database_url(name: str, work: Path) -> str:
     server = DATABASE.get("postgres")
     if server is None:
         return f"sqlite:///{work}/{name}.db"
-    database = f"{name}_{secrets.token_hex(4)}"
-    server.ensure_databases([database])
-    return server.url(database)
+    return Databases("postgresql", work, server.admin_url).new(name)
+
+
+def on_postgres() -> dict[str, str]:
+    """What a gunicorn serving from the sitting's PostgreSQL is given, as compose and `up --cluster`
+    give it: 8 threads (each request holds a pooled connection; more threads only queue for one)."""
+    return {"FORUMOPS_WEB_THREADS": "8"} if "postgres" in DATABASE else {}
 
 
 def service_env(service: str, bootstrap: str, work: Path, **variables: str) -> dict:
@@ -132,9 +137,8 @@ def service_env(service: str, bootstrap: str, work: Path, **variables: str) -> d
     user = {}
     if service in BROKER.get("passwords", {}):
         user = {"KAFKA_SASL_USERNAME": service, "KAFKA_SASL_PASSWORD": BROKER["passwords"][service]}
-    on_postgres = {"FORUMOPS_WEB_THREADS": "8"} if "postgres" in DATABASE else {}  # as compose and up --cluster
     env = {**os.environ, **user, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "FORUMOPS_LOG_LEVEL": "WARNING",
-           f"{service.upper()}_DATABASE_URL": database_url(service, work), **on_postgres, **variables}
+           f"{service.upper()}_DATABASE_URL": database_url(service, work), **on_postgres(), **variables}
     subprocess.run([str(BIN / f"{service}-migrate")], env=env, check=True, capture_output=True)
     return env
 
@@ -211,9 +215,7 @@ SYNC_WORKERS = ["-w", "2", "-k", "sync", "--threads", "1"]
 def run_ceiling(wrk: str, work: Path, env: dict, seconds: int, connections: int, sync: bool = False) -> dict:
     """The bare Flask + one insert endpoint (on the sitting's database) under the services'
     gunicorn settings, or (`sync`) under plain sync workers."""
-    env = {**env, "CEILING_DATABASE_URL": database_url("ceiling", work)}
-    if "postgres" in DATABASE and not sync:
-        env.setdefault("FORUMOPS_WEB_THREADS", "8")
+    env = {**({} if sync else on_postgres()), **env, "CEILING_DATABASE_URL": database_url("ceiling", work)}
     extra = ["--pythonpath", str(BENCH), *(SYNC_WORKERS if sync else [])]
     server = Server("ceiling_app:create_app()", env, work / f"ceiling-{secrets.token_hex(3)}.log", extra)
     try:

@@ -4,10 +4,12 @@ and the sign-ups too), and uploads when the network is back. A deploy replaces w
 does not stop the kept page from opening (those two on a server of the scanner's pages alone)."""
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Iterator
 
 import checkin
 import pytest
@@ -48,6 +50,30 @@ def opened(page) -> None:
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
 
 
+class Phone:
+    """A phone's browser (its own profile), each page's script errors kept: none may occur."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport=PHONE, locale="vi-VN")
+        self.context.set_default_timeout(15_000)
+        self.errors: list[str] = []
+
+    def page(self):
+        page = self.context.new_page()
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        return page
+
+
+@contextlib.contextmanager
+def phone(browser) -> Iterator[Phone]:
+    held = Phone(browser)
+    try:
+        yield held
+    finally:
+        held.context.close()
+    assert not held.errors, f"the page's script failed: {held.errors}"
+
+
 @pytest.fixture(scope="module")
 def forum(stack):
     return new_forum(stack, points_per_province=1)
@@ -58,12 +84,8 @@ def test_the_scanner_reopens_with_no_network_keeps_deciding_and_uploads_when_it_
     people = [register(stack, forum, name, point=point) for name in ("Vũ Thị Hạnh", "Bùi Quang Minh", "Hồ Xuân Lan")]
     token = enrol_device(stack, forum, point)
     wait_for_roster(stack, forum, point, token, people)
-    context = browser.new_context(viewport=PHONE, locale="vi-VN")
-    context.set_default_timeout(15_000)
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with phone(browser) as device:
+        context, page = device.context, device.page()
         page.goto(scanner_link(stack, forum, point, token))
         opened(page)
         worker = page.evaluate(WORKER_READY)  # online once: the worker installed, the kit fetched
@@ -85,8 +107,7 @@ def test_the_scanner_reopens_with_no_network_keeps_deciding_and_uploads_when_it_
         expect(page.locator("#pending")).to_have_text("2")
         page.close()
 
-        page = context.new_page()  # the phone restarted: a new page, still no network
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page = device.page()  # the phone restarted: a new page, still no network
         page.goto(stack.url("checkin", "/scan"))
         opened(page)
         expect(page.locator("#pending")).to_have_text("2")  # the queue outlived the page
@@ -103,9 +124,6 @@ def test_the_scanner_reopens_with_no_network_keeps_deciding_and_uploads_when_it_
         assert arrived_at(stack, forum, point) == 2
         arrived = {entry["id"]: entry["arrived"] for entry in roster(stack, forum, point, token)}
         assert [arrived[person["id"]] for person in people] == [True, True, False]
-    finally:
-        context.close()
-    assert not errors, f"the page's script failed: {errors}"
 
 
 # -- a deploy replaces the kept shell ----------------------------------------------------------------
@@ -212,12 +230,8 @@ def test_reloaded_offline_the_scanner_keeps_its_session_and_its_sign_ups_and_upl
     token = enrol_device(stack, forum, point)
     wait_until(lambda: {e["id"]: e["sessions"] for e in roster(stack, forum, point, token) or []}.get(with_place["id"])
                == ["W1"], timeout_s=30, interval_s=0.3, message="check-in to know her place in W1")
-    context = browser.new_context(viewport=PHONE, locale="vi-VN")
-    context.set_default_timeout(15_000)
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with phone(browser) as device:
+        context, page = device.context, device.page()
         page.goto(scanner_link(stack, forum, point, token))
         opened(page)
         page.evaluate(WORKER_READY)
@@ -237,9 +251,6 @@ def test_reloaded_offline_the_scanner_keeps_its_session_and_its_sign_ups_and_upl
 
         context.set_offline(False)
         expect(page.locator("#pending")).to_have_text("0", timeout=20_000)
-    finally:
-        context.close()
-    assert not errors, f"the page's script failed: {errors}"
     sessions = {s["code"]: s["arrived"] for s in stack.admin("GET", "checkin", f"/api/v1/forums/{forum}/stats")
                 .json()["sessions"]}
     assert sessions == {"W1": 1, "W2": 0}  # she is in W1; he was turned away

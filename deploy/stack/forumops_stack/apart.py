@@ -10,16 +10,19 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from .brokers import free_port, free_port_run
+from .brokers import free_port_run
 from .paths import ROOT
 from .stack import SERVICES, cluster_postgres
 
 
 def own_ports(var: Path) -> dict[str, str]:
-    """Settings for a stack of its own: its var/ and free ports for everything it listens on."""
-    return {**{f"{svc.name.upper()}_PORT": str(free_port()) for svc in SERVICES},
-            "KAFKA_PORT": str(free_port_run(6)), "FORUMOPS_POSTGRES_PORT": str(free_port()),
-            "FORUMOPS_INBOX_PORT": str(free_port()), "FORUMOPS_INBOX_WEB_PORT": str(free_port()),
+    """Settings for a stack of its own: its var/ and free ports for everything it listens on, one
+    run of them below the ports outgoing connections take (free_port_run): the brokers first
+    (three nodes and their controllers), then the APIs, PostgreSQL and the inbox."""
+    names = [f"{svc.name.upper()}_PORT" for svc in SERVICES] + [
+        "FORUMOPS_POSTGRES_PORT", "FORUMOPS_INBOX_PORT", "FORUMOPS_INBOX_WEB_PORT"]
+    kafka = free_port_run(6 + len(names))
+    return {"KAFKA_PORT": str(kafka), **{name: str(kafka + 6 + n) for n, name in enumerate(names)},
             "FORUMOPS_VAR_DIR": str(var)}
 
 

@@ -1,6 +1,7 @@
 """Where a test run gets its Kafka broker: the project's own, or a container of the official image."""
 from __future__ import annotations
 
+import random
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,19 +34,30 @@ def free_port_pair() -> int:
 
 
 def free_port_run(length: int) -> int:
-    """The first of `length` consecutive free ports (`up --cluster`: three brokers and their controllers)."""
+    """The first of `length` consecutive free ports, below the range the system hands out to
+    outgoing connections: a port from that range may be taken by some connection's local end
+    between this check and the server's bind (seen: a cluster's controller, while the other CI
+    pass ran beside it)."""
+    low, pick = _ephemeral_low(), random.Random()
     while True:
-        first, held = free_port(), []
+        first, held = pick.randrange(10_000, low - length), []
         try:
             for port in range(first, first + length):
                 held.append(socket.socket())
                 held[-1].bind(("127.0.0.1", port))
             return first
-        except (OSError, OverflowError):
+        except OSError:
             continue
         finally:
             for s in held:
                 s.close()
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
 
 
 @dataclass

@@ -14,6 +14,7 @@ from forumops_shared.worker import checkpoint_wal
 from .support.clock import FakeClock
 from .support.services import migrate
 from .support.waiting import wait_until
+from .support.writers import database_held
 
 
 @pytest.fixture
@@ -166,13 +167,10 @@ def _outcome(commits: GroupCommit, event_id: str):
 
 
 def test_writers_who_queue_while_the_lock_is_taken_share_one_commit(engine):
-    lock = getattr(engine, "info_write_lock", None)
-    if lock is None:
-        pytest.skip("PostgreSQL commits concurrently: each unit is its own transaction")
     commits, count = GroupCommit(engine), []
     event.listen(engine, "commit", lambda conn: count.append(1))
     with ThreadPoolExecutor(max_workers=10) as pool:
-        with lock.held():  # another writer holds the database: ten submits arrive meanwhile
+        with database_held(engine):  # another writer holds the database: ten submits arrive meanwhile
             futures = [pool.submit(commits.run, _processed(f"q-{i}")) for i in range(10)]
             wait_until(lambda: len(commits._queue) == 10, timeout_s=10, message="ten queued writers")
         assert sorted(f.result(timeout=30) for f in futures) == sorted(f"q-{i}" for i in range(10))

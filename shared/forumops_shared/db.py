@@ -146,8 +146,13 @@ class GroupCommit(Generic[I, T]):
     stored again one item per transaction, so that each gets exactly its own outcome:
     `store_all` must do database work only.
 
+    On PostgreSQL, which commits concurrently, the batch saves the round trips instead: a
+    transaction of its own per item cost each request a pool checkout, BEGIN, COMMIT and its own
+    statements, four times the CPU of SQLite's path (docs/performance.md). Batches of other
+    processes commit beside it; what two of them write at once is settled by the tables' keys, as
+    between two single requests.
+
     The default `store_all` takes functions of the connection as the items and calls each.
-    Other databases (PostgreSQL commits concurrently) store each item in its own transaction.
     """
 
     def __init__(self, engine: Engine, store_all: Callable[[Connection, list[I]], list[T]] = _each,
@@ -159,9 +164,6 @@ class GroupCommit(Generic[I, T]):
         self._queue_lock = threading.Lock()
 
     def run(self, item: I) -> T:
-        if getattr(self.engine, "info_write_lock", None) is None:
-            with self.engine.begin() as conn:
-                return self.store_all(conn, [item])[0]
         unit = _Unit(item)
         with self._queue_lock:
             self._queue.append(unit)

@@ -12,6 +12,7 @@ from forumops_shared.tickets import TicketError, b64, unb64, verify
 
 from ..support.openapi_check import undescribed_routes
 from ..support.waiting import wait_until
+from ..support.writers import database_held
 
 
 @pytest.fixture
@@ -124,8 +125,6 @@ def test_an_idempotency_key_reused_for_another_body_is_refused(api, forum):
 
 def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_answer(api, forum):
     engine = api.context.engine
-    if getattr(engine, "info_write_lock", None) is None:
-        pytest.skip("PostgreSQL commits concurrently: each submit is its own transaction")
     api.put_point(forum, "DN-01", capacity=1, province="Đà Nẵng")
     # The public limit counts in the database too, behind the same lock: counted in memory here,
     # so that the submits reach their own queue while the lock is held.
@@ -146,7 +145,7 @@ def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_an
                                           headers={"Idempotency-Key": key} if key else {})
 
     with ThreadPoolExecutor(max_workers=len(sent)) as pool:
-        with engine.info_write_lock.held():  # another writer holds the database meanwhile
+        with database_held(engine):  # another writer holds the database meanwhile
             futures = [pool.submit(submit, item) for item in sent]
             wait_until(lambda: len(queue) == len(sent), timeout_s=10, message="nine queued submits")
         answers = [f.result(timeout=30) for f in futures]
@@ -164,7 +163,7 @@ def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_an
     more = [(api.person("DN-01"), None), (api.person("DN-01"), None), (api.person(), None), (retried, "retry-1"),
             (twice, "twice"), (twice, "twice")]  # a key claimed and sent again within one batch
     with ThreadPoolExecutor(max_workers=len(more)) as pool:  # and without a failure: one commit for all
-        with engine.info_write_lock.held():
+        with database_held(engine):
             futures = [pool.submit(submit, item) for item in more]
             wait_until(lambda: len(queue) == len(more), timeout_s=10, message="six queued submits")
         again = [f.result(timeout=30) for f in futures]

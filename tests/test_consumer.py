@@ -4,12 +4,14 @@ import signal
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import select
 
 from forumops_shared import topics
 from forumops_shared.db import make_engine, readonly
 from forumops_shared.events import encode_event, new_event
 from forumops_shared.events.registry import REGISTRATION_CHANGED
 from forumops_shared.outbox import pending_count, stage_event
+from forumops_shared.plumbing import processed_events
 from forumops_stack.testing import settings_env
 
 from .support import events
@@ -114,6 +116,19 @@ def test_a_declared_type_this_consumer_does_not_handle_is_skipped_not_dead_lette
     with running(sink_runner(settings, engine)) as runner:
         wait_until(lambda: effect_count(engine) == 1, message="the handled event")
     assert runner.stats.ignored == 1 and runner.stats.dead_lettered == 0
+
+
+def test_an_event_its_handler_does_not_want_is_skipped_before_any_database_work(sink):
+    settings, engine = sink
+    elsewhere, ours = events.registered(n=4, forum="dien-dan-khac"), events.registered(n=5)
+    produce_events(settings.kafka_bootstrap_servers, _topic(settings), [elsewhere, ours])
+    with running(sink_runner(settings, engine, wanted=lambda e: e.data["forum"] == "dien-dan-2026")) as runner:
+        wait_until(lambda: committed_total(settings.kafka_bootstrap_servers, settings.consumer_group) == 2,
+                   message="both consumed")
+    assert [r.event_id for r in effect_rows(engine)] == [ours.id]
+    assert (runner.stats.applied, runner.stats.ignored) == (1, 1)
+    with readonly(engine).connect() as conn:  # no record of the skipped one: it cost no write
+        assert conn.execute(select(processed_events.c.event_id)).scalars().all() == [ours.id]
 
 
 def test_a_database_outage_is_retried_and_no_offset_moves_past_the_waiting_message(sink, databases):

@@ -20,12 +20,10 @@ from .db import insert_ignore, write_transaction
 from .errors import FailureKind, classify_failure
 from .events import Event, PoisonMessage, decode_event
 from .events.registry import event_type
+from .handlers import Handler, takes
 from .plumbing import processed_events
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Connection, Event], None]
-
 
 class Outcome(str, Enum):
     APPLIED = "applied"
@@ -51,7 +49,7 @@ class ConsumerRunner:
     """Runs handlers for the event types a service consumes.
 
     The decision order for one message: decode and validate (poison -> dead letter); a type
-    declared for the topic but not handled here is ignored; otherwise, in one savepoint, record
+    declared for the topic but not handled here (or not wanted by its handler) is ignored; otherwise, in one savepoint, record
     the event id (already there -> duplicate, no effect) and run the handler. Messages are applied
     in groups, one transaction each (a commit costs more than most handlers); offsets move only
     after their group committed.
@@ -113,7 +111,7 @@ class ConsumerRunner:
         except PoisonMessage as exc:
             return self._dead_letter(record, exc, attempts=1)
         handler = self.handlers.get(event.type)
-        if handler is None:
+        if not takes(handler, event):
             return Outcome.IGNORED
         for attempt in range(1, self.handler_attempts + 1):
             try:

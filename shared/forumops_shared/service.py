@@ -14,8 +14,8 @@ from typing import Callable, Mapping
 
 from sqlalchemy import Engine, MetaData
 
-from .consumer import Handler
 from .events import event_type
+from .handlers import Handler
 from .refusals import Reason
 
 

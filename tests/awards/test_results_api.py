@@ -7,6 +7,7 @@ from __future__ import annotations
 from forumops_shared.events import decode_event, encode_event, new_event
 from forumops_shared.events.registry import CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, RESULTS_PUBLISHED
 
+from ..support.handlers import HandlerFeed
 from ..support.smtp import relay  # noqa: F401 - the fixture
 from ..support.staged import staged_events
 from .jury import REVIEW_CLOSES
@@ -131,9 +132,8 @@ def test_the_honour_roll_links_each_winner_to_their_certificate_once_issued(api)
     elsewhere = certificate_event(CERTIFICATE_ISSUED, {
         "serial": "AT00000001", "kind": "attendance", "forum": "dien-dan-giao-duc-2027", "registration_id": "r-1",
         "issued_at": "2027-06-01T02:00:00+00:00"})
-    with api.engine.begin() as conn:
-        for event in (issued, elsewhere):
-            projection.HANDLERS[event.type](conn, event)
+    feed = HandlerFeed(api.engine, projection.HANDLERS)  # as awards' consumer: the attendance one is not wanted
+    feed.apply([issued, elsewhere])
 
     roll = api.client.get(f"/api/v1/programmes/{slug}/results").json
     linked = {w["name"]: w["certificate"] for w in roll["categories"][1]["winners"]}
@@ -144,7 +144,6 @@ def test_the_honour_roll_links_each_winner_to_their_certificate_once_issued(api)
     revoked = certificate_event(CERTIFICATE_REVOKED, {"serial": "AW7Q2K9X4M", "forum": "dien-dan-giao-duc-2027",
                                                       "reason": "results_corrected",
                                                       "revoked_at": "2027-06-02T02:00:00+00:00"})
-    with api.engine.begin() as conn:
-        projection.HANDLERS[revoked.type](conn, revoked)
+    feed.apply([revoked])
     roll = api.client.get(f"/api/v1/programmes/{slug}/results").json
     assert roll["categories"][1]["winners"][0]["certificate"] is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Callable
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, select
 from sqlalchemy.engine import Connection, Engine
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from forumops_shared import topics
 from forumops_shared.config import ServiceSettings
 from forumops_shared.consumer import ConsumerRunner
+from forumops_shared.handlers import wants
 from forumops_shared.db import readonly
 from forumops_shared.events import Event
 from forumops_shared.events.registry import PARTICIPANT_REGISTERED
@@ -55,8 +57,10 @@ def record_effect(delay_s: float = 0.0, failing_subject: str | None = None):
 
 
 def sink_runner(settings: ServiceSettings, engine: Engine, delay_s: float = 0.0,
-                failing_subject: str | None = None) -> ConsumerRunner:
+                failing_subject: str | None = None, wanted: Callable[[Event], bool] | None = None) -> ConsumerRunner:
     handler = record_effect(delay_s, failing_subject)
+    if wanted is not None:
+        handler = wants(wanted)(handler)
     return ConsumerRunner(
         name=settings.consumer_group, engine=engine,
         # registration-changed is left unhandled on purpose: declared for the topic, ignored here.

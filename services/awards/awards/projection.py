@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
+from forumops_shared.handlers import wants
 from forumops_shared.db import insert_ignore
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
@@ -13,10 +14,15 @@ from forumops_shared.events import registry as types
 from .tables import award_certificates
 
 
+def _for_an_application(event: Event) -> bool:
+    """Not a forum's attendance certificate, nor an award typed in by hand."""
+    d = event.data
+    return d["kind"] == "award" and bool(d.get("programme")) and bool(d.get("application_id"))
+
+
+@wants(_for_an_application)
 def certificate_issued(conn: Connection, event: Event) -> None:
     d = event.data
-    if d["kind"] != "award" or not d.get("programme") or not d.get("application_id"):
-        return  # a forum's attendance certificate, or an award typed in by hand
     insert_ignore(conn, award_certificates, {"serial": d["serial"], "programme": d["programme"],
                                              "application_id": d["application_id"], "issued_at": d["issued_at"]})
 

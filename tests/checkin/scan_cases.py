@@ -69,6 +69,7 @@ class Case:
     because: str = ""  # why the scanner decides otherwise
     session: SessionScan | None = None  # the session the scanner works in (named); `first` is then into it
     not_signed_up: bool = False  # admitted into a sign-up session without a place
+    direction: str = "in"  # "out": a check-out
 
     @property
     def offline_expected(self) -> tuple[str, str]:
@@ -76,6 +77,7 @@ class Case:
 
 
 ACCEPTED, DUPLICATE = ("accepted", "accepted"), ("duplicate", "already_checked_in")
+CHECKED_OUT = ("accepted", "checked_out")
 IN_SESSION = ("duplicate", "already_in_session")
 
 
@@ -144,6 +146,25 @@ CASES = [
          rejected("not_signed_up"), session=into("W2")),
     Case("the ticket is decided before the session", ticket(), known(status="cancelled"), rejected("cancelled"),
          session=into("NOPE")),
+    # Check-outs: the ticket as for a check-in, the session only when the scanner names one.
+    Case("a check-out of someone let in is noted", ticket(), known(), CHECKED_OUT, direction="out",
+         first=FirstCheckin(POINT, DURING - timedelta(minutes=40))),
+    Case("a check-out is noted whether or not the person was let in (hours take it as nothing then)",
+         ticket(), known(), CHECKED_OUT, direction="out"),
+    Case("a check-out by typed code is noted", CODE, known(), CHECKED_OUT, direction="out"),
+    Case("a check-out of a ticket of another point is refused", ticket(point="HCM-02"), known(point="HCM-02"),
+         rejected("wrong_point"), direction="out"),
+    Case("a check-out of a replaced ticket is refused", ticket(version=1), known(version=2),
+         rejected("ticket_replaced"), direction="out"),
+    Case("a forged check-out is refused", tampered(ticket()), known(), rejected("invalid_signature"), direction="out"),
+    Case("a check-out out of a session is for it", ticket(), known(), CHECKED_OUT, direction="out",
+         session=into("OPEN")),
+    Case("a check-out out of a workshop needs no place in it", ticket(), known(), CHECKED_OUT, direction="out",
+         session=into("W2")),
+    Case("a check-out out of a session not in the programme is refused", ticket(), known(),
+         rejected("unknown_session"), direction="out", session=into("NOPE")),
+    Case("a check-out out of a session held elsewhere is refused", ticket(), known(),
+         rejected("session_elsewhere"), direction="out", session=into("HP-ONLY")),
 ]
 
 

@@ -93,7 +93,7 @@ def test_the_same_ticket_admitted_at_two_points_offline_is_a_listed_conflict(doo
     answer = door.batch(other, [later]).json
     assert answer["results"][0] == {"scan_id": "hp-1", "outcome": "rejected", "reason": "wrong_point",
                                     "registration_id": person["id"], "forced": True, "conflict": True,
-                                    "session": None, "not_signed_up": False}
+                                    "session": None, "not_signed_up": False, "direction": "in"}
     listed = door.organiser("conflicts").json
     [conflict] = listed["conflicts"]
     assert (conflict["registration_id"], conflict["full_name"]) == (person["id"], "Đặng Thị Hồng Nhung")

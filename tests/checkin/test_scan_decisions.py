@@ -10,7 +10,7 @@ from checkin.domain.scans import (FirstCheckin, RegistrationView, ScanDecision, 
                                   lost_to_another_door, read_scanned)
 from checkin.reasons import SCAN_REASONS
 
-from .scan_cases import CASES, DURING, FORUM, POINT, SLUG, Case, known, ticket
+from .scan_cases import ACCEPTED, CASES, DURING, FORUM, POINT, SLUG, Case, known, ticket
 
 
 def found(reading: TicketReading, registration: RegistrationView | None) -> RegistrationView | None:
@@ -25,7 +25,7 @@ def found(reading: TicketReading, registration: RegistrationView | None) -> Regi
 def decide(case: Case, point: str = POINT) -> ScanDecision:
     reading = read_scanned(case.scanned, FORUM)
     return decide_scan(reading, found(reading, case.registration), forum=FORUM, device_point=point, now=case.now,
-                       first=case.first, session=case.session)
+                       first=case.first, session=case.session, direction=case.direction)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -33,6 +33,7 @@ def test_each_case_gets_its_outcome_and_reason(case):
     decision = decide(case)
     assert (decision.outcome, decision.reason, decision.not_signed_up) == (*case.expected, case.not_signed_up)
     assert decision.session == (case.session.code if case.session else None)
+    assert (decision.direction, decision.admits) == (case.direction, case.expected == ACCEPTED)
 
 
 def test_every_reason_in_the_list_is_given_by_some_case_and_none_is_missing():

@@ -51,8 +51,10 @@ def registered(door, point="HN-01", signups=(), **overrides):
     return person
 
 
-def scan(door, device, person, scan_id, session=None, minutes=None):
+def scan(door, device, person, scan_id, session=None, minutes=None, direction=None):
     body = {"ticket": person["ticket"]["qr_payload"], "scan_id": scan_id}
+    if direction is not None:
+        body["direction"] = direction
     if session is not None:
         body["session"] = session
     if minutes is not None:
@@ -131,6 +133,39 @@ def test_an_offline_batch_carries_each_scans_session_and_is_judged_per_session(p
     sessions, _ = hours_of(door)[person["id"]]
     # In W1 from 65 to its end, then in W2 (it overlaps W1) from 66: the later scan ends W1.
     assert sessions == {"OPEN": 57, "W1": 1, "W2": 54}
+
+
+def test_check_outs_end_the_time_in_a_session_or_the_day_and_let_no_one_in(programme):
+    door = programme
+    left, stepped_out, never_in, offline = (registered(door, full_name=name) for name in (
+        "Lê Văn Về Sớm", "Trần Thị Ra Ngoài", "Phạm Văn Chưa Vào", "Hồ Thị Ngoại Tuyến"))
+    door.deliver()
+    device = door.device()
+    scan(door, device, left, "l-in", "OPEN", 10)
+    gone = scan(door, device, left, "l-out", minutes=25, direction="out")  # left the venue: the day ends
+    assert (told(gone), gone["direction"], gone["registration"]["full_name"]) == (
+        ("accepted", "checked_out", None, False), "out", "Lê Văn Về Sớm")
+    scan(door, device, stepped_out, "s-in", "OPEN", 5)
+    assert told(scan(door, device, stepped_out, "s-out", "OPEN", 20, direction="out")) == (
+        "accepted", "checked_out", "OPEN", False)  # out of the plenary only
+    assert told(scan(door, device, stepped_out, "s-back", "OPEN", 30)) == ("duplicate", "already_in_session", "OPEN",
+                                                                           False)  # back: the door says she was in
+    assert told(scan(door, device, never_in, "n-out", minutes=15, direction="out"))[:2] == ("accepted", "checked_out")
+    qr = offline["ticket"]["qr_payload"]
+    batch = door.batch(device, [{"ticket": qr, "scan_id": "o-in", "scanned_at": at(10).isoformat()},
+                                {"ticket": qr, "scan_id": "o-out", "scanned_at": at(40).isoformat(),
+                                 "direction": "out", "admitted": False}]).json
+    assert [(r["outcome"], r["reason"], r["direction"]) for r in batch["results"]] == [
+        ("accepted", "accepted", "in"), ("accepted", "checked_out", "out")]
+
+    # Check-outs let no one in: the arrivals are the three check-ins, each announced once.
+    stats = door.organiser("stats").json
+    assert (stats["onsite"]["arrived"], {x["code"]: x["arrived"] for x in stats["sessions"]}["OPEN"]) == (3, 3)
+    assert len([e for e in door.events() if e.type == PARTICIPANT_CHECKED_IN]) == 3
+    assert hours_of(door) == {
+        left["id"]: ({"OPEN": 15}, 15),  # 10 to 25, and nothing of the workshops after she left
+        stepped_out["id"]: ({"OPEN": 45}, 45),  # 5 to 20, then 30 to the end at 60
+        offline["id"]: ({"OPEN": 30}, 30)}  # the offline door's check-out ended her time at 40
 
 
 def test_a_zoom_report_is_matched_to_its_session_by_its_window_and_clipped_to_it(programme):

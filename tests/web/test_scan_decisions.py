@@ -36,8 +36,9 @@ DECIDE_ALL = """async (cases) => {
   const answers = [];
   for (const c of cases) {
     const answer = await decideOffline(c.scanned, {kit: c.kit, device: c.device, now: new Date(c.now),
-                                                   admittedHere: async () => false, session: c.session});
-    answers.push([answer.outcome, answer.reason, answer.session, answer.not_signed_up]);
+                                                   admittedHere: async () => false, session: c.session,
+                                                   direction: c.direction});
+    answers.push([answer.outcome, answer.reason, answer.session, answer.not_signed_up, answer.direction]);
   }
   return answers;
 }"""
@@ -48,10 +49,11 @@ def test_the_scanner_decides_every_case_as_the_table_says(browser, static_origin
     try:
         page.goto(static_origin + "/")  # a secure context (localhost): WebCrypto checks the signatures
         sent = [{"scanned": c.scanned, "kit": kit(c), "device": {"forum": SLUG, "point": POINT},
-                 "now": c.now.isoformat(), "session": c.session.code if c.session else None} for c in CASES]
+                 "now": c.now.isoformat(), "session": c.session.code if c.session else None,
+                 "direction": c.direction} for c in CASES]
         answers = page.evaluate(DECIDE_ALL, sent)
     finally:
         page.close()
     decided = {c.name: tuple(a) for c, a in zip(CASES, answers)}
-    assert decided == {c.name: (*c.offline_expected, c.session.code if c.session else None, c.not_signed_up)
-                       for c in CASES}
+    assert decided == {c.name: (*c.offline_expected, c.session.code if c.session else None, c.not_signed_up,
+                                c.direction) for c in CASES}

@@ -251,8 +251,24 @@ def test_reloaded_offline_the_scanner_keeps_its_session_and_its_sign_ups_and_upl
 
         context.set_offline(False)
         expect(page.locator("#pending")).to_have_text("0", timeout=20_000)
+
+        page.check("input[name=direction][value=out]")  # the door now notes people leaving W1
+        scan(page, with_place["ticket"]["code"])
+        expect(page.locator("#outcome")).to_have_attribute("data-direction", "out")
+        expect(page.locator("#verdict")).to_have_text("ĐÃ RA")
+        expect(page.locator("#who")).to_have_text(with_place["full_name"])
+        context.set_offline(True)
+        assert page.reload().from_service_worker
+        opened(page)
+        expect(page.locator("input[name=direction][value=out]")).to_be_checked()  # kept, as the session is
+        scan(page, without["ticket"]["qr_payload"])  # leaving needs no place
+        expect(page.locator("#outcome")).to_have_attribute("data-direction", "out")
+        expect_outcome(page, "accepted", without["full_name"])
+        expect(page.locator("#pending")).to_have_text("1")
+        context.set_offline(False)
+        expect(page.locator("#pending")).to_have_text("0", timeout=20_000)
     sessions = {s["code"]: s["arrived"] for s in stack.admin("GET", "checkin", f"/api/v1/forums/{forum}/stats")
                 .json()["sessions"]}
-    assert sessions == {"W1": 1, "W2": 0}  # she is in W1; he was turned away
+    assert sessions == {"W1": 1, "W2": 0}  # she is in W1; he was turned away, and leaving let no one in
     inside = {e["id"]: e["in_sessions"] for e in roster(stack, forum, point, token)}
     assert (inside[with_place["id"]], inside[without["id"]]) == (["W1"], [])

@@ -34,6 +34,7 @@ SCAN_REASONS: dict[str, ScanReason] = {
     "session_elsewhere": ScanReason("Phiên này không diễn ra tại điểm cầu này.",
                                     "This session is not held at this connection point."),
     "not_signed_up": ScanReason("Người này chưa đăng ký phiên này.", "This person has not signed up for this session."),
+    "checked_out": ScanReason("Đã ghi nhận ra về.", "Checked out."),
     "refused_at_door": ScanReason("Thiết bị ngoại tuyến đã từ chối vé này.", "The offline device turned this ticket away."),
 }
 

@@ -7,6 +7,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from forumops_shared.payloads import Moment, PointCode, StrictBoolean, StrictSchema, Text
 
+from .domain.scans import DIRECTIONS
+
 
 class DeviceSchema(StrictSchema):
     label = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
@@ -17,17 +19,22 @@ class ScanSchema(StrictSchema):
     scan_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     scanned_at = Moment(load_default=None, allow_none=True)
     session = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64), metadata={
-        "description": "The session the scanner works in (a code); absent: the one session held at this point "
-                       "running at the scan's time, else none."})
+        "description": "The session the scanner works in (a code); absent: for a check-in, the one session held "
+                       "at this point running at the scan's time, else none; for a check-out, none (they left)."})
+    direction = fields.String(load_default="in", validate=validate.OneOf(DIRECTIONS), metadata={
+        "description": "in: a check-in (the default); out: a check-out, where the forum counts hours by them."})
 
 
 class OfflineScanSchema(StrictSchema):
     ticket = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     scan_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     scanned_at = Moment(required=True, metadata={"description": "When the door scanned it."})
-    admitted = StrictBoolean(load_default=True, metadata={"description": "Did the offline door let the person in?"})
+    admitted = StrictBoolean(load_default=True, metadata={"description": "Did the offline door let the person in? (Not asked of a check-out.)"})
     session = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64), metadata={
-        "description": "The session the scanner worked in; absent: the one running at this point then, else none."})
+        "description": "The session the scanner worked in; absent: for a check-in, the one running at this point "
+                       "then, else none; for a check-out, none."})
+    direction = fields.String(load_default="in", validate=validate.OneOf(DIRECTIONS), metadata={
+        "description": "in (the default) or out: a check-out."})
 
 
 class OfflineScans(fields.List):
@@ -39,7 +46,7 @@ class OfflineScans(fields.List):
 
     _schema = OfflineScanSchema()
     _limits = {"ticket": 2000, "scan_id": 100}
-    _keys = frozenset({"ticket", "scan_id", "scanned_at", "admitted", "session"})
+    _keys = frozenset({"ticket", "scan_id", "scanned_at", "admitted", "session", "direction"})
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):
@@ -67,8 +74,8 @@ class OfflineScans(fields.List):
         for name, longest in self._limits.items():
             if not isinstance(item[name], str) or not 1 <= len(item[name]) <= longest:
                 return None
-        admitted = item.get("admitted", True)
-        if not isinstance(admitted, bool) or not isinstance(item["scanned_at"], str):
+        admitted, direction = item.get("admitted", True), item.get("direction", "in")
+        if not isinstance(admitted, bool) or direction not in DIRECTIONS or not isinstance(item["scanned_at"], str):
             return None
         try:
             at = datetime.fromisoformat(item["scanned_at"])
@@ -77,7 +84,7 @@ class OfflineScans(fields.List):
         if at.tzinfo is None:
             return None
         return {"ticket": item["ticket"], "scan_id": item["scan_id"], "scanned_at": at, "admitted": admitted,
-                "session": session}
+                "session": session, "direction": direction}
 
 
 class BatchSchema(StrictSchema):
@@ -153,6 +160,7 @@ class ScanOut(Schema):
     session = fields.String(allow_none=True, metadata={"description": "The session the scan was for; null: none."})
     not_signed_up = fields.Boolean(metadata={"description": "Admitted into a sign-up session without a place "
                                                             "(the session admits walk-ins): tell the person."})
+    direction = fields.String(metadata={"description": "in | out (a check-out)"})
 
 
 class ScanResultOut(Schema):
@@ -164,6 +172,7 @@ class ScanResultOut(Schema):
     conflict = fields.Boolean(metadata={"description": "The person was admitted at another point first."})
     session = fields.String(allow_none=True)
     not_signed_up = fields.Boolean()
+    direction = fields.String(metadata={"description": "in | out (a check-out)"})
 
 
 class BatchOut(Schema):

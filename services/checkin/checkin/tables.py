@@ -118,6 +118,7 @@ scans = Table(
     Column("forced", Boolean, nullable=False, server_default=false()),
     Column("session", String(64), nullable=True),  # the session the scan was for; NULL: none
     Column("not_signed_up", Boolean, nullable=False, server_default=false()),  # admitted as a walk-in
+    Column("direction", String(3), nullable=False, server_default="in"),  # in | out (a check-out)
     UniqueConstraint("device_id", "scan_id", name="uq_scans_device_scan"),
     Index("ix_scans_registration_id", "registration_id"),  # a person's scans, for their hours
 )

@@ -102,6 +102,7 @@ SCANNER_TEXTS = {
     "camera_failed": ("Không mở được camera: {message}", "The camera cannot be opened: {message}"),
     "unknown_person": ("(chưa có tên)", "(name not known yet)"),
     "not_signed_up": ("Chưa đăng ký phiên này — vào theo diện tự do", "Not signed up for this session — admitted as a walk-in"),
+    "checked_out": ("ĐÃ RA", "CHECKED OUT"),
 }
 
 DASHBOARD_TEXTS = {

@@ -90,7 +90,7 @@ def check_in(slug: str, code: str):
     if token is None:  # before the body, as on every path; a wrong token is told with the scan's read
         raise Refusal("unauthenticated")
     data = json_body(_scan, limit=ctx().config.json_body_limit)
-    command = scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"], data["session"])
+    command = scans.ScanCommand(data["ticket"], data["scan_id"], data["scanned_at"], data["session"], data["direction"])
     request = scans.ScanRequest(hash_token(token), slug, code, command, scans.read_ahead(slug, data["ticket"]))
     # The device checked, the person read and the scan recorded together with other doors' scans
     # arriving meanwhile: one short transaction of a few statements (GroupCommit).

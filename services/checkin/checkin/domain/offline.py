@@ -33,7 +33,10 @@ def judge_offline(decision: ScanDecision, *, admitted: bool, first: FirstCheckin
       is inside), unless they were admitted before;
     - admitted there while already admitted at another point: a conflict for organisers;
     - turned away by the door: stored, never a check-in (`refused_at_door` when this service
-      would have accepted)."""
+      would have accepted);
+    - a check-out: stored as decided; the door does not let anyone in or out, it notes who left."""
+    if decision.direction == "out":
+        return OfflineJudgement(decision, False, False, None)
     if not admitted:
         if decision.admits:
             decision = ScanDecision("rejected", "refused_at_door", decision.registration_id, decision.known_to_checkin)

@@ -16,6 +16,13 @@ The order, written down (keep it in step with decide_scan; static/decide.js foll
   7. once per person and session (`already_in_session`), or, for a scan for no session, once per
      person (`already_checked_in`, today's rule): a second admission answers where and when the
      first happened.
+A check-out (direction "out": the person leaves, where the forum counts hours by them) passes
+steps 1 to 5 and, when the scanner names a session, step 6's `unknown_session` and
+`session_elsewhere`; then it is accepted (`checked_out`), never a duplicate, whether or not the
+person was let in: who was present when is the hours' rule (domain/hours.py), which takes a
+check-out while absent as nothing. A check-out is for the session the scanner names, or for none
+(they left the venue): never the one running, since leaving the building mid-session ends the
+day, not only that session.
 A person whose registration's event has not arrived holds no sign-up as far as check-in knows.
 A signed ticket is decided even when the registration's event has not arrived yet: the signature
 carries forum, point, mode and version (`known_to_checkin` records that it was decided so).
@@ -32,6 +39,7 @@ from forumops_shared.tickets import PREFIX, TicketClaims, TicketError, normalise
 
 DOORS_OPEN_BEFORE_START = timedelta(days=1)
 OUTCOMES = ("accepted", "duplicate", "rejected")
+DIRECTIONS = ("in", "out")  # a check-in (the default) or a check-out
 
 
 @dataclass(frozen=True)
@@ -85,11 +93,14 @@ class SessionScan:
     signed_up: bool = False
 
 
-def session_for(programme: dict[str, SessionView], named: str | None, point: str, at: datetime) -> SessionScan | None:
-    """The session a scan at `point` at `at` is for: the one named, else the only session held at
-    `point` running at `at` (None when none or several are: a scan for no session)."""
+def session_for(programme: dict[str, SessionView], named: str | None, point: str, at: datetime,
+                direction: str = "in") -> SessionScan | None:
+    """The session a scan at `point` at `at` is for: the one named, else, for a check-in, the only
+    session held at `point` running at `at` (None when none or several are: a scan for no session)."""
     if named is not None:
         return SessionScan(named, programme.get(named))
+    if direction == "out":
+        return None
     running = [s for s in programme.values() if s.held_at(point) and s.starts_at <= at < s.ends_at]
     return SessionScan(running[0].code, running[0]) if len(running) == 1 else None
 
@@ -113,10 +124,11 @@ class ScanDecision:
     first: FirstCheckin | None = None
     session: str | None = None
     not_signed_up: bool = False  # admitted into a sign-up session without a place (walk_in "admit")
+    direction: str = "in"
 
     @property
     def admits(self) -> bool:
-        return self.outcome == "accepted"
+        return self.outcome == "accepted" and self.direction == "in"
 
 
 def read_scanned(scanned: str, forum: ForumView) -> TicketReading:
@@ -131,16 +143,33 @@ def read_scanned(scanned: str, forum: ForumView) -> TicketReading:
 
 def decide_scan(reading: TicketReading, registration: RegistrationView | None, *, forum: ForumView,
                 device_point: str, now: datetime, first: FirstCheckin | None,
-                session: SessionScan | None = None) -> ScanDecision:
+                session: SessionScan | None = None, direction: str = "in") -> ScanDecision:
     """Decide one scan at `device_point` of `forum` (see the order in the module docstring).
 
     `registration` is what check-in holds for the ticket (by the claims' id, or by the typed
     code within this forum), None when nothing; `session` the session the scan is for
     (session_for), None for none; `first` the person's first check-in (into that session when
-    there is one), if any."""
-    decision = _decide(reading, registration, forum=forum, device_point=device_point, now=now, first=first,
-                       session=session)
+    there is one), if any; `direction` "out" for a check-out."""
+    if direction == "out":
+        decision = _decide_out(reading, registration, forum=forum, device_point=device_point, now=now,
+                               session=session)
+    else:
+        decision = _decide(reading, registration, forum=forum, device_point=device_point, now=now, first=first,
+                           session=session)
     return decision if session is None else replace(decision, session=session.code)
+
+
+def _decide_out(reading: TicketReading, registration: RegistrationView | None, *, forum: ForumView,
+                device_point: str, now: datetime, session: SessionScan | None) -> ScanDecision:
+    checked = _decide(reading, registration, forum=forum, device_point=device_point, now=now, first=None,
+                      session=None)  # steps 1 to 5: the ticket itself is let in or not
+    if checked.outcome != "rejected":
+        refusal = None if session is None else (
+            "unknown_session" if session.session is None
+            else None if session.session.held_at(device_point) else "session_elsewhere")
+        checked = (ScanDecision("rejected", refusal, checked.registration_id) if refusal
+                   else ScanDecision("accepted", "checked_out", checked.registration_id, checked.known_to_checkin))
+    return replace(checked, direction="out")
 
 
 def _decide(reading: TicketReading, registration: RegistrationView | None, *, forum: ForumView,

@@ -22,7 +22,7 @@ from ..domain.offline import OfflineJudgement, judge_late, judge_offline
 from ..domain.scans import (OUTCOMES, FirstCheckin, ForumView, TicketReading, decide_scan, read_scanned,
                             session_for)
 from ..tables import conflicts, scans
-from .scans import (Admission, admit, first_checkins, firsts_of, forum_view, registrations_of, restate,
+from .scans import (Admission, admit, first_checkins, firsts_of, forum_view, mark_check_outs, registrations_of, restate,
                     session_firsts, signed_up)
 
 
@@ -48,6 +48,7 @@ class OfflineScan:
     scanned_at: datetime
     admitted: bool = True
     session: str | None = None  # the session the scanner worked in; None: the one running then (session_for)
+    direction: str = "in"  # "out": a check-out (the door's `admitted` does not apply)
 
 
 @dataclass
@@ -71,7 +72,8 @@ def upload(conn: Connection, device: Row, batch: list[OfflineScan]) -> dict:
         stored[r.scan.scan_id] = {"scan_id": r.scan.scan_id, "outcome": j.decision.outcome,
                                   "reason": j.decision.reason, "registration_id": j.decision.registration_id,
                                   "forced": j.forced, "conflict": j.conflict_with is not None,
-                                  "session": j.decision.session, "not_signed_up": j.decision.not_signed_up}
+                                  "session": j.decision.session, "not_signed_up": j.decision.not_signed_up,
+                                  "direction": j.decision.direction}
     totals = {"received": len(batch), "recorded": len(fresh), "repeated": len(batch) - len(fresh)}
     answers = [stored[s.scan_id] for s in batch]
     for key in OUTCOMES:
@@ -120,12 +122,12 @@ def _decide(conn: Connection, device: Row, forum: ForumView, fresh: list[Offline
     for item, ticket in zip(fresh, readings):
         registration = known.get(ticket.code or (ticket.claims.registration_id if ticket.claims else None))
         rid = ticket.claims.registration_id if ticket.claims else registration.id if registration else None
-        session = session_for(forum.sessions, item.session, device.point, item.scanned_at)
+        session = session_for(forum.sessions, item.session, device.point, item.scanned_at, item.direction)
         if session is not None:
             session = replace(session, signed_up=(rid, session.code) in held)
         key = (rid, session.code if session else None)
         decision = decide_scan(ticket, registration, forum=forum, device_point=device.point, now=item.scanned_at,
-                               first=firsts.get(key), session=session)
+                               first=firsts.get(key), session=session, direction=item.direction)
         judged = judge_offline(decision, admitted=item.admitted, first=firsts.get(key), device_point=device.point)
         if judged.admits:
             firsts[key] = FirstCheckin(device.point, item.scanned_at)
@@ -142,12 +144,14 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
              "registration_id": r.judged.decision.registration_id, "outcome": r.judged.decision.outcome,
              "reason": r.judged.decision.reason, "known_to_checkin": r.judged.decision.known_to_checkin,
              "scanned_at": r.scan.scanned_at, "recorded_at": now, "offline": True, "forced": r.judged.forced,
-             "session": r.judged.decision.session, "not_signed_up": r.judged.decision.not_signed_up}
+             "session": r.judged.decision.session, "not_signed_up": r.judged.decision.not_signed_up,
+             "direction": r.judged.decision.direction}
             for r in results]
     # All new: upload() left out the scan_ids stored before. A concurrent upload of the same scans
     # breaks the unique key instead, and the route tries again (then finds them stored).
     new = dict(insert_rows(conn, scans, rows, returning=("scan_id", "id")))
     pks = [new[r.scan.scan_id] for r in results]
+    mark_check_outs(conn, [(device.forum, r.judged.decision) for r in results])
     admitted = admit(conn, [Admission(device, r.judged.decision.registration_id, pk, r.scan.scanned_at,
                                       r.judged.forced, r.judged.decision.session)
                             for r, pk in zip(results, pks) if r.judged.admits], "offline_batch")
@@ -167,7 +171,8 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
 
 
 _STORED = (select(scans.c.scan_id, scans.c.outcome, scans.c.reason, scans.c.registration_id, scans.c.forced,
-                  conflicts.c.id.isnot(None).label("conflict"), scans.c.session, scans.c.not_signed_up)
+                  conflicts.c.id.isnot(None).label("conflict"), scans.c.session, scans.c.not_signed_up,
+                  scans.c.direction)
            .outerjoin(conflicts, conflicts.c.scan == scans.c.id)
            .where(scans.c.device_id == bindparam("device"), scans.c.scan_id.in_(bindparam("keys", expanding=True))))
 

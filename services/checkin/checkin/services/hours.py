@@ -1,8 +1,8 @@
 """Each participant's hours per session (domain/hours.py), kept and announced when they change.
 
 `recompute` runs in the transaction that changed what hours depend on: an imported attendance
-report, a forum published with its sessions moved or its timezone changed. Admissions at a door or
-in an offline batch only mark their people due (`mark_due`, in the admission's transaction): the
+report, a forum published with its sessions moved or its timezone changed. Admissions and
+check-outs at a door or in an offline batch only mark their people due (`mark_due`, in the admission's transaction): the
 worker's chore (`catch_up`, every second) works them out, many at once, so that a scan does not
 wait for it. Either way nothing is lost: the mark commits with the scan, and is taken off in the
 transaction that writes the hours.
@@ -47,9 +47,10 @@ def programme(conn: Connection, forum: str) -> Programme | None:
                          for r in rows], zone)
 
 
-# A scan is attendance when it let the person in: admitted, a repeat of an admission, or forced offline.
+# A scan is attendance when it let the person in (admitted, a repeat of an admission, or forced
+# offline) or out (an accepted check-out).
 _ATTENDED = or_(scans.c.outcome.in_(("accepted", "duplicate")), scans.c.forced)
-_SCANS = select(scans.c.registration_id, scans.c.scanned_at, scans.c.point, scans.c.session).where(
+_SCANS = select(scans.c.registration_id, scans.c.scanned_at, scans.c.point, scans.c.session, scans.c.direction).where(
     scans.c.forum == bindparam("forum"), scans.c.registration_id.isnot(None), _ATTENDED)
 _SPANS_OF = select(attendance_spans.c.registration_id, attendance_spans.c.joined_at, attendance_spans.c.left_at,
                    attendance_spans.c.session)
@@ -79,8 +80,8 @@ def recompute(conn: Connection, forum: str, registration_ids: Iterable[str] | No
     if plan is None:
         return 0
     on_site, online = defaultdict(list), defaultdict(list)
-    for rid, at, point, session in _rows(conn, _SCANS, forum, ids, scans.c.registration_id):
-        on_site[rid].append(Scan(as_utc(at), point, session))
+    for rid, at, point, session, direction in _rows(conn, _SCANS, forum, ids, scans.c.registration_id):
+        on_site[rid].append(Scan(as_utc(at), point, session, direction))
     for rid, joined, left, session in _rows(conn, _SPANS if ids is None else _SPANS_OF, forum, ids,
                                             attendance_spans.c.registration_id):
         online[rid].append(Online(as_utc(joined), as_utc(left), session))

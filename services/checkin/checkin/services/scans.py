@@ -46,6 +46,7 @@ class ScanCommand:
     scan_id: str
     scanned_at: datetime | None = None
     session: str | None = None  # the session the scanner works in; None: the one running (session_for)
+    direction: str = "in"  # "out": a check-out
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def _with_sessions(conn: Connection, prepared: list[Prepared], sent: list[tuple[
     """Each scan's session (session_for), whether its person signed up for it, and their first
     check-in into it. A forum without a programme costs nothing here."""
     now = datetime.now(timezone.utc)
-    found = [session_for(p.forum.sessions, command.session, device.point, command.scanned_at or now)
+    found = [session_for(p.forum.sessions, command.session, device.point, command.scanned_at or now, command.direction)
              if p.forum.sessions or command.session else None for p, (command, device) in zip(prepared, sent)]
     if not any(found):
         return prepared
@@ -175,13 +176,15 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
     now = datetime.now(timezone.utc)
     decisions = [decide_scan(p.prepared.reading, p.prepared.registration, forum=p.prepared.forum,
                              device_point=p.device.point, now=now, first=p.prepared.first,
-                             session=p.prepared.session) for p in pending]
+                             session=p.prepared.session, direction=p.command.direction) for p in pending]
     rows = [{"device_id": p.device.id, "scan_id": p.command.scan_id, "forum": p.device.forum, "point": p.device.point,
              "registration_id": d.registration_id, "outcome": d.outcome, "reason": d.reason,
              "known_to_checkin": d.known_to_checkin, "scanned_at": p.command.scanned_at or now, "recorded_at": now,
-             "offline": False, "forced": False, "session": d.session, "not_signed_up": d.not_signed_up}
+             "offline": False, "forced": False, "session": d.session, "not_signed_up": d.not_signed_up,
+             "direction": d.direction}
             for p, d in zip(pending, decisions)]
     pks = store_scans(conn, rows)
+    mark_check_outs(conn, [(p.device.forum, d) for p, d, pk in zip(pending, decisions, pks) if pk])
     admissions = [Admission(p.device, d.registration_id, pk, row["scanned_at"], session=d.session)
                   for p, d, row, pk in zip(pending, decisions, rows, pks) if pk and d.admits]
     admitted = admit(conn, admissions, "scan")
@@ -202,6 +205,12 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
             name = p.prepared.full_name if d.known_to_checkin else None
             answers.append(_answer({**row, "outcome": d.outcome, "reason": d.reason}, name, d.first))
     return answers
+
+
+def mark_check_outs(conn: Connection, decided: list[tuple[str, ScanDecision]]) -> None:
+    """Accepted check-outs end someone's presence: their hours are worked out again (as an admission's)."""
+    hours.mark_due(conn, [(forum, d.registration_id) for forum, d in decided
+                          if d.direction == "out" and d.outcome == "accepted" and _may_have_programme(forum)])
 
 
 def store_scans(conn: Connection, rows: list[dict]) -> list[int | None]:
@@ -225,7 +234,7 @@ def _answer(row, full_name: str | None, first: FirstCheckin | None) -> dict:
     body = {"scan_id": row["scan_id"], "outcome": row["outcome"], "reason": row["reason"],
             "message": {"vi": text.vi, "en": text.en}, "known_to_checkin": row["known_to_checkin"],
             "registration": None, "first": None, "session": row["session"],
-            "not_signed_up": bool(row["not_signed_up"])}
+            "not_signed_up": bool(row["not_signed_up"]), "direction": row["direction"]}
     if shows_person(row["outcome"]):
         body["registration"] = {"id": row["registration_id"], "full_name": full_name}
         if row["outcome"] == "duplicate" and first:

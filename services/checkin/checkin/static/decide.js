@@ -38,24 +38,26 @@ async function readTicket(text, kit) {
 const heldAt = (s, point) => s.points === null || s.points === undefined || s.points.includes(point);
 
 /* The session a scan is for (domain/scans.session_for): the one named ({code, found} with found
-   null when the programme has no such code), else the only one held at `point` running at `now`,
-   else null. */
-export function sessionFor(kit, named, point, now) {
+   null when the programme has no such code), else, for a check-in, the only one held at `point`
+   running at `now`, else null. */
+export function sessionFor(kit, named, point, now, direction = "in") {
   const programme = kit.sessions || [];
   if (named) return {code: named, found: programme.find((s) => s.code === named) || null};
+  if (direction === "out") return null;
   const running = programme.filter((s) => heldAt(s, point) && new Date(s.starts_at) <= now && now < new Date(s.ends_at));
   return running.length === 1 ? {code: running[0].code, found: running[0]} : null;
 }
 
 /* Decide a scan of `text` at `device` ({forum, point}) at `now` (a Date), for the session named
    `session` (a code; null: the one running, see sessionFor); `admittedHere(id, session)` says
-   whether this phone let the person in already (into that session, or at all for null).
-   Answers {outcome, reason, registration, session, not_signed_up}. */
-export async function decideOffline(text, {kit, device, now, admittedHere, session = null}) {
-  const chosen = sessionFor(kit, session, device.point, now);
+   whether this phone let the person in already (into that session, or at all for null);
+   `direction` "out" for a check-out (noted for a valid ticket, whether or not the person is in).
+   Answers {outcome, reason, registration, session, not_signed_up, direction}. */
+export async function decideOffline(text, {kit, device, now, admittedHere, session = null, direction = "in"}) {
+  const chosen = sessionFor(kit, session, device.point, now, direction);
   const code = chosen ? chosen.code : null;
   const answer = (outcome, reason, registration, notSignedUp = false) =>
-    ({outcome, reason, registration, session: code, not_signed_up: notSignedUp});
+    ({outcome, reason, registration, session: code, not_signed_up: notSignedUp, direction});
   const {claims, person, refusal} = await readTicket(text, kit);
   const refuse = (reason) => answer("rejected", reason, null);
   if (refusal) return refuse(refusal);
@@ -67,11 +69,13 @@ export async function decideOffline(text, {kit, device, now, admittedHere, sessi
   if (claims && !person && claims.m === "online") return refuse("online_ticket");
   if (claims && !person && claims.p !== device.point) return refuse("wrong_point");
   if (now < new Date(kit.forum.doors_open_at)) return refuse("not_yet_valid");
-  let walkIn = false;
   if (chosen) {
     if (!chosen.found) return refuse("unknown_session");
     if (!heldAt(chosen.found, device.point)) return refuse("session_elsewhere");
-    walkIn = chosen.found.signup && !(person && (person.sessions || []).includes(code));
+  }
+  if (direction === "out") return answer("accepted", "checked_out", who);
+  if (chosen) {
+    const walkIn = chosen.found.signup && !(person && (person.sessions || []).includes(code));
     if (walkIn && chosen.found.walk_in === "refuse") return refuse("not_signed_up");
     if ((person && (person.in_sessions || []).includes(code)) || await admittedHere(id, code)) {
       return answer("duplicate", "already_in_session", who);

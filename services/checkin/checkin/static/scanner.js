@@ -7,7 +7,9 @@
    forum ends: stored with that moment, and dropped with whom this phone let in once it passed.
    The page itself opens with no network too: its service worker (/scan-worker.js) keeps the page
    and its scripts; the device (localStorage), the kit (localStorage), whom this phone let in and
-   the scans waiting (IndexedDB) are all on the phone, so a reload offline decides as before. */
+   the scans waiting (IndexedDB) are all on the phone, so a reload offline decides as before.
+   Scanning "out" records check-outs (people leaving), which end their time in the sessions where
+   the forum counts hours; it lets no one in and is kept per device, as the session is. */
 import { decideOffline } from "./decide.js";
 
 const data = ForumOps.pageData(), texts = data.texts, lang = data.lang;
@@ -96,6 +98,16 @@ function showSessions() {
   $("session-choice").hidden = here.length === 0;
 }
 
+// -- in or out (a check-out), kept on this phone per device --------------------------------------
+
+const directionKey = () => `forumops:direction:${device.forum}:${device.point}`;
+const chosenDirection = () => document.querySelector("input[name=direction]:checked").value;
+
+function showDirection() {
+  const kept = localStorage.getItem(directionKey()) === "out" ? "out" : "in";
+  document.querySelector(`input[name=direction][value=${kept}]`).checked = true;
+}
+
 // -- the queue of scans waiting to be sent (IndexedDB) -----------------------------------------
 
 function openDb() {
@@ -143,7 +155,7 @@ const deviceKey = () => `${device.forum}:${device.point}`;
 async function scan(text) {
   if (!text.trim()) return;
   const item = {ticket: text.trim(), scan_id: ForumOps.randomId(), scanned_at: new Date().toISOString(),
-                session: chosenSession()};
+                session: chosenSession(), direction: chosenDirection()};
   if (navigator.onLine && (await showPending()) === 0) {
     const answer = await online(item);
     if (answer) return show(answer, false);
@@ -156,12 +168,12 @@ async function online(item) {
   const timer = setTimeout(() => controller.abort(), ONLINE_TIMEOUT_MS);
   try {
     const answer = await ForumOps.api("POST", base() + "/checkins", {token: device.token, signal: controller.signal,
-      body: {ticket: item.ticket, scan_id: item.scan_id, scanned_at: item.scanned_at,
+      body: {ticket: item.ticket, scan_id: item.scan_id, scanned_at: item.scanned_at, direction: item.direction,
              ...(item.session ? {session: item.session} : {})}});
     reachable = true;
     if (answer.status >= 500) return null;  // the service is struggling: decide here, send later
     if (!answer.ok) { problem(texts.device_refused.replace("{message}", answer.body.message)); return null; }
-    if (answer.body.outcome !== "rejected" && answer.body.registration) {
+    if (answer.body.outcome !== "rejected" && answer.body.registration && answer.body.direction !== "out") {
       await rememberAdmitted(answer.body.registration.id, answer.body.session);
     }
     return answer.body;
@@ -177,11 +189,12 @@ async function online(item) {
 async function offline(item) {
   if (!kit) { problem(texts.no_kit); return; }
   const decision = await decideOffline(item.ticket, {kit, device, now: new Date(item.scanned_at),
-                                                    admittedHere, session: item.session});
-  const admitted = decision.outcome === "accepted";
+                                                    admittedHere, session: item.session,
+                                                    direction: item.direction});
+  const admitted = decision.outcome === "accepted";  // for a check-out: noted (the batch does not ask)
   // The session as decided here (the one running, when none was chosen) travels with the scan.
   await store("queue", "readwrite", (s) => s.put({...item, session: decision.session, admitted, device: deviceKey()}));
-  if (admitted) await rememberAdmitted(decision.registration.id, decision.session);
+  if (admitted && item.direction === "in") await rememberAdmitted(decision.registration.id, decision.session);
   show(decision, true);
   await showPending();
 }
@@ -194,8 +207,8 @@ async function flush() {
     while (mine.length) {
       const batch = mine.slice(0, BATCH);
       const answer = await ForumOps.api("POST", base() + "/checkins/batch", {token: device.token, body: {
-        scans: batch.map(({ticket, scan_id, scanned_at, admitted, session}) =>
-          ({ticket, scan_id, scanned_at, admitted, ...(session ? {session} : {})}))}});
+        scans: batch.map(({ticket, scan_id, scanned_at, admitted, session, direction}) =>
+          ({ticket, scan_id, scanned_at, admitted, direction: direction || "in", ...(session ? {session} : {})}))}});
       reachable = true;
       if (!answer.ok) break;
       await store("queue", "readwrite", (s) => batch.forEach((scan) => s.delete(scan.scan_id)));
@@ -214,7 +227,8 @@ async function flush() {
 function show(answer, decidedHere) {
   const box = $("outcome");
   box.className = `outcome ${answer.outcome}`;
-  $("verdict").textContent = texts[answer.outcome];
+  const out = answer.direction === "out" && answer.outcome === "accepted";
+  $("verdict").textContent = out ? texts.checked_out : texts[answer.outcome];
   const person = answer.registration;
   $("who").textContent = person ? (person.full_name || texts.unknown_person) : "";
   const reason = kit && kit.reasons[answer.reason];
@@ -225,6 +239,7 @@ function show(answer, decidedHere) {
   if (answer.first) detail = texts.first.replace("{point}", answer.first.point).replace("{at}", ForumOps.formatTime(answer.first.at));
   $("detail").textContent = detail;
   box.dataset.outcome = answer.outcome;
+  box.dataset.direction = answer.direction || "in";
   if (navigator.vibrate) navigator.vibrate(answer.outcome === "accepted" ? 80 : [80, 60, 80]);
 }
 
@@ -307,6 +322,7 @@ async function start() {
   $("scanner").hidden = false;
   showNetwork();
   showKit();
+  showDirection();
   await refreshKit();
   await showPending();
   $("typed").addEventListener("submit", async (event) => {
@@ -320,6 +336,8 @@ async function start() {
   $("camera-start").addEventListener("click", startCamera);
   $("camera-stop").addEventListener("click", stopCamera);
   $("session").addEventListener("change", () => localStorage.setItem(sessionKey(), $("session").value));
+  document.querySelectorAll("input[name=direction]").forEach((radio) =>
+    radio.addEventListener("change", () => localStorage.setItem(directionKey(), chosenDirection())));
   window.addEventListener("online", () => { showNetwork(); flush(); });
   window.addEventListener("offline", showNetwork);
   setInterval(flush, FLUSH_EVERY_MS);

@@ -3,6 +3,7 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import event
 
 from forumops_shared.events.registry import FORUM_PUBLISHED, PARTICIPANT_REGISTERED
 from forumops_shared.tickets import unb64, verify
@@ -65,6 +66,43 @@ def test_a_department_imports_its_teachers_and_a_reupload_creates_nothing(api, f
                             data=text.encode(), content_type="text/csv").json
     assert (again["created"], again["existing"]) == (0, 40)
     assert len(api.events(PARTICIPANT_REGISTERED)) == 40
+
+
+def test_an_import_stores_its_rows_together_with_places_in_order_and_a_repeated_email_once(api, forum):
+    text = teachers_csv(4, point="CT-01") + "Lê Thị Thu Hà 0,GIAOVIEN0@sgd-cantho.edu.vn,Sở,Giáo viên,CT-01\n"
+    commits = []
+    event.listen(api.context.engine, "commit", lambda conn: commits.append(1))
+    report = api.client.post(f"/api/v1/forums/{forum}/registrations/import", headers=api.admin,
+                             data=text.encode(), content_type="text/csv").json
+    assert (report["created"], report["existing"], len(commits)) == (4, 1, 1)
+    rows = report["rows"]
+    # CT-01 holds three places: the fourth row waits, in file order; the last row is the first one again.
+    assert [(r["outcome"], r["status"]) for r in rows] == [("created", "confirmed")] * 3 + [
+        ("created", "waitlisted"), ("existing", "confirmed")]
+    assert (rows[4]["id"], rows[4]["ticket_code"]) == (rows[0]["id"], rows[0]["ticket_code"])
+    assert len(api.events(PARTICIPANT_REGISTERED)) == 4
+    listed = api.client.get(f"/api/v1/forums/{forum}/registrations", headers=api.admin).json["items"]
+    assert sorted((r["id"], r["status"]) for r in listed) == sorted((r["id"], r["status"]) for r in rows[:4])
+
+
+def test_an_import_whose_email_was_registered_meanwhile_stores_each_row_alone(api, forum):
+    """What a registration committing between the import's look-up and its store does (on PostgreSQL):
+    the batch fails on the email's index and each row is then stored or found on its own."""
+    from registration.services import imports
+    from registration.services.forums import get_forum
+    from registration.services.registrations import points_of, prepare
+
+    taken = api.register(forum, api.person("CT-02", email="giaovien1@sgd-cantho.edu.vn")).json
+    with api.context.engine.begin() as conn:
+        row = get_forum(conn, forum)
+        drafts = [({"line": n + 2}, prepare(points_of(conn, row), row, {
+            "full_name": f"Lê Thị Thu Hà {n}", "email": f"giaovien{n}@sgd-cantho.edu.vn", "attendance": "onsite",
+            "point": "CT-02", "language": "vi", "consent": True}, api.context.keys.active(), consent_version="v1",
+            consent_source="organiser_import")) for n in range(3)]
+        imports._store(conn, row, drafts)
+    assert [(entry["outcome"], entry["id"] == taken["id"]) for entry, _ in drafts] == [
+        ("created", False), ("existing", True), ("created", False)]
+    assert len(api.events(PARTICIPANT_REGISTERED)) == 3
 
 
 def test_rotating_the_key_republishes_forums_and_old_tickets_still_verify(api, forum):

@@ -13,6 +13,9 @@ from tests.support.malformed import ODD_WORDS, maybe_malformed
 
 @schemathesis.hook
 def flatmap_body(context, body):
+    types = context.operation.get_request_payload_content_types() if context.operation else []
+    if any(t.startswith("multipart/") for t in types):
+        return st.just(body)  # its fields go out as text parts, which cannot carry a lone surrogate
     return maybe_malformed(body)
 
 

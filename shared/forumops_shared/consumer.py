@@ -25,6 +25,7 @@ from .plumbing import processed_events
 
 log = logging.getLogger(__name__)
 
+
 class Outcome(str, Enum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"
@@ -49,8 +50,9 @@ class ConsumerRunner:
     """Runs handlers for the event types a service consumes.
 
     The decision order for one message: decode and validate (poison -> dead letter); a type
-    declared for the topic but not handled here (or not wanted by its handler) is ignored; otherwise, in one savepoint, record
-    the event id (already there -> duplicate, no effect) and run the handler. Messages are applied
+    declared for the topic but not handled here (or not wanted by its handler, handlers.wants) is
+    ignored; otherwise, in one savepoint, record the event id (already there -> duplicate, no
+    effect) and run the handler. Messages are applied
     in groups, one transaction each (a commit costs more than most handlers); offsets move only
     after their group committed.
     """

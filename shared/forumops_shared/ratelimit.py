@@ -180,5 +180,3 @@ class DatabaseCounts:
             return None
         found = dict(conn.execute(_READ, key).all())
         return found.get(number, 0), found.get(number - 1, 0)
-
-

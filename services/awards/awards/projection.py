@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
-from forumops_shared.handlers import wants
 from forumops_shared.db import insert_ignore
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
+from forumops_shared.handlers import wants
 
 from .tables import award_certificates
 

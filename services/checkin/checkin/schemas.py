@@ -29,7 +29,8 @@ class OfflineScanSchema(StrictSchema):
     ticket = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     scan_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     scanned_at = Moment(required=True, metadata={"description": "When the door scanned it."})
-    admitted = StrictBoolean(load_default=True, metadata={"description": "Did the offline door let the person in? (Not asked of a check-out.)"})
+    admitted = StrictBoolean(load_default=True, metadata={
+        "description": "Did the offline door let the person in? (Not asked of a check-out.)"})
     session = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64), metadata={
         "description": "The session the scanner worked in; absent: for a check-in, the one running at this point "
                        "then, else none; for a check-out, none."})

@@ -161,14 +161,11 @@ def decide_scan(reading: TicketReading, registration: RegistrationView | None, *
 
 def _decide_out(reading: TicketReading, registration: RegistrationView | None, *, forum: ForumView,
                 device_point: str, now: datetime, session: SessionScan | None) -> ScanDecision:
+    # Steps 1 to 6 as a check-in's, leaving needing no place in the session, and step 7 not at all.
     checked = _decide(reading, registration, forum=forum, device_point=device_point, now=now, first=None,
-                      session=None)  # steps 1 to 5: the ticket itself is let in or not
-    if checked.outcome != "rejected":
-        refusal = None if session is None else (
-            "unknown_session" if session.session is None
-            else None if session.session.held_at(device_point) else "session_elsewhere")
-        checked = (ScanDecision("rejected", refusal, checked.registration_id) if refusal
-                   else ScanDecision("accepted", "checked_out", checked.registration_id, checked.known_to_checkin))
+                      session=session and replace(session, signed_up=True))
+    if checked.outcome == "accepted":
+        checked = ScanDecision("accepted", "checked_out", checked.registration_id, checked.known_to_checkin)
     return replace(checked, direction="out")
 
 

@@ -2,9 +2,9 @@
 
 `recompute` runs in the transaction that changed what hours depend on: an imported attendance
 report, a forum published with its sessions moved or its timezone changed. Admissions and
-check-outs at a door or in an offline batch only mark their people due (`mark_due`, in the admission's transaction): the
-worker's chore (`catch_up`, every second) works them out, many at once, so that a scan does not
-wait for it. Either way nothing is lost: the mark commits with the scan, and is taken off in the
+check-outs at a door or in an offline batch only mark their people due (`mark_due`, in the
+scan's transaction): the worker's chore (`catch_up`, every second) works them out, many at once,
+so that a scan does not wait for it. Either way nothing is lost: the mark commits with the scan, and is taken off in the
 transaction that writes the hours.
 
 `recompute` reads the people's scans and online spans with one query each (the whole forum's at

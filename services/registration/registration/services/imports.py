@@ -17,7 +17,7 @@ from forumops_shared.tickets import SigningKey
 
 from ..schemas import RegistrationSchema
 from ..tables import registrations
-from .registrations import Draft, find_active_by_email, load_registration, points_of, prepare, store_drafts
+from .registrations import Draft, points_of, prepare, store_drafts
 
 COLUMNS = ("full_name", "email", "phone", "organisation", "role", "attendance", "point", "language")
 REQUIRED = ("full_name", "email")
@@ -39,7 +39,7 @@ def import_participants(conn: Connection, forum: Row, text: str, key: SigningKey
     find_point = functools.cache(points_of(conn, forum))  # thousands of rows, a few hundred points
     rows = [(line, values, *_checked(values)) for line, values in _rows(text)]
     registered = _registered(conn, forum, [email_key(data["email"]) for _, _, data, _ in rows if data])
-    report, drafts, first_of = [], [], {}
+    report, drafts, first_of, repeats = [], [], {}, []
     for line, values, data, refusal in rows:
         entry = {"line": line, "email": values.get("email")}
         report.append(entry)
@@ -47,8 +47,11 @@ def import_participants(conn: Connection, forum: Row, text: str, key: SigningKey
             entry.update(refusal)
             continue
         email = email_key(data["email"])
-        if email in registered or email in first_of:
-            entry.update(registered.get(email) or {"outcome": "existing", "earlier": first_of[email]})
+        if email in registered:
+            entry.update(registered[email])
+            continue
+        if email in first_of:
+            repeats.append((entry, first_of[email]))
             continue
         try:
             draft = prepare(find_point, forum, data, key, consent_version=consent_version,
@@ -59,10 +62,8 @@ def import_participants(conn: Connection, forum: Row, text: str, key: SigningKey
         first_of[email] = entry
         drafts.append((entry, draft))
     _store(conn, forum, drafts)
-    for entry in report:  # a repeated email: the answer of its first row
-        earlier = entry.pop("earlier", None)
-        if earlier is not None:
-            entry.update({k: earlier[k] for k in ("id", "status", "ticket_code")})
+    for entry, first in repeats:  # a repeated email: the answer of its first row, once stored
+        entry.update({"outcome": "existing", **{k: first[k] for k in ("id", "status", "ticket_code")}})
     return report
 
 
@@ -82,7 +83,7 @@ def _checked(values: dict) -> tuple[dict | None, dict | None]:
         return None, {"outcome": "refused", "reason": "validation_failed", "errors": exc.messages}
 
 
-# Written with the active-email index's own predicate, as find_active_by_email is.
+# Written with the active-email index's own predicate, as registrations.find_active_by_email is.
 _ACTIVE = (select(registrations.c.email_key, registrations.c.id, registrations.c.status, registrations.c.ticket_code)
            .where(registrations.c.forum_id == bindparam("forum"), registrations.c.status != "cancelled",
                   registrations.c.email_key.in_(bindparam("keys", expanding=True))))
@@ -113,14 +114,14 @@ def _store(conn: Connection, forum: Row, drafts: list[tuple[dict, Draft]]) -> No
 
 def _alone(conn: Connection, forum: Row, draft: Draft) -> dict:
     """One prepared row, stored in its own savepoint unless its email is registered by now."""
-    existing = find_active_by_email(conn, forum.id, draft.values["email_key"])
-    if existing is not None:
-        row = load_registration(conn, existing.id)
-        return {"outcome": "existing", "id": row.id, "status": row.status, "ticket_code": row.ticket_code}
+    existing = _registered(conn, forum, [draft.values["email_key"]])
+    if existing:
+        return existing[draft.values["email_key"]]
     with conn.begin_nested():
         [(status, _)] = store_drafts(conn, [draft])
     return _created(draft, status)
 
 
 def _created(draft: Draft, status: str) -> dict:
-    return {"outcome": "created", "id": draft.values["id"], "status": status, "ticket_code": draft.values["ticket_code"]}
+    return {"outcome": "created", "id": draft.values["id"], "status": status,
+            "ticket_code": draft.values["ticket_code"]}

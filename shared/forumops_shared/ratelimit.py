@@ -9,10 +9,13 @@ Where they are kept decides who shares them:
   every API instance on that database counts one address together. The public limits per address
   use it: counted per process, a client got workers x the limit. A hit is one statement that
   counts it only if there is room (so two processes cannot both take the last place), committed
-  with the other hits arriving meanwhile (GroupCommit). On PostgreSQL that one statement, where a
+  with the other hits arriving meanwhile (GroupCommit), or in the transaction of the write it
+  guards (registration's submits: one commit for both). On PostgreSQL that one statement, where a
   read and a conditional write were two, took registrations from 610-640 to 780-860 a second
   (1,000 with counts in memory); each hit committing alone was slower still (480-500). The time
   is the wall clock, the only one processes share.
+- A refusal is remembered by the process until it would end (`RateLimit.hit`): a client over
+  its limit is refused again without a statement, and a batch is not prepared for it.
 - `MemoryCounts`: in the process, by its monotonic clock. The per-device limit on scans uses it:
   a door's scans arrive on a hot path where a write per scan would cost, and a device token is
   not an address anyone multiplies by opening connections. `limits`' own in-memory store started
@@ -40,10 +43,12 @@ class Counts(Protocol):
     def seconds(self, clock: Clock) -> float:
         """The time windows are numbered by."""
 
-    def take(self, client: str, number: int, amount: int, weight: float) -> tuple[int, int] | None:
+    def take(self, client: str, number: int, amount: int, weight: float,
+             conn: Connection | None = None) -> tuple[int, int] | None:
         """Count one hit of `client` in window `number` if this window's hits are at most
         `amount - 1 - previous * weight` (previous: the window before's hits): None when counted,
-        else (this window's hits, the previous window's)."""
+        else (this window's hits, the previous window's). Counts kept in a database count it in
+        `conn`'s transaction when one is given (it commits, or not, with the write it guards)."""
 
 
 class RateLimit:
@@ -52,19 +57,58 @@ class RateLimit:
         self.amount, self.window = item.amount, float(item.get_expiry())
         self._clock = clock
         self.counts = counts if counts is not None else MemoryCounts()
+        self._refused: dict[str, float] = {}  # client: until when (counts.seconds) this process refuses it
 
     def check(self, client: str | None = None) -> None:
         """Count this request against `client` (its address unless given); 429 with Retry-After when over."""
-        wait = self.hit(client or request.remote_addr or "unknown")
-        if wait:
-            raise Refusal("rate_limited", headers={"Retry-After": str(max(1, math.ceil(wait)))})
+        refusal = self.refusal(client or client_address())
+        if refusal:
+            raise refusal
 
-    def hit(self, client: str) -> float:
-        """0 when the hit is allowed (and counted); else the seconds until it would be (not counted)."""
-        number, into = divmod(self.counts.seconds(self._clock), self.window)
-        weight = 1 - into / self.window
-        refused = self.counts.take(client, int(number), self.amount, weight)
-        return 0.0 if refused is None else self._wait(*refused, into)
+    def refusal(self, client: str, conn: Connection | None = None, *, final: bool = True) -> Refusal | None:
+        """None when the hit is allowed (and counted, in `conn`'s transaction if given); else the
+        429 to answer (not counted)."""
+        wait = self.hit(client, conn, final=final)
+        return _too_many(wait) if wait else None
+
+    def refused(self, client: str) -> Refusal | None:
+        """The 429 of a refusal this process remembers for `client` (see `hit`), without counting; else None."""
+        wait = self._remembered(client, self.counts.seconds(self._clock))
+        return None if wait is None else _too_many(wait)
+
+    def hit(self, client: str, conn: Connection | None = None, *, final: bool = True) -> float:
+        """0 when the hit is allowed (and counted); else the seconds until it would be (not counted).
+
+        A `final` refusal (one not resting on hits that `conn`'s transaction counted and may yet
+        roll back) is remembered: until it would end, this process refuses the client without
+        counting anew. Exact, as hits only add up: no hit fits before then."""
+        now = self.counts.seconds(self._clock)
+        wait = self._remembered(client, now)
+        if wait is not None:
+            return wait
+        number, into = divmod(now, self.window)
+        refused = self.counts.take(client, int(number), self.amount, 1 - into / self.window, conn)
+        if refused is None:
+            return 0.0
+        wait = self._wait(*refused, into)
+        if final:
+            self._remember(client, now + wait)
+        return wait
+
+    def _remembered(self, client: str, now: float) -> float | None:
+        until = self._refused.get(client)
+        if until is None:
+            return None
+        if until > now:
+            return until - now
+        self._refused.pop(client, None)
+        return None
+
+    def _remember(self, client: str, until: float) -> None:
+        if len(self._refused) >= 10_000:  # many clients refused: forget the ones whose refusal ended
+            now = self.counts.seconds(self._clock)
+            self._refused = {c: t for c, t in list(self._refused.items()) if t > now}
+        self._refused[client] = until
 
     def _wait(self, current: int, previous: int, into: float) -> float:
         """Seconds until enough of the counted hits slide out of the window for one more."""
@@ -72,6 +116,15 @@ class RateLimit:
             return self.window * (1 - (self.amount - 1 - current) / previous) - into
         # next window: this one's hits become the previous, weighted down as it slides
         return self.window - into + self.window * (1 - (self.amount - 1) / current)
+
+
+def _too_many(wait: float) -> Refusal:
+    return Refusal("rate_limited", headers={"Retry-After": str(max(1, math.ceil(wait)))})
+
+
+def client_address() -> str:
+    """The address a request's limits count it against."""
+    return request.remote_addr or "unknown"
 
 
 class MemoryCounts:
@@ -85,7 +138,8 @@ class MemoryCounts:
     def seconds(self, clock: Clock) -> float:
         return clock.monotonic()
 
-    def take(self, client: str, number: int, amount: int, weight: float) -> tuple[int, int] | None:
+    def take(self, client: str, number: int, amount: int, weight: float,
+             conn: Connection | None = None) -> tuple[int, int] | None:
         with self._lock:
             if number != self._window_now:  # a new window: clients idle for two windows count nothing
                 self._window_now = number
@@ -165,7 +219,10 @@ class DatabaseCounts:
     def seconds(self, clock: Clock) -> float:
         return clock.now().timestamp()
 
-    def take(self, client: str, number: int, amount: int, weight: float) -> tuple[int, int] | None:
+    def take(self, client: str, number: int, amount: int, weight: float,
+             conn: Connection | None = None) -> tuple[int, int] | None:
+        if conn is not None:
+            return self._take(conn, client, number, amount, weight)
         return self._commits.run(lambda conn: self._take(conn, client, number, amount, weight))
 
     def _take(self, conn: Connection, client: str, number: int, amount: int,

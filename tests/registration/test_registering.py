@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from forumops_shared.events.registry import PARTICIPANT_REGISTERED
-from forumops_shared.ratelimit import RateLimit
+from forumops_shared.ratelimit import DatabaseCounts, RateLimit
 from forumops_shared.tickets import TicketError, b64, unb64, verify
 
 from ..support.openapi_check import undescribed_routes
@@ -126,9 +126,6 @@ def test_an_idempotency_key_reused_for_another_body_is_refused(api, forum):
 def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_answer(api, forum):
     engine = api.context.engine
     api.put_point(forum, "DN-01", capacity=1, province="Đà Nẵng")
-    # The public limit counts in the database too, behind the same lock: counted in memory here,
-    # so that the submits reach their own queue while the lock is held.
-    api.context.rate_limit = RateLimit("10000/second", api.context.clock)
     retried, taken = api.person("HN-01"), api.person("HN-01")
     api.register(forum, taken)
     sent = [(api.person("DN-01"), None), (api.person("DN-01"), None), (api.person("DN-01"), None),  # one place
@@ -167,7 +164,7 @@ def test_submits_arriving_together_are_stored_in_one_commit_each_with_its_own_an
             futures = [pool.submit(submit, item) for item in more]
             wait_until(lambda: len(queue) == len(more), timeout_s=10, message="six queued submits")
         again = [f.result(timeout=30) for f in futures]
-    assert len(commits) == 1 and [a.status_code for a in again] == [201] * 6
+    assert len(commits) == 1 and [a.status_code for a in again] == [201] * 6  # their rate counts too
     assert sorted(a.json["waitlist_position"] for a in again[:2]) == [3, 4]
     assert again[3].json == answers[3].json  # the key's first answer, still
     assert again[4].json == again[5].json and len(api.events(PARTICIPANT_REGISTERED)) == 7 + 4
@@ -239,6 +236,32 @@ def test_the_public_registration_is_rate_limited_per_client(reg_settings):
     close_service_app(app)
     assert answers[:3] == [201, 201, 201] and answers[3] == 429
     assert limited.json["reason"] == "rate_limited" and int(limited.headers["Retry-After"]) >= 1
+
+
+def test_submits_over_their_limit_in_a_batch_are_refused_alone_and_the_rest_stored(api, forum):
+    engine = api.context.engine
+    api.context.rate_limit = RateLimit("4/minute", api.context.clock, DatabaseCounts(engine, "register"))
+    assert [api.register(forum, api.person()).status_code for _ in range(2)] == [201, 201]
+    queue = api.context.commits._queue
+
+    def submit(address):
+        return api.app.test_client().post(f"/api/v1/forums/{forum}/registrations", json=api.person(),
+                                          environ_base={"REMOTE_ADDR": address})
+    sent = ["127.0.0.1"] * 3 + ["10.0.0.7"]  # room for two more from the first address
+    with ThreadPoolExecutor(max_workers=len(sent)) as pool:
+        with database_held(engine):
+            futures = [pool.submit(submit, address) for address in sent]
+            wait_until(lambda: len(queue) == len(sent), timeout_s=10, message="four queued submits")
+        answers = [f.result(timeout=30) for f in futures]
+    assert sorted(a.status_code for a in answers[:3]) == [201, 201, 429] and answers[3].status_code == 201
+    [refused] = [a for a in answers if a.status_code == 429]
+    assert refused.json["reason"] == "rate_limited" and int(refused.headers["Retry-After"]) >= 1
+    assert len(api.events(PARTICIPANT_REGISTERED)) == 2 + 3  # nothing of the refused one
+
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    again = api.register(forum, api.person())  # refused by this process's memory of the refusal
+    assert (again.status_code, again.json["reason"], statements) == (429, "rate_limited", [])
 
 
 def test_the_openapi_document_describes_every_route_from_the_schemas(api):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from forumops_shared import audit
 from forumops_shared.audit import ORGANISER
 from forumops_shared.http import bearer_token, csv_download, query_args
+from forumops_shared.ratelimit import client_address
 from forumops_shared.refusals import Refusal
 
 from ..schemas import ExportQuerySchema, ListQuerySchema, RegistrationChangeSchema, RegistrationSchema
@@ -26,19 +27,32 @@ _export_schema, _audit_schema = ExportQuerySchema(), audit.AuditQuerySchema()
 
 @bp.post("/forums/<slug>/registrations")
 def register(slug: str):
-    """Public: register for a forum. An Idempotency-Key header makes retries safe."""
-    ctx().rate_limit.check()
-    data = json_body(_new_schema)
-    signing_key = ctx().keys.active()  # before any transaction: a first load writes the key
-    key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
-    scope, fingerprint = f"register:{slug}", idempotency.request_fingerprint(data)
-    forum = ctx().forums.forum(slug)
-    draft = cases.prepare(lambda code: ctx().forums.point(slug, code), forum, data, signing_key,
-                          consent_version=ctx().config.consent_version)
-    submit = cases.Submit(draft, forum.slug, (scope, key, fingerprint) if key else None)
+    """Public: register for a forum. An Idempotency-Key header makes retries safe.
+
+    Every submit counts against its address's limit: one to store is counted in the transaction
+    that stores it (cases.store_all), one refused before or while storing on its own."""
+    limit, client = ctx().rate_limit, client_address()
+    refused = limit.refused(client)  # refused a moment ago: not worth preparing
+    if refused:
+        raise refused
+    try:
+        data = json_body(_new_schema)
+        signing_key = ctx().keys.active()  # before any transaction: a first load writes the key
+        key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
+        scope, fingerprint = f"register:{slug}", idempotency.request_fingerprint(data)
+        forum = ctx().forums.forum(slug)
+        draft = cases.prepare(lambda code: ctx().forums.point(slug, code), forum, data, signing_key,
+                              consent_version=ctx().config.consent_version)
+    except Exception:
+        limit.check(client)  # over the limit, the 429 is the answer
+        raise
+    submit = cases.Submit(draft, forum.slug, (scope, key, fingerprint) if key else None, (limit, client))
     try:  # stored with the other submits arriving meanwhile, in one short transaction (GroupCommit)
         http_status, body = ctx().commits.run(submit)
-    except IntegrityError as exc:
+    except cases.OverLimit as over:
+        raise over.refusal from None
+    except IntegrityError as exc:  # rolled back with its count
+        limit.check(client)
         if cases.is_duplicate_email(exc):
             raise Refusal("already_registered") from exc
         raise

@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from types import SimpleNamespace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection, Row
@@ -24,6 +24,9 @@ from ..domain.registrations import point_for, require_consent, require_language
 from ..tables import forums, points, registrations
 from . import idempotency
 from .places import take_places
+
+if TYPE_CHECKING:
+    from forumops_shared.ratelimit import RateLimit
 
 SOURCE = "/forumops/registration"
 
@@ -115,14 +118,37 @@ class Submit:
     draft: Draft
     forum_slug: str
     idempotency: tuple[str, str, str] | None = None
+    # The public limit and the client's address: the hit is counted in the transaction that
+    # stores the submit (one commit for both), and a submit over the limit stores nothing.
+    limit: tuple[RateLimit, str] | None = None
 
 
 def store_all(conn: Connection, submits: list[Submit]) -> list[tuple[int, dict]]:
     """Store submits that arrived together (GroupCommit) with one statement per table; per submit,
-    in order, its HTTP status and answer.
+    in order, its HTTP status and answer; each counted against its rate limit (OverLimit).
 
     A submit whose Idempotency-Key was used before (or earlier in `submits`) gets the answer
     given then, or idempotency_key_reused, and stores nothing."""
+    answers = _store(conn, submits)
+    # Counted last, so that a client's count row is held only from here to the commit: the
+    # submits of one address (a school's network) arriving in two processes' batches at once
+    # wait for each other that long only. A submit over its limit rolls the batch back, to be
+    # stored again a submit at a time (GroupCommit), where its refusal is final and remembered.
+    refusals = [s.limit[0].refusal(s.limit[1], conn, final=len(submits) == 1) for s in submits if s.limit]
+    if any(refusals):
+        raise OverLimit(next(r for r in refusals if r))
+    return answers
+
+
+class OverLimit(Exception):
+    """A submit of a batch was over its rate limit: nothing of the batch is stored."""
+
+    def __init__(self, refusal: Refusal):
+        super().__init__("over the rate limit")
+        self.refusal = refusal
+
+
+def _store(conn: Connection, submits: list[Submit]) -> list[tuple[int, dict]]:
     keyed = [s.idempotency for s in submits if s.idempotency]
     claimed = idempotency.claim_all(conn, keyed) if keyed else set()
     fresh = []
@@ -141,7 +167,7 @@ def store_all(conn: Connection, submits: list[Submit]) -> list[tuple[int, dict]]
             scope, key, fingerprint = submit.idempotency
             stored = idempotency.claim(conn, scope, key, fingerprint)
             if stored is None:  # the key had expired: claimed afresh, so stored as new
-                answers[id(submit)] = store_all(conn, [replace(submit, idempotency=None)])[0]
+                answers[id(submit)] = _store(conn, [replace(submit, idempotency=None)])[0]
                 idempotency.remember_all(conn, [(scope, key, submit.draft.values["id"], *answers[id(submit)])])
             else:
                 answers[id(submit)] = (stored.status, stored.body)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from .dead_letters import DeadLetters
-from .db import insert_ignore, write_transaction
+from .db import insert_ignore, insert_ignore_all, write_transaction
 from .errors import FailureKind, classify_failure
 from .events import Event, PoisonMessage, decode_event
 from .events.registry import event_type
@@ -54,7 +54,8 @@ class ConsumerRunner:
     ignored; otherwise, in one savepoint, record the event id (already there -> duplicate, no
     effect) and run the handler. Messages are applied
     in groups, one transaction each (a commit costs more than most handlers); offsets move only
-    after their group committed.
+    after their group committed. Consecutive events of a handler that takes them in batches
+    (handlers.in_batches) share one savepoint and one statement per table.
     """
 
     def __init__(self, *, name: str, engine: Engine, handlers: Mapping[str, Handler],
@@ -89,8 +90,14 @@ class ConsumerRunner:
         self._erasures: list[bytes] = []
         try:
             with write_transaction(self.engine) as conn:
-                for tp, record in pending[:self.group_records]:
-                    taken.append((tp, record, self._apply_one(conn, record)))
+                group = [(tp, record, self._decode(record)) for tp, record in pending[:self.group_records]]
+                while len(taken) < len(group):
+                    run = self._run_at(group, len(taken))
+                    if len(run) > 1:
+                        taken += self._apply_run(conn, run)
+                    else:
+                        tp, record, event = run[0]
+                        taken.append((tp, record, self._apply_one(conn, record, event)))
                     if time.monotonic() >= deadline:
                         break
         except RetryLater:
@@ -106,12 +113,65 @@ class ConsumerRunner:
             self._forget_dead_letters(key)
         return taken
 
-    def _apply_one(self, conn: Connection, record) -> Outcome:
-        """The decision order for one message (see the class docstring)."""
+    def _decode(self, record) -> Event | PoisonMessage:
         try:
-            event = decode_event(record.value, topic=record.topic.removeprefix(self.topic_prefix))
+            return decode_event(record.value, topic=record.topic.removeprefix(self.topic_prefix))
         except PoisonMessage as exc:
-            return self._dead_letter(record, exc, attempts=1)
+            return exc
+
+    def _run_at(self, group: list[tuple], start: int) -> list[tuple]:
+        """The records from `start` on whose events one handler takes in batches (handlers.in_batches)."""
+        handler = self._batch_handler(group[start][2])
+        end = start + 1
+        while handler is not None and end < len(group) and self._batch_handler(group[end][2]) is handler:
+            end += 1
+        return group[start:end]
+
+    def _batch_handler(self, event: Event | PoisonMessage) -> Handler | None:
+        if isinstance(event, PoisonMessage):
+            return None
+        handler = self.handlers.get(event.type)
+        return handler if takes(handler, event) and getattr(handler, "many", None) else None
+
+    def _apply_run(self, conn: Connection, run: list[tuple]) -> list[tuple]:
+        """Records whose handler takes events in batches, applied together in one savepoint: their
+        ids recorded with one statement, the new ones handed to the handler at once. Should that
+        fail, the savepoint is rolled back and each is applied alone, with its own retries and
+        dead letter."""
+        handler, fresh = self._batch_handler(run[0][2]), []
+        try:
+            with conn.begin_nested():
+                now = datetime.now(timezone.utc)
+                new = {event_id for event_id, in insert_ignore_all(conn, processed_events, [
+                    {"consumer": self.name, "event_id": event.id, "processed_at": now} for _, _, event in run],
+                    ("event_id",))}
+                for _, _, event in run:  # an id twice in the run: its first
+                    if event.id in new:
+                        new.discard(event.id)
+                        fresh.append(event)
+                if fresh:
+                    handler.many(conn, fresh)
+        except Exception as exc:  # noqa: BLE001 - classify_failure decides what it means
+            if classify_failure(exc) is FailureKind.TRANSIENT:
+                raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
+            log.warning("batch of %d %s failed, applying each alone: %r", len(run), run[0][2].type, exc)
+            return [(tp, record, self._apply_one(conn, record, event)) for tp, record, event in run]
+        applied = {id(event) for event in fresh}
+        for _, record, event in run:
+            self._note_erasure(event, record)
+        return [(tp, record, Outcome.APPLIED if id(event) in applied else Outcome.DUPLICATE)
+                for tp, record, event in run]
+
+    def _note_erasure(self, event: Event, record) -> None:
+        # Also for a duplicate: an erasure sent again is what closes the segment the first one is
+        # in, and so lets the cleaner remove what came before it (topics.ERASABLE).
+        if event_type(event.type).erases_subject and record.key:
+            self._erasures.append(record.key)
+
+    def _apply_one(self, conn: Connection, record, event: Event | PoisonMessage) -> Outcome:
+        """The decision order for one message (see the class docstring)."""
+        if isinstance(event, PoisonMessage):
+            return self._dead_letter(record, event, attempts=1)
         handler = self.handlers.get(event.type)
         if not takes(handler, event):
             return Outcome.IGNORED
@@ -129,10 +189,7 @@ class ConsumerRunner:
                 log.warning("handler for %s failed (attempt %d): %r", event.type, attempt, exc)
                 if attempt == self.handler_attempts:
                     return self._dead_letter(record, exc, attempts=attempt)
-        # Also for a duplicate: an erasure sent again is what closes the segment the first one is
-        # in, and so lets the cleaner remove what came before it (topics.ERASABLE).
-        if event_type(event.type).erases_subject and record.key:
-            self._erasures.append(record.key)
+        self._note_erasure(event, record)
         return Outcome.APPLIED if first_time else Outcome.DUPLICATE
 
     def _forget_dead_letters(self, key: bytes) -> None:

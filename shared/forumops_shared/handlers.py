@@ -22,6 +22,18 @@ def wants(applies: Callable[[Event], bool]) -> Callable[[Handler], Handler]:
     return mark
 
 
+def in_batches(many: Callable[[Connection, list[Event]], None]) -> Callable[[Handler], Handler]:
+    """Marks a handler that also takes many events at once: `many(conn, events)` must do what
+    calling the handler on each, in order, does. The consumer hands it the new events among
+    consecutive ones of its type (ids already applied left out), in one savepoint; should it
+    fail, each is applied alone. A statement per event, with its savepoint and processed-event
+    row, cost certificates' worker more than the rest of a check-in's handling on PostgreSQL."""
+    def mark(handler: Handler) -> Handler:
+        handler.many = many
+        return handler
+    return mark
+
+
 def takes(handler: Handler | None, event: Event) -> bool:
     """Whether `handler` exists and takes `event` (see wants)."""
     return handler is not None and getattr(handler, "applies", lambda _event: True)(event)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from forumops_shared import topics
 from forumops_shared.config import ServiceSettings
 from forumops_shared.consumer import ConsumerRunner
-from forumops_shared.handlers import wants
+from forumops_shared.handlers import in_batches, wants
 from forumops_shared.db import readonly
 from forumops_shared.events import Event
 from forumops_shared.events.registry import PARTICIPANT_REGISTERED
@@ -56,11 +56,27 @@ def record_effect(delay_s: float = 0.0, failing_subject: str | None = None):
     return handler
 
 
+def record_effects(failing_subject: str | None, calls: list[list[str]]):
+    """The batch form of record_effect: one statement for all; fails as a whole if one fails.
+    Each call's event ids are appended to `calls`."""
+    def many(conn: Connection, batch: list[Event]) -> None:
+        calls.append([event.id for event in batch])
+        conn.execute(effects.insert(), [{"event_id": e.id, "event_type": e.type, "subject": e.subject,
+                                         "data": json.dumps(e.data, default=str, ensure_ascii=False)} for e in batch])
+        if any(event.subject == failing_subject for event in batch):
+            raise ValueError("a constraint the data breaks")
+    return many
+
+
 def sink_runner(settings: ServiceSettings, engine: Engine, delay_s: float = 0.0,
-                failing_subject: str | None = None, wanted: Callable[[Event], bool] | None = None) -> ConsumerRunner:
+                failing_subject: str | None = None, wanted: Callable[[Event], bool] | None = None,
+                batches: list[list[str]] | None = None) -> ConsumerRunner:
+    """With `batches`, the handler also takes events in batches (handlers.in_batches), noting each batch there."""
     handler = record_effect(delay_s, failing_subject)
     if wanted is not None:
         handler = wants(wanted)(handler)
+    if batches is not None:
+        handler = in_batches(record_effects(failing_subject, batches))(handler)
     return ConsumerRunner(
         name=settings.consumer_group, engine=engine,
         # registration-changed is left unhandled on purpose: declared for the topic, ignored here.

@@ -15,9 +15,10 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared import audit
-from forumops_shared.db import insert_ignore, upsert
+from forumops_shared.db import insert_ignore_all, upsert
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
+from forumops_shared.handlers import in_batches
 from forumops_shared.mail import forget_mail
 
 from .services import issuing, results
@@ -90,14 +91,22 @@ _ONLINE = (update(attendance)
            .values(online_joined_at=bindparam("at"), updated_at=bindparam("now")))
 
 
+def checked_in_all(conn: Connection, events: list[Event]) -> None:
+    """Check-ins arriving together (a door's rush): a statement per table for all of them."""
+    now = datetime.now(timezone.utc)
+    _seen_all(conn, [(e.data["registration_id"], e.data["forum"]) for e in events], now)
+    for onsite, stmt in ((True, _ONSITE), (False, _ONLINE)):
+        rows = [{"rid": e.data["registration_id"], "at": e.data["checked_in_at"], "now": now}
+                for e in events if (e.data["mode"] == "onsite") is onsite]
+        if rows:
+            conn.execute(stmt, rows)
+    issuing.consider_all(conn, [e.data["registration_id"] for e in events])
+
+
+@in_batches(checked_in_all)
 def checked_in(conn: Connection, event: Event) -> None:
     """The earliest on-site check-in and the first online join are kept, whatever order they come in."""
-    d = event.data
-    rid = d["registration_id"]
-    _seen(conn, rid, d["forum"])
-    conn.execute(_ONSITE if d["mode"] == "onsite" else _ONLINE,
-                 {"rid": rid, "at": d["checked_in_at"], "now": datetime.now(timezone.utc)})
-    issuing.consider(conn, rid)
+    checked_in_all(conn, [event])
 
 
 def online_attendance_recorded(conn: Connection, event: Event) -> None:
@@ -131,8 +140,12 @@ def hours_recorded(conn: Connection, event: Event) -> None:
 
 def _seen(conn: Connection, registration_id: str, forum: str) -> None:
     """The person's attendance row, created empty the first time anything is seen of them."""
-    insert_ignore(conn, attendance, {"registration_id": registration_id, "forum": forum, "online_minutes": 0,
-                                     "updated_at": datetime.now(timezone.utc)})
+    _seen_all(conn, [(registration_id, forum)], datetime.now(timezone.utc))
+
+
+def _seen_all(conn: Connection, people: list[tuple[str, str]], now: datetime) -> None:
+    insert_ignore_all(conn, attendance, [{"registration_id": rid, "forum": forum, "online_minutes": 0, "updated_at": now}
+                                         for rid, forum in people], ())
 
 
 def results_published(conn: Connection, event: Event) -> None:

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Iterable
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared import audit
-from forumops_shared.db import insert_ignore
-from forumops_shared.events import new_event
+from forumops_shared.db import insert_ignore, insert_ignore_all
+from forumops_shared.events import new_event, new_events
 from forumops_shared.events.registry import CERTIFICATE_ISSUED, CERTIFICATE_REVOKED
 from forumops_shared.mail import request_mail
-from forumops_shared.outbox import stage_event
+from forumops_shared.outbox import stage_event, stage_events
 
 from ..domain.identifiers import new_serial
 from ..domain.statement import HOURS_CHANGED, restated
@@ -25,30 +25,58 @@ SOURCE = "/forumops/certificates"
 def consider(conn: Connection, registration_id: str) -> str | None:
     """Issue the attendance certificate if the registration has just earned it, or issue it again
     if the one held would now state other hours (statement.py): the new serial, or None."""
-    subject = subjects.subject(conn, registration_id)
-    if subject is None or subject.decision.mode is None:
-        return None  # not known yet (considered again when it arrives), or not earned
-    if subject.serial is None:
-        # Revoked by an organiser or with an erasure: not issued again.
-        return None if subject.ever_held else _issue(conn, subject, datetime.now(timezone.utc))
-    if subject.rule.counts_hours and restated(subject.held, subject.statement):
-        return _reissue(conn, subject, datetime.now(timezone.utc))
-    return None  # issued before, and still what it says
+    return next(iter(consider_all(conn, [registration_id])), None)
+
+
+def consider_all(conn: Connection, registration_ids: Iterable[str]) -> list[str]:
+    """`consider` for many registrations (each once), read with one query and issued with one
+    statement per table: the serials issued."""
+    now, earned, reissued = datetime.now(timezone.utc), [], []
+    for subject in subjects.subjects(conn, list(dict.fromkeys(registration_ids))):
+        if subject.decision.mode is None:
+            continue  # not earned (one not known yet is considered again when it arrives)
+        if subject.serial is None:
+            if not subject.ever_held:  # revoked by an organiser or with an erasure: not issued again
+                earned.append(subject)
+        elif subject.rule.counts_hours and restated(subject.held, subject.statement):
+            reissued.append(_reissue(conn, subject, now))
+    return _issue_all(conn, earned, now) + [serial for serial in reissued if serial]
+
+
+def _issue_all(conn: Connection, earned: list[subjects.Subject], now: datetime) -> list[str]:
+    rows = [{"serial": new_serial(), **_row_of(subject, now)} for subject in earned]
+    inserted = {serial for serial, in insert_ignore_all(conn, certificates, rows, ("serial",))}
+    issued = [(subject, row["serial"]) for subject, row in zip(earned, rows) if row["serial"] in inserted]
+    _announce(conn, issued, now)
+    # Not inserted: issued meanwhile (the index on valid ones keeps it to one), or the serial
+    # drawn was taken (1 in 10^17): tried again alone.
+    again = [_issue(conn, subject, now) for subject, row in zip(earned, rows) if row["serial"] not in inserted]
+    return [serial for _, serial in issued] + [serial for serial in again if serial]
 
 
 def _issue(conn: Connection, subject: subjects.Subject, now: datetime, replaces: str | None = None) -> str | None:
-    person = subject.person
-    serial = _insert(conn, lambda: _valid_of(person.id), {
-        "kind": "attendance", "forum": person.forum, "registration_id": person.id, "mode": subject.decision.mode,
-        "recipient_name": person.full_name, "organisation": person.organisation, "language": person.language,
-        "issued_at": now, "replaces": replaces, **subjects.columns_of(subject.statement)})
+    serial = _insert(conn, lambda: _valid_of(subject.person.id), _row_of(subject, now, replaces))
     if serial is None:
         return None  # issued meanwhile: the index on valid ones keeps it to one
-    stage_event(conn, new_event(CERTIFICATE_ISSUED, person.id, {
-        "serial": serial, "kind": "attendance", "forum": person.forum, "registration_id": person.id,
-        "award_id": None, "issued_at": now.isoformat()}, source=SOURCE))
-    request_mail(conn, mail.certificate_requests(serial, person.email, person.forum, person.id), now)
+    _announce(conn, [(subject, serial)], now)
     return serial
+
+
+def _row_of(subject: subjects.Subject, now: datetime, replaces: str | None = None) -> dict:
+    person = subject.person
+    return {"kind": "attendance", "forum": person.forum, "registration_id": person.id, "mode": subject.decision.mode,
+            "recipient_name": person.full_name, "organisation": person.organisation, "language": person.language,
+            "issued_at": now, "replaces": replaces, **subjects.columns_of(subject.statement)}
+
+
+def _announce(conn: Connection, issued: list[tuple[subjects.Subject, str]], now: datetime) -> None:
+    """certificate-issued and the certificate's email, for attendance certificates just issued."""
+    stage_events(conn, new_events(CERTIFICATE_ISSUED, [(subject.person.id, {
+        "serial": serial, "kind": "attendance", "forum": subject.person.forum, "registration_id": subject.person.id,
+        "award_id": None, "issued_at": now.isoformat()}) for subject, serial in issued],
+        source=SOURCE, shape="certificates.services.issuing.attendance"))
+    request_mail(conn, [request for subject, serial in issued for request in mail.certificate_requests(
+        serial, subject.person.email, subject.person.forum, subject.person.id)], now)
 
 
 def _reissue(conn: Connection, subject: subjects.Subject, now: datetime) -> str | None:
@@ -113,7 +141,7 @@ def consider_forum(conn: Connection, forum: str, *, holders_too: bool = False) -
     if holders_too:
         rids += conn.execute(select(c.registration_id).where(c.forum == forum, c.kind == "attendance",
                                                              c.revoked_at.is_(None))).scalars().all()
-    return sum(1 for rid in rids if consider(conn, rid))
+    return len(consider_all(conn, rids))
 
 
 def revoke(conn: Connection, serial: str, reason: str, now: datetime) -> bool:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.engine import Connection, Row
 
+from forumops_shared.db import rows_for_keys
+
 from ..domain.rules import Attendance, Decision, Rule, SessionMinutes, decide, lengths_of
 from ..domain.statement import NOTHING, Statement, StatedSession, statement_of
 from ..tables import attendance, certificates, forums, registrations
@@ -17,19 +19,20 @@ from ..tables import attendance, certificates, forums, registrations
 _held = certificates.alias("held")  # the valid one
 _any = certificates.alias("any_held")
 # Built once: a statement built per event costs more to build and look up than to run.
-_SUBJECT = (select(registrations.c.id, registrations.c.forum, registrations.c.erased, registrations.c.full_name,
-                   registrations.c.organisation, registrations.c.language, registrations.c.email,
-                   attendance.c.onsite_at, attendance.c.online_minutes, attendance.c.sessions.label("seen_sessions"),
-                   attendance.c.minutes, forums.c.onsite_checkin, forums.c.online_min_minutes, forums.c.min_hours,
-                   forums.c.required_sessions, forums.c.hours_step_minutes, forums.c.sessions.label("programme"),
-                   _held.c.serial, _held.c.sessions.label("held_sessions"), _held.c.hours.label("held_hours"),
-                   exists().where(_any.c.registration_id == registrations.c.id).label("ever_held"))
-            .select_from(registrations
-                         .outerjoin(attendance, attendance.c.registration_id == registrations.c.id)
-                         .outerjoin(forums, forums.c.slug == registrations.c.forum)
-                         .outerjoin(_held, and_(_held.c.registration_id == registrations.c.id,
-                                                _held.c.revoked_at.is_(None))))
-            .where(registrations.c.id == bindparam("rid")))
+_SUBJECTS = (select(registrations.c.id, registrations.c.forum, registrations.c.erased, registrations.c.full_name,
+                    registrations.c.organisation, registrations.c.language, registrations.c.email,
+                    attendance.c.onsite_at, attendance.c.online_minutes, attendance.c.sessions.label("seen_sessions"),
+                    attendance.c.minutes, forums.c.onsite_checkin, forums.c.online_min_minutes, forums.c.min_hours,
+                    forums.c.required_sessions, forums.c.hours_step_minutes, forums.c.sessions.label("programme"),
+                    _held.c.serial, _held.c.sessions.label("held_sessions"), _held.c.hours.label("held_hours"),
+                    exists().where(_any.c.registration_id == registrations.c.id).label("ever_held"))
+             .select_from(registrations
+                          .outerjoin(attendance, attendance.c.registration_id == registrations.c.id)
+                          .outerjoin(forums, forums.c.slug == registrations.c.forum)
+                          .outerjoin(_held, and_(_held.c.registration_id == registrations.c.id,
+                                                 _held.c.revoked_at.is_(None)))))
+_SUBJECT = _SUBJECTS.where(registrations.c.id == bindparam("rid"))
+_SUBJECTS_OF = _SUBJECTS.where(registrations.c.id.in_(bindparam("keys", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,15 @@ class Subject:
 def subject(conn: Connection, registration_id: str) -> Subject | None:
     """None while the registration is not known here."""
     p = conn.execute(_SUBJECT, {"rid": registration_id}).first()
-    if p is None:
-        return None
+    return None if p is None else _subject_of(p)
+
+
+def subjects(conn: Connection, registration_ids: list[str]) -> list[Subject]:
+    """The subjects of those of `registration_ids` known here, with one query (a chunk of ids at a time)."""
+    return [_subject_of(p) for p in rows_for_keys(conn, _SUBJECTS_OF, registration_ids)]
+
+
+def _subject_of(p: Row) -> Subject:
     rule = _rule(p) if p.onsite_checkin is not None else None
     seen = None
     if p.online_minutes is not None:

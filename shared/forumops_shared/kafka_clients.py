@@ -46,7 +46,7 @@ def make_consumer(settings: ServiceSettings, group_id: str | None = None) -> Kaf
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         isolation_level="read_committed",
-        max_poll_records=200,
+        max_poll_records=400,  # a group's worth (consumer.ConsumerRunner.group_records)
         # The broker answers a fetch once 64 KiB have gathered or 100 ms have passed, not at the
         # first byte: fuller polls, fewer transactions and commits, for at most 100 ms more wait.
         fetch_min_bytes=64 * 1024,

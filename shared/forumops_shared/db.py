@@ -9,6 +9,7 @@ import functools
 import itertools
 import os
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Generic, Iterable, Iterator, TypeVar
@@ -16,6 +17,7 @@ from typing import Callable, Generic, Iterable, Iterator, TypeVar
 from sqlalchemy import DateTime, Engine, Table, TypeDecorator, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row, make_url
+from sqlalchemy.exc import DisconnectionError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 I = TypeVar("I")
@@ -32,7 +34,34 @@ def make_engine(url: str, *, pool_size: int = 5,
         return _sqlite_engine(url, parsed.database, sqlite_busy_timeout_ms)
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, hide_parameters=True)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection back in use within this many seconds is not pinged first.
+IDLE_PING_S = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it has been idle a while (SQLAlchemy's
+    `pool_pre_ping` pings at every checkout: a round trip per transaction, under load 250 a
+    second). A connection that fails its ping is replaced (DisconnectionError: the pool takes
+    another). One that broke while in use fails its statement, and SQLAlchemy then discards
+    every connection of the pool older than that failure: after a server restart under load,
+    the requests in flight fail clearly and the next ones get new connections."""
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection, record, proxy) -> None:
+        if time.monotonic() - record.info.get("returned_at", float("inf")) < IDLE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("the pooled connection failed its ping") from exc
 
 
 def owner_only_file(path: Path) -> None:

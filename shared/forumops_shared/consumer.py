@@ -92,9 +92,10 @@ class ConsumerRunner:
         self._erasures: list[bytes] = []
         try:
             with write_transaction(self.engine) as conn:
-                group = [(tp, record, self._decode(record)) for tp, record in pending[:self.group_records]]
-                while len(taken) < len(group):
-                    run = self._run_at(group, len(taken))
+                group: list[tuple] = []  # (partition, record, event), decoded as they are reached
+                records = pending[:self.group_records]
+                while len(taken) < len(records):
+                    run = self._run_at(records, group, len(taken))
                     if len(run) > 1:
                         taken += self._apply_run(conn, run)
                     else:
@@ -121,11 +122,17 @@ class ConsumerRunner:
         except PoisonMessage as exc:
             return exc
 
-    def _run_at(self, group: list[tuple], start: int) -> list[tuple]:
-        """The records from `start` on whose events one handler takes in batches (handlers.in_batches)."""
-        handler = self._batch_handler(group[start][2])
-        end = start + 1
-        while handler is not None and end < len(group) and self._batch_handler(group[end][2]) is handler:
+    def _run_at(self, records: list, group: list[tuple], start: int) -> list[tuple]:
+        """The record at `start` with the ones after it whose events the same handler takes in
+        batches (handlers.in_batches): (partition, record, event) each, decoded into `group`
+        once (a group cut short by its deadline leaves the rest undecoded)."""
+        def event_at(i: int) -> Event | PoisonMessage:
+            while len(group) <= i:
+                tp, record = records[len(group)]
+                group.append((tp, record, self._decode(record)))
+            return group[i][2]
+        handler, end = self._batch_handler(event_at(start)), start + 1
+        while handler is not None and end < len(records) and self._batch_handler(event_at(end)) is handler:
             end += 1
         return group[start:end]
 

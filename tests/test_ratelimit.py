@@ -3,7 +3,7 @@ the same counts shared in a database by every process of an API."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from forumops_shared.db import make_engine
 from forumops_shared.ratelimit import DatabaseCounts, RateLimit, rate_counts
@@ -105,5 +105,25 @@ def test_the_last_place_goes_to_one_of_many_threads(databases):
         with ThreadPoolExecutor(max_workers=8) as pool:
             waits = list(pool.map(lambda n: limits[n % 4].hit("203.0.113.7"), range(40)))
         assert waits.count(0.0) == 5
+    finally:
+        engine.dispose()
+
+
+def test_one_addresss_hits_in_a_batch_are_counted_together_when_there_is_room_for_all(databases):
+    clock = Clock()
+    engine, (limit,) = _shared(databases, "5/minute", clock, n=1)
+    counted = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, sql, *rest: counted.append(sql) if sql.startswith("INSERT INTO rate_counts") else None)
+    try:
+        with engine.begin() as conn:
+            assert limit.refusals(["a", "a", "a", "b"], conn) == [None] * 4
+        assert len(counted) == 2  # a's three with one statement, b's one
+        with engine.begin() as conn:  # room for two more of a: the third is refused, and not counted
+            first, second, third = limit.refusals(["a", "a", "a"], conn)
+        assert (first, second) == (None, None) and third.reason == "rate_limited"
+        with engine.connect() as conn:
+            assert conn.execute(select(rate_counts.c.client, rate_counts.c.hits)
+                                .order_by(rate_counts.c.client)).all() == [("a", 5), ("b", 1)]
     finally:
         engine.dispose()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from typing import Protocol
 
 from flask import request
@@ -44,10 +45,10 @@ class Counts(Protocol):
         """The time windows are numbered by."""
 
     def take(self, client: str, number: int, amount: int, weight: float,
-             conn: Connection | None = None) -> tuple[int, int] | None:
-        """Count one hit of `client` in window `number` if this window's hits are at most
-        `amount - 1 - previous * weight` (previous: the window before's hits): None when counted,
-        else (this window's hits, the previous window's). Counts kept in a database count it in
+             conn: Connection | None = None, hits: int = 1) -> tuple[int, int] | None:
+        """Count `hits` hits of `client` in window `number` if this window's hits are at most
+        `amount - hits - previous * weight` (previous: the window before's hits): None when counted,
+        else (this window's hits, the previous window's). Counts kept in a database count them in
         `conn`'s transaction when one is given (it commits, or not, with the write it guards)."""
 
 
@@ -71,6 +72,21 @@ class RateLimit:
         wait = self.hit(client, conn, final=final)
         return _too_many(wait) if wait else None
 
+    def refusals(self, clients: list[str], conn: Connection | None = None, *,
+                 final: bool = True) -> list[Refusal | None]:
+        """`refusal` for each of `clients`, in order. The hits of an address that comes more than
+        once (a school's network) are counted with one statement when there is room for them
+        all, else one at a time (the later ones refused)."""
+        found: dict[str, list[Refusal | None]] = {}
+        # In one order (the addresses'), so that two transactions counting the same addresses
+        # take their rows' locks in the same order: no deadlock between them on PostgreSQL.
+        for client, hits in sorted(Counter(clients).items()):
+            if hits > 1 and self._take(client, conn, hits) is None:
+                found[client] = [None] * hits
+            else:
+                found[client] = [self.refusal(client, conn, final=final) for _ in range(hits)]
+        return [found[client].pop(0) for client in clients]
+
     def refused(self, client: str) -> Refusal | None:
         """The 429 of a refusal this process remembers for `client` (see `hit`), without counting; else None."""
         wait = self._remembered(client, self.counts.seconds(self._clock))
@@ -86,14 +102,21 @@ class RateLimit:
         wait = self._remembered(client, now)
         if wait is not None:
             return wait
-        number, into = divmod(now, self.window)
-        refused = self.counts.take(client, int(number), self.amount, 1 - into / self.window, conn)
+        refused = self._take(client, conn, 1, now)
         if refused is None:
             return 0.0
-        wait = self._wait(*refused, into)
+        wait = self._wait(*refused, now % self.window)
         if final:
             self._remember(client, now + wait)
         return wait
+
+    def _take(self, client: str, conn: Connection | None, hits: int, now: float | None = None) -> tuple[int, int] | None:
+        """Count `hits` hits if there is room for them all (see Counts.take); a remembered refusal has none."""
+        now = self.counts.seconds(self._clock) if now is None else now
+        if hits > 1 and self._remembered(client, now) is not None:
+            return 0, 0
+        number, into = divmod(now, self.window)
+        return self.counts.take(client, int(number), self.amount, 1 - into / self.window, conn, hits)
 
     def _remembered(self, client: str, now: float) -> float | None:
         until = self._refused.get(client)
@@ -139,14 +162,16 @@ class MemoryCounts:
         return clock.monotonic()
 
     def take(self, client: str, number: int, amount: int, weight: float,
-             conn: Connection | None = None) -> tuple[int, int] | None:
+             conn: Connection | None = None, hits: int = 1) -> tuple[int, int] | None:
+        if conn is not None:  # a count in memory would stay should the transaction roll back
+            raise ValueError("counts kept in memory cannot count in a database transaction")
         with self._lock:
             if number != self._window_now:  # a new window: clients idle for two windows count nothing
                 self._window_now = number
                 self._counts = {c: counted for c, counted in self._counts.items() if counted[0] >= number - 1}
             current, previous = self._now(self._counts.get(client), number)
-            if current <= amount - 1 - previous * weight:
-                self._counts[client] = (number, current + 1, previous)
+            if current <= amount - hits - previous * weight:
+                self._counts[client] = (number, current + hits, previous)
                 return None
         return current, previous
 
@@ -190,9 +215,9 @@ _READ = select(rate_counts.c.period, rate_counts.c.hits).where(
     rate_counts.c.scope == bindparam("scope"), rate_counts.c.client == bindparam("client"),
     rate_counts.c.period >= bindparam("previous"))
 
-# One hit, counted if there is room: the first of its window is inserted, the others add one to
-# the row, each only when the window's hits so far are within `room` less the previous window's
-# weighted. The condition is checked on the row as it is when the statement takes it, so that on
+# A client's hits (one, or all of one batch's), counted if there is room for them: the first of
+# its window are inserted, the others added to the row, each only when the window's hits so far
+# are within `room` (the limit less the hits counted now) less the previous window's weighted. The condition is checked on the row as it is when the statement takes it, so that on
 # PostgreSQL two processes counting the last allowed hit at once cannot both have it. The same
 # text on SQLite (3.35 and later) and PostgreSQL; the SELECT's WHERE also settles SQLite's
 # reading of ON CONFLICT after a SELECT.
@@ -201,9 +226,10 @@ _PREVIOUS = ("coalesce((SELECT hits FROM rate_counts WHERE scope = :scope AND cl
 _COUNT = text(
     "INSERT INTO rate_counts (scope, client, period, hits)"
     # (typed, as PostgreSQL must give each parameter one type)
-    " SELECT CAST(:scope AS VARCHAR(40)), CAST(:client AS VARCHAR(200)), CAST(:period AS BIGINT), 1"
+    " SELECT CAST(:scope AS VARCHAR(40)), CAST(:client AS VARCHAR(200)), CAST(:period AS BIGINT),"
+    " CAST(:hits AS INTEGER)"
     f" WHERE 0 <= :room - {_PREVIOUS} * :weight"
-    " ON CONFLICT (scope, client, period) DO UPDATE SET hits = rate_counts.hits + 1"
+    " ON CONFLICT (scope, client, period) DO UPDATE SET hits = rate_counts.hits + excluded.hits"
     f" WHERE rate_counts.hits <= :room - {_PREVIOUS} * :weight"
     " RETURNING hits")
 
@@ -220,20 +246,21 @@ class DatabaseCounts:
         return clock.now().timestamp()
 
     def take(self, client: str, number: int, amount: int, weight: float,
-             conn: Connection | None = None) -> tuple[int, int] | None:
+             conn: Connection | None = None, hits: int = 1) -> tuple[int, int] | None:
         if conn is not None:
-            return self._take(conn, client, number, amount, weight)
-        return self._commits.run(lambda conn: self._take(conn, client, number, amount, weight))
+            return self._take(conn, client, number, amount, weight, hits)
+        return self._commits.run(lambda conn: self._take(conn, client, number, amount, weight, hits))
 
     def _take(self, conn: Connection, client: str, number: int, amount: int,
-              weight: float) -> tuple[int, int] | None:
+              weight: float, hits: int) -> tuple[int, int] | None:
         if self._swept != number:
             conn.execute(delete(rate_counts).where(rate_counts.c.scope == self.scope, rate_counts.c.period < number - 1))
             self._swept = number
         key = {"scope": self.scope, "client": client, "previous": number - 1}
         # An integer count is within a limit x exactly when it is within floor(x): the 1e-9 keeps
         # a limit that float arithmetic put a hair under a whole number from losing that number.
-        if conn.execute(_COUNT, {**key, "period": number, "room": amount - 1 + 1e-9, "weight": weight}).first():
+        if conn.execute(_COUNT, {**key, "period": number, "hits": hits, "room": amount - hits + 1e-9,
+                                 "weight": weight}).first():
             return None
         found = dict(conn.execute(_READ, key).all())
         return found.get(number, 0), found.get(number - 1, 0)

@@ -4,10 +4,10 @@ import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from forumops_shared.events.registry import PARTICIPANT_REGISTERED
-from forumops_shared.ratelimit import DatabaseCounts, RateLimit
+from forumops_shared.ratelimit import DatabaseCounts, RateLimit, rate_counts
 from forumops_shared.tickets import TicketError, b64, unb64, verify
 
 from ..support.openapi_check import undescribed_routes
@@ -257,11 +257,23 @@ def test_submits_over_their_limit_in_a_batch_are_refused_alone_and_the_rest_stor
     [refused] = [a for a in answers if a.status_code == 429]
     assert refused.json["reason"] == "rate_limited" and int(refused.headers["Retry-After"]) >= 1
     assert len(api.events(PARTICIPANT_REGISTERED)) == 2 + 3  # nothing of the refused one
+    with engine.connect() as conn:  # each stored submit counted once, the refused one not at all
+        assert dict(conn.execute(select(rate_counts.c.client, func.sum(rate_counts.c.hits))
+                                 .group_by(rate_counts.c.client)).all()) == {"127.0.0.1": 4, "10.0.0.7": 1}
 
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     again = api.register(forum, api.person())  # refused by this process's memory of the refusal
     assert (again.status_code, again.json["reason"], statements) == (429, "rate_limited", [])
+
+
+def test_a_submit_refused_while_stored_counts_against_its_limit(api, forum):
+    api.context.rate_limit = RateLimit("3/minute", api.context.clock,
+                                       DatabaseCounts(api.context.engine, "register"))
+    key = {"Idempotency-Key": "k-limit"}
+    answers = [api.register(forum, api.person(), headers=key).status_code for _ in range(4)]
+    # The first stored, the next two refused as the key's reuse (and counted), the fourth over the limit.
+    assert answers == [201, 422, 422, 429]
 
 
 def test_the_openapi_document_describes_every_route_from_the_schemas(api):

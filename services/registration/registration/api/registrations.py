@@ -51,9 +51,9 @@ def register(slug: str):
         http_status, body = ctx().commits.run(submit)
     except cases.OverLimit as over:
         raise over.refusal from None
-    except IntegrityError as exc:  # rolled back with its count
+    except Exception as exc:  # refused while storing (a reused key, an email registered): rolled back with its count
         limit.check(client)
-        if cases.is_duplicate_email(exc):
+        if isinstance(exc, IntegrityError) and cases.is_duplicate_email(exc):
             raise Refusal("already_registered") from exc
         raise
     return jsonify(body), http_status

@@ -134,7 +134,10 @@ def store_all(conn: Connection, submits: list[Submit]) -> list[tuple[int, dict]]
     # submits of one address (a school's network) arriving in two processes' batches at once
     # wait for each other that long only. A submit over its limit rolls the batch back, to be
     # stored again a submit at a time (GroupCommit), where its refusal is final and remembered.
-    refusals = [s.limit[0].refusal(s.limit[1], conn, final=len(submits) == 1) for s in submits if s.limit]
+    refusals = []
+    for limit in dict.fromkeys(s.limit[0] for s in submits if s.limit):  # one, the public limit
+        refusals += limit.refusals([s.limit[1] for s in submits if s.limit and s.limit[0] is limit], conn,
+                                   final=len(submits) == 1)
     if any(refusals):
         raise OverLimit(next(r for r in refusals if r))
     return answers

@@ -53,13 +53,17 @@ class Server:
              "--bind", f"127.0.0.1:{self.port}", *extra, app],
             env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.proc.poll() is None:
             try:
                 requests.get(f"{self.url}/healthz", timeout=2)
                 return
             except requests.RequestException:
                 time.sleep(0.3)
-        raise RuntimeError(f"{app} did not start; see {log}")
+        if self.proc.poll() is None:
+            self.stop()
+        # The log goes with the sitting's work directory: its end goes with the error.
+        raise RuntimeError(f"{app} did not start (exit {self.proc.returncode}); the end of {log.name}:\n"
+                           + log.read_text(errors="replace")[-3000:])
 
     def stop(self) -> None:
         self.proc.terminate()

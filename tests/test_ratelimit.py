@@ -113,8 +113,8 @@ def test_one_addresss_hits_in_a_batch_are_counted_together_when_there_is_room_fo
     clock = Clock()
     engine, (limit,) = _shared(databases, "5/minute", clock, n=1)
     counted = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda conn, cursor, sql, *rest: counted.append(sql) if sql.startswith("INSERT INTO rate_counts") else None)
+    event.listen(engine, "before_cursor_execute", lambda conn, cursor, sql, *rest: (
+        counted.append(sql) if sql.startswith("INSERT INTO rate_counts") else None))
     try:
         with engine.begin() as conn:
             assert limit.refusals(["a", "a", "a", "b"], conn) == [None] * 4

@@ -78,10 +78,11 @@ class RateLimit:
         once (a school's network) are counted with one statement when there is room for them
         all, else one at a time (the later ones refused)."""
         found: dict[str, list[Refusal | None]] = {}
+        now = self.counts.seconds(self._clock)
         # In one order (the addresses'), so that two transactions counting the same addresses
         # take their rows' locks in the same order: no deadlock between them on PostgreSQL.
         for client, hits in sorted(Counter(clients).items()):
-            if hits > 1 and self._take(client, conn, hits) is None:
+            if hits > 1 and self._remembered(client, now) is None and self._take(client, conn, hits, now) is None:
                 found[client] = [None] * hits
             else:
                 found[client] = [self.refusal(client, conn, final=final) for _ in range(hits)]
@@ -110,11 +111,8 @@ class RateLimit:
             self._remember(client, now + wait)
         return wait
 
-    def _take(self, client: str, conn: Connection | None, hits: int, now: float | None = None) -> tuple[int, int] | None:
-        """Count `hits` hits if there is room for them all (see Counts.take); a remembered refusal has none."""
-        now = self.counts.seconds(self._clock) if now is None else now
-        if hits > 1 and self._remembered(client, now) is not None:
-            return 0, 0
+    def _take(self, client: str, conn: Connection | None, hits: int, now: float) -> tuple[int, int] | None:
+        """Count `hits` hits if there is room for them all (see Counts.take)."""
         number, into = divmod(now, self.window)
         return self.counts.take(client, int(number), self.amount, 1 - into / self.window, conn, hits)
 
@@ -217,7 +215,8 @@ _READ = select(rate_counts.c.period, rate_counts.c.hits).where(
 
 # A client's hits (one, or all of one batch's), counted if there is room for them: the first of
 # its window are inserted, the others added to the row, each only when the window's hits so far
-# are within `room` (the limit less the hits counted now) less the previous window's weighted. The condition is checked on the row as it is when the statement takes it, so that on
+# are within `room` (the limit less the hits counted now) less the previous window's weighted.
+# The condition is checked on the row as it is when the statement takes it, so that on
 # PostgreSQL two processes counting the last allowed hit at once cannot both have it. The same
 # text on SQLite (3.35 and later) and PostgreSQL; the SELECT's WHERE also settles SQLite's
 # reading of ON CONFLICT after a SELECT.

@@ -144,8 +144,8 @@ def _seen(conn: Connection, registration_id: str, forum: str) -> None:
 
 
 def _seen_all(conn: Connection, people: list[tuple[str, str]], now: datetime) -> None:
-    insert_ignore_all(conn, attendance, [{"registration_id": rid, "forum": forum, "online_minutes": 0, "updated_at": now}
-                                         for rid, forum in people], ())
+    insert_ignore_all(conn, attendance, [
+        {"registration_id": rid, "forum": forum, "online_minutes": 0, "updated_at": now} for rid, forum in people], ())
 
 
 def results_published(conn: Connection, event: Event) -> None:

@@ -4,8 +4,8 @@
 report, a forum published with its sessions moved or its timezone changed. Admissions and
 check-outs at a door or in an offline batch only mark their people due (`mark_due`, in the
 scan's transaction): the worker's chore (`catch_up`, every second) works them out, many at once,
-so that a scan does not wait for it. Either way nothing is lost: the mark commits with the scan, and is taken off in the
-transaction that writes the hours.
+so that a scan does not wait for it. Either way nothing is lost: the mark commits with the scan,
+and is taken off in the transaction that writes the hours.
 
 `recompute` reads the people's scans and online spans with one query each (the whole forum's at
 once after a session moves: no statement per person), works their hours out, and writes the

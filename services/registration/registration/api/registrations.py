@@ -43,16 +43,13 @@ def register(slug: str):
         forum = ctx().forums.forum(slug)
         draft = cases.prepare(lambda code: ctx().forums.point(slug, code), forum, data, signing_key,
                               consent_version=ctx().config.consent_version)
-    except Exception:
-        limit.check(client)  # over the limit, the 429 is the answer
-        raise
-    submit = cases.Submit(draft, forum.slug, (scope, key, fingerprint) if key else None, (limit, client))
-    try:  # stored with the other submits arriving meanwhile, in one short transaction (GroupCommit)
+        submit = cases.Submit(draft, forum.slug, (scope, key, fingerprint) if key else None, (limit, client))
+        # Stored with the other submits arriving meanwhile, in one short transaction (GroupCommit).
         http_status, body = ctx().commits.run(submit)
     except cases.OverLimit as over:
         raise over.refusal from None
-    except Exception as exc:  # refused while storing (a reused key, an email registered): rolled back with its count
-        limit.check(client)
+    except Exception as exc:  # refused before or while storing (rolled back with its count)
+        limit.check(client)  # over the limit, the 429 is the answer
         if isinstance(exc, IntegrityError) and cases.is_duplicate_email(exc):
             raise Refusal("already_registered") from exc
         raise

@@ -258,7 +258,7 @@ def test_a_relay_worker_killed_mid_stream_and_restarted_delivers_every_event_onc
         with readonly(engine).connect() as conn:
             return pending_count(conn)
 
-    with running(sink_runner(sink_settings, sink_engine)):
+    with running(sink_runner(sink_settings, sink_engine)) as runner:
         first = Child.worker("registration", settings_env(settings), tmp_path / "relay1.log")
         try:
             wait_until(lambda: pending() < 3900, interval_s=0.02, message="the relay under way")
@@ -270,7 +270,8 @@ def test_a_relay_worker_killed_mid_stream_and_restarted_delivers_every_event_onc
         second = Child.worker("registration", settings_env(settings), tmp_path / "relay2.log")
         try:
             wait_until(lambda: pending() == 0, timeout_s=90, message="the outbox drained")
-            wait_until(lambda: effect_count(sink_engine) >= 4000, timeout_s=90, message="all events consumed")
+            wait_until(lambda: effect_count(sink_engine) >= 4000, timeout_s=90, message="all events consumed",
+                       describe=lambda: f"{effect_count(sink_engine)} consumed, the sink's runner: {runner.stats}")
         finally:
             second.stop()
     ids = [r.event_id for r in effect_rows(sink_engine)]

@@ -350,11 +350,25 @@ def _insert_plan(dialect, table: Table, names: tuple[str, ...], returning: tuple
 
 def upsert(conn: Connection, table: Table, values: dict) -> None:
     """Insert a row, or overwrite the existing row with the same primary key."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).values(**values)
-    keys = [c.name for c in table.primary_key.columns]
-    conn.execute(stmt.on_conflict_do_update(
-        index_elements=keys, set_={k: stmt.excluded[k] for k in values if k not in keys}))
+    upsert_all(conn, table, [values])
+
+
+def upsert_all(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """`upsert` for many rows (dicts with the same keys) with one statement: of rows with the same
+    primary key, the last is written (one statement may not change a row twice)."""
+    if not rows:
+        return
+    keys = tuple(c.name for c in table.primary_key.columns)
+    latest = list({tuple(row[k] for k in keys): row for row in rows}.values())
+    conn.execute(_upsert_statement(conn.dialect.name, table, tuple(rows[0]), keys),
+                 latest[0] if len(latest) == 1 else latest)
+
+
+@functools.cache
+def _upsert_statement(dialect_name: str, table: Table, names: tuple[str, ...], keys: tuple[str, ...]):
+    stmt = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+    return stmt.on_conflict_do_update(index_elements=list(keys),
+                                      set_={k: stmt.excluded[k] for k in names if k not in keys})
 
 
 @functools.cache

@@ -32,15 +32,16 @@ RULE = {"onsite_checkin": True, "online_min_minutes": 60, "min_hours": 5, "requi
 MORNING = datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)  # 08:00 in Hà Nội
 
 
-def hours_forum(office, n=1, rule=RULE, programme=PROGRAMME, **person):
-    """A forum with an hours rule and its programme, `n` people registered, all known to certificates."""
+def hours_forum(office, n=1, rule=RULE, programme=PROGRAMME, in_runs=False, **person):
+    """A forum with an hours rule and its programme, `n` people registered, all known to certificates
+    (`in_runs`: their registrations taken together, as the worker takes an import's)."""
     api = office.api
     slug = api.create_forum(certificate_rule=rule)
     api.put_point(slug, "HN-01", capacity=100)
     for s in programme:
         put_session(api, slug, s)
     people = [api.register(slug, api.person("HN-01", **person)).json for _ in range(n)]
-    office.apply(office.registration_events())
+    (office.feed.apply_in_runs if in_runs else office.apply)(office.registration_events())
     return slug, people
 
 
@@ -129,6 +130,17 @@ def test_redelivered_hours_and_older_ones_arriving_late_change_nothing(office, s
     [cert] = office.certificates()
     assert cert.revoked_at is None and signed(service, cert.serial)["hours"] == 6.5
     assert len(office.issued()) == 1 and office.issued(CERTIFICATE_REVOKED) == []
+
+
+def test_hours_arriving_together_issue_each_certificate_once_with_the_latest_hours(office, service):
+    slug, [a, b, c] = hours_forum(office, n=3, in_runs=True)
+    early, late = MORNING + timedelta(hours=4), MORNING + timedelta(hours=9)
+    office.feed.apply_in_runs([  # a worker catching up: a's older hours arrive after the newer
+        hours(a, slug, at=late, PLEN=210, WS_A=90, AWARDS=90), hours(a, slug, at=early, PLEN=210),
+        hours(b, slug, at=early, PLEN=210, WS_A=90), hours(c, slug, at=early, PLEN=210)])  # c: 3.5 hours
+    stated = {cert.registration_id: signed(service, cert.serial)["hours"] for cert in office.certificates()}
+    assert stated == {a["id"]: 6.5, b["id"]: 5}
+    assert len(office.issued()) == 2 and office.issued(CERTIFICATE_REVOKED) == []
 
 
 def test_minutes_that_change_nothing_printed_reissue_nothing(office):

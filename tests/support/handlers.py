@@ -1,6 +1,8 @@
 """Feeding events to a service's handlers the way its worker's consumer does: each id once."""
 from __future__ import annotations
 
+import itertools
+
 from forumops_shared.handlers import takes
 from forumops_shared.db import write_transaction
 
@@ -17,3 +19,17 @@ class HandlerFeed:
                 with write_transaction(self.engine) as conn:
                     self.handlers[event.type](conn, event)
                 self.applied.add(event.id)
+
+    def apply_in_runs(self, events) -> None:
+        """Apply them as the consumer does when they arrive together: consecutive events of a
+        handler that takes many at once (handlers.in_batches) in one call, the others alone."""
+        wanted = [e for e in events if takes(self.handlers.get(e.type), e) and e.id not in self.applied]
+        for handler, run in itertools.groupby(wanted, key=lambda e: self.handlers[e.type]):
+            run = list(run)
+            many = getattr(handler, "many", None)
+            if many is None:
+                self.apply(run)
+                continue
+            with write_transaction(self.engine) as conn:
+                many(conn, run)
+            self.applied.update(e.id for e in run)

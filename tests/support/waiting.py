@@ -8,8 +8,9 @@ T = TypeVar("T")
 
 
 def wait_until(probe: Callable[[], T], *, timeout_s: float = 60, interval_s: float = 0.1,
-               message: str = "condition") -> T:
-    """Call `probe` until it returns something truthy; fail the test after `timeout_s`."""
+               message: str = "condition", describe: Callable[[], str] | None = None) -> T:
+    """Call `probe` until it returns something truthy; fail the test after `timeout_s`, saying
+    what `describe` finds then (where things stood)."""
     deadline = time.monotonic() + timeout_s
     last = None
     while time.monotonic() < deadline:
@@ -17,4 +18,5 @@ def wait_until(probe: Callable[[], T], *, timeout_s: float = 60, interval_s: flo
         if last:
             return last
         time.sleep(interval_s)
-    raise AssertionError(f"timed out after {timeout_s}s waiting for {message} (last: {last!r})")
+    found = f"; {describe()}" if describe else ""
+    raise AssertionError(f"timed out after {timeout_s}s waiting for {message} (last: {last!r}{found})")

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared import audit
-from forumops_shared.db import insert_ignore_all, upsert
+from forumops_shared.db import insert_ignore_all, upsert, upsert_all
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
 from forumops_shared.handlers import in_batches
@@ -47,14 +47,20 @@ def _session(s: dict) -> dict:
             "starts_at": s["starts_at"].isoformat(), "ends_at": s["ends_at"].isoformat()}
 
 
-def registration_state(conn: Connection, event: Event) -> None:
-    d = event.data
-    upsert(conn, registrations, {
+def registration_states(conn: Connection, events: list[Event]) -> None:
+    """Registrations arriving together (an import of thousands): each person as their last event
+    says, written with one statement, then considered together."""
+    upsert_all(conn, registrations, [{
         "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
         "point": d.get("point"), "language": d["language"], "full_name": d["full_name"], "email": d["email"],
         "organisation": d.get("organisation"), "manage_token_hash": d.get("manage_token_hash"),
-        "updated_at": event.time})
-    issuing.consider(conn, d["registration_id"])
+        "updated_at": event.time} for event, d in ((e, e.data) for e in events)])
+    issuing.consider_all(conn, [e.data["registration_id"] for e in events])
+
+
+@in_batches(registration_states)
+def registration_state(conn: Connection, event: Event) -> None:
+    registration_states(conn, [event])
 
 
 def registration_cancelled(conn: Connection, event: Event) -> None:
@@ -126,16 +132,21 @@ _HOURS = (update(attendance)
                   updated_at=bindparam("now")))
 
 
-def hours_recorded(conn: Connection, event: Event) -> None:
+def hours_recorded_all(conn: Connection, events: list[Event]) -> None:
     """Each event is the person's whole attended time: the latest recorded replaces the rest, and
-    one recorded before it (or the same again) changes nothing."""
-    d = event.data
-    rid = d["registration_id"]
-    _seen(conn, rid, d["forum"])
-    sessions = [{"code": s["code"], "minutes": s["minutes"]} for s in d["sessions"] if s["minutes"] > 0]
-    conn.execute(_HOURS, {"rid": rid, "at": d["recorded_at"], "sessions": json.dumps(sessions),
-                          "minutes": d["minutes"], "now": datetime.now(timezone.utc)})
-    issuing.consider(conn, rid)
+    one recorded before it (or the same again) changes nothing, whatever order they come in."""
+    now = datetime.now(timezone.utc)
+    _seen_all(conn, [(e.data["registration_id"], e.data["forum"]) for e in events], now)
+    conn.execute(_HOURS, [{"rid": d["registration_id"], "at": d["recorded_at"], "minutes": d["minutes"], "now": now,
+                           "sessions": json.dumps([{"code": s["code"], "minutes": s["minutes"]}
+                                                   for s in d["sessions"] if s["minutes"] > 0])}
+                          for d in (e.data for e in events)])
+    issuing.consider_all(conn, [e.data["registration_id"] for e in events])
+
+
+@in_batches(hours_recorded_all)
+def hours_recorded(conn: Connection, event: Event) -> None:
+    hours_recorded_all(conn, [event])
 
 
 def _seen(conn: Connection, registration_id: str, forum: str) -> None:

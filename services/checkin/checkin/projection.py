@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from forumops_shared import audit
-from forumops_shared.db import upsert
+from forumops_shared.db import KEYS_PER_QUERY, rows_for_keys, upsert, upsert_all
 from forumops_shared.events import Event
 from forumops_shared.events import registry as types
+from forumops_shared.handlers import in_batches
 from forumops_shared.normalise import email_key
 
 from .services import counts, hours
@@ -62,19 +63,38 @@ def _moment(value) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
+def registration_states(conn: Connection, events: list[Event]) -> None:
+    """Registrations arriving together (an import of thousands): each person's place read with
+    one query, their rows, counts and sign-ups written with a statement each."""
+    ids = list(dict.fromkeys(e.data["registration_id"] for e in events))
+    places = _places(conn, ids)
+    changes, rows, chosen = [], [], {}
+    for event in events:  # in order: each moves the person from where the one before left them
+        d = event.data
+        after = counts.place_of(d["attendance"], d.get("point"), d["status"])
+        changes += counts.movement(d["forum"], places.get(d["registration_id"]), after)
+        places[d["registration_id"]] = after
+        chosen[d["registration_id"]] = d.get("sessions") or []
+        rows.append({
+            "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
+            "point": d.get("point"), "language": d["language"], "full_name": d["full_name"],
+            "email_key": email_key(d["email"]), "manage_token_hash": d.get("manage_token_hash"),
+            "ticket_code": d["ticket_code"], "ticket_version": d["ticket_version"], "updated_at": event.time})
+    upsert_all(conn, registrations, rows)
+    counts.add(conn, changes)
+    for i in range(0, len(ids), KEYS_PER_QUERY):  # what each chose is what their last event says
+        conn.execute(_SIGNUPS_OF, {"keys": ids[i:i + KEYS_PER_QUERY]})
+    picked = [{"registration_id": rid, "session": code} for rid, codes in chosen.items() for code in codes]
+    if picked:
+        conn.execute(signups.insert(), picked)
+
+
+@in_batches(registration_states)
 def registration_state(conn: Connection, event: Event) -> None:
-    d = event.data
-    before = _place(conn, d["registration_id"])
-    upsert(conn, registrations, {
-        "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
-        "point": d.get("point"), "language": d["language"], "full_name": d["full_name"],
-        "email_key": email_key(d["email"]), "manage_token_hash": d.get("manage_token_hash"),
-        "ticket_code": d["ticket_code"], "ticket_version": d["ticket_version"], "updated_at": event.time})
-    counts.moved(conn, d["forum"], before, counts.place_of(d["attendance"], d.get("point"), d["status"]))
-    conn.execute(delete(signups).where(signups.c.registration_id == d["registration_id"]))
-    if d.get("sessions"):
-        conn.execute(signups.insert(), [{"registration_id": d["registration_id"], "session": code}
-                                        for code in d["sessions"]])
+    registration_states(conn, [event])
+
+
+_SIGNUPS_OF = delete(signups).where(signups.c.registration_id.in_(bindparam("keys", expanding=True)))
 
 
 def registration_cancelled(conn: Connection, event: Event) -> None:
@@ -94,9 +114,17 @@ def personal_data_erased(conn: Connection, event: Event) -> None:
 
 
 def _place(conn: Connection, registration_id: str) -> counts.Place | None:
-    row = conn.execute(select(registrations.c.attendance, registrations.c.point, registrations.c.status)
-                       .where(registrations.c.id == registration_id)).first()
-    return None if row is None else counts.place_of(row.attendance, row.point, row.status)
+    return _places(conn, [registration_id]).get(registration_id)
+
+
+_PLACES = select(registrations.c.id, registrations.c.attendance, registrations.c.point, registrations.c.status).where(
+    registrations.c.id.in_(bindparam("keys", expanding=True)))
+
+
+def _places(conn: Connection, registration_ids: list[str]) -> dict[str, counts.Place]:
+    """Where each of these registrations counts now (those check-in knows)."""
+    return {row.id: counts.place_of(row.attendance, row.point, row.status)
+            for row in rows_for_keys(conn, _PLACES, registration_ids)}
 
 
 HANDLERS = {

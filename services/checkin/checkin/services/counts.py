@@ -31,12 +31,16 @@ def place_of(attendance: str, point: str | None, status: str) -> Place:
 
 def moved(conn: Connection, forum: str, before: Place | None, after: Place | None) -> None:
     """A registration went from `before` to `after` (None: not counted)."""
+    add(conn, movement(forum, before, after))
+
+
+def movement(forum: str, before: Place | None, after: Place | None) -> list[tuple[str, str, str, int]]:
+    """The changes (for `add`) of a registration going from `before` to `after`."""
     if before == after:
-        return
-    for place, sign in ((before, -1), (after, +1)):
-        if place is not None and place.status in ("confirmed", "waitlisted"):
-            column = "registered" if place.status == "confirmed" else "waitlisted"
-            add(conn, [(forum, place.point, column, sign)])
+        return []
+    return [(forum, place.point, "registered" if place.status == "confirmed" else "waitlisted", sign)
+            for place, sign in ((before, -1), (after, +1))
+            if place is not None and place.status in ("confirmed", "waitlisted")]
 
 
 def add(conn: Connection, changes: list[tuple[str, str, str, int]]) -> None:

@@ -4,6 +4,7 @@ import signal
 from contextlib import contextmanager
 
 import pytest
+from kafka.errors import UnknownBrokerIdError
 from sqlalchemy import select
 
 from forumops_shared import topics
@@ -52,6 +53,35 @@ def test_the_same_event_delivered_twice_has_one_effect(sink):
                    message="all four deliveries consumed")
     assert sorted(r.event_id for r in effect_rows(engine)) == sorted([first.id, second.id])
     assert runner.stats.duplicate == 2
+
+
+class NeverFetchesAgain:
+    """A consumer as kafka-python 3.0.12 leaves one whose poll failed on a broker missing from its
+    metadata (UnknownBrokerIdError): still in its group, it never fetches those partitions again."""
+
+    def __init__(self, consumer):
+        self.consumer, self.failed = consumer, False
+
+    def poll(self, timeout_ms=0):
+        if not self.failed:
+            self.failed = True
+            raise UnknownBrokerIdError(1)
+        return {}
+
+    def __getattr__(self, name):  # subscribe, commit, seek, close: the real consumer's
+        return getattr(self.consumer, name)
+
+
+def test_a_consumer_whose_poll_failed_is_replaced_and_the_events_arrive(sink):
+    settings, engine = sink
+    sent = [events.registered(n=i) for i in range(10)]
+    produce_events(settings.kafka_bootstrap_servers, _topic(settings), sent)
+    runner = sink_runner(settings, engine)
+    made, real = [], runner.consumer_factory
+    runner.consumer_factory = lambda: made.append(real()) or (NeverFetchesAgain(made[0]) if len(made) == 1 else made[-1])
+    with running(runner):
+        wait_until(lambda: effect_count(engine) == 10, message="the ten events through a new consumer")
+    assert len(made) == 2 and sorted(r.event_id for r in effect_rows(engine)) == sorted(e.id for e in sent)
 
 
 def _changed_event():

@@ -38,4 +38,5 @@ def wait_until_quiet(system: System, timeout_s: float = 60) -> None:
         else:
             return read_at > quiet_since
         return False
-    wait_until(quiet_twice, timeout_s=timeout_s, interval_s=0.3, message="nothing left in flight")
+    wait_until(quiet_twice, timeout_s=timeout_s, interval_s=0.3, message="nothing left in flight",
+               describe=lambda: f"in flight per service (outbox + consumer lag): {in_flight(system)[0]}")

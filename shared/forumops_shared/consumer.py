@@ -218,12 +218,13 @@ class ConsumerRunner:
 
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set; the message in hand is finished before closing."""
-        backoff = Backoff(self.max_backoff_s)
-        consumer = self._connect(stop, backoff)
+        backoff, reconnecting = Backoff(self.max_backoff_s), Backoff(self.max_backoff_s)
+        consumer = self._connect(stop, reconnecting)
         try:
             while consumer is not None and not stop.is_set():
                 try:
                     batch = consumer.poll(timeout_ms=500)
+                    reconnecting.reset()  # while a broker stays away, new consumers come ever more slowly
                 except KafkaError as exc:
                     # The broker went away mid-poll. The consumer is closed and a new one joins
                     # the group: kafka-python 3.0.12 marks a fetch to a broker missing from its
@@ -234,8 +235,8 @@ class ConsumerRunner:
                     with contextlib.suppress(KafkaError):
                         consumer.close(autocommit=False)
                     consumer = None
-                    backoff.wait(stop)
-                    consumer = self._connect(stop, backoff)
+                    reconnecting.wait(stop)
+                    consumer = self._connect(stop, reconnecting)
                     continue
                 done = self._process_batch(consumer, batch, stop, backoff)
                 self._commit(consumer, done)
@@ -249,7 +250,6 @@ class ConsumerRunner:
             try:
                 consumer = self.consumer_factory()
                 consumer.subscribe(self.topics)
-                backoff.reset()
                 return consumer
             except KafkaError as exc:
                 log.warning("cannot reach Kafka yet (%r); retrying", exc)

@@ -47,20 +47,20 @@ def _session(s: dict) -> dict:
             "starts_at": s["starts_at"].isoformat(), "ends_at": s["ends_at"].isoformat()}
 
 
-def registration_states(conn: Connection, events: list[Event]) -> None:
+def registration_state_all(conn: Connection, events: list[Event]) -> None:
     """Registrations arriving together (an import of thousands): each person as their last event
     says, written with one statement, then considered together."""
     upsert_all(conn, registrations, [{
         "id": d["registration_id"], "forum": d["forum"], "status": d["status"], "attendance": d["attendance"],
         "point": d.get("point"), "language": d["language"], "full_name": d["full_name"], "email": d["email"],
         "organisation": d.get("organisation"), "manage_token_hash": d.get("manage_token_hash"),
-        "updated_at": event.time} for event, d in ((e, e.data) for e in events)])
+        "updated_at": event.time} for event in events for d in [event.data]])
     issuing.consider_all(conn, [e.data["registration_id"] for e in events])
 
 
-@in_batches(registration_states)
+@in_batches(registration_state_all)
 def registration_state(conn: Connection, event: Event) -> None:
-    registration_states(conn, [event])
+    registration_state_all(conn, [event])
 
 
 def registration_cancelled(conn: Connection, event: Event) -> None:

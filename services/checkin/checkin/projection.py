@@ -63,7 +63,7 @@ def _moment(value) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def registration_states(conn: Connection, events: list[Event]) -> None:
+def registration_state_all(conn: Connection, events: list[Event]) -> None:
     """Registrations arriving together (an import of thousands): each person's place read with
     one query, their rows, counts and sign-ups written with a statement each."""
     ids = list(dict.fromkeys(e.data["registration_id"] for e in events))
@@ -89,9 +89,9 @@ def registration_states(conn: Connection, events: list[Event]) -> None:
         conn.execute(signups.insert(), picked)
 
 
-@in_batches(registration_states)
+@in_batches(registration_state_all)
 def registration_state(conn: Connection, event: Event) -> None:
-    registration_states(conn, [event])
+    registration_state_all(conn, [event])
 
 
 _SIGNUPS_OF = delete(signups).where(signups.c.registration_id.in_(bindparam("keys", expanding=True)))

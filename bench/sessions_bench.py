@@ -11,9 +11,13 @@ One broker for the sitting. Two parts:
    ticket from its point's device, wrk and bench/scan.lua), twice on fresh databases: today's
    shape (no programme, scans for no session) and the same forum with the 12-session programme,
    each scan naming the workshop running at its point (so each admission also marks its person's
-   hours due, which check-in's worker works out and announces within a second: the worker runs
-   beside the API on the same cores, and after the load the run waits until it has caught up,
-   timed, its CPU counted apart). `rounds` times in turn; the ratio of the scan rates.
+   hours due at the workshop's end, when check-in's worker works them out and announces them: the
+   worker runs beside the API on the same cores, and after the load the run waits until it has
+   caught up with anything due, timed, its CPU counted apart). `rounds` times in turn; the ratio
+   of the scan rates. Then what the load left for the workshops' end: check-in's chore run as
+   the worker runs it once they are over (here in the bench's process, its clock at their end:
+   the workshops end 75 minutes after the load), timed until the relay has published every
+   hours event.
 2. **Hours after a session moves.** The registration and check-in APIs with their workers; a
    two-day forum set up through the APIs as organisers do: 600 points (CSV), 12 sessions (PUT),
    `people` participants imported as CSV lists of 5,000, one device per point, `scans` session
@@ -47,7 +51,7 @@ import requests
 from sqlalchemy import func, select
 
 import checkin_bench
-from checkin.services.hours import due_count
+from checkin.services.hours import catch_up, due_count
 from checkin.tables import hours as hours_table, scans, sessions as checkin_sessions
 from forumops_shared.db import as_utc, make_engine, readonly
 from forumops_shared.events.registry import FORUM_PUBLISHED
@@ -124,6 +128,9 @@ def scan_run(args, bootstrap: str, wrk: str, work: Path, with_sessions: bool) ->
         skip = warm_up["requests"] + args.connections
         single = run_wrk(wrk, api.url, "scan.lua", args.seconds, args.connections, {**wrk_env, "BENCH_SKIP": str(skip)})
         single.update(_caught_up(env["CHECKIN_DATABASE_URL"]))
+        if with_sessions:
+            ends = max(datetime.fromisoformat(s["ends_at"]) for s in plan if s["code"].startswith("W1"))
+            single.update(_at_the_workshops_end(env["CHECKIN_DATABASE_URL"], ends))
     url = env["CHECKIN_DATABASE_URL"]
     single.update(lines=lines, skip=skip, accepted=_count(url, scans, scans.c.outcome == "accepted"),
                   in_session=_count(url, scans, scans.c.outcome == "accepted", scans.c.session.isnot(None)),
@@ -145,6 +152,28 @@ def _caught_up(database_url: str) -> dict:
         engine.dispose()
     return {"caught_up_s": time.perf_counter() - started,
             "caught_up_cpu_s": cpu_seconds().get("checkin worker", 0.0) - cpu_before.get("checkin worker", 0.0)}
+
+
+def _at_the_workshops_end(database_url: str, ends_at: datetime) -> dict:
+    """The work the load left for the workshops' end: check-in's chore as the worker runs it once
+    they are over (in this process, with the clock at their end), then until the relay has
+    published every hours event; people worked out, seconds, and CPU seconds (the chore's here,
+    the worker's relay)."""
+    engine, cpu_before = make_engine(database_url), cpu_seconds()
+    started, own = time.perf_counter(), time.process_time()
+    try:
+        people = catch_up(engine, now=ends_at)
+        worked_s, worked_cpu_s = time.perf_counter() - started, time.process_time() - own
+
+        def published() -> bool:
+            with readonly(engine).connect() as conn:
+                return pending_count(conn) == 0
+        _poll(published, every_s=0.05)
+    finally:
+        engine.dispose()
+    relay_cpu_s = cpu_seconds().get("checkin worker", 0.0) - cpu_before.get("checkin worker", 0.0)
+    return {"end_people": people, "end_worked_s": worked_s, "end_published_s": time.perf_counter() - started,
+            "end_cpu_s": worked_cpu_s + relay_cpu_s}
 
 
 # ---------------------------------------------------------------- 2. hours after a session moves
@@ -377,6 +406,8 @@ def report(r: dict) -> None:
         print(row(f"round {n}: scans into sessions", pair["with sessions"]))
     print(f"\nscans with sessions / today's: {r['ratio']:.2f} (target >= {TARGET_RATIO}): "
           f"{verdict[r['ratio_meets']]} the target")
+    for n, pair in enumerate(r["rounds"], 1):
+        print(f"round {n}, at the workshops' end: {_at_end(pair['with sessions'])}")
     print(f"\n| {'side by side':<34} | " + " | ".join(f"{f'round {n}: ' + label:>26}" for n, pair in
                                                 enumerate(r["rounds"], 1) for label in pair) + " |")
     runs = [s for pair in r["rounds"] for s in pair.values()]
@@ -411,6 +442,11 @@ def report(r: dict) -> None:
     print(f"\n{r['elapsed_s'] / 60:.1f} min in all")
 
 
+def _at_end(s: dict) -> str:
+    return (f"{s['end_people']:,} people's hours worked out in {s['end_worked_s']:.2f} s, every hours event "
+            f"published {s['end_published_s']:.2f} s; {s['end_cpu_s']:.1f} CPU s")
+
+
 def _http(r: dict) -> str:
     return f"{r['rps']:.0f} req/s, p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, {_per_scan_ms(r):.2f} ms CPU per scan"
 
@@ -423,6 +459,8 @@ def rows(r: dict) -> list[tuple[str, ...]]:
         (f"Sessions: single scans into sessions, 64 connections ({r['registrations']:,} registrations, 12 sessions)",
          _http(last["with sessions"]), f"the same forum without sessions: {_http(last['today'])}", f"{r['ratio']:.2f}",
          f"≥ {TARGET_RATIO}", yes[r["ratio_meets"]]),
+        ("Sessions: what those scans left for the workshops' end", _at_end(last["with sessions"]), "", "", "",
+         "recorded"),
         (f"Sessions: a session moved → {m['people']:,} people's hours recomputed ({m['scans']:,} scans, "
          f"{m['online']:,} online)",
          f"committed {m['committed_s']:.2f} s after the PUT ({m['changed']:,} changed); all published "
@@ -435,8 +473,9 @@ def how(r: dict) -> str:
     return (f"- **Sessions**: one broker. Scans: `bench checkin`'s forum and scan file ({r['registrations']:,} "
             "registrations in check-in's projection, 600 points, distinct signed tickets, wrk), on fresh databases "
             "twice: without sessions (today), then with the 12-session programme, each scan naming the workshop "
-            "running at its point (its admission also marks the person's hours due for check-in's worker, which ran "
-            "beside the API and was waited for after the load). Hours: registration "
+            "running at its point (its admission also marks the person's hours due at the workshop's end for "
+            "check-in's worker, which ran beside the API; the chore it runs at that end was run after the load with "
+            "its clock set there, timed to the relay's last publication). Hours: registration "
             "and check-in with their workers; a two-day forum set up through the APIs: 600 points (CSV), 12 sessions "
             f"(PUT), {m['people']:,} people (CSV, 5,000 a file), 600 devices, {m['scans']:,} scans as "
             f"{m['batches']} offline batches, 2 Zoom reports of {m['online']:,} people (matched by time window) ("

@@ -68,9 +68,10 @@ class Door:
     def events(self):
         return staged_events(self.engine)
 
-    def work_out_hours(self) -> int:
-        """What check-in's worker does every second: the hours of the people admitted since."""
-        return hours.catch_up(self.engine)
+    def work_out_hours(self, now=None) -> int:
+        """What check-in's worker does every second, at `now` (the clock's time by default): the
+        hours of the people due by then."""
+        return hours.catch_up(self.engine, now=now)
 
 
 @pytest.fixture

@@ -1,11 +1,14 @@
 """Which session a scan is for, and the session rules around the decision (checkin.domain). The
 session cases themselves are rows of the shared table (tests/checkin/scan_cases.py)."""
+from dataclasses import replace
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from checkin.domain.offline import judge_offline
-from checkin.domain.scans import FirstCheckin, SessionScan, decide_scan, lost_to_another_door, read_scanned, session_for
+from checkin.domain.scans import (FirstCheckin, SessionScan, SessionView, decide_scan, hours_settle_at,
+                                  lost_to_another_door, read_scanned, session_for)
 
-from .scan_cases import DURING, FORUM, POINT, PROGRAMME, into, known, ticket
+from .scan_cases import DURING, FORUM, PLENARY, POINT, PROGRAMME, WORKSHOP, into, known, ticket
 
 
 def test_without_a_named_session_the_one_running_at_the_point_is_the_scans():
@@ -44,3 +47,20 @@ def test_an_offline_door_that_let_in_a_person_the_workshop_refuses_forces_the_ad
 def test_a_refusal_before_the_session_step_still_names_the_session_scanned_for():
     decision = decide(into("OPEN"), registration=known(status="cancelled"))
     assert (decision.reason, decision.session) == ("cancelled", "OPEN")
+
+
+def test_an_admissions_hours_are_due_once_what_it_earns_is_attended():
+    # DURING is 09:00 in Hà Nội; the workshops end at 11:00, HP-ONLY (held at HP-01 only) at 10:00.
+    late = SessionView("LATE", DURING + timedelta(hours=15, minutes=30), DURING + timedelta(hours=16), None)
+    forum = replace(FORUM, sessions={**PROGRAMME, "LATE": late}, zone=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert hours_settle_at(forum, "OPEN", POINT, DURING) == PLENARY.ends_at  # into a session: its end
+    assert hours_settle_at(forum, "OPEN", POINT, DURING + timedelta(hours=5)) == PLENARY.ends_at  # late data: past
+    # An arrival counts for every session held at its point, running or starting later that day:
+    # the last of them to end (the workshops), not HP-ONLY, held elsewhere, nor LATE, which starts
+    # at 00:30 the next day in Hà Nội (the same day in UTC).
+    assert hours_settle_at(forum, None, POINT, DURING) == WORKSHOP.ends_at
+    assert hours_settle_at(forum, None, "HP-01", DURING) == WORKSHOP.ends_at
+    assert hours_settle_at(replace(forum, zone=ZoneInfo("UTC")), None, POINT, DURING) == late.ends_at
+    after = DURING + timedelta(hours=3)
+    assert hours_settle_at(forum, None, POINT, after) == after  # nothing left that day: at once
+    assert hours_settle_at(forum, "NOPE", POINT, DURING) == DURING  # not in the programme: counts for nothing

@@ -15,7 +15,7 @@ def test_the_dashboard_shows_arrivals_per_session_and_gives_the_hours_as_a_file(
     forum, point = new_forum(stack, points_per_province=1), "P00-00"
     now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     plenary = {"title": {"vi": "Khai mạc", "en": "Opening"}, "kind": "plenary",
-               "starts_at": (now - timedelta(minutes=30)).isoformat(), "ends_at": (now + timedelta(hours=1)).isoformat()}
+               "starts_at": (now - timedelta(hours=2)).isoformat(), "ends_at": (now - timedelta(minutes=30)).isoformat()}
     assert stack.admin("PUT", "registration", f"/api/v1/forums/{forum}/sessions/OPEN", json=plenary).status_code == 201
     person = register(stack, forum, "Đinh Thị Lan Anh", point=point)
     token = enrol_device(stack, forum, point)

@@ -171,7 +171,7 @@ class Demo:
         now = datetime.now(timezone.utc).replace(microsecond=0)
         self.call("POST", "registration", "/api/v1/forums", json={
             "slug": SLUG, "title": TITLE, "timezone": "Asia/Ho_Chi_Minh",
-            "starts_at": (now - timedelta(hours=1)).isoformat(), "ends_at": (now + timedelta(days=2)).isoformat(),
+            "starts_at": (now - timedelta(hours=4)).isoformat(), "ends_at": (now + timedelta(days=2)).isoformat(),
             "online_url": "https://meet.example.vn/dien-dan-doi-moi-giao-duc-2026",
             # attendance certificates by the hours attended, stated on them (rounded down to the quarter hour)
             "certificate_rule": {"onsite_checkin": True, "online_min_minutes": 90, "min_hours": 2,
@@ -204,13 +204,14 @@ class Demo:
         return self._links(guest, online_guest, scanner, awards[0])
 
     def _programme(self, now: datetime, where: list[Point]) -> list[str]:
-        """The forum's sessions: the opening plenary (now, everywhere and online), two workshops
-        with sign-up that afternoon, a training session and the awards ceremony the next day."""
+        """The forum's sessions: the opening plenary (over half an hour ago, everywhere and online:
+        its hours are attended, so its certificates are issued), two workshops with sign-up later
+        that day, a training session and the awards ceremony the next day."""
         online = "https://meet.example.vn/dien-dan-doi-moi-giao-duc-2026"
         day2 = now + timedelta(days=1)
         programme = {
             "khai-mac": ({"vi": "Phiên toàn thể khai mạc", "en": "Opening plenary"}, "plenary",
-                         now - timedelta(minutes=30), now + timedelta(hours=3), None, online, None, False),
+                         now - timedelta(hours=3, minutes=30), now - timedelta(minutes=30), None, online, None, False),
             "ws-stem": ({"vi": "Hội thảo: Giáo dục STEM ở trường phổ thông", "en": "Workshop: STEM in schools"},
                         "workshop", now + timedelta(hours=4), now + timedelta(hours=6), None, None, 400, True),
             "ws-chuyen-doi-so": ({"vi": "Hội thảo: Chuyển đổi số trong dạy học", "en": "Workshop: digital teaching"},
@@ -253,7 +254,8 @@ class Demo:
         raise RuntimeError(f"demo: check-in did not hear of {confirmed} registrations within {timeout_s:.0f}s")
 
     def _open_doors(self, rng: random.Random, where: list[Point], registered: list[dict], guest: dict) -> tuple[int, dict]:
-        """Scanners enrolled at some points; their doors' scans sent as the offline batches they are."""
+        """Scanners enrolled at some points; their doors' scans during the opening plenary sent as the
+        offline batches they are."""
         opened = [where[0], *rng.sample(where[1:], CHECKED_IN_POINTS - 1)]
         at = {p.code: [r for r in registered if r["point"] == p.code and r["status"] == "confirmed"
                        and r["attendance"] == "onsite" and r["id"] != guest["id"]] for p in opened}
@@ -263,12 +265,14 @@ class Demo:
                                json={"label": "Bàn đón tiếp"}).json()
             scanner = scanner or {"point": point.code, "token": device["token"]}
             arrivals = [r for r in at[point.code] if rng.random() < 0.7]
-            since = datetime.now(timezone.utc) - timedelta(minutes=45)
+            since = datetime.now(timezone.utc) - timedelta(hours=3, minutes=15)
             scans = [{"ticket": r["ticket_code"], "scan_id": str(uuid.uuid4()),
                       "scanned_at": (since + timedelta(seconds=20 * i)).isoformat()} for i, r in enumerate(arrivals)]
-            if point is opened[0]:  # the guest arrives last, scanned online: her certificate follows
+            if point is opened[0]:  # the guest, scanned by a door that was online: her certificate follows
                 self.call("POST", "checkin", f"/api/v1/forums/{SLUG}/points/{point.code}/checkins",
-                          token=device["token"], json={"ticket": guest["ticket"]["qr_payload"], "scan_id": str(uuid.uuid4())})
+                          token=device["token"], json={"ticket": guest["ticket"]["qr_payload"],
+                                                       "scan_id": str(uuid.uuid4()),
+                                                       "scanned_at": (since - timedelta(minutes=5)).isoformat()})
                 scanned += 1
             if scans:
                 batch = self.call("POST", "checkin", f"/api/v1/forums/{SLUG}/points/{point.code}/checkins/batch",

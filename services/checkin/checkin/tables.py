@@ -194,12 +194,16 @@ hours = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
-# People admitted since their hours were last worked out: the worker's chore (services/hours.py)
-# takes them, so that a scan at the door does not wait for it.
+# People whose hours are to be worked out again, and when: the worker's chore (services/hours.py)
+# takes each mark once `due_at` has passed, so that a scan at the door does not wait for it. An
+# admission is due when the session it was into ends (domain/scans.hours_settle_at), a check-out
+# at once; one person may wait for several ends.
 hours_due = Table(
     "hours_due", metadata,
-    Column("registration_id", String(36), primary_key=True),
+    Column("registration_id", String(36), nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False, index=True),
     Column("forum", String(100), nullable=False),
+    PrimaryKeyConstraint("registration_id", "due_at"),
 )
 
 # -- live counts, kept in the transactions that change them (stats never scan registrations) ----

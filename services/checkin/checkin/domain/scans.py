@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from forumops_shared.tickets import PREFIX, TicketClaims, TicketError, normalise_ticket_code, verify
 
@@ -63,6 +64,7 @@ class ForumView:
     starts_at: datetime
     public_keys: dict[str, bytes]
     sessions: dict[str, SessionView] = field(default_factory=dict)  # the programme, by code
+    zone: ZoneInfo = ZoneInfo("UTC")  # the forum's timezone: its days
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,20 @@ def session_for(programme: dict[str, SessionView], named: str | None, point: str
         return None
     running = [s for s in programme.values() if s.held_at(point) and s.starts_at <= at < s.ends_at]
     return SessionScan(running[0].code, running[0]) if len(running) == 1 else None
+
+
+def hours_settle_at(forum: ForumView, session: str | None, point: str, at: datetime) -> datetime:
+    """When the time an admission at `point` at `at` earns stops growing by itself (domain/hours.py,
+    rules 2 and 3: presence runs on to a session's end): the end of the session it let the person
+    into; for an arrival (a scan for no session), the last end of the sessions it counts for, held
+    at its point and not over, running or starting later that day in the forum's timezone. `at`
+    when there is none. Hours worked out then state time attended, not time to come."""
+    if session is not None:
+        found = forum.sessions.get(session)
+        return found.ends_at if found else at
+    day = at.astimezone(forum.zone).date()
+    return max((s.ends_at for s in forum.sessions.values() if s.held_at(point) and at < s.ends_at
+                and (s.starts_at <= at or s.starts_at.astimezone(forum.zone).date() == day)), default=at)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 `recompute` runs in the transaction that changed what hours depend on: an imported attendance
 report, a forum published with its sessions moved or its timezone changed. Admissions and
-check-outs at a door or in an offline batch only mark their people due (`mark_due`, in the
-scan's transaction): the worker's chore (`catch_up`, every second) works them out, many at once,
-so that a scan does not wait for it. Either way nothing is lost: the mark commits with the scan,
-and is taken off in the transaction that writes the hours.
+check-outs at a door or in an offline batch only mark their people due, and when (`mark_due`, in
+the scan's transaction): an admission when the session it let the person into ends, since until
+then their time in it is still to come (domain/scans.hours_settle_at), a check-out or a scan of
+a session already over at once. The worker's chore (`catch_up`, every second) works out the
+people whose time has come, many at once: a scan does not wait for it, and the hours announced
+(and the certificates stating them) are time attended. Nothing is lost either way: the mark
+commits with the scan, and is taken off in the transaction that writes the hours.
 
 `recompute` reads the people's scans and online spans with one query each (the whole forum's at
 once after a session moves: no statement per person), works their hours out, and writes the
@@ -104,45 +107,52 @@ def recompute(conn: Connection, forum: str, registration_ids: Iterable[str] | No
 _TAKE_TURNS = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
 
 
-def mark_due(conn: Connection, people: Iterable[tuple[str, str]]) -> None:
-    """(forum, registration id) pairs whose hours the worker's `catch_up` is to work out."""
-    rows = [{"registration_id": rid, "forum": forum} for forum, rid in dict.fromkeys(people)]
+def mark_due(conn: Connection, people: Iterable[tuple[str, str, datetime]]) -> None:
+    """(forum, registration id, when) for the worker's `catch_up`: their hours are worked out once
+    `when` has passed."""
+    rows = [{"registration_id": rid, "forum": forum, "due_at": at} for forum, rid, at in dict.fromkeys(people)]
     if rows:
         insert_ignore_all(conn, hours_due, rows, ())
 
 
-# People per pass: a pass is one transaction, and a scan re-marking someone it holds waits for it.
+# Marks per pass: a pass is one transaction, and a scan re-marking someone it holds waits for it.
 CATCH_UP_BATCH = 250
 
 
-def catch_up(engine: Engine, limit: int = CATCH_UP_BATCH) -> int:
-    """The worker's chore: work out the hours of everyone marked due, `limit` people per
-    transaction, until none is left; returns how many were taken."""
-    taken = done = _catch_up_pass(engine, limit)
-    while done == limit:
-        done = _catch_up_pass(engine, limit)
-        taken += done
+def catch_up(engine: Engine, limit: int = CATCH_UP_BATCH, now: datetime | None = None) -> int:
+    """The worker's chore: work out the hours of everyone due by `now` (the clock's time by
+    default), `limit` marks per transaction, until none is left; returns how many people were
+    taken (one due twice, once)."""
+    now = now or datetime.now(timezone.utc)
+    marks, taken = _catch_up_pass(engine, limit, now)
+    while marks >= limit:
+        marks, people = _catch_up_pass(engine, limit, now)
+        taken += people
     return taken
 
 
-def _catch_up_pass(engine: Engine, limit: int) -> int:
-    """Up to `limit` people in one transaction. Their marks are deleted first, so an admission
-    that commits meanwhile marks its person again, to be worked out at the next pass."""
+def _catch_up_pass(engine: Engine, limit: int, now: datetime) -> tuple[int, int]:
+    """Up to `limit` marks due by `now`, earliest first, in one transaction: (marks taken, people
+    worked out). The marks are deleted first, so an admission that commits meanwhile marks its
+    person again, to be worked out at its time."""
     with write_transaction(engine) as conn:
-        taken = select(hours_due.c.registration_id).order_by(hours_due.c.registration_id).limit(limit)
-        due = conn.execute(delete(hours_due).where(hours_due.c.registration_id.in_(taken))
+        taken = (select(hours_due.c.registration_id).where(hours_due.c.due_at <= now)
+                 .order_by(hours_due.c.due_at, hours_due.c.registration_id).limit(limit))
+        due = conn.execute(delete(hours_due).where(hours_due.c.registration_id.in_(taken), hours_due.c.due_at <= now)
                            .returning(hours_due.c.forum, hours_due.c.registration_id)).all()
-        people = defaultdict(list)
+        people = defaultdict(set)
         for forum, rid in due:
-            people[forum].append(rid)
+            people[forum].add(rid)
         for forum in sorted(people):  # one order for every taker of the forums' turns: no deadlock
             recompute(conn, forum, people[forum])
-    return len(due)
+    return len(due), sum(len(ids) for ids in people.values())
 
 
-def due_count(conn: Connection) -> int:
-    """How many people wait for the chore (the worker's backlog)."""
-    return conn.execute(select(func.count()).select_from(hours_due)).scalar_one()
+def due_count(conn: Connection, now: datetime | None = None) -> int:
+    """How many marks are due by `now` and wait for the chore (the worker's backlog); marks still
+    to come are not."""
+    now = now or datetime.now(timezone.utc)
+    return conn.execute(select(func.count()).select_from(hours_due).where(hours_due.c.due_at <= now)).scalar_one()
 
 
 def _keep(conn: Connection, changed: list[dict]) -> None:

@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Row
@@ -28,8 +29,8 @@ from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import unb64
 
 from ..domain.scans import (FirstCheckin, ForumView, RegistrationView, ScanDecision, SessionScan, SessionView,
-                            TicketReading, decide_scan, lost_to_another_door, read_scanned, session_for,
-                            shows_person)
+                            TicketReading, decide_scan, hours_settle_at, lost_to_another_door, read_scanned,
+                            session_for, shows_person)
 from ..reasons import SCAN_REASONS
 from ..tables import checkins, forums, registrations, scans, session_checkins, sessions, signups, ticket_keys
 from . import counts, devices, hours
@@ -208,8 +209,9 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
 
 
 def mark_check_outs(conn: Connection, decided: list[tuple[str, ScanDecision]]) -> None:
-    """Accepted check-outs end someone's presence: their hours are worked out again (as an admission's)."""
-    hours.mark_due(conn, [(forum, d.registration_id) for forum, d in decided
+    """Accepted check-outs end someone's presence: their hours are worked out again, at once."""
+    now = datetime.now(timezone.utc)
+    hours.mark_due(conn, [(forum, d.registration_id, now) for forum, d in decided
                           if d.direction == "out" and d.outcome == "accepted" and _may_have_programme(forum)])
 
 
@@ -290,9 +292,10 @@ def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int
         "mode": "onsite", "point": a.device.point, "checked_in_at": a.at.isoformat(), "forced": a.forced,
         "source": source, "session": a.session}) for a in admissions if a.scan in admitted],
         source=SOURCE, shape="checkin.services.scans.admit"))
-    # Their time in the forum's sessions changed: the worker works it out (a forum known to have
-    # no programme has no hours).
-    hours.mark_due(conn, [(a.device.forum, a.registration_id) for a in admissions
+    # Their time in the forum's sessions changed: the worker works it out once it is attended
+    # (a forum known to have no programme has no hours).
+    now = datetime.now(timezone.utc)
+    hours.mark_due(conn, [(a.device.forum, a.registration_id, _hours_due_at(a, now)) for a in admissions
                           if a.scan in admitted and _may_have_programme(a.device.forum)])
     return admitted
 
@@ -300,6 +303,15 @@ def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int
 def _may_have_programme(forum: str) -> bool:
     cached = _forum_views.cached(forum)
     return cached is None or bool(cached[1].sessions)
+
+
+def _hours_due_at(admission: Admission, now: datetime) -> datetime:
+    """When an admission's hours are worked out: once what it earns is attended (at once if the
+    forum's view is not at hand: never later than it should)."""
+    cached = _forum_views.cached(admission.device.forum)
+    if cached is None:
+        return now
+    return max(now, hours_settle_at(cached[1], admission.session, admission.device.point, admission.at))
 
 
 class _ForumViews:
@@ -317,12 +329,14 @@ class _ForumViews:
         cached = self._views.get(slug)
         if cached is not None and published_at is not None and cached[0] == published_at:
             return cached[1]
-        forum = conn.execute(select(forums.c.starts_at, forums.c.published_at).where(forums.c.slug == slug)).first()
+        forum = conn.execute(select(forums.c.starts_at, forums.c.published_at, forums.c.timezone)
+                             .where(forums.c.slug == slug)).first()
         keys = conn.execute(select(ticket_keys.c.kid, ticket_keys.c.public_key)
                             .where(ticket_keys.c.forum == slug)).all()
         # Without the forum's event yet, nothing verifies: every QR is answered "unknown key".
         starts_at = as_utc(forum.starts_at) if forum else datetime.max.replace(tzinfo=timezone.utc)
-        view = ForumView(slug, starts_at, {k.kid: unb64(k.public_key) for k in keys}, programme_of(conn, slug))
+        view = ForumView(slug, starts_at, {k.kid: unb64(k.public_key) for k in keys}, programme_of(conn, slug),
+                         ZoneInfo(forum.timezone) if forum else ZoneInfo("UTC"))
         if forum is not None:
             with self._lock:
                 self._views[slug] = (forum.published_at, view)

@@ -146,6 +146,9 @@ def hours_of(programme: Programme, scans: Iterable[Scan], online: Iterable[Onlin
 
 
 def _seconds(programme: Programme, session: Session, ins: dict, outs: dict, joins: dict) -> int:
+    if (session.code not in ins and None not in ins and session.code not in joins
+            and (None not in joins or not session.online)):
+        return 0  # nothing that could count for it (most sessions, for most people)
     own = [scan.at for scan in ins.get(session.code, ()) if session.held_at(scan.point)]
     arrivals = [scan for scan in ins.get(None, ()) if _arrives_for(programme, session, scan)]
     spans = _clip(joins.get(session.code, []), [(session.starts_at, session.ends_at)])

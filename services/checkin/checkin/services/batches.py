@@ -117,7 +117,8 @@ def _decide(conn: Connection, device: Row, forum: ForumView, fresh: list[Offline
     held = set()
     if forum.sessions or any(item.session for item in fresh):
         firsts.update(session_firsts(conn, people))
-        held = signed_up(conn, people)
+        if any(session.signup for session in forum.sessions.values()):  # only they ask for a place
+            held = signed_up(conn, people)
     results = []
     for item, ticket in zip(fresh, readings):
         registration = known.get(ticket.code or (ticket.claims.registration_id if ticket.claims else None))

@@ -140,15 +140,17 @@ def _prepare_all(conn: Connection, items: list[tuple[ScanRequest, Row]]) -> list
 
 
 def _with_sessions(conn: Connection, prepared: list[Prepared], sent: list[tuple[ScanCommand, Row]]) -> list[Prepared]:
-    """Each scan's session (session_for), whether its person signed up for it, and their first
-    check-in into it. A forum without a programme costs nothing here."""
+    """Each scan's session (session_for), whether its person signed up for it (asked only of a
+    session with sign-up), and their first check-in into it. A forum without a programme costs
+    nothing here."""
     now = datetime.now(timezone.utc)
     found = [session_for(p.forum.sessions, command.session, device.point, command.scanned_at or now, command.direction)
              if p.forum.sessions or command.session else None for p, (command, device) in zip(prepared, sent)]
     if not any(found):
         return prepared
     ids = [_person_id(p) for p, f in zip(prepared, found) if f]
-    held, firsts = signed_up(conn, ids), session_firsts(conn, ids)
+    held = signed_up(conn, [_person_id(p) for p, f in zip(prepared, found) if f and f.session and f.session.signup])
+    firsts = session_firsts(conn, ids)
     return [p if f is None else replace(p, session=replace(f, signed_up=(_person_id(p), f.code) in held),
                                         first=firsts.get((_person_id(p), f.code)))
             for p, f in zip(prepared, found)]

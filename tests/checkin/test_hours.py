@@ -244,6 +244,10 @@ def test_invariants_hold_on_random_forums_and_participants(seed):
         got = {s.code: s.seconds for s in hours.sessions}
         # the union never double counts: every input twice, or in another order, changes nothing
         assert seconds_of(sessions, scans * 2, joins * 2) == got, where
+        # nor does a join of no length for every session (it also takes each session off the
+        # shortcut for check-ins alone: the shortcut and the general way agree)
+        instant = at(24, "12:00")
+        assert seconds_of(sessions, scans, joins + [Online(instant, instant, s.code) for s in sessions]) == got, where
         shuffled = rng.sample(scans, len(scans)), rng.sample(joins, len(joins))
         assert seconds_of(list(reversed(sessions)), *shuffled) == got, where
         # on site and online together: at least either alone, at most both added

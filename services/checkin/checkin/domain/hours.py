@@ -151,12 +151,19 @@ def _seconds(programme: Programme, session: Session, ins: dict, outs: dict, join
         return 0  # nothing that could count for it (most sessions, for most people)
     own = [scan.at for scan in ins.get(session.code, ()) if session.held_at(scan.point)]
     arrivals = [scan for scan in ins.get(None, ()) if _arrives_for(programme, session, scan)]
+    ends = []
+    if own or arrivals:
+        ends = [scan.at for code in (None, session.code) for scan in outs.get(code, ())]
+        ends += [scan.at for code in programme.overlapping[session.code] for scan in ins.get(code, ())]
+        if (not ends and not arrivals and session.code not in joins
+                and (None not in joins or not session.online)):
+            # The common case: check-ins into it alone, so one presence from the first to its end.
+            start = max(min(own), session.starts_at)
+            return int((session.ends_at - start).total_seconds()) if start < session.ends_at else 0
     spans = _clip(joins.get(session.code, []), [(session.starts_at, session.ends_at)])
     if session.online:
         spans += _clip(joins.get(None, []), programme.alone_online[session.code])
     if own or arrivals:
-        ends = [scan.at for code in (None, session.code) for scan in outs.get(code, ())]
-        ends += [scan.at for code in programme.overlapping[session.code] for scan in ins.get(code, ())]
         spans += _clip(_presence(own, ends, session.ends_at), [(session.starts_at, session.ends_at)])
         for point in {scan.point for scan in arrivals}:
             moments = [scan.at for scan in arrivals if scan.point == point]

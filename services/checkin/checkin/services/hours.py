@@ -6,8 +6,8 @@ check-outs at a door or in an offline batch only mark their people due, and when
 the scan's transaction): an admission when the session it let the person into ends, since until
 then their time in it is still to come (domain/scans.hours_settle_at), a check-out or a scan of
 a session already over at once. The worker's chore (`catch_up`, every second) works out the
-people whose time has come, many at once: a scan does not wait for it, and the hours announced
-(and the certificates stating them) are time attended. Nothing is lost either way: the mark
+people whose time has come, many at once: a scan does not wait for it, and the time an admission
+earns is announced (and certified) once attended. Nothing is lost either way: the mark
 commits with the scan, and is taken off in the transaction that writes the hours.
 
 `recompute` reads the people's scans and online spans with one query each (the whole forum's at

@@ -172,8 +172,15 @@ def _seconds(programme: Programme, session: Session, ins: dict, outs: dict, join
 
 
 def _arrives_for(programme: Programme, session: Session, scan: Scan) -> bool:
-    return (session.held_at(scan.point) and scan.at < session.ends_at
-            and (session.starts_at <= scan.at or programme.day(scan.at) == programme.first_day[session.code]))
+    return counts_arrival(session, scan.point, scan.at, programme.day(scan.at) == programme.first_day[session.code])
+
+
+def counts_arrival(session, point: str, at: datetime, same_day: bool) -> bool:
+    """Rule 2 for one session (this module's Session or a door's view of one): an arrival at
+    `point` at `at` checks in to it when it is held there and not over, and runs then or starts
+    later that day (`same_day`: it starts on the arrival's day in the forum's timezone). While
+    another session held there runs it does not count: that part is the spans' (`alone_at`)."""
+    return session.held_at(point) and at < session.ends_at and (session.starts_at <= at or same_day)
 
 
 def _presence(starts: list[datetime], ends: list[datetime], until: datetime) -> list[Span]:

@@ -38,6 +38,8 @@ from zoneinfo import ZoneInfo
 
 from forumops_shared.tickets import PREFIX, TicketClaims, TicketError, normalise_ticket_code, verify
 
+from .hours import counts_arrival
+
 DOORS_OPEN_BEFORE_START = timedelta(days=1)
 OUTCOMES = ("accepted", "duplicate", "rejected")
 DIRECTIONS = ("in", "out")  # a check-in (the default) or a check-out
@@ -110,15 +112,15 @@ def session_for(programme: dict[str, SessionView], named: str | None, point: str
 def hours_settle_at(forum: ForumView, session: str | None, point: str, at: datetime) -> datetime:
     """When the time an admission at `point` at `at` earns stops growing by itself (domain/hours.py,
     rules 2 and 3: presence runs on to a session's end): the end of the session it let the person
-    into; for an arrival (a scan for no session), the last end of the sessions it counts for, held
-    at its point and not over, running or starting later that day in the forum's timezone. `at`
-    when there is none. Hours worked out then state time attended, not time to come."""
+    into; for an arrival (a scan for no session), the last end of the sessions it counts for
+    (`counts_arrival`), the day taken in the forum's timezone. `at` when there is none. Hours
+    worked out then state time attended, not time to come."""
     if session is not None:
         found = forum.sessions.get(session)
         return found.ends_at if found else at
     day = at.astimezone(forum.zone).date()
-    return max((s.ends_at for s in forum.sessions.values() if s.held_at(point) and at < s.ends_at
-                and (s.starts_at <= at or s.starts_at.astimezone(forum.zone).date() == day)), default=at)
+    return max((s.ends_at for s in forum.sessions.values()
+                if counts_arrival(s, point, at, s.starts_at.astimezone(forum.zone).date() == day)), default=at)
 
 
 @dataclass(frozen=True)

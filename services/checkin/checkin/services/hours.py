@@ -25,10 +25,9 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 from sqlalchemy import Engine, bindparam, delete, func, or_, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from forumops_shared.db import as_utc, insert_ignore_all, rows_for_keys, write_transaction
+from forumops_shared.db import as_utc, insert_ignore_all, rows_for_keys, upsert_all, write_transaction
 from forumops_shared.events import new_events
 from forumops_shared.events.registry import HOURS_RECORDED
 from forumops_shared.outbox import stage_events
@@ -156,11 +155,7 @@ def due_count(conn: Connection, now: datetime | None = None) -> int:
 
 
 def _keep(conn: Connection, changed: list[dict]) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(hours)
-    stmt = stmt.on_conflict_do_update(index_elements=["registration_id"], set_={
-        "sessions": stmt.excluded.sessions, "minutes": stmt.excluded.minutes, "recorded_at": stmt.excluded.recorded_at})
-    conn.execute(stmt, [{**row, "sessions": json.dumps(row["sessions"])} for row in changed])
+    upsert_all(conn, hours, [{**row, "sessions": json.dumps(row["sessions"])} for row in changed])
 
 
 def announce(conn: Connection, changed: list[dict]) -> None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from forumops_shared.db import GroupCommit, insert_ignore, insert_rows, make_engine
+from forumops_shared.db import GroupCommit, add_all, insert_ignore, insert_rows, make_engine
 from forumops_shared.lease import Lease
 from forumops_shared.plumbing import leases, outbox, processed_events
 from forumops_shared.worker import checkpoint_wal
@@ -80,6 +80,25 @@ def test_rows_inserted_ignoring_conflicts_skip_keys_stored_or_earlier_in_the_lis
         inserted = insert_rows(conn, outbox, rows + rows[3:], returning=("event_id",), ignore_conflicts=True)
         count = conn.execute(select(func.count()).select_from(outbox)).scalar()
     assert sorted(inserted) == [("e-2",), ("e-3",)] and count == 4
+
+
+def test_counters_add_to_the_rows_they_find_and_start_those_they_do_not(engine):
+    """add_all: each row's counts added to the stored row with its key (a column named as an SQL
+    keyword included), or stored as a new row; 2,500 rows take three statements."""
+    counters = Table("counters", MetaData(), Column("forum", String(20), primary_key=True),
+                     Column("point", String(20), primary_key=True), Column("seen", Integer, nullable=False),
+                     Column("left", Integer, nullable=False))
+    with engine.begin() as conn:
+        counters.create(conn)
+        add_all(conn, counters, [{"forum": "f", "point": f"P{i}", "seen": 1, "left": 0} for i in range(2500)],
+                ("seen", "left"))
+        add_all(conn, counters, [{"forum": "f", "point": f"P{i}", "seen": 2, "left": -1} for i in range(2000, 3000)],
+                ("seen", "left"))
+        stored = {row.point: (row.seen, row.left) for row in conn.execute(select(counters))}
+    assert len(stored) == 3000
+    assert stored["P0"] == stored["P1999"] == (1, 0)
+    assert stored["P2000"] == stored["P2499"] == (3, -1)
+    assert stored["P2500"] == stored["P2999"] == (2, -1)
 
 
 def test_a_table_with_python_side_defaults_is_refused_rather_than_left_without_them(engine):

@@ -298,9 +298,24 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict], *, returning: 
     processing SQLAlchemy's parameters for every row, which cost more than SQLite's own work (a
     hot path: a batch of scans, 10,000 offline scans). Columns left out get their server default;
     a Python-side default would be skipped, so a table with one is refused."""
+    return _insert_all(conn, table, rows, returning, " ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+
+
+def add_all(conn: Connection, table: Table, rows: list[dict], summed: tuple[str, ...]) -> None:
+    """Counters: insert each row, or add its `summed` columns to the row with the same primary key,
+    with multi-row statements (as insert_rows). Rows must have distinct keys (a statement may not
+    change a row twice); give them in one order everywhere, so that two writers lock rows alike."""
+    quote, name = conn.dialect.identifier_preparer.quote, conn.dialect.identifier_preparer.format_table(table)
+    keys = ", ".join(quote(c.name) for c in table.primary_key.columns)
+    _insert_all(conn, table, rows, (), f" ON CONFLICT ({keys}) DO UPDATE SET "
+                + ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in summed))
+
+
+def _insert_all(conn: Connection, table: Table, rows: list[dict], returning: tuple[str, ...],
+                on_conflict: str) -> list[tuple]:
     if not rows:
         return []
-    plan = _insert_plan(conn.dialect, table, tuple(rows[0]), returning, ignore_conflicts)
+    plan = _insert_plan(conn.dialect, table, tuple(rows[0]), returning, on_conflict)
     found: list[tuple] = []
     for start in range(0, len(rows), plan.rows_per_statement):
         chunk = rows[start:start + plan.rows_per_statement]
@@ -330,13 +345,13 @@ class _InsertPlan:
 
 @functools.cache
 def _insert_plan(dialect, table: Table, names: tuple[str, ...], returning: tuple[str, ...],
-                 ignore_conflicts: bool) -> _InsertPlan:
+                 on_conflict: str) -> _InsertPlan:
     left_out = [c.name for c in table.columns if c.name not in names and c.default is not None]
     if left_out:
         raise ValueError(f"{table.name}: {left_out} have Python-side defaults, which insert_rows would skip")
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    tail = on_conflict
     if returning:
         tail += " RETURNING " + ", ".join(quote(name) for name in returning)
     columns = tuple((name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names)

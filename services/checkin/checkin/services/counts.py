@@ -7,13 +7,12 @@ count on the point `ONLINE` (''). A registration adds to `registered` (confirmed
 """
 from __future__ import annotations
 
-import functools
-from collections import Counter
 from typing import NamedTuple
 
 from sqlalchemy import case, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+
+from forumops_shared.db import add_all
 
 from ..tables import ONLINE, checkins, point_counts, registrations
 
@@ -45,22 +44,17 @@ def movement(forum: str, before: Place | None, after: Place | None) -> list[tupl
 
 def add(conn: Connection, changes: list[tuple[str, str, str, int]]) -> None:
     """Apply (forum, point, column, delta) changes; rows are created on first use."""
-    totals: Counter = Counter()
+    rows: dict[tuple[str, str], dict] = {}
     for forum, point, column, delta in changes:
-        totals[(forum, point, column)] += delta
-    rows = [{"forum": forum, "point": point, "registered": 0, "waitlisted": 0, "arrived": 0, column: delta}
-            for (forum, point, column), delta in sorted(totals.items()) if delta]  # one lock order
-    if rows:
-        conn.execute(_increment(conn.dialect.name), rows)
+        row = rows.setdefault((forum, point), {"forum": forum, "point": point, "registered": 0, "waitlisted": 0,
+                                               "arrived": 0})
+        row[column] += delta
+    # One row per point, in one order (two writers lock rows alike).
+    add_all(conn, point_counts, [row for _, row in sorted(rows.items())
+                                 if row["registered"] or row["waitlisted"] or row["arrived"]], _COUNTED)
 
 
-@functools.cache
-def _increment(dialect_name: str):
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    stmt = dialect.insert(point_counts)
-    return stmt.on_conflict_do_update(
-        index_elements=["forum", "point"],
-        set_={c: point_counts.c[c] + stmt.excluded[c] for c in ("registered", "waitlisted", "arrived")})
+_COUNTED = ("registered", "waitlisted", "arrived")
 
 
 def recount(conn: Connection, forum: str) -> dict[str, dict[str, int]]:

@@ -375,9 +375,16 @@ def registrations_of(conn: Connection, forum: str, *, ids: Iterable[str] = (),
     return found
 
 
-_PERSON = (select(*_VIEW_COLUMNS, registrations.c.full_name, checkins.c.point.label("first_point"),
-                  checkins.c.checked_in_at.label("first_at"))
-           .outerjoin(checkins, checkins.c.registration_id == registrations.c.id))
+
+def _first(column):
+    return select(column).where(checkins.c.registration_id == registrations.c.id).scalar_subquery()
+
+
+# The first check-in by correlated subqueries, not an outer join: on PostgreSQL a prepared
+# statement keeps the plan made when `checkins` was empty (at the forum's start), and a join
+# planned then reads all of `checkins` once it has filled; a subquery always probes its key.
+_PERSON = select(*_VIEW_COLUMNS, registrations.c.full_name, _first(checkins.c.point).label("first_point"),
+                 _first(checkins.c.checked_in_at).label("first_at"))
 _PEOPLE_BY_ID = _PERSON.where(registrations.c.id.in_(bindparam("keys", expanding=True)))
 _PEOPLE_BY_CODE = _PERSON.where(registrations.c.forum == bindparam("forum"),
                                 registrations.c.ticket_code.in_(bindparam("keys", expanding=True)))

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from .dead_letters import DeadLetters
-from .db import insert_ignore, insert_ignore_all, write_transaction
+from .db import custom_plans, insert_ignore, insert_ignore_all, write_transaction
 from .errors import FailureKind, classify_failure
 from .events import Event, PoisonMessage, decode_event
 from .events.registry import event_type
@@ -92,6 +92,7 @@ class ConsumerRunner:
         self._erasures: list[bytes] = []
         try:
             with write_transaction(self.engine) as conn:
+                custom_plans(conn)
                 group: list[tuple] = []  # (partition, record, event), decoded as they are reached
                 records = pending[:self.group_records]
                 while len(taken) < len(records):

@@ -158,6 +158,18 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
+def custom_plans(conn: Connection) -> None:
+    """For the rest of this transaction, PostgreSQL plans each statement for its values and the
+    tables as they are now. psycopg prepares a statement run five times, and PostgreSQL may then
+    keep one generic plan for it: one made while a table was nearly empty (a projection or a
+    forum's check-ins at the start of the day) reads the whole table on every run once it has
+    filled, until the next ANALYZE. Batches (a worker's group of events, an import) take this:
+    planning again costs little beside their statements. Requests keep their prepared plans and
+    are written not to depend on a table's size (scans' first check-in by a keyed subquery)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
 def _each(conn: Connection, works: list[Callable[[Connection], T]]) -> list[T]:
     return [work(conn) for work in works]
 

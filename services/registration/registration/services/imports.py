@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from forumops_shared.csvfiles import csv_rows
-from forumops_shared.db import rows_for_keys
+from forumops_shared.db import custom_plans, rows_for_keys
 from forumops_shared.normalise import email_key
 from forumops_shared.refusals import Refusal
 from forumops_shared.tickets import SigningKey
@@ -36,6 +36,7 @@ def import_participants(conn: Connection, forum: Row, text: str, key: SigningKey
     registered one of these emails meanwhile), it is taken back and each row stored in its own
     savepoint instead, so that each still gets its own outcome.
     """
+    custom_plans(conn)  # the forum's registrations grow file by file: each file's lookups planned anew
     find_point = functools.cache(points_of(conn, forum))  # thousands of rows, a few hundred points
     rows = [(line, values, *_checked(values)) for line, values in _rows(text)]
     registered = _registered(conn, forum, [email_key(data["email"]) for _, _, data, _ in rows if data])

@@ -131,8 +131,8 @@ def database_url(name: str, work: Path) -> str:
 
 def on_postgres() -> dict[str, str]:
     """What a gunicorn serving from the sitting's PostgreSQL is given, as compose and `up --cluster`
-    give it: 8 threads (each request holds a pooled connection; more threads only queue for one)."""
-    return {"FORUMOPS_WEB_THREADS": "8"} if "postgres" in DATABASE else {}
+    give it: 16 threads (docs/operations.md)."""
+    return {"FORUMOPS_WEB_THREADS": "16"} if "postgres" in DATABASE else {}
 
 
 def service_env(service: str, bootstrap: str, work: Path, **variables: str) -> dict:

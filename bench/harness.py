@@ -129,10 +129,13 @@ def database_url(name: str, work: Path) -> str:
     return Databases("postgresql", work, server.admin_url).new(name)
 
 
+POSTGRES_THREADS = 16  # as compose and `up --cluster` run the APIs on PostgreSQL
+
+
 def on_postgres() -> dict[str, str]:
     """What a gunicorn serving from the sitting's PostgreSQL is given, as compose and `up --cluster`
-    give it: 16 threads (docs/operations.md)."""
-    return {"FORUMOPS_WEB_THREADS": "16"} if "postgres" in DATABASE else {}
+    give it: POSTGRES_THREADS threads a worker (docs/operations.md)."""
+    return {"FORUMOPS_WEB_THREADS": str(POSTGRES_THREADS)} if "postgres" in DATABASE else {}
 
 
 def service_env(service: str, bootstrap: str, work: Path, **variables: str) -> dict:

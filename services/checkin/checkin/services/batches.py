@@ -22,8 +22,8 @@ from ..domain.offline import OfflineJudgement, judge_late, judge_offline
 from ..domain.scans import (OUTCOMES, FirstCheckin, ForumView, TicketReading, decide_scan, read_scanned,
                             session_for)
 from ..tables import conflicts, scans
-from .scans import (Admission, admit, first_checkins, firsts_of, forum_view, mark_check_outs, registrations_of, restate,
-                    session_firsts, signed_up)
+from .scans import (Admission, admit, first_checkins, firsts_of, forum_view, mark_check_outs, mark_returns,
+                    registrations_of, restate, session_firsts, signed_up)
 
 
 def _any_cpu() -> None:
@@ -153,6 +153,7 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
     new = dict(insert_rows(conn, scans, rows, returning=("scan_id", "id")))
     pks = [new[r.scan.scan_id] for r in results]
     mark_check_outs(conn, [(device.forum, r.judged.decision) for r in results])
+    mark_returns(conn, [(device, r.judged.decision, r.scan.scanned_at) for r in results])
     admitted = admit(conn, [Admission(device, r.judged.decision.registration_id, pk, r.scan.scanned_at,
                                       r.judged.forced, r.judged.decision.session)
                             for r, pk in zip(results, pks) if r.judged.admits], "offline_batch")

@@ -188,6 +188,7 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
             for p, d in zip(pending, decisions)]
     pks = store_scans(conn, rows)
     mark_check_outs(conn, [(p.device.forum, d) for p, d, pk in zip(pending, decisions, pks) if pk])
+    mark_returns(conn, [(p.device, d, row["scanned_at"]) for p, d, row, pk in zip(pending, decisions, rows, pks) if pk])
     admissions = [Admission(p.device, d.registration_id, pk, row["scanned_at"], session=d.session)
                   for p, d, row, pk in zip(pending, decisions, rows, pks) if pk and d.admits]
     admitted = admit(conn, admissions, "scan")
@@ -215,6 +216,16 @@ def mark_check_outs(conn: Connection, decided: list[tuple[str, ScanDecision]]) -
     now = datetime.now(timezone.utc)
     hours.mark_due(conn, [(forum, d.registration_id, now) for forum, d in decided
                           if d.direction == "out" and d.outcome == "accepted" and _may_have_programme(forum)])
+
+
+def mark_returns(conn: Connection, decided: list[tuple[Row, ScanDecision, datetime]]) -> None:
+    """A person let in again (a re-entry, another day's arrival: answered duplicate) attends again:
+    their hours are worked out once that is attended, as after an admission."""
+    now = datetime.now(timezone.utc)
+    hours.mark_due(conn, [(device.forum, d.registration_id, _hours_due_at(device, d.session, at, now))
+                          for device, d, at in decided
+                          if d.outcome == "duplicate" and d.direction == "in" and d.registration_id
+                          and _may_have_programme(device.forum)])
 
 
 def store_scans(conn: Connection, rows: list[dict]) -> list[int | None]:
@@ -297,8 +308,8 @@ def admit(conn: Connection, admissions: list[Admission], source: str) -> set[int
     # Their time in the forum's sessions changed: the worker works it out once it is attended
     # (a forum known to have no programme has no hours).
     now = datetime.now(timezone.utc)
-    hours.mark_due(conn, [(a.device.forum, a.registration_id, _hours_due_at(a, now)) for a in admissions
-                          if a.scan in admitted and _may_have_programme(a.device.forum)])
+    hours.mark_due(conn, [(a.device.forum, a.registration_id, _hours_due_at(a.device, a.session, a.at, now))
+                          for a in admissions if a.scan in admitted and _may_have_programme(a.device.forum)])
     return admitted
 
 
@@ -307,13 +318,13 @@ def _may_have_programme(forum: str) -> bool:
     return cached is None or bool(cached[1].sessions)
 
 
-def _hours_due_at(admission: Admission, now: datetime) -> datetime:
-    """When an admission's hours are worked out: once what it earns is attended (at once if the
-    forum's view is not at hand: never later than it should)."""
-    cached = _forum_views.cached(admission.device.forum)
+def _hours_due_at(device: Row, session: str | None, at: datetime, now: datetime) -> datetime:
+    """When the hours of a person let in at `at` are worked out: once what it earns is attended
+    (at once if the forum's view is not at hand: never later than it should)."""
+    cached = _forum_views.cached(device.forum)
     if cached is None:
         return now
-    return max(now, hours_settle_at(cached[1], admission.session, admission.device.point, admission.at))
+    return max(now, hours_settle_at(cached[1], session, device.point, at))
 
 
 class _ForumViews:

@@ -9,8 +9,8 @@ workers = int(os.environ.get("FORUMOPS_WEB_WORKERS", "2"))
 # gthread, answering what gunicorn refuses itself (414, 431, 400) in the APIs' JSON error format
 # and closing the connection after a refused body (413).
 worker_class = "forumops_shared.gunicorn_worker.JsonErrorsWorker"
-# More requests in flight make larger, cheaper SQLite batches (GroupCommit); on PostgreSQL, where
-# each request holds a pooled connection, use 8 (docker-compose.yml; docs/performance.md).
+# More requests in flight make larger, cheaper batches (GroupCommit); on PostgreSQL, where a read
+# holds one of a process's 10 pooled connections, use 16 (docker-compose.yml; docs/operations.md).
 threads = int(os.environ.get("FORUMOPS_WEB_THREADS", "32"))
 # Never preload: Kafka clients and database pools must be created in each worker after the fork.
 preload_app = False

@@ -84,7 +84,8 @@ def test_rows_inserted_ignoring_conflicts_skip_keys_stored_or_earlier_in_the_lis
 
 def test_counters_add_to_the_rows_they_find_and_start_those_they_do_not(engine):
     """add_all: each row's counts added to the stored row with its key (a column named as an SQL
-    keyword included), or stored as a new row; 2,500 rows take three statements."""
+    keyword included), or stored as a new row; 2,500 rows take three statements; rows with one
+    key in one call are added up, and a row adding nothing starts no row."""
     counters = Table("counters", MetaData(), Column("forum", String(20), primary_key=True),
                      Column("point", String(20), primary_key=True), Column("seen", Integer, nullable=False),
                      Column("left", Integer, nullable=False))
@@ -94,9 +95,12 @@ def test_counters_add_to_the_rows_they_find_and_start_those_they_do_not(engine):
                 ("seen", "left"))
         add_all(conn, counters, [{"forum": "f", "point": f"P{i}", "seen": 2, "left": -1} for i in range(2000, 3000)],
                 ("seen", "left"))
+        add_all(conn, counters, [{"forum": "f", "point": "P0", "seen": 1, "left": 0},
+                                 {"forum": "f", "point": "Q", "seen": 0, "left": 0},
+                                 {"forum": "f", "point": "P0", "seen": 1, "left": 1}], ("seen", "left"))
         stored = {row.point: (row.seen, row.left) for row in conn.execute(select(counters))}
-    assert len(stored) == 3000
-    assert stored["P0"] == stored["P1999"] == (1, 0)
+    assert len(stored) == 3000 and stored["P0"] == (3, 1)
+    assert stored["P1"] == stored["P1999"] == (1, 0)
     assert stored["P2000"] == stored["P2499"] == (3, -1)
     assert stored["P2500"] == stored["P2999"] == (2, -1)
 

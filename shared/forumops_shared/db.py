@@ -315,8 +315,16 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict], *, returning: 
 
 def add_all(conn: Connection, table: Table, rows: list[dict], summed: tuple[str, ...]) -> None:
     """Counters: insert each row, or add its `summed` columns to the row with the same primary key,
-    with multi-row statements (as insert_rows). Rows must have distinct keys (a statement may not
-    change a row twice); give them in one order everywhere, so that two writers lock rows alike."""
+    with multi-row statements (as insert_rows). Rows with one key are added up first (PostgreSQL
+    refuses a statement that changes a row twice) and written in the keys' order, so that two
+    writers lock rows alike; a row adding nothing is left out."""
+    keys = [c.name for c in table.primary_key.columns]
+    totals: dict[tuple, dict] = {}
+    for row in rows:
+        total = totals.setdefault(tuple(row[k] for k in keys), {**row, **{c: 0 for c in summed}})
+        for c in summed:
+            total[c] += row[c]
+    rows = [total for _, total in sorted(totals.items()) if any(total[c] for c in summed)]
     quote, name = conn.dialect.identifier_preparer.quote, conn.dialect.identifier_preparer.format_table(table)
     keys = ", ".join(quote(c.name) for c in table.primary_key.columns)
     _insert_all(conn, table, rows, (), f" ON CONFLICT ({keys}) DO UPDATE SET "

@@ -170,24 +170,30 @@ def test_check_outs_end_the_time_in_a_session_or_the_day_and_let_no_one_in(progr
 
 
 def test_a_return_recorded_after_the_hours_were_worked_out_counts_for_them(programme):
-    """Someone let in again (answered duplicate) attends again: their hours are worked out once
-    more, also when the door's record comes after the session's hours were (a scanner that sent
-    it late, an offline door's upload)."""
+    """Someone let in again (answered duplicate, or let in anyway by an offline door) attends
+    again: their hours are worked out once more, also when the door's record comes after the
+    session's hours were (a scanner that sent it late, an offline door's upload)."""
     door = programme
-    late, offline = registered(door, full_name="Vũ Thị Gửi Muộn"), registered(door, full_name="Đỗ Văn Ngoại Tuyến")
+    late, offline, elsewhere = (registered(door, full_name=name) for name in (
+        "Vũ Thị Gửi Muộn", "Đỗ Văn Ngoại Tuyến", "Ngô Thị Cửa Khác"))
     door.deliver()
     device = door.device()
-    for person, tag in ((late, "l"), (offline, "o")):
+    for person, tag in ((late, "l"), (offline, "o"), (elsewhere, "e")):
         scan(door, device, person, f"{tag}-in", "OPEN", 5)
         scan(door, device, person, f"{tag}-out", "OPEN", 20, direction="out")
-    assert hours_of(door, minutes=60) == {late["id"]: ({"OPEN": 15}, 15), offline["id"]: ({"OPEN": 15}, 15)}
+    assert hours_of(door, minutes=60) == {p["id"]: ({"OPEN": 15}, 15) for p in (late, offline, elsewhere)}
 
     assert told(scan(door, device, late, "l-back", "OPEN", 30)) == ("duplicate", "already_in_session", "OPEN", False)
     back = door.batch(device, [{"ticket": offline["ticket"]["qr_payload"], "scan_id": "o-back",
                                 "scanned_at": at(30).isoformat(), "session": "OPEN"}]).json
     assert [(r["outcome"], r["reason"]) for r in back["results"]] == [("duplicate", "already_in_session")]
+    # Her ticket is for HN-01; the Hải Phòng phone let her in all the same: a forced scan, which counts.
+    forced = door.batch(door.device("HP-01"), [{"ticket": elsewhere["ticket"]["qr_payload"], "scan_id": "e-back",
+                                                "scanned_at": at(30).isoformat(), "session": "OPEN",
+                                                "admitted": True}]).json
+    assert [(r["outcome"], r["reason"], r["forced"]) for r in forced["results"]] == [("rejected", "wrong_point", True)]
     # 5 to 20, then 30 to the plenary's end at 60.
-    assert hours_of(door, minutes=60) == {late["id"]: ({"OPEN": 45}, 45), offline["id"]: ({"OPEN": 45}, 45)}
+    assert hours_of(door, minutes=60) == {p["id"]: ({"OPEN": 45}, 45) for p in (late, offline, elsewhere)}
 
 
 def test_a_zoom_report_is_matched_to_its_session_by_its_window_and_clipped_to_it(programme):

@@ -153,7 +153,6 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
     new = dict(insert_rows(conn, scans, rows, returning=("scan_id", "id")))
     pks = [new[r.scan.scan_id] for r in results]
     mark_check_outs(conn, [(device.forum, r.judged.decision) for r in results])
-    mark_returns(conn, [(device, r.judged.decision, r.scan.scanned_at) for r in results])
     admitted = admit(conn, [Admission(device, r.judged.decision.registration_id, pk, r.scan.scanned_at,
                                       r.judged.forced, r.judged.decision.session)
                             for r, pk in zip(results, pks) if r.judged.admits], "offline_batch")
@@ -164,6 +163,7 @@ def _record(conn: Connection, device: Row, results: list[_Result]) -> None:
         for r, _ in late:
             r.judged = judge_late(r.judged, firsts[key(r)], device_point=device.point)
         restate(conn, {pk: r.judged.decision for r, pk in late if not r.judged.forced})
+    mark_returns(conn, [(device, r.judged.decision, r.scan.scanned_at, r.judged.forced) for r in results])
     found = [{"forum": device.forum, "registration_id": r.judged.decision.registration_id, "scan": pk,
               "point": device.point, "scanned_at": r.scan.scanned_at, "first_point": r.judged.conflict_with.point,
               "first_at": r.judged.conflict_with.at, "recorded_at": now}

@@ -44,14 +44,8 @@ def movement(forum: str, before: Place | None, after: Place | None) -> list[tupl
 
 def add(conn: Connection, changes: list[tuple[str, str, str, int]]) -> None:
     """Apply (forum, point, column, delta) changes; rows are created on first use."""
-    rows: dict[tuple[str, str], dict] = {}
-    for forum, point, column, delta in changes:
-        row = rows.setdefault((forum, point), {"forum": forum, "point": point, "registered": 0, "waitlisted": 0,
-                                               "arrived": 0})
-        row[column] += delta
-    # One row per point, in one order (two writers lock rows alike).
-    add_all(conn, point_counts, [row for _, row in sorted(rows.items())
-                                 if row["registered"] or row["waitlisted"] or row["arrived"]], _COUNTED)
+    add_all(conn, point_counts, [{"forum": forum, "point": point, **dict.fromkeys(_COUNTED, 0), column: delta}
+                                 for forum, point, column, delta in changes], _COUNTED)
 
 
 _COUNTED = ("registered", "waitlisted", "arrived")

@@ -188,7 +188,6 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
             for p, d in zip(pending, decisions)]
     pks = store_scans(conn, rows)
     mark_check_outs(conn, [(p.device.forum, d) for p, d, pk in zip(pending, decisions, pks) if pk])
-    mark_returns(conn, [(p.device, d, row["scanned_at"]) for p, d, row, pk in zip(pending, decisions, rows, pks) if pk])
     admissions = [Admission(p.device, d.registration_id, pk, row["scanned_at"], session=d.session)
                   for p, d, row, pk in zip(pending, decisions, rows, pks) if pk and d.admits]
     admitted = admit(conn, admissions, "scan")
@@ -199,6 +198,8 @@ def _record(conn: Connection, pending: list[PendingScan]) -> list[dict]:
         restated = {pk: lost_to_another_door(d, firsts[late[pk]]) for d, pk in zip(decisions, pks) if pk in late}
         restate(conn, restated)
         decisions = [restated.get(pk, d) for d, pk in zip(decisions, pks)]
+    mark_returns(conn, [(p.device, d, row["scanned_at"], False)
+                        for p, d, row, pk in zip(pending, decisions, rows, pks) if pk])
     answers = []
     for p, d, row, pk in zip(pending, decisions, rows, pks):
         if pk is None:  # this scan_id was recorded before: its first answer, nothing new
@@ -218,13 +219,14 @@ def mark_check_outs(conn: Connection, decided: list[tuple[str, ScanDecision]]) -
                           if d.direction == "out" and d.outcome == "accepted" and _may_have_programme(forum)])
 
 
-def mark_returns(conn: Connection, decided: list[tuple[Row, ScanDecision, datetime]]) -> None:
-    """A person let in again (a re-entry, another day's arrival: answered duplicate) attends again:
-    their hours are worked out once that is attended, as after an admission."""
+def mark_returns(conn: Connection, decided: list[tuple[Row, ScanDecision, datetime, bool]]) -> None:
+    """(device, final decision, scanned at, forced): a person let in again (a re-entry, another
+    day's arrival: answered duplicate, or let in anyway by an offline door) attends again: their
+    hours are worked out once that is attended, as after an admission."""
     now = datetime.now(timezone.utc)
     hours.mark_due(conn, [(device.forum, d.registration_id, _hours_due_at(device, d.session, at, now))
-                          for device, d, at in decided
-                          if d.outcome == "duplicate" and d.direction == "in" and d.registration_id
+                          for device, d, at, forced in decided
+                          if (d.outcome == "duplicate" or forced) and d.direction == "in" and d.registration_id
                           and _may_have_programme(device.forum)])
 
 
@@ -384,7 +386,6 @@ def registrations_of(conn: Connection, forum: str, *, ids: Iterable[str] = (),
         if view.forum == forum:
             found[view.id] = found[view.ticket_code] = view
     return found
-
 
 
 def _first(column):

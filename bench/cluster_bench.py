@@ -32,7 +32,7 @@ from pathlib import Path
 import checkin_bench
 import registration_bench
 import system_bench
-from harness import POSTGRES_THREADS, ensure_wrk, gunicorn_settings, run_ceiling, use_postgres
+from harness import API_THREADS, ensure_wrk, gunicorn_settings, run_ceiling, use_postgres
 
 TARGET_SYSTEM_P99_S = system_bench.TARGET_P99_S
 
@@ -103,7 +103,7 @@ def rows(r: dict) -> list[tuple[str, ...]]:
     for db in ("SQLite", "PostgreSQL"):
         both = r[f"ceiling {db}"]
         best = max(both, key=lambda mode: both[mode]["rps"])
-        threads = f"2 workers x {POSTGRES_THREADS} threads" if db == "PostgreSQL" else gunicorn_settings()  # as the services there
+        threads = f"2 workers x {API_THREADS} threads" if db == "PostgreSQL" else gunicorn_settings()  # as the services there
         for mode, label in (("production", f"the services' gunicorn settings ({threads})"), ("sync", "-w 2 -k sync")):
             table.append((f"Ceiling: bare Flask + 1 insert, {db}, {label}", _http(both[mode]),
                           f"the faster of the two on {db}: {best}", f"{both[mode]['rps'] / both[best]['rps']:.2f}",

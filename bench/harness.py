@@ -23,7 +23,7 @@ from forumops_shared.topic_admin import ensure_topics
 from forumops_stack.brokers import free_port
 from forumops_stack.databases import Databases
 from forumops_stack.kafka import LocalKafka
-from forumops_stack.postgres import LocalPostgres
+from forumops_stack.postgres import API_THREADS, LocalPostgres
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -129,13 +129,10 @@ def database_url(name: str, work: Path) -> str:
     return Databases("postgresql", work, server.admin_url).new(name)
 
 
-POSTGRES_THREADS = 16  # as compose and `up --cluster` run the APIs on PostgreSQL
-
-
 def on_postgres() -> dict[str, str]:
     """What a gunicorn serving from the sitting's PostgreSQL is given, as compose and `up --cluster`
-    give it: POSTGRES_THREADS threads a worker (docs/operations.md)."""
-    return {"FORUMOPS_WEB_THREADS": str(POSTGRES_THREADS)} if "postgres" in DATABASE else {}
+    give it: their threads a worker (forumops_stack.postgres.API_THREADS)."""
+    return {"FORUMOPS_WEB_THREADS": str(API_THREADS)} if "postgres" in DATABASE else {}
 
 
 def service_env(service: str, bootstrap: str, work: Path, **variables: str) -> dict:

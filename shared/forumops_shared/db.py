@@ -318,17 +318,23 @@ def add_all(conn: Connection, table: Table, rows: list[dict], summed: tuple[str,
     with multi-row statements (as insert_rows). Rows with one key are added up first (PostgreSQL
     refuses a statement that changes a row twice) and written in the keys' order, so that two
     writers lock rows alike; a row adding nothing is left out."""
-    keys = [c.name for c in table.primary_key.columns]
+    key_names = [c.name for c in table.primary_key.columns]
     totals: dict[tuple, dict] = {}
     for row in rows:
-        total = totals.setdefault(tuple(row[k] for k in keys), {**row, **{c: 0 for c in summed}})
+        total = totals.setdefault(tuple(row[k] for k in key_names), {**row, **dict.fromkeys(summed, 0)})
         for c in summed:
             total[c] += row[c]
     rows = [total for _, total in sorted(totals.items()) if any(total[c] for c in summed)]
-    quote, name = conn.dialect.identifier_preparer.quote, conn.dialect.identifier_preparer.format_table(table)
+    _insert_all(conn, table, rows, (), _adding(conn.dialect, table, summed))
+
+
+@functools.cache
+def _adding(dialect, table: Table, summed: tuple[str, ...]) -> str:
+    """add_all's conflict clause: the existing row's `summed` columns plus the new row's."""
+    quote, name = dialect.identifier_preparer.quote, dialect.identifier_preparer.format_table(table)
     keys = ", ".join(quote(c.name) for c in table.primary_key.columns)
-    _insert_all(conn, table, rows, (), f" ON CONFLICT ({keys}) DO UPDATE SET "
-                + ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in summed))
+    return (f" ON CONFLICT ({keys}) DO UPDATE SET "
+            + ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in summed))
 
 
 def _insert_all(conn: Connection, table: Table, rows: list[dict], returning: tuple[str, ...],

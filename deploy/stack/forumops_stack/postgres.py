@@ -16,6 +16,10 @@ from sqlalchemy.exc import OperationalError
 from .brokers import free_port
 
 SUPERUSER = "forumops"
+# gunicorn threads a worker for an API on PostgreSQL (FORUMOPS_WEB_THREADS), as `up --cluster` and
+# the benchmarks run them (docker-compose.yml says the same): a read holds one of a process's 10
+# pooled connections, so 16, not the 32 that make SQLite's batches larger (docs/operations.md).
+API_THREADS = 16
 
 
 class PostgresError(RuntimeError):

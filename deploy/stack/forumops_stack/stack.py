@@ -22,7 +22,7 @@ from forumops_shared.topic_admin import ensure_topics
 from . import supervisor
 from .kafka import LocalKafka, _wait_for_exit, bootstrap_of, cluster as kafka_cluster, wait_until_ready
 from .paths import DEPLOY, VAR
-from .postgres import LocalPostgres
+from .postgres import API_THREADS, LocalPostgres
 from .supervisor import Program
 
 
@@ -119,8 +119,8 @@ def service_env(service: Service, bootstrap: str, database_url: str | None = Non
     # The local inbox has no sending limits to respect: the demo's 3,000 confirmations arrive
     # in seconds, not the minutes a relay's default pace would take.
     pace = {"FORUMOPS_MAIL_RATE": os.environ.get("FORUMOPS_MAIL_RATE", "300")} if own_inbox else {}
-    # On PostgreSQL a read holds a pooled connection (10 a process): 16 threads, not 32 (docs/operations.md).
-    database = {f"{service.name.upper()}_DATABASE_URL": database_url, "FORUMOPS_WEB_THREADS": "16"} if database_url else {}
+    database = ({f"{service.name.upper()}_DATABASE_URL": database_url, "FORUMOPS_WEB_THREADS": str(API_THREADS)}
+                if database_url else {})
     return {**os.environ, **urls, **broker_user, **pace, **database, "FORUMOPS_SMTP_URL": relay,
             "FORUMOPS_VAR_DIR": str(VAR), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REGISTRATION_ADMIN_TOKEN": token,

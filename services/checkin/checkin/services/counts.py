@@ -42,13 +42,13 @@ def movement(forum: str, before: Place | None, after: Place | None) -> list[tupl
             if place is not None and place.status in ("confirmed", "waitlisted")]
 
 
+_COUNTED = ("registered", "waitlisted", "arrived")
+
+
 def add(conn: Connection, changes: list[tuple[str, str, str, int]]) -> None:
     """Apply (forum, point, column, delta) changes; rows are created on first use."""
     add_all(conn, point_counts, [{"forum": forum, "point": point, **dict.fromkeys(_COUNTED, 0), column: delta}
                                  for forum, point, column, delta in changes], _COUNTED)
-
-
-_COUNTED = ("registered", "waitlisted", "arrived")
 
 
 def recount(conn: Connection, forum: str) -> dict[str, dict[str, int]]:
